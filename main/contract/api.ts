@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { FieldErrorSchema } from './errors.js';
+
+/**
+ * The one typed contract between the renderer and main. Every method has a runtime schema for
+ * its input and output; TypeScript types are derived from these, never written twice. Adding a
+ * method: add it here, add its handler in `main/app/handlers.ts`; both transports pick it up.
+ */
+
+const ScriptIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a script id is lower-case letters, digits and dashes');
+const RunIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a run id is a UUID');
+const JsonObjectSchema = z.record(z.string(), z.unknown());
+
+export const ScriptSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  category: z.string(),
+  version: z.string(),
+  destructive: z.boolean(),
+  supportsDryRun: z.boolean(),
+  requireReason: z.boolean(),
+});
+export type ScriptSummary = z.infer<typeof ScriptSummarySchema>;
+
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'timeout',
+  'cancelled',
+  'interrupted',
+] as const;
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const OutputFileSchema = z.object({ name: z.string(), size: z.number().int(), sha256: z.string() });
+export type OutputFile = z.infer<typeof OutputFileSchema>;
+
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  scriptId: z.string(),
+  scriptVersion: z.string(),
+  title: z.string(),
+  status: RunStatusSchema,
+  dryRun: z.boolean(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  message: z.string(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const RunDetailSchema = RunSummarySchema.extend({
+  progress: z.object({ percent: z.number(), label: z.string() }).nullable(),
+  logTail: z.array(z.string()),
+  outputs: z.array(OutputFileSchema),
+  outputDir: z.string(),
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const AuditEventSchema = z.object({
+  seq: z.number().int(),
+  id: z.string(),
+  type: z.string(),
+  time: z.string(),
+  subject: z.string(),
+  data: JsonObjectSchema,
+});
+export type AuditEventView = z.infer<typeof AuditEventSchema>;
+
+export const CatalogueStatusSchema = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  issuedAt: z.string(),
+  expires: z.string(),
+});
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+/** Every method the renderer may call. The keys are the only names either transport accepts. */
+export const methods = {
+  'app.info': method(
+    z.object({}).strict(),
+    z.object({
+      appVersion: z.string(),
+      user: z.string(),
+      host: z.string(),
+      catalogue: CatalogueStatusSchema.nullable(),
+    }),
+  ),
+  'catalogue.list': method(z.object({}).strict(), z.object({ scripts: z.array(ScriptSummarySchema) })),
+  'catalogue.get': method(
+    z.object({ scriptId: ScriptIdSchema }).strict(),
+    z.object({ script: ScriptSummarySchema, schema: JsonObjectSchema, uiSchema: JsonObjectSchema }),
+  ),
+  'run.validate': method(
+    z.object({ scriptId: ScriptIdSchema, inputs: JsonObjectSchema }).strict(),
+    z.object({ valid: z.boolean(), errors: z.array(FieldErrorSchema) }),
+  ),
+  'run.start': method(
+    z
+      .object({
+        scriptId: ScriptIdSchema,
+        inputs: JsonObjectSchema,
+        dryRun: z.boolean().optional(),
+        reason: z.string().max(2000).optional(),
+      })
+      .strict(),
+    z.object({ runId: z.string() }),
+  ),
+  'run.get': method(z.object({ runId: RunIdSchema }).strict(), RunDetailSchema),
+  'run.list': method(
+    z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    z.object({ runs: z.array(RunSummarySchema) }),
+  ),
+  'run.cancel': method(z.object({ runId: RunIdSchema }).strict(), z.object({ cancelled: z.boolean() })),
+  'run.readOutput': method(
+    z.object({ runId: RunIdSchema, name: z.string().min(1).max(255) }).strict(),
+    z.object({ name: z.string(), text: z.string(), truncated: z.boolean() }),
+  ),
+  'audit.list': method(
+    z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    z.object({ events: z.array(AuditEventSchema) }),
+  ),
+} as const;
+
+export type Methods = typeof methods;
+/** The name of an API method, e.g. `run.start`. */
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+/** Every method name, in a stable order (used by both transports and the preload bridge). */
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+/** True when `name` is a method of the contract (own keys only: no prototype names). */
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** Events main pushes to the renderer while something runs. */
+export const eventSchemas = {
+  'run.log': z.object({ runId: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string() }),
+  'run.progress': z.object({ runId: z.string(), percent: z.number(), label: z.string() }),
+  'run.status': RunSummarySchema,
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = z.output<(typeof eventSchemas)[E]>;
+/** One pushed event, as a tagged union. */
+export type ApiEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+export const EVENT_NAMES = Object.keys(eventSchemas) as EventName[];
