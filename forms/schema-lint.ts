@@ -1,0 +1,92 @@
+import type { Ajv } from 'ajv';
+import { toFieldErrors } from './authority-validator.js';
+
+/** Limits that keep a form schema something a person can fill and a machine can check quickly. */
+export const SCHEMA_LIMITS = { maxProperties: 200, maxDepth: 8, maxArrayItems: 1000 } as const;
+
+/**
+ * Checks a form schema before it is published and returns problems as "where: what, fix" lines
+ * (empty when fine): it compiles in strict mode, describes an object that refuses undeclared
+ * keys, has no remote `$ref`, stays within {@link SCHEMA_LIMITS}, and its defaults are valid.
+ */
+export function lintFormSchema(ajv: Ajv, schema: unknown): string[] {
+  if (!isObject(schema)) return ['the schema must be a JSON object'];
+  const problems: string[] = [];
+  if (schema.type !== 'object') problems.push('`type` must be "object": a form is an object of fields');
+  if (schema.additionalProperties !== false) {
+    problems.push('`additionalProperties` must be false so undeclared inputs are refused');
+  }
+  let properties = 0;
+  walk(schema, '', 0, (node, where, depth) => {
+    if (depth > SCHEMA_LIMITS.maxDepth) problems.push(`${where}: nested deeper than ${SCHEMA_LIMITS.maxDepth} levels; flatten the form`);
+    const ref = node.$ref;
+    if (typeof ref === 'string' && !ref.startsWith('#')) {
+      problems.push(`${where}/$ref: "${ref}" points outside the schema; only local "#/..." references are allowed`);
+    }
+    if (isObject(node.properties)) properties += Object.keys(node.properties).length;
+    if (typeof node.maxItems === 'number' && node.maxItems > SCHEMA_LIMITS.maxArrayItems) {
+      problems.push(`${where}/maxItems: ${node.maxItems} is over the limit of ${SCHEMA_LIMITS.maxArrayItems}`);
+    }
+    if (node.type === 'array' && typeof node.maxItems !== 'number') {
+      problems.push(`${where}: an array needs "maxItems" (at most ${SCHEMA_LIMITS.maxArrayItems})`);
+    }
+  });
+  if (properties > SCHEMA_LIMITS.maxProperties) {
+    problems.push(`has ${properties} properties, over the limit of ${SCHEMA_LIMITS.maxProperties}; split the script`);
+  }
+  if (problems.length) return problems;
+
+  let validate;
+  try {
+    validate = ajv.compile(schema);
+  } catch (error) {
+    return [`does not compile: ${(error as Error).message}`];
+  }
+  const defaults = collectDefaults(schema);
+  if (!validate(defaults)) {
+    for (const error of toFieldErrors(validate.errors)) {
+      if (error.message === 'is required') continue; // a required field without a default is fine
+      problems.push(`default of ${error.path || '(form)'} ${error.message}; fix the "default"`);
+    }
+  }
+  return problems;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function walk(
+  node: Record<string, unknown>,
+  where: string,
+  depth: number,
+  visit: (node: Record<string, unknown>, where: string, depth: number) => void,
+): void {
+  visit(node, where || '#', depth);
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'properties' || key === 'definitions' || key === '$defs' || key === 'dependencies') {
+      if (isObject(value)) {
+        for (const [name, child] of Object.entries(value)) {
+          if (isObject(child)) walk(child, `${where}/${key}/${name}`, depth + 1, visit);
+        }
+      }
+    } else if (isObject(value) && key !== 'default' && key !== 'const' && key !== 'examples' && !key.startsWith('x-')) {
+      walk(value, `${where}/${key}`, depth + 1, visit);
+    } else if (Array.isArray(value) && (key === 'oneOf' || key === 'anyOf' || key === 'allOf' || key === 'items')) {
+      value.forEach((child, index) => {
+        if (isObject(child)) walk(child, `${where}/${key}/${index}`, depth + 1, visit);
+      });
+    }
+  }
+}
+
+/** The object a form starts with: every top-level property's default. */
+function collectDefaults(schema: Record<string, unknown>): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  if (isObject(schema.properties)) {
+    for (const [name, property] of Object.entries(schema.properties)) {
+      if (isObject(property) && 'default' in property) defaults[name] = property.default;
+    }
+  }
+  return defaults;
+}

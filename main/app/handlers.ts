@@ -1,0 +1,101 @@
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isSafeRelativePath } from '../catalogue/document.js';
+import type { CatalogueService } from '../catalogue/catalogue-service.js';
+import type { Handlers } from '../contract/dispatcher.js';
+import { ApiFailure } from '../contract/errors.js';
+import type { AuditJournal } from '../audit/journal.js';
+import type { Identity } from '../identity/identity.js';
+import type { RunStore, StoredRun } from '../runs/run-store.js';
+import { stripRun, type Runner } from '../runs/runner.js';
+import { readLogTail } from '../runs/log-tail.js';
+import { APP_VERSION } from './version.js';
+
+/** Largest output preview sent to the UI. */
+const PREVIEW_BYTES = 256 * 1024;
+
+export interface HandlerDeps {
+  catalogue: CatalogueService;
+  runner: Runner;
+  runs: RunStore;
+  journal: AuditJournal;
+  identity: Identity;
+}
+
+/** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { catalogue, runner, runs, journal, identity } = deps;
+  const runOf = (runId: string): StoredRun => {
+    const run = runs.get(runId);
+    if (!run) throw new ApiFailure('not_found', `There is no run ${runId} on this device.`);
+    return run;
+  };
+  return {
+    'app.info': async () => {
+      let status = null;
+      try {
+        const installed = await catalogue.installed();
+        if (installed) {
+          const { name, version, issuedAt, expires } = installed.document;
+          status = { name, version, issuedAt, expires };
+        }
+      } catch {
+        status = null; // the UI learns why from catalogue.list
+      }
+      return { appVersion: APP_VERSION, user: identity.user, host: identity.host, catalogue: status };
+    },
+    'catalogue.list': async () => ({ scripts: await catalogue.listFor(identity.user) }),
+    'catalogue.get': async ({ scriptId }) => {
+      const script = await catalogue.resolve(scriptId, identity.user);
+      const summary = (await catalogue.listFor(identity.user)).find((s) => s.id === scriptId)!;
+      return { script: summary, schema: script.schema, uiSchema: script.uiSchema };
+    },
+    'run.validate': async (request) => {
+      try {
+        await runner.validate(request);
+        return { valid: true, errors: [] };
+      } catch (error) {
+        if (error instanceof ApiFailure && error.code === 'invalid_inputs') return { valid: false, errors: error.fields ?? [] };
+        throw error;
+      }
+    },
+    'run.start': async (request) => {
+      const { runId } = await runner.start(request);
+      return { runId };
+    },
+    'run.get': async ({ runId }) => {
+      const run = runOf(runId);
+      return {
+        ...stripRun(run),
+        progress: runner.progressOf(runId),
+        logTail: await readLogTail(path.join(run.runDir, 'log.txt'), 500),
+        outputs: run.outputs,
+        outputDir: path.join(run.runDir, 'outputs'),
+      };
+    },
+    'run.list': async ({ limit }) => ({ runs: runs.list(limit ?? 100).map(stripRun) }),
+    'run.cancel': async ({ runId }) => {
+      runOf(runId);
+      return { cancelled: runner.cancel(runId) };
+    },
+    'run.readOutput': async ({ runId, name }) => {
+      const run = runOf(runId);
+      if (!isSafeRelativePath(name) || !run.outputs.some((o) => o.name === name)) {
+        throw new ApiFailure('not_found', `Run ${runId} has no output file named "${name.slice(0, 80)}".`);
+      }
+      const file = path.join(run.runDir, 'outputs', ...name.split('/'));
+      const size = (await stat(file)).size;
+      const handle = await open(file, 'r');
+      try {
+        const buffer = Buffer.alloc(Math.min(size, PREVIEW_BYTES));
+        await handle.read(buffer, 0, buffer.length, 0);
+        return { name, text: buffer.toString('utf8'), truncated: size > PREVIEW_BYTES };
+      } finally {
+        await handle.close();
+      }
+    },
+    'audit.list': async ({ limit }) => ({
+      events: journal.list(limit ?? 100).map(({ seq, event }) => ({ seq, id: event.id, type: event.type, time: event.time, subject: event.subject, data: event.data })),
+    }),
+  };
+}

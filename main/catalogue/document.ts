@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { CatalogueSourceSchema, ScriptManifestSchema } from './manifest.js';
+
+/** The `type` of a published catalogue document; anything else is refused. */
+export const CATALOGUE_TYPE = 'scriptdesk-catalogue';
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const FileEntrySchema = z.object({ path: z.string().min(1).max(255), sha256: Sha256Hex, size: z.number().int().nonnegative() }).strict();
+export type FileEntry = z.infer<typeof FileEntrySchema>;
+
+export const WheelEntrySchema = z
+  .object({ filename: z.string().regex(/^[A-Za-z0-9_.+-]+\.whl$/), sha256: Sha256Hex, size: z.number().int().nonnegative() })
+  .strict();
+export type WheelEntry = z.infer<typeof WheelEntrySchema>;
+
+export const PublishedScriptSchema = z
+  .object({
+    manifest: ScriptManifestSchema,
+    files: z.array(FileEntrySchema).min(1).max(500),
+    wheels: z.array(WheelEntrySchema).max(500),
+    schemaSha256: Sha256Hex,
+    lockSha256: Sha256Hex,
+  })
+  .strict();
+export type PublishedScript = z.infer<typeof PublishedScriptSchema>;
+
+/** The signed document clients sync. */
+export const CatalogueDocumentSchema = z
+  .object({
+    type: z.literal(CATALOGUE_TYPE),
+    specVersion: z.literal(1),
+    name: z.string(),
+    publisher: z.string(),
+    audience: CatalogueSourceSchema.shape.audience,
+    version: z.number().int().positive(),
+    issuedAt: z.iso.datetime(),
+    expires: z.iso.datetime(),
+    minAppVersion: z.string(),
+    groups: CatalogueSourceSchema.shape.groups,
+    scripts: z.array(PublishedScriptSchema).max(10_000),
+  })
+  .strict();
+export type CatalogueDocument = z.infer<typeof CatalogueDocumentSchema>;
+
+/** `catalogue.sig`: one or more detached Ed25519 signatures over the exact document bytes. */
+export const SignatureListSchema = z
+  .array(z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/), sig: z.string().regex(/^[A-Za-z0-9+/]+=*$/) }).strict())
+  .min(1)
+  .max(8);
+export type SignatureList = z.infer<typeof SignatureListSchema>;
+
+/** Largest `catalogue.json` a client will read. */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * True when `p` is a safe relative file path inside a script folder: forward slashes only, no
+ * absolute paths, drive letters, `..` or `.` segments, backslashes or control characters.
+ */
+export function isSafeRelativePath(p: string): boolean {
+  if (p.length === 0 || p.length > 255) return false;
+  if (p.startsWith('/') || p.includes('\\') || /^[A-Za-z]:/.test(p)) return false;
+  if (/[\u0000-\u001f\u007f]/.test(p)) return false;
+  return p.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}

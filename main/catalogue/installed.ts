@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sha256Hex } from './hashing.js';
+import type { CatalogueDocument, PublishedScript } from './document.js';
+import type { PublicKeyInfo } from './keys.js';
+import { verifyCatalogue, CatalogueRejected } from './verify.js';
+
+/** The catalogue this device runs from, verified again each time it is loaded from disk. */
+export interface InstalledCatalogue {
+  document: CatalogueDocument;
+  bytes: Buffer;
+  signatures: string;
+  /** Folder with the script's files, materialised from the store at sync time. */
+  scriptDir(script: PublishedScript): string;
+}
+
+/** The folder a script's files are materialised into: named by the digest of its file list. */
+export function scriptFolderName(script: PublishedScript): string {
+  return `${script.manifest.id}-${sha256Hex(JSON.stringify(script.files)).slice(0, 16)}`;
+}
+
+/**
+ * Loads the installed catalogue (`catalogue/current`), checking its signature against the trusted
+ * keys. Returns null when none was ever synced; throws {@link CatalogueRejected} when it no longer
+ * verifies (a key was removed, the file was edited, or it expired).
+ */
+export async function loadInstalledCatalogue(
+  catalogueDir: string,
+  scriptsDir: string,
+  trusted: readonly PublicKeyInfo[],
+  now: Date,
+): Promise<InstalledCatalogue | null> {
+  // `previous` is only read when a crash fell between the two renames of an install.
+  const found = (await readPair(path.join(catalogueDir, 'current'))) ?? (await readPair(path.join(catalogueDir, 'previous')));
+  if (!found) return null;
+  const { bytes, signatures } = found;
+  const { document } = verifyCatalogue(bytes, signatures, trusted, now);
+  return { document, bytes, signatures, scriptDir: (script) => path.join(scriptsDir, scriptFolderName(script)) };
+}
+
+export { CatalogueRejected };
+
+async function readPair(dir: string): Promise<{ bytes: Buffer; signatures: string } | null> {
+  try {
+    return {
+      bytes: await readFile(path.join(dir, 'catalogue.json')),
+      signatures: await readFile(path.join(dir, 'catalogue.sig'), 'utf8'),
+    };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}

@@ -1,0 +1,196 @@
+import { readdir, readFile, lstat } from 'node:fs/promises';
+import path from 'node:path';
+import { createAuthorityAjv } from '../../forms/authority-validator.js';
+import { lintFormSchema } from '../../forms/schema-lint.js';
+import { sha256File, sha256Hex } from './hashing.js';
+import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
+import {
+  CatalogueSourceSchema,
+  describeZodIssues,
+  ScriptManifestSchema,
+  type CatalogueSource,
+  type ScriptManifest,
+} from './manifest.js';
+import { isSafeRelativePath } from './document.js';
+
+/** A file of a script, on disk in the source, with its digest. */
+export interface SourceFile {
+  path: string;
+  absolute: string;
+  sha256: string;
+  size: number;
+}
+
+/** One script of a catalogue source, checked and hashed. */
+export interface SourceScript {
+  manifest: ScriptManifest;
+  files: SourceFile[];
+  wheels: SourceFile[];
+  schemaSha256: string;
+  lockSha256: string;
+}
+
+/** A whole catalogue source, checked: what `catalogue build` publishes. */
+export interface CatalogueSourceTree {
+  source: CatalogueSource;
+  scripts: SourceScript[];
+}
+
+/** A problem in a catalogue source: one line naming the file, the field and the fix. */
+export class SourceError extends Error {
+  constructor(readonly file: string, detail: string) {
+    super(`${file}: ${detail}`);
+    this.name = 'SourceError';
+  }
+}
+
+const REQUIRED_FILES = ['script.json', 'form.schema.json', 'requirements.lock'];
+const IGNORED = new Set(['__pycache__', '.DS_Store']);
+
+/** Reads and checks a catalogue source folder; throws a {@link SourceError} on the first problem. */
+export async function readCatalogueSource(root: string): Promise<CatalogueSourceTree> {
+  const sourceFile = path.join(root, 'catalogue.json');
+  const source = parseJsonWith(await readText(sourceFile), sourceFile, CatalogueSourceSchema);
+  const wheelhouse = await indexWheelhouse(path.join(root, 'wheels'));
+  const scriptsDir = path.join(root, 'scripts');
+  let ids: string[];
+  try {
+    ids = (await readdir(scriptsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch {
+    throw new SourceError(scriptsDir, 'missing; put each script in scripts/<script-id>/');
+  }
+  if (ids.length === 0) throw new SourceError(scriptsDir, 'has no script folders; add scripts/<script-id>/script.json');
+  const ajv = createAuthorityAjv();
+  const scripts: SourceScript[] = [];
+  for (const id of ids) scripts.push(await readScript(path.join(scriptsDir, id), id, source, wheelhouse, ajv));
+  return { source, scripts };
+}
+
+async function readScript(
+  dir: string,
+  folderName: string,
+  source: CatalogueSource,
+  wheelhouse: Map<string, SourceFile>,
+  ajv: ReturnType<typeof createAuthorityAjv>,
+): Promise<SourceScript> {
+  const rel = (name: string) => path.join(dir, name);
+  for (const name of REQUIRED_FILES) await readText(rel(name));
+  const manifest = parseJsonWith(await readText(rel('script.json')), rel('script.json'), ScriptManifestSchema);
+  if (manifest.id !== folderName) {
+    throw new SourceError(rel('script.json'), `field \`id\` is "${manifest.id}" but the folder is "${folderName}"; make them the same`);
+  }
+  for (const group of manifest.allowed.groups) {
+    if (!(group in source.groups)) {
+      throw new SourceError(rel('script.json'), `field \`allowed.groups\` names "${group}", which catalogue.json does not define; add it under "groups"`);
+    }
+  }
+  const schemaText = await readText(rel('form.schema.json'));
+  const problems = lintFormSchema(ajv, parseJson(schemaText, rel('form.schema.json')));
+  if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
+  if (await exists(rel('form.ui.json'))) {
+    const ui = parseJson(await readText(rel('form.ui.json')), rel('form.ui.json'));
+    if (typeof ui !== 'object' || ui === null || Array.isArray(ui)) throw new SourceError(rel('form.ui.json'), 'must be a JSON object (an RJSF uiSchema)');
+  }
+  const lockText = await readText(rel('requirements.lock'));
+  const wheels = checkLock(lockText, rel('requirements.lock'), manifest.id, source, wheelhouse);
+  const files = await listScriptFiles(dir);
+  if (!files.some((f) => f.path === manifest.entrypoint)) {
+    throw new SourceError(rel('script.json'), `field \`entrypoint\` names ${manifest.entrypoint}, which is not in the folder`);
+  }
+  return { manifest, files, wheels, schemaSha256: sha256Hex(schemaText), lockSha256: sha256Hex(lockText) };
+}
+
+function checkLock(
+  text: string,
+  file: string,
+  scriptId: string,
+  source: CatalogueSource,
+  wheelhouse: Map<string, SourceFile>,
+): SourceFile[] {
+  let locked;
+  try {
+    locked = parseLockFile(text);
+  } catch (error) {
+    throw new SourceError(file, (error as Error).message);
+  }
+  return locked.map((pkg) => {
+    const where = `line ${pkg.line}`;
+    const approved = Object.entries(source.approvedPackages).find(([name]) => normalisePackageName(name) === pkg.name);
+    if (!approved) {
+      throw new SourceError(file, `${where}: package ${pkg.name} is not on the approved list in catalogue.json (script ${scriptId}); ask for approval or remove it`);
+    }
+    if (!approved[1].includes(pkg.version)) {
+      throw new SourceError(file, `${where}: ${pkg.name} ${pkg.version} is not an approved version (approved: ${approved[1].join(', ') || 'none'}) for script ${scriptId}`);
+    }
+    const wheel = wheelhouse.get(pkg.sha256);
+    const named = parseWheelFilename(wheel?.path ?? '');
+    if (!wheel || !named || named.name !== pkg.name || named.version !== pkg.version) {
+      throw new SourceError(file, `${where}: no wheel in wheels/ has the hash given for ${pkg.name}==${pkg.version}; add the wheel or correct the hash`);
+    }
+    return wheel;
+  });
+}
+
+async function indexWheelhouse(dir: string): Promise<Map<string, SourceFile>> {
+  const byHash = new Map<string, SourceFile>();
+  let names: string[] = [];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.whl')).sort();
+  } catch {
+    return byHash;
+  }
+  for (const name of names) {
+    const absolute = path.join(dir, name);
+    const digest = await sha256File(absolute);
+    byHash.set(digest.sha256, { path: name, absolute, ...digest });
+  }
+  return byHash;
+}
+
+async function listScriptFiles(dir: string, prefix = ''): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
+  for (const entry of (await readdir(path.join(dir, prefix), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (IGNORED.has(entry.name) || entry.name.startsWith('.')) continue;
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    const absolute = path.join(dir, relative);
+    if (entry.isSymbolicLink()) throw new SourceError(absolute, 'is a symbolic link; copy the file in instead');
+    if (entry.isDirectory()) files.push(...(await listScriptFiles(dir, relative)));
+    else if (entry.isFile()) {
+      if (!isSafeRelativePath(relative)) throw new SourceError(absolute, 'has a name that is not a safe relative path; rename it');
+      files.push({ path: relative, absolute, ...(await sha256File(absolute)) });
+    }
+  }
+  return files;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SourceError(file, code === 'ENOENT' ? 'missing; every script folder needs script.json, form.schema.json and requirements.lock' : `cannot be read (${code})`);
+  }
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SourceError(file, `is not valid JSON (${(error as Error).message}); fix the syntax`);
+  }
+}
+
+function parseJsonWith<T>(text: string, file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }): T {
+  const parsed = schema.safeParse(parseJson(text, file));
+  if (!parsed.success) throw new SourceError(file, describeZodIssues(parsed.error)[0]!);
+  return parsed.data;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+
+/** The SQLite database handle type used across main. */
+export type Db = Database.Database;
+
+/**
+ * Schema migrations, applied in order and recorded in `PRAGMA user_version`. Append only:
+ * a released migration is never edited, a change is a new entry.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE audit_events (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     type TEXT NOT NULL,
+     time TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     body TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY,
+     script_id TEXT NOT NULL,
+     script_version TEXT NOT NULL,
+     title TEXT NOT NULL,
+     status TEXT NOT NULL,
+     dry_run INTEGER NOT NULL,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     exit_code INTEGER,
+     message TEXT NOT NULL DEFAULT '',
+     outputs TEXT NOT NULL DEFAULT '[]',
+     run_dir TEXT NOT NULL
+   );
+   CREATE INDEX runs_started ON runs(started_at DESC);`,
+];
+
+/** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // FULL by default: the audit writes that gate a run must survive power loss.
+    db.pragma('synchronous = FULL');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this ScriptDesk knows (${MIGRATIONS.length}); update ScriptDesk`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
