@@ -40,7 +40,9 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      // Wait for the pipes to drain, but not for grandchildren that keep them open.
+      // The run ends with its script: whatever it left running in its process group goes too.
+      signalTree(child, 'SIGKILL');
+      // Wait for the pipes to drain, but not for anything that still holds them open.
       const settle = () => resolve({ code, signal });
       const timer = setTimeout(settle, 2000);
       void done.then(() => {

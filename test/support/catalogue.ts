@@ -1,0 +1,42 @@
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
+import { generateSigningKey, loadPublicKey } from '../../main/catalogue/keys.js';
+import { publishCatalogue } from '../../main/catalogue/publish.js';
+import { folderSource } from '../../main/catalogue/sync.js';
+import { tempDir } from './temp.js';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURE_SOURCE = path.join(REPO, 'test', 'fixtures', 'catalogue');
+export const DEMO_SOURCE = path.join(REPO, 'examples', 'catalogue');
+
+/** A signing key pair in a temp folder. */
+export async function makeKeys() {
+  return generateSigningKey(await tempDir('scriptdesk-keys-'));
+}
+
+/** A writable copy of a catalogue source, for tests that break it. */
+export async function copySource(source = FIXTURE_SOURCE): Promise<string> {
+  const dir = path.join(await tempDir('scriptdesk-src-'), 'src');
+  await cp(source, dir, { recursive: true });
+  return dir;
+}
+
+/** Publishes `source` with a new key into a temp folder. */
+export async function publish(source = FIXTURE_SOURCE, validForMs = 86_400_000) {
+  const keys = await makeKeys();
+  const published = path.join(await tempDir('scriptdesk-pub-'), 'published');
+  const result = await publishCatalogue({ sourceDir: source, keyFile: keys.privateKeyFile, outDir: published, validForMs });
+  return { keys, published, ...result };
+}
+
+/** An app on a fresh home with `source` published, trusted and synced. */
+export async function appWithCatalogue(source = FIXTURE_SOURCE): Promise<{ app: ScriptDeskApp; home: string; published: string; keys: Awaited<ReturnType<typeof makeKeys>> }> {
+  const { keys, published } = await publish(source);
+  const home = await tempDir('scriptdesk-home-');
+  const app = await openScriptDeskApp({ home, logError: () => {} });
+  await app.services.trust.add(await loadPublicKey(keys.publicKeyFile));
+  await app.services.catalogue.sync(folderSource(published));
+  return { app, home, published, keys };
+}
