@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import type { ApiEvent } from '../../main/contract/api.js';
+import { startWebHost, type WebHost } from '../../main/host/web-host.js';
+import { REPO } from '../support/catalogue.js';
+import type { Dispatch } from '../../main/contract/dispatcher.js';
+
+const rendererDir = path.join(REPO, 'test', 'fixtures', 'renderer');
+let host: WebHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+const calls: { method: string; input: unknown; transport: string }[] = [];
+const echoDispatch: Dispatch = async (method, input, context) => {
+  calls.push({ method, input, transport: context.transport });
+  return { ok: true, value: { echoed: method } };
+};
+
+async function start(dispatch: Dispatch = echoDispatch, subscribe: (l: (e: ApiEvent) => void) => () => void = () => () => {}) {
+  calls.length = 0;
+  host = await startWebHost({ dispatch, subscribe, rendererDir });
+  return host;
+}
+
+/** A raw request, so tests control the Host header (fetch does not allow that). */
+function raw(options: { path: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: host!.port, path: options.path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+describe('loopback web host', () => {
+  it('listens on 127.0.0.1 with a fresh random token on every start', async () => {
+    const first = await start();
+    const firstToken = first.token;
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
+    await first.close();
+    host = undefined;
+    const second = await start();
+    expect(second.token).not.toBe(firstToken);
+  });
+
+  it('forwards an authorised call to the dispatcher and returns its result as JSON', async () => {
+    const h = await start();
+    const response = await fetch(`${h.origin}/api/call/catalogue.list`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, value: { echoed: 'catalogue.list' } });
+    expect(calls).toEqual([{ method: 'catalogue.list', input: {}, transport: 'http' }]);
+  });
+
+  it('refuses API calls without the token, with a wrong token, or with a look-alike token', async () => {
+    const h = await start();
+    for (const authorization of [undefined, 'Bearer wrong', `Bearer ${h.token}x`, h.token]) {
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (authorization) headers.Authorization = authorization;
+      const response = await fetch(`${h.origin}/api/call/catalogue.list`, { method: 'POST', headers, body: '{}' });
+      expect(response.status).toBe(401);
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses requests whose Host header is not this loopback address (DNS rebinding)', async () => {
+    const h = await start();
+    const response = await raw({ path: '/api/call/catalogue.list', method: 'POST', headers: { Host: 'evil.example:80', Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(403);
+    expect((await raw({ path: '/', headers: { Host: `attacker.test:${h.port}` } })).status).toBe(403);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses calls from another origin even with the token', async () => {
+    const h = await start();
+    const response = await fetch(`${h.origin}/api/call/catalogue.list`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+      body: '{}',
+    });
+    expect(response.status).toBe(403);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses non-JSON bodies (no simple cross-site form posts) and oversized bodies', async () => {
+    const h = await start();
+    const form = await fetch(`${h.origin}/api/call/run.start`, { method: 'POST', headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'text/plain' }, body: '{}' });
+    expect(form.status).toBe(415);
+    const big = await fetch(`${h.origin}/api/call/run.start`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: 'x'.repeat(9 * 1024 * 1024) }),
+    });
+    expect(big.status).toBe(413);
+    expect(calls).toEqual([]);
+  });
+
+  it('answers malformed JSON with a bad_request result', async () => {
+    const h = await start();
+    const response = await fetch(`${h.origin}/api/call/run.start`, { method: 'POST', headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' }, body: '{"a":' });
+    expect(await response.json()).toEqual({ ok: false, error: { code: 'bad_request', message: 'The request body is not valid JSON.' } });
+  });
+
+  it('serves the UI with a strict Content-Security-Policy and nothing outside the build', async () => {
+    const h = await start();
+    const page = await raw({ path: '/', headers: { Host: `127.0.0.1:${h.port}` } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('fixture page');
+    expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    for (const probe of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/etc/passwd']) {
+      expect((await raw({ path: probe, headers: { Host: `127.0.0.1:${h.port}` } })).status).toBe(404);
+    }
+  });
+
+  it('streams pushed events to an authorised client as server-sent events', async () => {
+    let push: (event: ApiEvent) => void = () => {};
+    const h = await start(echoDispatch, (listener) => {
+      push = listener;
+      return () => {};
+    });
+    const response = await fetch(`${h.origin}/api/events`, { headers: { Authorization: `Bearer ${h.token}` } });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    await reader.read(); // the ": connected" comment
+    push({ name: 'run.log', payload: { runId: 'r1', stream: 'stdout', line: 'hello' } });
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toBe('event: run.log\ndata: {"runId":"r1","stream":"stdout","line":"hello"}\n\n');
+    await reader.cancel();
+  });
+});

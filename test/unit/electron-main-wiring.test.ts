@@ -1,0 +1,228 @@
+/**
+ * Drives the real shell (`main/electron/main.ts`) against a hand-written fake of the `electron`
+ * module, because the Electron binary cannot run here. Proves the wiring: what main.ts hands to
+ * Electron, and that the real ScriptDesk app answers through it. Runs in a child process so the
+ * shell's module-level side effects stay out of the test runner.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy } from '../../main/electron/content-security-policy.js';
+
+/** The parts of `electron` main.ts uses; records everything on `globalThis.__fake`. */
+const FAKE_ELECTRON = `
+import { EventEmitter } from 'node:events';
+const s = (globalThis.__fake = { handlers: new Map(), windows: [], protocolHandlers: new Map(), quits: 0, opened: [], errors: [] });
+let markReady;
+s.whenReady = new Promise((resolve) => (markReady = resolve));
+s.ready = () => markReady();
+class App extends EventEmitter {
+  isPackaged = true;
+  whenReady() { return s.whenReady; }
+  getVersion() { return '9.9.9'; }
+  requestSingleInstanceLock() { return true; }
+  quit() {
+    s.quits++;
+    const event = { prevented: false, preventDefault() { this.prevented = true; } };
+    this.emit('will-quit', event);
+    s.quitEvents = [...(s.quitEvents ?? []), event.prevented];
+  }
+  exit(code) { s.exitCode = code; }
+}
+export const app = new App();
+s.app = app;
+class WebContents extends EventEmitter {
+  sent = [];
+  send(channel, payload) { this.sent.push([channel, payload]); }
+  isDestroyed() { return false; }
+  setWindowOpenHandler(handler) { this.openHandler = handler; }
+}
+export class BrowserWindow extends EventEmitter {
+  constructor(options) { super(); this.options = options; this.webContents = new WebContents(); s.windows.push(this); app.emit('web-contents-created', {}, this.webContents); }
+  loadURL(url) { this.url = url; return Promise.resolve(); }
+  show() {}
+}
+export const ipcMain = { handle(channel, listener) { s.handlers.set(channel, listener); s.handlersBeforeWindow ??= s.windows.length === 0; } };
+export const protocol = {
+  registerSchemesAsPrivileged(schemes) { s.privileged = schemes; s.privilegedBeforeReady = !s.readyCalled; },
+  handle(scheme, handler) { s.protocolHandlers.set(scheme, handler); },
+};
+export const session = { defaultSession: {
+  setPermissionRequestHandler(h) { s.permissionRequest = h; },
+  setPermissionCheckHandler(h) { s.permissionCheck = h; },
+  setDevicePermissionHandler(h) { s.devicePermission = h; },
+} };
+export const shell = { openExternal(url) { s.opened.push(url); return Promise.resolve(); } };
+export const dialog = { showErrorBox(title, message) { s.errors.push(title + ': ' + message); } };
+`;
+
+/** Starts the shell, exercises it like Electron and the page would, prints what it saw as JSON. */
+const DRIVER = `
+await import('./dist/main/electron/main.js');
+const s = globalThis.__fake;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+const report = { privileged: s.privileged, handlersBeforeReady: s.handlers.size };
+s.readyCalled = true;
+s.ready();
+await settle();
+const win = s.windows[0];
+const contents = win.webContents;
+Object.assign(report, {
+  errors: s.errors, windows: s.windows.length, url: win.url, webPreferences: win.options.webPreferences,
+  channels: [...s.handlers.keys()], handlersBeforeWindow: s.handlersBeforeWindow,
+});
+const serve = s.protocolHandlers.get('app');
+const get = async (url) => { const r = await serve(new Request(url)); return { status: r.status, type: r.headers.get('content-type'), csp: r.headers.get('content-security-policy'), body: r.status === 200 ? await r.text() : null }; };
+report.index = await get('app://scriptdesk/');
+report.traversal = await get('app://scriptdesk/..%2F..%2F..%2Fsecret.json');
+report.post = (await serve(new Request('app://scriptdesk/index.html', { method: 'POST', body: 'x' }))).status;
+let granted = 'not called';
+s.permissionRequest(contents, 'media', (g) => (granted = g));
+report.permissions = { request: granted, check: s.permissionCheck(contents, 'clipboard-read'), device: s.devicePermission({}) };
+const navigate = (url) => { const e = { url, prevented: false, preventDefault() { this.prevented = true; } }; contents.emit('will-navigate', e); return e.prevented; };
+report.navigationPrevented = { foreign: navigate('https://evil.example/'), own: navigate('app://scriptdesk/index.html#/runs') };
+report.windowOpen = contents.openHandler({ url: 'https://evil.example/' });
+report.opened = s.opened;
+const top = { sender: contents, senderFrame: { url: 'app://scriptdesk/index.html', parent: null } };
+const info = s.handlers.get('api:app.info');
+report.ipc = {
+  trusted: await info(top, {}),
+  subframe: await info({ ...top, senderFrame: { url: top.senderFrame.url, parent: top.senderFrame } }, {}),
+  otherContents: await info({ ...top, sender: {} }, {}),
+  badInput: await s.handlers.get('api:run.list')(top, { limit: 'many' }),
+};
+s.app.quit();
+await settle();
+report.quit = { quits: s.quits, prevented: s.quitEvents };
+console.log(JSON.stringify(report));
+process.exit(0);
+`;
+
+const fromRoot = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+
+interface Report {
+  privileged: Array<{ scheme: string; privileges: Record<string, boolean> }>;
+  handlersBeforeReady: number;
+  errors: string[];
+  windows: number;
+  url: string;
+  webPreferences: Record<string, unknown>;
+  channels: string[];
+  handlersBeforeWindow: boolean;
+  index: { status: number; type: string; csp: string; body: string };
+  traversal: { status: number };
+  post: number;
+  permissions: { request: unknown; check: unknown; device: unknown };
+  navigationPrevented: { foreign: boolean; own: boolean };
+  windowOpen: { action: string };
+  opened: string[];
+  ipc: Record<
+    'trusted' | 'subframe' | 'otherContents' | 'badInput',
+    { ok: boolean; value?: Record<string, unknown>; error?: { code: string } }
+  >;
+  quit: { quits: number; prevented: boolean[] };
+}
+
+describe('the Electron shell, wired to a fake electron and the real app', () => {
+  let dir: string;
+  let report: Report;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-shell-'));
+    await mkdir(path.join(dir, 'dist', 'renderer'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'dist', 'renderer', 'index.html'),
+      '<!doctype html><title>ScriptDesk</title>',
+    );
+    await writeFile(path.join(dir, 'secret.json'), '{"secret":true}');
+    await writeFile(path.join(dir, 'fake-electron.mjs'), FAKE_ELECTRON);
+    await writeFile(path.join(dir, 'driver.mjs'), DRIVER);
+    // Packages stay external and resolve from the project's node_modules, as in the real build.
+    await symlink(fromRoot('node_modules'), path.join(dir, 'node_modules'), 'dir');
+    await build({
+      entryPoints: [fromRoot('main/electron/main.ts')],
+      outfile: path.join(dir, 'dist', 'main', 'electron', 'main.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      alias: { electron: path.join(dir, 'fake-electron.mjs') },
+      logLevel: 'error',
+    });
+    const { stdout } = await promisify(execFile)(process.execPath, ['driver.mjs'], {
+      cwd: dir,
+      env: { ...process.env, SCRIPTDESK_HOME: path.join(dir, 'home') },
+    });
+    report = JSON.parse(stdout.trim().split('\n').at(-1)!) as Report;
+  }, 30_000);
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('registers app:// as a standard, secure scheme before Electron is ready, without bypassing CSP', () => {
+    expect(report.privileged).toEqual([
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+      },
+    ]);
+    expect(report.handlersBeforeReady).toBe(0);
+  });
+
+  it('opens one sandboxed window on app://scriptdesk/index.html, DevTools off when packaged', () => {
+    expect(report.errors).toEqual([]);
+    expect(report.windows).toBe(1);
+    expect(report.url).toBe('app://scriptdesk/index.html');
+    expect(report.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      devTools: false,
+    });
+    expect(String(report.webPreferences.preload)).toMatch(/dist[\\/]preload[\\/]index\.cjs$/);
+  });
+
+  it('serves the renderer with the CSP header, and refuses traversal and non-GET requests', () => {
+    expect(report.index).toMatchObject({
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      csp: contentSecurityPolicy(),
+    });
+    expect(report.index.body).toContain('<title>ScriptDesk</title>');
+    expect(report.traversal.status).toBe(403);
+    expect(report.post).toBe(405);
+  });
+
+  it('denies every permission request and check', () => {
+    expect(report.permissions).toEqual({ request: false, check: false, device: false });
+  });
+
+  it('keeps the window on the app and opens no window or foreign link', () => {
+    expect(report.navigationPrevented).toEqual({ foreign: true, own: false });
+    expect(report.windowOpen).toEqual({ action: 'deny' });
+    expect(report.opened).toEqual([]);
+  });
+
+  it('registers every IPC channel before the window exists', () => {
+    expect(report.handlersBeforeWindow).toBe(true);
+    expect(report.channels).toContain('api:app.info');
+  });
+
+  it('answers the window’s top frame through the real app, and refuses subframes and other web contents', () => {
+    expect(report.ipc.trusted).toMatchObject({ ok: true, value: { catalogue: null } });
+    expect(report.ipc.subframe).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(report.ipc.otherContents).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(report.ipc.badInput).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('holds the first quit until the app has closed, then quits', () => {
+    expect(report.quit).toEqual({ quits: 2, prevented: [true, false] });
+  });
+});
