@@ -24,7 +24,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('scriptdesk')
     .description('Run approved Python scripts safely, and publish the catalogue they come from.\nState lives in $SCRIPTDESK_HOME (default: the OS app-data folder).')
     .version(APP_VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Before the subcommands are added, so they inherit it: usage errors become exit code 2.
+    .exitOverride();
 
   program
     .command('keygen')
@@ -97,7 +99,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 /** Runs the CLI and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram((code) => (exitCode = code)).exitOverride();
+  const program = buildProgram((code) => (exitCode = code));
   try {
     await program.parseAsync(argv);
     return exitCode;
