@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/main/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write('scriptdesk: not built yet; run "npm ci" (or "npm run build") in the ScriptDesk folder first\n');
+  process.stderr.write(
+    'scriptdesk: not built yet; run "npm ci" (or "npm run build") in the ScriptDesk folder first\n',
+  );
   process.exit(1);
 }
 const { main } = await import(entry.href);

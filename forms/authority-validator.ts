@@ -20,7 +20,10 @@ export function toFieldErrors(errors: readonly ErrorObject[] | null | undefined)
   return errors.map((error) => {
     switch (error.keyword) {
       case 'required':
-        return { path: `${error.instancePath}/${String(error.params.missingProperty)}`, message: 'is required' };
+        return {
+          path: `${error.instancePath}/${String(error.params.missingProperty)}`,
+          message: 'is required',
+        };
       case 'additionalProperties':
         return {
           path: `${error.instancePath}/${String(error.params.additionalProperty)}`,
@@ -40,7 +43,11 @@ export function toFieldErrors(errors: readonly ErrorObject[] | null | undefined)
  * Validates `data` against `schema` and returns every problem (empty when valid). Compiled
  * validators are cached by schema object, so callers should keep passing the same object.
  */
-export function validateAgainst(ajv: Ajv, schema: Record<string, unknown>, data: unknown): FieldError[] {
+export function validateAgainst(
+  ajv: Ajv,
+  schema: Record<string, unknown>,
+  data: unknown,
+): FieldError[] {
   const validate = ajv.compile(schema);
   if (validate(data)) return [];
   return dedupe(toFieldErrors(validate.errors));

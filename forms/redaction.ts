@@ -10,10 +10,13 @@ export const REDACTED = '[redacted]';
 export function redactSensitive(schema: unknown, data: unknown): unknown {
   if (!isObject(schema)) return data;
   if (schema[X_SENSITIVE] === true) return data === undefined ? undefined : REDACTED;
-  if (Array.isArray(data) && isObject(schema.items)) return data.map((item) => redactSensitive(schema.items, item));
+  if (Array.isArray(data) && isObject(schema.items))
+    return data.map((item) => redactSensitive(schema.items, item));
   if (isObject(data) && isObject(schema.properties)) {
     const properties = schema.properties;
-    return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, redactSensitive(properties[key], value)]));
+    return Object.fromEntries(
+      Object.entries(data).map(([key, value]) => [key, redactSensitive(properties[key], value)]),
+    );
   }
   return data;
 }

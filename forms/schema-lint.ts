@@ -12,27 +12,37 @@ export const SCHEMA_LIMITS = { maxProperties: 200, maxDepth: 8, maxArrayItems: 1
 export function lintFormSchema(ajv: Ajv, schema: unknown): string[] {
   if (!isObject(schema)) return ['the schema must be a JSON object'];
   const problems: string[] = [];
-  if (schema.type !== 'object') problems.push('`type` must be "object": a form is an object of fields');
+  if (schema.type !== 'object')
+    problems.push('`type` must be "object": a form is an object of fields');
   if (schema.additionalProperties !== false) {
     problems.push('`additionalProperties` must be false so undeclared inputs are refused');
   }
   let properties = 0;
   walk(schema, '', 0, (node, where, depth) => {
-    if (depth > SCHEMA_LIMITS.maxDepth) problems.push(`${where}: nested deeper than ${SCHEMA_LIMITS.maxDepth} levels; flatten the form`);
+    if (depth > SCHEMA_LIMITS.maxDepth)
+      problems.push(
+        `${where}: nested deeper than ${SCHEMA_LIMITS.maxDepth} levels; flatten the form`,
+      );
     const ref = node.$ref;
     if (typeof ref === 'string' && !ref.startsWith('#')) {
-      problems.push(`${where}/$ref: "${ref}" points outside the schema; only local "#/..." references are allowed`);
+      problems.push(
+        `${where}/$ref: "${ref}" points outside the schema; only local "#/..." references are allowed`,
+      );
     }
     if (isObject(node.properties)) properties += Object.keys(node.properties).length;
     if (typeof node.maxItems === 'number' && node.maxItems > SCHEMA_LIMITS.maxArrayItems) {
-      problems.push(`${where}/maxItems: ${node.maxItems} is over the limit of ${SCHEMA_LIMITS.maxArrayItems}`);
+      problems.push(
+        `${where}/maxItems: ${node.maxItems} is over the limit of ${SCHEMA_LIMITS.maxArrayItems}`,
+      );
     }
     if (node.type === 'array' && typeof node.maxItems !== 'number') {
       problems.push(`${where}: an array needs "maxItems" (at most ${SCHEMA_LIMITS.maxArrayItems})`);
     }
   });
   if (properties > SCHEMA_LIMITS.maxProperties) {
-    problems.push(`has ${properties} properties, over the limit of ${SCHEMA_LIMITS.maxProperties}; split the script`);
+    problems.push(
+      `has ${properties} properties, over the limit of ${SCHEMA_LIMITS.maxProperties}; split the script`,
+    );
   }
   if (problems.length) return problems;
 
@@ -64,15 +74,29 @@ function walk(
 ): void {
   visit(node, where || '#', depth);
   for (const [key, value] of Object.entries(node)) {
-    if (key === 'properties' || key === 'definitions' || key === '$defs' || key === 'dependencies') {
+    if (
+      key === 'properties' ||
+      key === 'definitions' ||
+      key === '$defs' ||
+      key === 'dependencies'
+    ) {
       if (isObject(value)) {
         for (const [name, child] of Object.entries(value)) {
           if (isObject(child)) walk(child, `${where}/${key}/${name}`, depth + 1, visit);
         }
       }
-    } else if (isObject(value) && key !== 'default' && key !== 'const' && key !== 'examples' && !key.startsWith('x-')) {
+    } else if (
+      isObject(value) &&
+      key !== 'default' &&
+      key !== 'const' &&
+      key !== 'examples' &&
+      !key.startsWith('x-')
+    ) {
       walk(value, `${where}/${key}`, depth + 1, visit);
-    } else if (Array.isArray(value) && (key === 'oneOf' || key === 'anyOf' || key === 'allOf' || key === 'items')) {
+    } else if (
+      Array.isArray(value) &&
+      (key === 'oneOf' || key === 'anyOf' || key === 'allOf' || key === 'items')
+    ) {
       value.forEach((child, index) => {
         if (isObject(child)) walk(child, `${where}/${key}/${index}`, depth + 1, visit);
       });

@@ -21,7 +21,14 @@ export interface ScriptDeskApp {
   subscribe(listener: (event: ApiEvent) => void): () => void;
   close(): Promise<void>;
   /** The parts, for the CLI's admin commands and tests. */
-  services: { paths: HomePaths; identity: Identity; catalogue: CatalogueService; runner: Runner; journal: AuditJournal; trust: TrustStore };
+  services: {
+    paths: HomePaths;
+    identity: Identity;
+    catalogue: CatalogueService;
+    runner: Runner;
+    journal: AuditJournal;
+    trust: TrustStore;
+  };
 }
 
 export interface AppOptions {
@@ -48,17 +55,20 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     journal,
     runs,
     venvs: new VenvManager(paths.venvs),
-    runtime: () => (runtime ??= resolvePythonRuntime().catch((error: unknown) => {
-      runtime = undefined;
-      throw error;
-    })),
+    runtime: () =>
+      (runtime ??= resolvePythonRuntime().catch((error: unknown) => {
+        runtime = undefined;
+        throw error;
+      })),
     ajv: createAuthorityAjv(),
     identity,
     runsDir: paths.runs,
     emit: hub.emit,
   });
-  const dispatch = createDispatcher(createHandlers({ catalogue, runner, runs, journal, identity }), (method, error) =>
-    logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),
+  const dispatch = createDispatcher(
+    createHandlers({ catalogue, runner, runs, journal, identity }),
+    (method, error) =>
+      logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),
   );
   return {
     dispatch,
@@ -85,7 +95,11 @@ function journalSyncs(journal: AuditJournal): SyncListener {
         expires: document.expires,
       });
     } else {
-      journal.append(AUDIT_TYPES.catalogueRejected, 'catalogue', { from: outcome.location, reason: outcome.error.reason, message: outcome.error.message });
+      journal.append(AUDIT_TYPES.catalogueRejected, 'catalogue', {
+        from: outcome.location,
+        reason: outcome.error.reason,
+        message: outcome.error.message,
+      });
     }
   };
 }

@@ -6,8 +6,15 @@ import path from 'node:path';
  * Writes a file so readers see either the old or the complete new content, never a part:
  * write a temporary sibling, flush it to disk, rename over the target.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+): Promise<void> {
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);

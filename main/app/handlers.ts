@@ -42,7 +42,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       } catch {
         status = null; // the UI learns why from catalogue.list
       }
-      return { appVersion: APP_VERSION, user: identity.user, host: identity.host, catalogue: status };
+      return {
+        appVersion: APP_VERSION,
+        user: identity.user,
+        host: identity.host,
+        catalogue: status,
+      };
     },
     'catalogue.list': async () => ({ scripts: await catalogue.listFor(identity.user) }),
     'catalogue.get': async ({ scriptId }) => {
@@ -55,7 +60,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         await runner.validate(request);
         return { valid: true, errors: [] };
       } catch (error) {
-        if (error instanceof ApiFailure && error.code === 'invalid_inputs') return { valid: false, errors: error.fields ?? [] };
+        if (error instanceof ApiFailure && error.code === 'invalid_inputs')
+          return { valid: false, errors: error.fields ?? [] };
         throw error;
       }
     },
@@ -81,7 +87,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'run.readOutput': async ({ runId, name }) => {
       const run = runOf(runId);
       if (!isSafeRelativePath(name) || !run.outputs.some((o) => o.name === name)) {
-        throw new ApiFailure('not_found', `Run ${runId} has no output file named "${name.slice(0, 80)}".`);
+        throw new ApiFailure(
+          'not_found',
+          `Run ${runId} has no output file named "${name.slice(0, 80)}".`,
+        );
       }
       const file = path.join(run.runDir, 'outputs', ...name.split('/'));
       const size = (await stat(file)).size;
@@ -95,7 +104,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
     },
     'audit.list': async ({ limit }) => ({
-      events: journal.list(limit ?? 100).map(({ seq, event }) => ({ seq, id: event.id, type: event.type, time: event.time, subject: event.subject, data: event.data })),
+      events: journal
+        .list(limit ?? 100)
+        .map(({ seq, event }) => ({
+          seq,
+          id: event.id,
+          type: event.type,
+          time: event.time,
+          subject: event.subject,
+          data: event.data,
+        })),
     }),
   };
 }

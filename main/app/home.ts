@@ -14,7 +14,10 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
     case 'darwin':
       return path.join(os.homedir(), 'Library', 'Application Support', 'ScriptDesk');
     default:
-      return path.join(env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'scriptdesk');
+      return path.join(
+        env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'),
+        'scriptdesk',
+      );
   }
 }
 

@@ -50,7 +50,9 @@ export class AuditJournal {
     private readonly source: string,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.last = db.prepare<[], Row>('SELECT seq, body, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+    this.last = db.prepare<[], Row>(
+      'SELECT seq, body, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    );
     this.insert = db.prepare(
       'INSERT INTO audit_events (seq, id, type, time, subject, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -74,7 +76,16 @@ export class AuditJournal {
       };
       const body = JSON.stringify(event);
       const hash = createHash('sha256').update(body).digest('hex');
-      this.insert.run(event.sequence, event.id, type, event.time, subject, body, event.prevhash, hash);
+      this.insert.run(
+        event.sequence,
+        event.id,
+        type,
+        event.time,
+        subject,
+        body,
+        event.prevhash,
+        hash,
+      );
       return event;
     })();
   }

@@ -26,7 +26,11 @@ export interface ResolvedScript {
 }
 
 /** Receives every accepted and rejected sync (the app journals them). */
-export type SyncListener = (outcome: { ok: true; result: SyncOutcome; location: string } | { ok: false; error: CatalogueRejected; location: string }) => void;
+export type SyncListener = (
+  outcome:
+    | { ok: true; result: SyncOutcome; location: string }
+    | { ok: false; error: CatalogueRejected; location: string },
+) => void;
 
 /** The catalogue as main sees it: the installed, verified document and the scripts the user may run. */
 export class CatalogueService {
@@ -47,14 +51,26 @@ export class CatalogueService {
   async installed(): Promise<InstalledCatalogue | null> {
     if (this.cached === undefined) {
       try {
-        this.cached = await loadInstalledCatalogue(this.paths.catalogue, this.paths.scripts, await this.trust.list(), this.now());
+        this.cached = await loadInstalledCatalogue(
+          this.paths.catalogue,
+          this.paths.scripts,
+          await this.trust.list(),
+          this.now(),
+        );
       } catch (error) {
-        if (error instanceof CatalogueRejected) throw new ApiFailure('catalogue_unavailable', `The installed catalogue cannot be used: ${error.message}`);
+        if (error instanceof CatalogueRejected)
+          throw new ApiFailure(
+            'catalogue_unavailable',
+            `The installed catalogue cannot be used: ${error.message}`,
+          );
         throw error;
       }
     }
     if (this.cached && Date.parse(this.cached.document.expires) <= this.now().getTime()) {
-      throw new ApiFailure('catalogue_unavailable', `The catalogue expired on ${this.cached.document.expires}; connect to your network and sync, or ask your administrator to publish a new one.`);
+      throw new ApiFailure(
+        'catalogue_unavailable',
+        `The catalogue expired on ${this.cached.document.expires}; connect to your network and sync, or ask your administrator to publish a new one.`,
+      );
     }
     return this.cached;
   }
@@ -66,7 +82,8 @@ export class CatalogueService {
       this.onSync({ ok: true, result, location: source.location });
       return result;
     } catch (error) {
-      if (error instanceof CatalogueRejected) this.onSync({ ok: false, error, location: source.location });
+      if (error instanceof CatalogueRejected)
+        this.onSync({ ok: false, error, location: source.location });
       throw error;
     }
   }
@@ -75,27 +92,45 @@ export class CatalogueService {
   async listFor(user: string): Promise<ScriptSummary[]> {
     const installed = await this.installed();
     if (!installed) return [];
-    return installed.document.scripts.filter((s) => isPermitted(s.manifest, installed.document.groups, user)).map((s) => summarise(s.manifest));
+    return installed.document.scripts
+      .filter((s) => isPermitted(s.manifest, installed.document.groups, user))
+      .map((s) => summarise(s.manifest));
   }
 
   /** One script with its verified form, for `user`; `not_found` / `forbidden` otherwise. */
   async resolve(scriptId: string, user: string): Promise<ResolvedScript> {
     const installed = await this.installed();
-    if (!installed) throw new ApiFailure('catalogue_unavailable', 'No catalogue is installed yet; sync one first (scriptdesk sync --from ...).');
+    if (!installed)
+      throw new ApiFailure(
+        'catalogue_unavailable',
+        'No catalogue is installed yet; sync one first (scriptdesk sync --from ...).',
+      );
     const published = installed.document.scripts.find((s) => s.manifest.id === scriptId);
-    if (!published) throw new ApiFailure('not_found', `There is no script "${scriptId}" in catalogue version ${installed.document.version}.`);
+    if (!published)
+      throw new ApiFailure(
+        'not_found',
+        `There is no script "${scriptId}" in catalogue version ${installed.document.version}.`,
+      );
     if (!isPermitted(published.manifest, installed.document.groups, user)) {
-      throw new ApiFailure('forbidden', `You (${user}) are not allowed to run "${published.manifest.title}"; ask your administrator for access.`);
+      throw new ApiFailure(
+        'forbidden',
+        `You (${user}) are not allowed to run "${published.manifest.title}"; ask your administrator for access.`,
+      );
     }
     return {
       published,
       manifest: published.manifest,
       catalogueVersion: installed.document.version,
       schema: await this.readJson(published, 'form.schema.json'),
-      uiSchema: published.files.some((f) => f.path === 'form.ui.json') ? await this.readJson(published, 'form.ui.json') : {},
+      uiSchema: published.files.some((f) => f.path === 'form.ui.json')
+        ? await this.readJson(published, 'form.ui.json')
+        : {},
       lockText: (await this.readVerified(published, 'requirements.lock')).toString('utf8'),
       scriptDir: installed.scriptDir(published),
-      wheels: published.wheels.map((w) => ({ filename: w.filename, path: this.store.pathOf(w.sha256) })),
+      wheels: published.wheels.map((w) => ({
+        filename: w.filename,
+        path: this.store.pathOf(w.sha256),
+      })),
     };
   }
 
@@ -104,7 +139,10 @@ export class CatalogueService {
     const entry = script.files.find((f) => f.path === file)!;
     let parsed = this.schemas.get(entry.sha256);
     if (!parsed) {
-      parsed = JSON.parse((await this.readVerified(script, file)).toString('utf8')) as Record<string, unknown>;
+      parsed = JSON.parse((await this.readVerified(script, file)).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
       this.schemas.set(entry.sha256, parsed);
     }
     return parsed;
@@ -112,10 +150,17 @@ export class CatalogueService {
 
   private async readVerified(script: PublishedScript, file: string): Promise<Buffer> {
     const entry = script.files.find((f) => f.path === file);
-    if (!entry) throw new ApiFailure('catalogue_unavailable', `Script ${script.manifest.id} has no ${file} in the catalogue.`);
+    if (!entry)
+      throw new ApiFailure(
+        'catalogue_unavailable',
+        `Script ${script.manifest.id} has no ${file} in the catalogue.`,
+      );
     const bytes = await readFile(this.store.pathOf(entry.sha256));
     if (sha256Hex(bytes) !== entry.sha256) {
-      throw new ApiFailure('catalogue_unavailable', `The local copy of ${script.manifest.id}/${file} was changed on disk; sync the catalogue again.`);
+      throw new ApiFailure(
+        'catalogue_unavailable',
+        `The local copy of ${script.manifest.id}/${file} was changed on disk; sync the catalogue again.`,
+      );
     }
     return bytes;
   }

@@ -6,11 +6,21 @@ export const CATALOGUE_TYPE = 'scriptdesk-catalogue';
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const FileEntrySchema = z.object({ path: z.string().min(1).max(255), sha256: Sha256Hex, size: z.number().int().nonnegative() }).strict();
+export const FileEntrySchema = z
+  .object({
+    path: z.string().min(1).max(255),
+    sha256: Sha256Hex,
+    size: z.number().int().nonnegative(),
+  })
+  .strict();
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 
 export const WheelEntrySchema = z
-  .object({ filename: z.string().regex(/^[A-Za-z0-9_.+-]+\.whl$/), sha256: Sha256Hex, size: z.number().int().nonnegative() })
+  .object({
+    filename: z.string().regex(/^[A-Za-z0-9_.+-]+\.whl$/),
+    sha256: Sha256Hex,
+    size: z.number().int().nonnegative(),
+  })
   .strict();
 export type WheelEntry = z.infer<typeof WheelEntrySchema>;
 
@@ -45,7 +55,14 @@ export type CatalogueDocument = z.infer<typeof CatalogueDocumentSchema>;
 
 /** `catalogue.sig`: one or more detached Ed25519 signatures over the exact document bytes. */
 export const SignatureListSchema = z
-  .array(z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/), sig: z.string().regex(/^[A-Za-z0-9+/]+=*$/) }).strict())
+  .array(
+    z
+      .object({
+        keyId: z.string().regex(/^[0-9a-f]{16}$/),
+        sig: z.string().regex(/^[A-Za-z0-9+/]+=*$/),
+      })
+      .strict(),
+  )
   .min(1)
   .max(8);
 export type SignatureList = z.infer<typeof SignatureListSchema>;
@@ -60,6 +77,6 @@ export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 export function isSafeRelativePath(p: string): boolean {
   if (p.length === 0 || p.length > 255) return false;
   if (p.startsWith('/') || p.includes('\\') || /^[A-Za-z]:/.test(p)) return false;
-  if (/[\u0000-\u001f\u007f]/.test(p)) return false;
+  if ([...p].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return false;
   return p.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }

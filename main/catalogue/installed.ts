@@ -31,11 +31,18 @@ export async function loadInstalledCatalogue(
   now: Date,
 ): Promise<InstalledCatalogue | null> {
   // `previous` is only read when a crash fell between the two renames of an install.
-  const found = (await readPair(path.join(catalogueDir, 'current'))) ?? (await readPair(path.join(catalogueDir, 'previous')));
+  const found =
+    (await readPair(path.join(catalogueDir, 'current'))) ??
+    (await readPair(path.join(catalogueDir, 'previous')));
   if (!found) return null;
   const { bytes, signatures } = found;
   const { document } = verifyCatalogue(bytes, signatures, trusted, now);
-  return { document, bytes, signatures, scriptDir: (script) => path.join(scriptsDir, scriptFolderName(script)) };
+  return {
+    document,
+    bytes,
+    signatures,
+    scriptDir: (script) => path.join(scriptsDir, scriptFolderName(script)),
+  };
 }
 
 export { CatalogueRejected };

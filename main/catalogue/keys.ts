@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../app/atomic-write.js';
@@ -20,16 +28,29 @@ export function keyIdOf(publicKey: KeyObject): string {
 }
 
 /** Generates an Ed25519 key pair in `dir`; refuses to overwrite an existing key. */
-export async function generateSigningKey(dir: string): Promise<{ privateKeyFile: string; publicKeyFile: string; keyId: string }> {
+export async function generateSigningKey(
+  dir: string,
+): Promise<{ privateKeyFile: string; publicKeyFile: string; keyId: string }> {
   await mkdir(dir, { recursive: true });
   const privateKeyFile = path.join(dir, PRIVATE_KEY_FILE);
   const publicKeyFile = path.join(dir, PUBLIC_KEY_FILE);
   for (const file of [privateKeyFile, publicKeyFile]) {
-    if (await exists(file)) throw new Error(`${file} already exists; keygen never overwrites a key (choose another --out)`);
+    if (await exists(file))
+      throw new Error(
+        `${file} already exists; keygen never overwrites a key (choose another --out)`,
+      );
   }
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  await writeFileAtomic(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 0o600);
-  await writeFileAtomic(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }) as string, 0o644);
+  await writeFileAtomic(
+    privateKeyFile,
+    privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    0o600,
+  );
+  await writeFileAtomic(
+    publicKeyFile,
+    publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    0o644,
+  );
   return { privateKeyFile, publicKeyFile, keyId: keyIdOf(publicKey) };
 }
 
@@ -39,9 +60,13 @@ export async function loadPrivateKey(file: string): Promise<{ key: KeyObject; ke
   try {
     key = createPrivateKey(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not a readable private key (${(error as Error).message}); create one with "scriptdesk keygen --out DIR"`);
+    throw new Error(
+      `${file}: not a readable private key (${(error as Error).message}); create one with "scriptdesk keygen --out DIR"`,
+      { cause: error },
+    );
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: the key must be Ed25519, not ${key.asymmetricKeyType}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`${file}: the key must be Ed25519, not ${key.asymmetricKeyType}`);
   return { key, keyId: keyIdOf(createPublicKey(key)) };
 }
 
@@ -51,9 +76,13 @@ export function parsePublicKey(pem: string, where: string): PublicKeyInfo {
   try {
     key = createPublicKey(pem);
   } catch (error) {
-    throw new Error(`${where}: not a public key in PEM form (${(error as Error).message}); use the .pub file from "scriptdesk keygen"`);
+    throw new Error(
+      `${where}: not a public key in PEM form (${(error as Error).message}); use the .pub file from "scriptdesk keygen"`,
+      { cause: error },
+    );
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${where}: the key must be Ed25519, not ${key.asymmetricKeyType}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`${where}: the key must be Ed25519, not ${key.asymmetricKeyType}`);
   return { keyId: keyIdOf(key), key, pem: key.export({ type: 'spki', format: 'pem' }) as string };
 }
 
@@ -62,7 +91,10 @@ export async function loadPublicKey(file: string): Promise<PublicKeyInfo> {
   try {
     pem = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`${file}: cannot read the public key (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new Error(
+      `${file}: cannot read the public key (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      { cause: error },
+    );
   }
   return parsePublicKey(pem, file);
 }

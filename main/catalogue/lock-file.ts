@@ -26,10 +26,13 @@ export function parseLockFile(text: string): LockedPackage[] {
     if (line === '' || line.startsWith('#')) return;
     const match = LINE.exec(line);
     if (!match) {
-      throw new Error(`line ${index + 1}: "${line.slice(0, 80)}" is not pinned; write it as name==version --hash=sha256:<64 hex digits>`);
+      throw new Error(
+        `line ${index + 1}: "${line.slice(0, 80)}" is not pinned; write it as name==version --hash=sha256:<64 hex digits>`,
+      );
     }
     const name = normalisePackageName(match[1]!);
-    if (seen.has(name)) throw new Error(`line ${index + 1}: ${name} is listed twice; keep one line per package`);
+    if (seen.has(name))
+      throw new Error(`line ${index + 1}: ${name} is listed twice; keep one line per package`);
     seen.add(name);
     packages.push({ name, version: match[2]!, sha256: match[3]!, line: index + 1 });
   });

@@ -19,22 +19,37 @@ export const ExitCodeRuleSchema = z
 export const ScriptManifestSchema = z
   .object({
     $schema: z.string().optional(),
-    id: z.string().regex(SCRIPT_ID_PATTERN, 'must be lower-case letters, digits and dashes, like "monthly-report"'),
+    id: z
+      .string()
+      .regex(
+        SCRIPT_ID_PATTERN,
+        'must be lower-case letters, digits and dashes, like "monthly-report"',
+      ),
     title: z.string().min(1).max(120),
     summary: z.string().max(1000),
     category: z.string().min(1).max(60),
     version: z.string().regex(SEMVER, 'must be a semantic version like "1.2.0"'),
-    entrypoint: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$/, 'must be a .py file name in the script folder'),
+    entrypoint: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$/, 'must be a .py file name in the script folder'),
     python: z.string().max(40),
     timeoutSeconds: z.number().int().positive().max(86_400),
-    secrets: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an environment variable name')).max(20),
+    secrets: z
+      .array(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an environment variable name'))
+      .max(20),
     allowed: z
-      .object({ users: z.array(z.string().min(1).max(128)).max(1000), groups: z.array(z.string().min(1).max(64)).max(100) })
+      .object({
+        users: z.array(z.string().min(1).max(128)).max(1000),
+        groups: z.array(z.string().min(1).max(64)).max(100),
+      })
       .strict(),
     destructive: z.boolean(),
     supportsDryRun: z.boolean(),
     requireReason: z.boolean(),
-    exitCodes: z.record(z.string().regex(/^\d{1,3}$/, 'exit codes are numbers 0-255'), ExitCodeRuleSchema),
+    exitCodes: z.record(
+      z.string().regex(/^\d{1,3}$/, 'exit codes are numbers 0-255'),
+      ExitCodeRuleSchema,
+    ),
   })
   .strict();
 /** A validated `script.json`. */
@@ -45,8 +60,13 @@ export const CatalogueSourceSchema = z
     $schema: z.string().optional(),
     name: z.string().min(1).max(120),
     publisher: z.string().min(1).max(120),
-    audience: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/, 'must be a short lower-case name like "acme-finance"'),
-    approvedPackages: z.record(z.string().min(1).max(100), z.array(z.string().min(1).max(40)).max(100)),
+    audience: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{0,63}$/, 'must be a short lower-case name like "acme-finance"'),
+    approvedPackages: z.record(
+      z.string().min(1).max(100),
+      z.array(z.string().min(1).max(40)).max(100),
+    ),
     groups: z.record(z.string().min(1).max(64), z.array(z.string().min(1).max(128)).max(10_000)),
   })
   .strict();
@@ -56,7 +76,9 @@ export type CatalogueSource = z.infer<typeof CatalogueSourceSchema>;
 /** Formats a zod failure as "field `x` reason" lines. */
 export function describeZodIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    const field = issue.path.length ? `field \`${issue.path.map(String).join('.')}\`` : 'the document';
+    const field = issue.path.length
+      ? `field \`${issue.path.map(String).join('.')}\``
+      : 'the document';
     return `${field} ${issue.message.replace(/^Invalid input: /, '')}`;
   });
 }

@@ -19,7 +19,8 @@ export interface PublishOptions {
 /** Parses "30d", "12h", "90m" into milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d{1,5})([dhm])$/.exec(text.trim());
-  if (!match) throw new Error(`--expires "${text}" is not a duration; write it like 30d, 12h or 90m`);
+  if (!match)
+    throw new Error(`--expires "${text}" is not a duration; write it like 30d, 12h or 90m`);
   const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as 'd' | 'h' | 'm'];
   const ms = Number(match[1]) * unit;
   if (ms <= 0) throw new Error('--expires must be longer than zero');
@@ -31,7 +32,9 @@ export function parseDuration(text: string): number {
  * `catalogue.sig`, `blobs/sha256/<hex>` — next to `outDir` and swaps it in with renames, so
  * `outDir` is either the old complete catalogue or the new one, never a mix.
  */
-export async function publishCatalogue(options: PublishOptions): Promise<{ document: CatalogueDocument; keyId: string; blobCount: number }> {
+export async function publishCatalogue(
+  options: PublishOptions,
+): Promise<{ document: CatalogueDocument; keyId: string; blobCount: number }> {
   const tree = await readCatalogueSource(options.sourceDir);
   const { key, keyId } = await loadPrivateKey(options.keyFile);
   const now = options.now ?? new Date();
@@ -65,10 +68,14 @@ export async function publishCatalogue(options: PublishOptions): Promise<{ docum
     const blobDir = path.join(staging, 'blobs', 'sha256');
     await mkdir(blobDir, { recursive: true });
     const blobs = new Map<string, string>();
-    for (const script of tree.scripts) for (const file of [...script.files, ...script.wheels]) blobs.set(file.sha256, file.absolute);
+    for (const script of tree.scripts)
+      for (const file of [...script.files, ...script.wheels]) blobs.set(file.sha256, file.absolute);
     for (const [sha256, absolute] of blobs) await copyFile(absolute, path.join(blobDir, sha256));
     await writeFile(path.join(staging, 'catalogue.json'), bytes);
-    await writeFile(path.join(staging, 'catalogue.sig'), JSON.stringify(signatures, null, 2) + '\n');
+    await writeFile(
+      path.join(staging, 'catalogue.sig'),
+      JSON.stringify(signatures, null, 2) + '\n',
+    );
     await swapIn(staging, outDir);
     return { document, keyId, blobCount: blobs.size };
   } catch (error) {
@@ -77,7 +84,9 @@ export async function publishCatalogue(options: PublishOptions): Promise<{ docum
   }
 }
 
-function withoutSchemaPointer<T extends { $schema?: string | undefined }>(manifest: T): Omit<T, '$schema'> {
+function withoutSchemaPointer<T extends { $schema?: string | undefined }>(
+  manifest: T,
+): Omit<T, '$schema'> {
   const { $schema: _ignored, ...rest } = manifest;
   return rest;
 }
@@ -95,7 +104,10 @@ async function readPreviousVersion(outDir: string): Promise<number> {
   } catch {
     // fall through to the error below
   }
-  throw new SourceError(path.join(outDir, 'catalogue.json'), 'exists but has no readable integer "version"; choose an empty --out or restore the file');
+  throw new SourceError(
+    path.join(outDir, 'catalogue.json'),
+    'exists but has no readable integer "version"; choose an empty --out or restore the file',
+  );
 }
 
 async function swapIn(staging: string, outDir: string): Promise<void> {

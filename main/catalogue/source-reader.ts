@@ -1,5 +1,6 @@
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ZodError } from 'zod';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { lintFormSchema } from '../../forms/schema-lint.js';
 import { sha256File, sha256Hex } from './hashing.js';
@@ -38,7 +39,10 @@ export interface CatalogueSourceTree {
 
 /** A problem in a catalogue source: one line naming the file, the field and the fix. */
 export class SourceError extends Error {
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(`${file}: ${detail}`);
     this.name = 'SourceError';
   }
@@ -55,14 +59,19 @@ export async function readCatalogueSource(root: string): Promise<CatalogueSource
   const scriptsDir = path.join(root, 'scripts');
   let ids: string[];
   try {
-    ids = (await readdir(scriptsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    ids = (await readdir(scriptsDir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   } catch {
     throw new SourceError(scriptsDir, 'missing; put each script in scripts/<script-id>/');
   }
-  if (ids.length === 0) throw new SourceError(scriptsDir, 'has no script folders; add scripts/<script-id>/script.json');
+  if (ids.length === 0)
+    throw new SourceError(scriptsDir, 'has no script folders; add scripts/<script-id>/script.json');
   const ajv = createAuthorityAjv();
   const scripts: SourceScript[] = [];
-  for (const id of ids) scripts.push(await readScript(path.join(scriptsDir, id), id, source, wheelhouse, ajv));
+  for (const id of ids)
+    scripts.push(await readScript(path.join(scriptsDir, id), id, source, wheelhouse, ajv));
   return { source, scripts };
 }
 
@@ -75,13 +84,23 @@ async function readScript(
 ): Promise<SourceScript> {
   const rel = (name: string) => path.join(dir, name);
   for (const name of REQUIRED_FILES) await readText(rel(name));
-  const manifest = parseJsonWith(await readText(rel('script.json')), rel('script.json'), ScriptManifestSchema);
+  const manifest = parseJsonWith(
+    await readText(rel('script.json')),
+    rel('script.json'),
+    ScriptManifestSchema,
+  );
   if (manifest.id !== folderName) {
-    throw new SourceError(rel('script.json'), `field \`id\` is "${manifest.id}" but the folder is "${folderName}"; make them the same`);
+    throw new SourceError(
+      rel('script.json'),
+      `field \`id\` is "${manifest.id}" but the folder is "${folderName}"; make them the same`,
+    );
   }
   for (const group of manifest.allowed.groups) {
     if (!(group in source.groups)) {
-      throw new SourceError(rel('script.json'), `field \`allowed.groups\` names "${group}", which catalogue.json does not define; add it under "groups"`);
+      throw new SourceError(
+        rel('script.json'),
+        `field \`allowed.groups\` names "${group}", which catalogue.json does not define; add it under "groups"`,
+      );
     }
   }
   const schemaText = await readText(rel('form.schema.json'));
@@ -89,15 +108,25 @@ async function readScript(
   if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
   if (await exists(rel('form.ui.json'))) {
     const ui = parseJson(await readText(rel('form.ui.json')), rel('form.ui.json'));
-    if (typeof ui !== 'object' || ui === null || Array.isArray(ui)) throw new SourceError(rel('form.ui.json'), 'must be a JSON object (an RJSF uiSchema)');
+    if (typeof ui !== 'object' || ui === null || Array.isArray(ui))
+      throw new SourceError(rel('form.ui.json'), 'must be a JSON object (an RJSF uiSchema)');
   }
   const lockText = await readText(rel('requirements.lock'));
   const wheels = checkLock(lockText, rel('requirements.lock'), manifest.id, source, wheelhouse);
   const files = await listScriptFiles(dir);
   if (!files.some((f) => f.path === manifest.entrypoint)) {
-    throw new SourceError(rel('script.json'), `field \`entrypoint\` names ${manifest.entrypoint}, which is not in the folder`);
+    throw new SourceError(
+      rel('script.json'),
+      `field \`entrypoint\` names ${manifest.entrypoint}, which is not in the folder`,
+    );
   }
-  return { manifest, files, wheels, schemaSha256: sha256Hex(schemaText), lockSha256: sha256Hex(lockText) };
+  return {
+    manifest,
+    files,
+    wheels,
+    schemaSha256: sha256Hex(schemaText),
+    lockSha256: sha256Hex(lockText),
+  };
 }
 
 function checkLock(
@@ -115,17 +144,28 @@ function checkLock(
   }
   return locked.map((pkg) => {
     const where = `line ${pkg.line}`;
-    const approved = Object.entries(source.approvedPackages).find(([name]) => normalisePackageName(name) === pkg.name);
+    const approved = Object.entries(source.approvedPackages).find(
+      ([name]) => normalisePackageName(name) === pkg.name,
+    );
     if (!approved) {
-      throw new SourceError(file, `${where}: package ${pkg.name} is not on the approved list in catalogue.json (script ${scriptId}); ask for approval or remove it`);
+      throw new SourceError(
+        file,
+        `${where}: package ${pkg.name} is not on the approved list in catalogue.json (script ${scriptId}); ask for approval or remove it`,
+      );
     }
     if (!approved[1].includes(pkg.version)) {
-      throw new SourceError(file, `${where}: ${pkg.name} ${pkg.version} is not an approved version (approved: ${approved[1].join(', ') || 'none'}) for script ${scriptId}`);
+      throw new SourceError(
+        file,
+        `${where}: ${pkg.name} ${pkg.version} is not an approved version (approved: ${approved[1].join(', ') || 'none'}) for script ${scriptId}`,
+      );
     }
     const wheel = wheelhouse.get(pkg.sha256);
     const named = parseWheelFilename(wheel?.path ?? '');
     if (!wheel || !named || named.name !== pkg.name || named.version !== pkg.version) {
-      throw new SourceError(file, `${where}: no wheel in wheels/ has the hash given for ${pkg.name}==${pkg.version}; add the wheel or correct the hash`);
+      throw new SourceError(
+        file,
+        `${where}: no wheel in wheels/ has the hash given for ${pkg.name}==${pkg.version}; add the wheel or correct the hash`,
+      );
     }
     return wheel;
   });
@@ -133,7 +173,7 @@ function checkLock(
 
 async function indexWheelhouse(dir: string): Promise<Map<string, SourceFile>> {
   const byHash = new Map<string, SourceFile>();
-  let names: string[] = [];
+  let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.whl')).sort();
   } catch {
@@ -149,14 +189,18 @@ async function indexWheelhouse(dir: string): Promise<Map<string, SourceFile>> {
 
 async function listScriptFiles(dir: string, prefix = ''): Promise<SourceFile[]> {
   const files: SourceFile[] = [];
-  for (const entry of (await readdir(path.join(dir, prefix), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(path.join(dir, prefix), { withFileTypes: true })).sort(
+    (a, b) => a.name.localeCompare(b.name),
+  )) {
     if (IGNORED.has(entry.name) || entry.name.startsWith('.')) continue;
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
     const absolute = path.join(dir, relative);
-    if (entry.isSymbolicLink()) throw new SourceError(absolute, 'is a symbolic link; copy the file in instead');
+    if (entry.isSymbolicLink())
+      throw new SourceError(absolute, 'is a symbolic link; copy the file in instead');
     if (entry.isDirectory()) files.push(...(await listScriptFiles(dir, relative)));
     else if (entry.isFile()) {
-      if (!isSafeRelativePath(relative)) throw new SourceError(absolute, 'has a name that is not a safe relative path; rename it');
+      if (!isSafeRelativePath(relative))
+        throw new SourceError(absolute, 'has a name that is not a safe relative path; rename it');
       files.push({ path: relative, absolute, ...(await sha256File(absolute)) });
     }
   }
@@ -168,7 +212,12 @@ async function readText(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SourceError(file, code === 'ENOENT' ? 'missing; every script folder needs script.json, form.schema.json and requirements.lock' : `cannot be read (${code})`);
+    throw new SourceError(
+      file,
+      code === 'ENOENT'
+        ? 'missing; every script folder needs script.json, form.schema.json and requirements.lock'
+        : `cannot be read (${code})`,
+    );
   }
 }
 
@@ -180,7 +229,13 @@ function parseJson(text: string, file: string): unknown {
   }
 }
 
-function parseJsonWith<T>(text: string, file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }): T {
+function parseJsonWith<T>(
+  text: string,
+  file: string,
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError };
+  },
+): T {
   const parsed = schema.safeParse(parseJson(text, file));
   if (!parsed.success) throw new SourceError(file, describeZodIssues(parsed.error)[0]!);
   return parsed.data;

@@ -25,13 +25,18 @@ export function folderSource(dir: string): CatalogueSourceReader {
     } catch {
       throw new CatalogueRejected('unreachable', `${file} cannot be read; check the --from folder`);
     }
-    if (info.size > max) throw new CatalogueRejected('too_large', `${file} is ${info.size} bytes, over the limit of ${max}`);
+    if (info.size > max)
+      throw new CatalogueRejected(
+        'too_large',
+        `${file} is ${info.size} bytes, over the limit of ${max}`,
+      );
     return readFile(file);
   };
   return {
     location: dir,
     readDocument: (max) => readCapped(path.join(dir, 'catalogue.json'), max),
-    readSignatures: async () => (await readCapped(path.join(dir, 'catalogue.sig'), 64 * 1024)).toString('utf8'),
+    readSignatures: async () =>
+      (await readCapped(path.join(dir, 'catalogue.sig'), 64 * 1024)).toString('utf8'),
     readBlob: (sha256, size) => readCapped(path.join(dir, 'blobs', 'sha256', sha256), size),
   };
 }
@@ -39,7 +44,13 @@ export function folderSource(dir: string): CatalogueSourceReader {
 /** What a sync did. */
 export type SyncOutcome =
   | { kind: 'unchanged'; document: CatalogueDocument }
-  | { kind: 'updated'; document: CatalogueDocument; previousVersion: number | null; blobsFetched: number; keyId: string };
+  | {
+      kind: 'updated';
+      document: CatalogueDocument;
+      previousVersion: number | null;
+      blobsFetched: number;
+      keyId: string;
+    };
 
 /**
  * Syncs the catalogue from `source` into the home folder: verify the signature over the exact
@@ -53,30 +64,44 @@ export async function syncCatalogue(
   trusted: readonly PublicKeyInfo[],
   now: Date = new Date(),
 ): Promise<SyncOutcome> {
-  if (trusted.length === 0) throw new CatalogueRejected('unknown_key', 'this device trusts no catalogue key yet; pass --pubkey with the publisher\'s .pub file');
+  if (trusted.length === 0)
+    throw new CatalogueRejected(
+      'unknown_key',
+      "this device trusts no catalogue key yet; pass --pubkey with the publisher's .pub file",
+    );
   const bytes = await source.readDocument(MAX_DOCUMENT_BYTES);
   const signatures = await source.readSignatures();
   const { document, keyId } = verifyCatalogue(bytes, signatures, trusted, now);
 
-  let installed = null;
-  try {
-    installed = await loadInstalledCatalogue(paths.catalogue, paths.scripts, trusted, now);
-  } catch {
-    installed = null; // an installed catalogue that no longer verifies cannot block a good new one
-  }
+  // An installed catalogue that no longer verifies (expired, key removed) cannot block a good new one.
+  const installed = await loadInstalledCatalogue(
+    paths.catalogue,
+    paths.scripts,
+    trusted,
+    now,
+  ).catch(() => null);
   if (installed) {
     if (document.version < installed.document.version) {
-      throw new CatalogueRejected('rollback', `offered catalogue version ${document.version} is older than the installed version ${installed.document.version}`);
+      throw new CatalogueRejected(
+        'rollback',
+        `offered catalogue version ${document.version} is older than the installed version ${installed.document.version}`,
+      );
     }
     if (document.version === installed.document.version) {
       if (Buffer.compare(installed.bytes, bytes) === 0) return { kind: 'unchanged', document };
-      throw new CatalogueRejected('same_version_other_bytes', `catalogue version ${document.version} differs from the installed copy of the same version; the publisher must raise the version`);
+      throw new CatalogueRejected(
+        'same_version_other_bytes',
+        `catalogue version ${document.version} differs from the installed copy of the same version; the publisher must raise the version`,
+      );
     }
   }
   for (const script of document.scripts) {
     for (const file of script.files) {
       if (!isSafeRelativePath(file.path)) {
-        throw new CatalogueRejected('unsafe_path', `script ${script.manifest.id} lists file "${file.path.slice(0, 80)}", which is not a safe relative path`);
+        throw new CatalogueRejected(
+          'unsafe_path',
+          `script ${script.manifest.id} lists file "${file.path.slice(0, 80)}", which is not a safe relative path`,
+        );
       }
     }
   }
@@ -90,17 +115,30 @@ export async function syncCatalogue(
       try {
         await store.put(blob.sha256, blob.size, data);
       } catch (error) {
-        throw new CatalogueRejected('bad_blob', `a file of script ${script.manifest.id} is damaged: ${(error as Error).message}`);
+        throw new CatalogueRejected(
+          'bad_blob',
+          `a file of script ${script.manifest.id} is damaged: ${(error as Error).message}`,
+        );
       }
       blobsFetched++;
     }
     await materialiseScript(paths.scripts, store, script);
   }
   await installDocument(paths.catalogue, bytes, signatures);
-  return { kind: 'updated', document, previousVersion: installed?.document.version ?? null, blobsFetched, keyId };
+  return {
+    kind: 'updated',
+    document,
+    previousVersion: installed?.document.version ?? null,
+    blobsFetched,
+    keyId,
+  };
 }
 
-async function materialiseScript(scriptsDir: string, store: ContentStore, script: CatalogueDocument['scripts'][number]): Promise<void> {
+async function materialiseScript(
+  scriptsDir: string,
+  store: ContentStore,
+  script: CatalogueDocument['scripts'][number],
+): Promise<void> {
   const target = path.join(scriptsDir, scriptFolderName(script));
   try {
     await stat(target);
@@ -118,12 +156,20 @@ async function materialiseScript(scriptsDir: string, store: ContentStore, script
     await rename(staging, target);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOTEMPTY' ||
+      (error as NodeJS.ErrnoException).code === 'EEXIST'
+    )
+      return;
     throw error;
   }
 }
 
-async function installDocument(catalogueDir: string, bytes: Buffer, signatures: string): Promise<void> {
+async function installDocument(
+  catalogueDir: string,
+  bytes: Buffer,
+  signatures: string,
+): Promise<void> {
   await mkdir(catalogueDir, { recursive: true });
   const staging = path.join(catalogueDir, `staging-${randomBytes(4).toString('hex')}`);
   await mkdir(staging);

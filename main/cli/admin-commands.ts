@@ -22,7 +22,11 @@ export async function keygenCommand(options: { out: string }, print: Print): Pro
 }
 
 /** `scriptdesk catalogue build SRC --key KEY --out DIR [--expires 30d]` */
-export async function catalogueBuildCommand(source: string, options: { key: string; out: string; expires: string }, print: Print): Promise<void> {
+export async function catalogueBuildCommand(
+  source: string,
+  options: { key: string; out: string; expires: string },
+  print: Print,
+): Promise<void> {
   let validForMs: number;
   try {
     validForMs = parseDuration(options.expires);
@@ -30,9 +34,18 @@ export async function catalogueBuildCommand(source: string, options: { key: stri
     throw new CliError((error as Error).message, 2);
   }
   try {
-    const { document, keyId, blobCount } = await publishCatalogue({ sourceDir: source, keyFile: options.key, outDir: options.out, validForMs });
-    print(`Published catalogue "${document.name}" version ${document.version} to ${path.resolve(options.out)}`);
-    print(`  ${document.scripts.length} scripts, ${blobCount} blobs, signed by key ${keyId}, expires ${document.expires}`);
+    const { document, keyId, blobCount } = await publishCatalogue({
+      sourceDir: source,
+      keyFile: options.key,
+      outDir: options.out,
+      validForMs,
+    });
+    print(
+      `Published catalogue "${document.name}" version ${document.version} to ${path.resolve(options.out)}`,
+    );
+    print(
+      `  ${document.scripts.length} scripts, ${blobCount} blobs, signed by key ${keyId}, expires ${document.expires}`,
+    );
   } catch (error) {
     if (error instanceof SourceError || error instanceof Error) throw new CliError(error.message);
     throw error;
@@ -40,7 +53,11 @@ export async function catalogueBuildCommand(source: string, options: { key: stri
 }
 
 /** `scriptdesk catalogue verify DIR --pubkey PUB` */
-export async function catalogueVerifyCommand(dir: string, options: { pubkey: string }, print: Print): Promise<void> {
+export async function catalogueVerifyCommand(
+  dir: string,
+  options: { pubkey: string },
+  print: Print,
+): Promise<void> {
   const key = await loadPublicKey(options.pubkey).catch((error: Error) => {
     throw new CliError(error.message);
   });
@@ -50,7 +67,9 @@ export async function catalogueVerifyCommand(dir: string, options: { pubkey: str
     bytes = await readFile(path.join(dir, 'catalogue.json'));
     signatures = await readFile(path.join(dir, 'catalogue.sig'), 'utf8');
   } catch (error) {
-    throw new CliError(`${dir}: not a published catalogue (${(error as NodeJS.ErrnoException).code}); it needs catalogue.json and catalogue.sig`);
+    throw new CliError(
+      `${dir}: not a published catalogue (${(error as NodeJS.ErrnoException).code}); it needs catalogue.json and catalogue.sig`,
+    );
   }
   try {
     const { document, keyId } = verifyCatalogue(bytes, signatures, [key], new Date());
@@ -60,11 +79,16 @@ export async function catalogueVerifyCommand(dir: string, options: { pubkey: str
         const file = path.join(dir, 'blobs', 'sha256', blob.sha256);
         const actual = await sha256File(file).catch(() => null);
         if (!actual) throw new CliError(`${file}: missing (script ${script.manifest.id})`);
-        if (actual.sha256 !== blob.sha256 || actual.size !== blob.size) throw new CliError(`${file}: content does not match its signed hash (script ${script.manifest.id})`);
+        if (actual.sha256 !== blob.sha256 || actual.size !== blob.size)
+          throw new CliError(
+            `${file}: content does not match its signed hash (script ${script.manifest.id})`,
+          );
         blobs++;
       }
     }
-    print(`OK: catalogue "${document.name}" version ${document.version}, signed by ${keyId}, ${document.scripts.length} scripts, ${blobs} blob references verified, expires ${document.expires}`);
+    print(
+      `OK: catalogue "${document.name}" version ${document.version}, signed by ${keyId}, ${document.scripts.length} scripts, ${blobs} blob references verified, expires ${document.expires}`,
+    );
   } catch (error) {
     if (error instanceof CatalogueRejected) throw new CliError(`${dir}: ${error.message}`);
     throw error;

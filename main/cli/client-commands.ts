@@ -14,7 +14,11 @@ import { readInputs } from './read-inputs.js';
 type Print = (line: string) => void;
 
 /** Calls an API method the way the UI does and turns a failure into a {@link CliError}. */
-async function call<M extends MethodName>(app: ScriptDeskApp, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+async function call<M extends MethodName>(
+  app: ScriptDeskApp,
+  method: M,
+  input: MethodInput<M>,
+): Promise<MethodOutput<M>> {
   const result = await callTyped(app.dispatch, method, input, { transport: 'cli' });
   if (!result.ok) throw failure(result.error);
   return result.value;
@@ -26,7 +30,11 @@ function failure(error: ApiError): CliError {
 }
 
 /** `scriptdesk sync --from DIR [--pubkey PUB]` */
-export async function syncCommand(app: ScriptDeskApp, options: { from: string; pubkey?: string }, print: Print): Promise<void> {
+export async function syncCommand(
+  app: ScriptDeskApp,
+  options: { from: string; pubkey?: string },
+  print: Print,
+): Promise<void> {
   const { trust, catalogue } = app.services;
   if (options.pubkey) {
     const key = await loadPublicKey(options.pubkey).catch((error: Error) => {
@@ -36,31 +44,53 @@ export async function syncCommand(app: ScriptDeskApp, options: { from: string; p
   }
   try {
     const outcome = await catalogue.sync(folderSource(options.from));
-    if (outcome.kind === 'unchanged') print(`Catalogue version ${outcome.document.version} is already installed; nothing to do.`);
+    if (outcome.kind === 'unchanged')
+      print(`Catalogue version ${outcome.document.version} is already installed; nothing to do.`);
     else {
-      const from = outcome.previousVersion === null ? 'first install' : `was version ${outcome.previousVersion}`;
-      print(`Installed catalogue "${outcome.document.name}" version ${outcome.document.version} (${from}); ${outcome.blobsFetched} files fetched; expires ${outcome.document.expires}`);
+      const from =
+        outcome.previousVersion === null
+          ? 'first install'
+          : `was version ${outcome.previousVersion}`;
+      print(
+        `Installed catalogue "${outcome.document.name}" version ${outcome.document.version} (${from}); ${outcome.blobsFetched} files fetched; expires ${outcome.document.expires}`,
+      );
     }
   } catch (error) {
-    if (error instanceof CatalogueRejected) throw new CliError(`sync refused: ${error.message} (the previous catalogue stays in use)`);
+    if (error instanceof CatalogueRejected)
+      throw new CliError(`sync refused: ${error.message} (the previous catalogue stays in use)`);
     throw error;
   }
 }
 
 /** `scriptdesk list [--json]` */
-export async function listCommand(app: ScriptDeskApp, options: { json?: boolean }, print: Print): Promise<void> {
+export async function listCommand(
+  app: ScriptDeskApp,
+  options: { json?: boolean },
+  print: Print,
+): Promise<void> {
   const { scripts } = await call(app, 'catalogue.list', {});
   if (options.json) return print(JSON.stringify(scripts, null, 2));
-  if (scripts.length === 0) return print('No scripts available. Sync a catalogue first: scriptdesk sync --from DIR --pubkey PUB');
+  if (scripts.length === 0)
+    return print(
+      'No scripts available. Sync a catalogue first: scriptdesk sync --from DIR --pubkey PUB',
+    );
   const width = Math.max(...scripts.map((s) => s.id.length));
   for (const s of scripts) {
-    const marks = [s.destructive ? 'destructive' : '', s.supportsDryRun ? 'dry-run' : ''].filter(Boolean).join(', ');
+    const marks = [s.destructive ? 'destructive' : '', s.supportsDryRun ? 'dry-run' : '']
+      .filter(Boolean)
+      .join(', ');
     print(`${s.id.padEnd(width)}  ${s.version.padEnd(8)} ${s.title}${marks ? `  [${marks}]` : ''}`);
   }
 }
 
 /** `scriptdesk validate SCRIPT_ID --inputs FILE` — exit 0 valid, 1 invalid with the errors as JSON on stdout. */
-export async function validateCommand(app: ScriptDeskApp, scriptId: string, options: { inputs: string }, print: Print, printError: Print): Promise<number> {
+export async function validateCommand(
+  app: ScriptDeskApp,
+  scriptId: string,
+  options: { inputs: string },
+  print: Print,
+  printError: Print,
+): Promise<number> {
   const inputs = await readInputs(options.inputs);
   const result = await call(app, 'run.validate', { scriptId, inputs });
   print(JSON.stringify(result, null, 2));
@@ -83,21 +113,31 @@ export async function runCommand(
   const done = new Promise<MethodOutput<'run.get'>['status']>((resolve) => (resolveDone = resolve));
   const onEvent = (event: ApiEvent) => {
     if (event.payload.runId !== runId) return;
-    if (event.name === 'run.log') (event.payload.stream === 'stdout' ? print : printError)(event.payload.line);
-    else if (event.name === 'run.progress') printError(`[${Math.round(event.payload.percent)}%] ${event.payload.label}`);
+    if (event.name === 'run.log')
+      (event.payload.stream === 'stdout' ? print : printError)(event.payload.line);
+    else if (event.name === 'run.progress')
+      printError(`[${Math.round(event.payload.percent)}%] ${event.payload.label}`);
     else if (event.payload.finishedAt !== null) resolveDone(event.payload.status);
   };
   // Events may arrive before run.start returns the id: hold them until it is known.
-  const unsubscribe = app.subscribe((event) => (runId === null ? seen.push(event) : onEvent(event)));
+  const unsubscribe = app.subscribe((event) =>
+    runId === null ? seen.push(event) : onEvent(event),
+  );
   try {
-    const started = await call(app, 'run.start', { scriptId, inputs, dryRun: options.dryRun === true, ...(options.reason ? { reason: options.reason } : {}) });
+    const started = await call(app, 'run.start', {
+      scriptId,
+      inputs,
+      dryRun: options.dryRun === true,
+      ...(options.reason ? { reason: options.reason } : {}),
+    });
     runId = started.runId;
     printError(`Run ${runId} started`);
     seen.splice(0).forEach(onEvent);
     await done;
     const run = await call(app, 'run.get', { runId });
     printError(`Run ${runId} ${run.status}: ${run.message}`);
-    for (const output of run.outputs) printError(`  output ${output.name} (${output.size} bytes) in ${run.outputDir}`);
+    for (const output of run.outputs)
+      printError(`  output ${output.name} (${output.size} bytes) in ${run.outputDir}`);
     return run.exitCode ?? 1;
   } finally {
     unsubscribe();
@@ -105,29 +145,49 @@ export async function runCommand(
 }
 
 /** `scriptdesk audit list [--json] [--limit N]` */
-export async function auditListCommand(app: ScriptDeskApp, options: { json?: boolean; limit: string }, print: Print): Promise<void> {
+export async function auditListCommand(
+  app: ScriptDeskApp,
+  options: { json?: boolean; limit: string },
+  print: Print,
+): Promise<void> {
   const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError(`--limit "${options.limit}" must be a whole number from 1 to 1000`, 2);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new CliError(`--limit "${options.limit}" must be a whole number from 1 to 1000`, 2);
   const { events } = await call(app, 'audit.list', { limit });
   if (options.json) return print(JSON.stringify(events, null, 2));
   if (events.length === 0) return print('The audit journal is empty.');
   for (const e of events) {
-    const detail = [e.data.user, e.data.status, e.data.exitCode !== undefined ? `exit ${String(e.data.exitCode)}` : ''].filter((v) => v !== undefined && v !== '').join(' ');
-    print(`${String(e.seq).padStart(5)}  ${e.time}  ${e.type.replace('dev.scriptdesk.', '').padEnd(20)} ${e.subject}  ${detail}`);
+    const detail = [
+      e.data.user,
+      e.data.status,
+      e.data.exitCode !== undefined ? `exit ${String(e.data.exitCode)}` : '',
+    ]
+      .filter((v) => v !== undefined && v !== '')
+      .join(' ');
+    print(
+      `${String(e.seq).padStart(5)}  ${e.time}  ${e.type.replace('dev.scriptdesk.', '').padEnd(20)} ${e.subject}  ${detail}`,
+    );
   }
 }
 
 /** `scriptdesk web [--port N]` — serves the app on 127.0.0.1 until interrupted. */
-export async function webCommand(app: ScriptDeskApp, options: { port: string }, print: Print): Promise<void> {
+export async function webCommand(
+  app: ScriptDeskApp,
+  options: { port: string },
+  print: Print,
+): Promise<void> {
   const port = Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port "${options.port}" must be a port number (0 picks a free one)`, 2);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port "${options.port}" must be a port number (0 picks a free one)`, 2);
   const host = await startWebHost({
     dispatch: app.dispatch,
     subscribe: (listener) => app.subscribe(listener),
     rendererDir: fileURLToPath(new URL('../../renderer', import.meta.url)),
     port,
   });
-  print(`ScriptDesk is serving on 127.0.0.1 only. Open this address in your browser (it holds this session's key):`);
+  print(
+    `ScriptDesk is serving on 127.0.0.1 only. Open this address in your browser (it holds this session's key):`,
+  );
   print(`  ${host.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -4,7 +4,14 @@ import { defaultHome } from '../app/home.js';
 import { APP_VERSION } from '../app/version.js';
 import { catalogueBuildCommand, catalogueVerifyCommand, keygenCommand } from './admin-commands.js';
 import { CliError } from './cli-error.js';
-import { auditListCommand, listCommand, runCommand, syncCommand, validateCommand, webCommand } from './client-commands.js';
+import {
+  auditListCommand,
+  listCommand,
+  runCommand,
+  syncCommand,
+  validateCommand,
+  webCommand,
+} from './client-commands.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const printError = (line: string) => process.stderr.write(`${line}\n`);
@@ -22,7 +29,9 @@ async function withApp<T>(action: (app: ScriptDeskApp) => Promise<T>): Promise<T
 /** Builds the `scriptdesk` command; `setExitCode` receives the code a command wants to exit with. */
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('scriptdesk')
-    .description('Run approved Python scripts safely, and publish the catalogue they come from.\nState lives in $SCRIPTDESK_HOME (default: the OS app-data folder).')
+    .description(
+      'Run approved Python scripts safely, and publish the catalogue they come from.\nState lives in $SCRIPTDESK_HOME (default: the OS app-data folder).',
+    )
     .version(APP_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     // Before the subcommands are added, so they inherit it: usage errors become exit code 2.
@@ -31,29 +40,40 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('keygen')
     .description('create an Ed25519 key pair for signing catalogues')
-    .requiredOption('--out <dir>', 'folder to write catalogue-signing.key and catalogue-signing.pub into')
+    .requiredOption(
+      '--out <dir>',
+      'folder to write catalogue-signing.key and catalogue-signing.pub into',
+    )
     .action((options: { out: string }) => keygenCommand(options, print));
 
-  const catalogue = program.command('catalogue').description('publish and check catalogues (admins)');
+  const catalogue = program
+    .command('catalogue')
+    .description('publish and check catalogues (admins)');
   catalogue
     .command('build <src>')
     .description('validate a catalogue source folder, then sign and publish it')
     .requiredOption('--key <file>', 'the private signing key (from keygen)')
     .requiredOption('--out <dir>', 'the published folder to write (replaced atomically)')
     .option('--expires <duration>', 'how long the catalogue stays valid, e.g. 30d, 12h', '30d')
-    .action((src: string, options: { key: string; out: string; expires: string }) => catalogueBuildCommand(src, options, print));
+    .action((src: string, options: { key: string; out: string; expires: string }) =>
+      catalogueBuildCommand(src, options, print),
+    );
   catalogue
     .command('verify <dir>')
     .description('check the signature and every blob of a published catalogue')
     .requiredOption('--pubkey <file>', 'the public key to trust')
-    .action((dir: string, options: { pubkey: string }) => catalogueVerifyCommand(dir, options, print));
+    .action((dir: string, options: { pubkey: string }) =>
+      catalogueVerifyCommand(dir, options, print),
+    );
 
   program
     .command('sync')
     .description('install the latest published catalogue on this device')
     .requiredOption('--from <dir>', 'the published catalogue folder')
-    .option('--pubkey <file>', "trust this publisher key (pinned for later syncs)")
-    .action((options: { from: string; pubkey?: string }) => withApp((app) => syncCommand(app, options, print)));
+    .option('--pubkey <file>', 'trust this publisher key (pinned for later syncs)')
+    .action((options: { from: string; pubkey?: string }) =>
+      withApp((app) => syncCommand(app, options, print)),
+    );
 
   program
     .command('list')
@@ -63,10 +83,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('validate <scriptId>')
-    .description('check inputs against the script\'s form (exit 0 valid, 1 invalid)')
+    .description("check inputs against the script's form (exit 0 valid, 1 invalid)")
     .requiredOption('--inputs <file>', 'JSON file with the inputs, or - for stdin')
     .action(async (scriptId: string, options: { inputs: string }) =>
-      setExitCode(await withApp((app) => validateCommand(app, scriptId, options, print, printError))),
+      setExitCode(
+        await withApp((app) => validateCommand(app, scriptId, options, print, printError)),
+      ),
     );
 
   program
@@ -75,8 +97,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--inputs <file>', 'JSON file with the inputs, or - for stdin')
     .option('--dry-run', 'ask the script to change nothing (scripts that support it)')
     .option('--reason <text>', 'reason or ticket number, for scripts that require one')
-    .action(async (scriptId: string, options: { inputs: string; dryRun?: boolean; reason?: string }) =>
-      setExitCode(await withApp((app) => runCommand(app, scriptId, options, print, printError))),
+    .action(
+      async (scriptId: string, options: { inputs: string; dryRun?: boolean; reason?: string }) =>
+        setExitCode(await withApp((app) => runCommand(app, scriptId, options, print, printError))),
     );
 
   const audit = program.command('audit').description('read the local audit journal');
@@ -85,7 +108,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('list audit events, newest first')
     .option('--json', 'print JSON')
     .option('--limit <n>', 'how many events', '100')
-    .action((options: { json?: boolean; limit: string }) => withApp((app) => auditListCommand(app, options, print)));
+    .action((options: { json?: boolean; limit: string }) =>
+      withApp((app) => auditListCommand(app, options, print)),
+    );
 
   program
     .command('web')

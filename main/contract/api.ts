@@ -7,7 +7,9 @@ import { FieldErrorSchema } from './errors.js';
  * method: add it here, add its handler in `main/app/handlers.ts`; both transports pick it up.
  */
 
-const ScriptIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a script id is lower-case letters, digits and dashes');
+const ScriptIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a script id is lower-case letters, digits and dashes');
 const RunIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a run id is a UUID');
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 
@@ -35,7 +37,11 @@ export const RUN_STATUSES = [
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-export const OutputFileSchema = z.object({ name: z.string(), size: z.number().int(), sha256: z.string() });
+export const OutputFileSchema = z.object({
+  name: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+});
 export type OutputFile = z.infer<typeof OutputFileSchema>;
 
 export const RunSummarySchema = z.object({
@@ -92,7 +98,10 @@ export const methods = {
       catalogue: CatalogueStatusSchema.nullable(),
     }),
   ),
-  'catalogue.list': method(z.object({}).strict(), z.object({ scripts: z.array(ScriptSummarySchema) })),
+  'catalogue.list': method(
+    z.object({}).strict(),
+    z.object({ scripts: z.array(ScriptSummarySchema) }),
+  ),
   'catalogue.get': method(
     z.object({ scriptId: ScriptIdSchema }).strict(),
     z.object({ script: ScriptSummarySchema, schema: JsonObjectSchema, uiSchema: JsonObjectSchema }),
@@ -117,7 +126,10 @@ export const methods = {
     z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
     z.object({ runs: z.array(RunSummarySchema) }),
   ),
-  'run.cancel': method(z.object({ runId: RunIdSchema }).strict(), z.object({ cancelled: z.boolean() })),
+  'run.cancel': method(
+    z.object({ runId: RunIdSchema }).strict(),
+    z.object({ cancelled: z.boolean() }),
+  ),
   'run.readOutput': method(
     z.object({ runId: RunIdSchema, name: z.string().min(1).max(255) }).strict(),
     z.object({ name: z.string(), text: z.string(), truncated: z.boolean() }),
@@ -144,7 +156,11 @@ export function isMethodName(name: string): name is MethodName {
 
 /** Events main pushes to the renderer while something runs. */
 export const eventSchemas = {
-  'run.log': z.object({ runId: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string() }),
+  'run.log': z.object({
+    runId: z.string(),
+    stream: z.enum(['stdout', 'stderr']),
+    line: z.string(),
+  }),
   'run.progress': z.object({ runId: z.string(), percent: z.number(), label: z.string() }),
   'run.status': RunSummarySchema,
 } as const;

@@ -1,5 +1,11 @@
-import { z } from 'zod';
-import { isMethodName, methods, type MethodInput, type MethodName, type MethodOutput } from './api.js';
+import type { z } from 'zod';
+import {
+  isMethodName,
+  methods,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+} from './api.js';
 import { ApiFailure, type FieldError, type Result } from './errors.js';
 
 /** Which transport a call arrived through; handlers may use it, never trust anything else from it. */
@@ -9,7 +15,10 @@ export interface CallContext {
 
 /** One handler per method, each receiving its already-validated input. */
 export type Handlers = {
-  [M in MethodName]: (input: MethodOutputOfInput<M>, context: CallContext) => Promise<MethodOutput<M>>;
+  [M in MethodName]: (
+    input: MethodOutputOfInput<M>,
+    context: CallContext,
+  ) => Promise<MethodOutput<M>>;
 };
 type MethodOutputOfInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
 
@@ -28,30 +37,53 @@ function toFieldErrors(error: z.ZodError): FieldError[] {
  * The single entry point both transports use: checks the method name against the contract,
  * validates the input, runs the handler and turns every outcome into a {@link Result}.
  */
-export type Dispatch = (method: string, input: unknown, context: CallContext) => Promise<Result<unknown>>;
+export type Dispatch = (
+  method: string,
+  input: unknown,
+  context: CallContext,
+) => Promise<Result<unknown>>;
 
 /** Builds the {@link Dispatch} function from the handlers. */
 export function createDispatcher(handlers: Handlers, onInternalError: InternalErrorSink): Dispatch {
   return async (method, rawInput, context) => {
     if (!isMethodName(method)) {
-      return { ok: false, error: { code: 'unknown_method', message: `There is no API method named "${method.slice(0, 80)}".` } };
+      return {
+        ok: false,
+        error: {
+          code: 'unknown_method',
+          message: `There is no API method named "${method.slice(0, 80)}".`,
+        },
+      };
     }
     const parsed = methods[method].input.safeParse(rawInput ?? {});
     if (!parsed.success) {
       return {
         ok: false,
-        error: { code: 'bad_request', message: `Arguments of ${method} are not valid.`, fields: toFieldErrors(parsed.error) },
+        error: {
+          code: 'bad_request',
+          message: `Arguments of ${method} are not valid.`,
+          fields: toFieldErrors(parsed.error),
+        },
       };
     }
     try {
-      const handler = handlers[method] as (input: unknown, context: CallContext) => Promise<unknown>;
+      const handler = handlers[method] as (
+        input: unknown,
+        context: CallContext,
+      ) => Promise<unknown>;
       const value = await handler(parsed.data, context);
       // Outputs are checked too: a handler bug must not leak fields the contract does not name.
       return { ok: true, value: methods[method].output.parse(value) };
     } catch (error) {
       if (error instanceof ApiFailure) return { ok: false, error: error.toApiError() };
       onInternalError(method, error);
-      return { ok: false, error: { code: 'internal', message: `${method} failed unexpectedly; the details are in the application log.` } };
+      return {
+        ok: false,
+        error: {
+          code: 'internal',
+          message: `${method} failed unexpectedly; the details are in the application log.`,
+        },
+      };
     }
   };
 }

@@ -3,13 +3,22 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../app/atomic-write.js';
 import type { ScriptDeskApp } from '../app/app.js';
-import { generateSigningKey, loadPublicKey, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE } from '../catalogue/keys.js';
+import {
+  generateSigningKey,
+  loadPublicKey,
+  PRIVATE_KEY_FILE,
+  PUBLIC_KEY_FILE,
+} from '../catalogue/keys.js';
 import { publishCatalogue } from '../catalogue/publish.js';
 import { folderSource } from '../catalogue/sync.js';
 
 /** Where the development setup keeps its keys and published catalogue. */
 export function devPaths(workDir: string) {
-  return { keys: path.join(workDir, 'keys'), published: path.join(workDir, 'published'), stamp: path.join(workDir, 'published.source-sha256') };
+  return {
+    keys: path.join(workDir, 'keys'),
+    published: path.join(workDir, 'published'),
+    stamp: path.join(workDir, 'published.source-sha256'),
+  };
 }
 
 /**
@@ -17,7 +26,11 @@ export function devPaths(workDir: string) {
  * key, the demo catalogue published from `sourceDir`, and that catalogue synced into `app`.
  * Returns what it did, in words.
  */
-export async function prepareDemo(app: ScriptDeskApp, sourceDir: string, workDir: string): Promise<string[]> {
+export async function prepareDemo(
+  app: ScriptDeskApp,
+  sourceDir: string,
+  workDir: string,
+): Promise<string[]> {
   const paths = devPaths(workDir);
   const done: string[] = [];
   const privateKey = path.join(paths.keys, PRIVATE_KEY_FILE);
@@ -28,7 +41,12 @@ export async function prepareDemo(app: ScriptDeskApp, sourceDir: string, workDir
   const digest = await digestTree(sourceDir);
   const stamp = await readFile(paths.stamp, 'utf8').catch(() => '');
   if (stamp !== digest || !(await exists(path.join(paths.published, 'catalogue.json')))) {
-    const { document } = await publishCatalogue({ sourceDir, keyFile: privateKey, outDir: paths.published, validForMs: 90 * 86_400_000 });
+    const { document } = await publishCatalogue({
+      sourceDir,
+      keyFile: privateKey,
+      outDir: paths.published,
+      validForMs: 90 * 86_400_000,
+    });
     await writeFileAtomic(paths.stamp, digest);
     done.push(`published the demo catalogue as version ${document.version}`);
   }
@@ -42,12 +60,19 @@ export async function prepareDemo(app: ScriptDeskApp, sourceDir: string, workDir
 async function digestTree(dir: string): Promise<string> {
   const hash = createHash('sha256');
   const walk = async (relative: string): Promise<void> => {
-    const entries = (await readdir(path.join(dir, relative), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = (await readdir(path.join(dir, relative), { withFileTypes: true })).sort(
+      (a, b) => a.name.localeCompare(b.name),
+    );
     for (const entry of entries) {
       if (entry.name === '__pycache__') continue;
       const name = path.join(relative, entry.name);
       if (entry.isDirectory()) await walk(name);
-      else if (entry.isFile()) hash.update(name).update('\0').update(await readFile(path.join(dir, name))).update('\0');
+      else if (entry.isFile())
+        hash
+          .update(name)
+          .update('\0')
+          .update(await readFile(path.join(dir, name)))
+          .update('\0');
     }
   };
   await walk('');

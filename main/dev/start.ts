@@ -12,11 +12,14 @@ import { prepareDemo } from './demo-setup.js';
  */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const workDir = path.join(root, '.scriptdesk-dev');
-const home = process.env.SCRIPTDESK_HOME ? path.resolve(process.env.SCRIPTDESK_HOME) : path.join(workDir, 'home');
+const home = process.env.SCRIPTDESK_HOME
+  ? path.resolve(process.env.SCRIPTDESK_HOME)
+  : path.join(workDir, 'home');
 
 const app = await openScriptDeskApp({ home });
 try {
-  for (const line of await prepareDemo(app, path.join(root, 'examples', 'catalogue'), workDir)) console.log(`scriptdesk: ${line}`);
+  for (const line of await prepareDemo(app, path.join(root, 'examples', 'catalogue'), workDir))
+    console.log(`scriptdesk: ${line}`);
 } catch (error) {
   console.error(`scriptdesk: preparing the demo catalogue failed: ${(error as Error).message}`);
   await app.close();
@@ -27,7 +30,10 @@ const electron = findElectron();
 if (electron.ok) {
   await app.close();
   console.log(`scriptdesk: starting the desktop app (data in ${home})`);
-  const child = spawn(electron.path, [root], { stdio: 'inherit', env: { ...process.env, SCRIPTDESK_HOME: home } });
+  const child = spawn(electron.path, [root], {
+    stdio: 'inherit',
+    env: { ...process.env, SCRIPTDESK_HOME: home },
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const host = await startWebHost({
@@ -36,7 +42,9 @@ if (electron.ok) {
     rendererDir: path.join(root, 'dist', 'renderer'),
     port: Number(process.env.SCRIPTDESK_PORT ?? 0),
   });
-  console.log(`scriptdesk: Electron is not available here (${electron.reason}); serving the same app at ${host.url}`);
+  console.log(
+    `scriptdesk: Electron is not available here (${electron.reason}); serving the same app at ${host.url}`,
+  );
   const stop = async () => {
     await host.close();
     await app.close();
@@ -54,6 +62,8 @@ function findElectron(): { ok: true; path: string } | { ok: false; reason: strin
     timeout: 300_000,
   });
   if (probe.status === 0 && probe.stdout) return { ok: true, path: probe.stdout };
-  const reason = /fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN/.test(probe.stderr ?? '') ? 'its binary could not be downloaded' : 'its binary is missing';
+  const reason = /fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN/.test(probe.stderr ?? '')
+    ? 'its binary could not be downloaded'
+    : 'its binary is missing';
   return { ok: false, reason };
 }

@@ -32,7 +32,8 @@ export async function indexStaticFiles(root: string): Promise<Map<string, Static
       else if (entry.isFile()) {
         files.set(`/${name}`, {
           body: await readFile(path.join(root, name)),
-          contentType: CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
+          contentType:
+            CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
         });
       }
     }
@@ -40,8 +41,12 @@ export async function indexStaticFiles(root: string): Promise<Map<string, Static
   try {
     await walk('');
   } catch (error) {
-    throw new Error(`the app's user interface is not built (${root}: ${(error as NodeJS.ErrnoException).code}); run "npm run build" first`);
+    throw new Error(
+      `the app's user interface is not built (${root}: ${(error as NodeJS.ErrnoException).code}); run "npm run build" first`,
+      { cause: error },
+    );
   }
-  if (!files.has('/index.html')) throw new Error(`${root} has no index.html; run "npm run build" first`);
+  if (!files.has('/index.html'))
+    throw new Error(`${root} has no index.html; run "npm run build" first`);
   return files;
 }

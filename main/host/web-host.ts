@@ -55,7 +55,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     response.setHeader('Referrer-Policy', 'no-referrer');
     response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    if (!allowedHosts().has(request.headers.host ?? '')) return send(response, 403, 'text/plain; charset=utf-8', 'wrong Host header');
+    if (!allowedHosts().has(request.headers.host ?? ''))
+      return send(response, 403, 'text/plain; charset=utf-8', 'wrong Host header');
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     if (!url.pathname.startsWith('/api/')) return serveStatic(request, response, url.pathname);
 
@@ -65,22 +66,37 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const authorization = Buffer.from(request.headers.authorization ?? '');
     if (authorization.length !== expected.length || !timingSafeEqual(authorization, expected)) {
-      return send(response, 401, 'text/plain; charset=utf-8', 'missing or wrong token; open the address ScriptDesk printed');
+      return send(
+        response,
+        401,
+        'text/plain; charset=utf-8',
+        'missing or wrong token; open the address ScriptDesk printed',
+      );
     }
     response.setHeader('Cache-Control', 'no-store');
-    if (url.pathname === '/api/events' && request.method === 'GET') return streamEvents(request, response);
+    if (url.pathname === '/api/events' && request.method === 'GET')
+      return streamEvents(request, response);
     if (url.pathname.startsWith(CALL_PREFIX) && request.method === 'POST') {
       // A JSON content type forces a CORS preflight for any cross-site form or fetch.
       if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
         return send(response, 415, 'text/plain; charset=utf-8', 'send application/json');
       }
       const body = await readBody(request);
-      if (body === null) return send(response, 413, 'text/plain; charset=utf-8', `request body over ${MAX_BODY_BYTES} bytes`);
+      if (body === null)
+        return send(
+          response,
+          413,
+          'text/plain; charset=utf-8',
+          `request body over ${MAX_BODY_BYTES} bytes`,
+        );
       let input: unknown;
       try {
         input = body.length ? JSON.parse(body.toString('utf8')) : {};
       } catch {
-        return sendJson(response, { ok: false, error: { code: 'bad_request', message: 'The request body is not valid JSON.' } });
+        return sendJson(response, {
+          ok: false,
+          error: { code: 'bad_request', message: 'The request body is not valid JSON.' },
+        });
       }
       const method = decodeURIComponent(url.pathname.slice(CALL_PREFIX.length));
       return sendJson(response, await options.dispatch(method, input, { transport: 'http' }));
@@ -89,18 +105,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   function serveStatic(request: IncomingMessage, response: ServerResponse, pathname: string): void {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain; charset=utf-8', 'method not allowed');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(response, 405, 'text/plain; charset=utf-8', 'method not allowed');
     const file = files.get(pathname === '/' ? '/index.html' : pathname);
     if (!file) return send(response, 404, 'text/plain; charset=utf-8', 'not found');
     response.setHeader('Content-Security-Policy', csp);
     response.setHeader('X-Frame-Options', 'DENY');
-    response.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-    response.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+    response.setHeader(
+      'Cache-Control',
+      pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    );
+    response.writeHead(200, {
+      'Content-Type': file.contentType,
+      'Content-Length': file.body.length,
+    });
     response.end(request.method === 'HEAD' ? undefined : file.body);
   }
 
   function streamEvents(request: IncomingMessage, response: ServerResponse): void {
-    response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      Connection: 'keep-alive',
+    });
     response.write(': connected\n\n');
     streams.add(response);
     const unsubscribe = options.subscribe((event) => {
@@ -135,7 +161,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {
-  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 

@@ -23,11 +23,19 @@ export async function loadIdentity(file: string): Promise<Identity> {
     deviceId = DeviceFileSchema.parse(JSON.parse(await readFile(file, 'utf8'))).deviceId;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`${file}: not a valid device file (${(error as Error).message}); move it away and start again to create a new device id`);
+      throw new Error(
+        `${file}: not a valid device file (${(error as Error).message}); move it away and start again to create a new device id`,
+        { cause: error },
+      );
     }
     deviceId = randomUUID();
     await mkdir(path.dirname(file), { recursive: true });
     await writeFileAtomic(file, JSON.stringify({ deviceId }, null, 2) + '\n');
   }
-  return { user: os.userInfo().username, host: os.hostname(), deviceId, source: `urn:scriptdesk:device:${deviceId}` };
+  return {
+    user: os.userInfo().username,
+    host: os.hostname(),
+    deviceId,
+    source: `urn:scriptdesk:device:${deviceId}`,
+  };
 }

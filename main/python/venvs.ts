@@ -32,12 +32,16 @@ export class VenvManager {
   constructor(private readonly venvsDir: string) {}
 
   keyOf(spec: VenvSpec): string {
-    return sha256Hex(`${spec.runtime.executable}\u0000${spec.runtime.version}\u0000${spec.lockText}`).slice(0, 32);
+    return sha256Hex(
+      `${spec.runtime.executable}\u0000${spec.runtime.version}\u0000${spec.lockText}`,
+    ).slice(0, 32);
   }
 
   /** The interpreter of a venv folder. */
   static interpreter(venvDir: string): string {
-    return process.platform === 'win32' ? path.join(venvDir, 'Scripts', 'python.exe') : path.join(venvDir, 'bin', 'python');
+    return process.platform === 'win32'
+      ? path.join(venvDir, 'Scripts', 'python.exe')
+      : path.join(venvDir, 'bin', 'python');
   }
 
   /** Returns the ready venv folder for `spec`, building it first if needed (one build at a time per key). */
@@ -62,13 +66,32 @@ export class VenvManager {
         const wheelhouse = path.join(staging, '.wheelhouse');
         const lockFile = path.join(staging, '.requirements.lock');
         await mkdir(wheelhouse);
-        for (const wheel of spec.wheels) await linkOrCopy(wheel.path, path.join(wheelhouse, wheel.filename));
+        for (const wheel of spec.wheels)
+          await linkOrCopy(wheel.path, path.join(wheelhouse, wheel.filename));
         await writeFile(lockFile, spec.lockText);
         // The base interpreter's pip installs into the pip-less venv: ~4x faster than seeding pip.
         await python(
           spec.runtime,
-          ['-m', 'pip', '--isolated', '--disable-pip-version-check', '--no-input', '--no-cache-dir', '--python', VenvManager.interpreter(staging),
-            'install', '--no-index', '--find-links', wheelhouse, '--require-hashes', '--no-deps', '--only-binary', ':all:', '-r', lockFile],
+          [
+            '-m',
+            'pip',
+            '--isolated',
+            '--disable-pip-version-check',
+            '--no-input',
+            '--no-cache-dir',
+            '--python',
+            VenvManager.interpreter(staging),
+            'install',
+            '--no-index',
+            '--find-links',
+            wheelhouse,
+            '--require-hashes',
+            '--no-deps',
+            '--only-binary',
+            ':all:',
+            '-r',
+            lockFile,
+          ],
           'installing the locked packages',
         );
         await rm(wheelhouse, { recursive: true, force: true });
@@ -78,7 +101,8 @@ export class VenvManager {
         await rename(staging, target);
       } catch (error) {
         // Another process finished the same venv first: theirs is as good as ours.
-        if (await isFile(VenvManager.interpreter(target))) await rm(staging, { recursive: true, force: true });
+        if (await isFile(VenvManager.interpreter(target)))
+          await rm(staging, { recursive: true, force: true });
         else throw error;
       }
       return target;
@@ -91,10 +115,21 @@ export class VenvManager {
 
 async function python(runtime: PythonRuntime, args: string[], what: string): Promise<void> {
   try {
-    await run(runtime.executable, args, { timeout: 300_000, maxBuffer: 8 * 1024 * 1024, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' } });
+    await run(runtime.executable, args, {
+      timeout: 300_000,
+      maxBuffer: 8 * 1024 * 1024,
+      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    });
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    const reason = stderr.split('\n').filter((l) => /error/i.test(l)).slice(-3).join(' ') || stderr.slice(-400) || (error as Error).message;
+    const reason =
+      stderr
+        .split('\n')
+        .filter((l) => /error/i.test(l))
+        .slice(-3)
+        .join(' ') ||
+      stderr.slice(-400) ||
+      (error as Error).message;
     throw new VenvBuildError(`${what} failed: ${reason}`);
   }
 }

@@ -32,25 +32,28 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     windowsHide: true,
   });
   const listeners: ((stream: 'stdout' | 'stderr', line: string) => void)[] = [];
-  const emit = (stream: 'stdout' | 'stderr', line: string) => listeners.forEach((l) => l(stream, line));
+  const emit = (stream: 'stdout' | 'stderr', line: string) =>
+    listeners.forEach((l) => l(stream, line));
   const done = Promise.all([
     pumpLines(child.stdout!, (line) => emit('stdout', line)),
     pumpLines(child.stderr!, (line) => emit('stderr', line)),
   ]);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      // The run ends with its script: whatever it left running in its process group goes too.
-      signalTree(child, 'SIGKILL');
-      // Wait for the pipes to drain, but not for anything that still holds them open.
-      const settle = () => resolve({ code, signal });
-      const timer = setTimeout(settle, 2000);
-      void done.then(() => {
-        clearTimeout(timer);
-        settle();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => {
+        // The run ends with its script: whatever it left running in its process group goes too.
+        signalTree(child, 'SIGKILL');
+        // Wait for the pipes to drain, but not for anything that still holds them open.
+        const settle = () => resolve({ code, signal });
+        const timer = setTimeout(settle, 2000);
+        void done.then(() => {
+          clearTimeout(timer);
+          settle();
+        });
       });
-    });
-  });
+    },
+  );
   let killTimer: NodeJS.Timeout | undefined;
   void exited.finally(() => clearTimeout(killTimer)).catch(() => {});
   return {

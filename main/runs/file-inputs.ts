@@ -26,7 +26,10 @@ export async function checkFileInputs(
   return { inputs: resolved, errors };
 }
 
-async function checkOne(value: string, rule: FileInputRule): Promise<string | { realPath: string }> {
+async function checkOne(
+  value: string,
+  rule: FileInputRule,
+): Promise<string | { realPath: string }> {
   if (!path.isAbsolute(value)) return 'must be a full path (starting with / or a drive letter)';
   let real: string;
   try {
@@ -35,12 +38,14 @@ async function checkOne(value: string, rule: FileInputRule): Promise<string | { 
     return `${rule.kind === 'file' ? 'file' : 'folder'} ${value} does not exist`;
   }
   const info = await stat(real);
-  if (rule.kind === 'directory') return info.isDirectory() ? { realPath: real } : `${value} is not a folder`;
+  if (rule.kind === 'directory')
+    return info.isDirectory() ? { realPath: real } : `${value} is not a folder`;
   if (!info.isFile()) return `${value} is not a file`;
   const extension = path.extname(real).toLowerCase();
   if (rule.accept && !rule.accept.includes(extension)) {
     return `must be a ${rule.accept.join(' or ')} file${real !== value ? ` (it points to ${path.basename(real)})` : ''}`;
   }
-  if (rule.maxBytes !== undefined && info.size > rule.maxBytes) return `is ${info.size} bytes; the limit is ${rule.maxBytes}`;
+  if (rule.maxBytes !== undefined && info.size > rule.maxBytes)
+    return `is ${info.size} bytes; the limit is ${rule.maxBytes}`;
   return { realPath: real };
 }

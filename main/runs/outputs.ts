@@ -10,12 +10,15 @@ export const MAX_OUTPUT_FILES = 1000;
 export async function listOutputs(outputDir: string): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   const walk = async (relative: string): Promise<void> => {
-    const entries = await readdir(path.join(outputDir, relative), { withFileTypes: true }).catch(() => []);
+    const entries = await readdir(path.join(outputDir, relative), { withFileTypes: true }).catch(
+      () => [],
+    );
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (files.length >= MAX_OUTPUT_FILES) return;
       const name = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(name);
-      else if (entry.isFile()) files.push({ name, ...(await sha256File(path.join(outputDir, name))) });
+      else if (entry.isFile())
+        files.push({ name, ...(await sha256File(path.join(outputDir, name))) });
     }
   };
   await walk('');

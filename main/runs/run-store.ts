@@ -52,13 +52,25 @@ export class RunStore {
       .run({ ...run, dryRun: run.dryRun ? 1 : 0, outputs: JSON.stringify(run.outputs) });
   }
 
-  update(runId: string, change: Partial<Pick<StoredRun, 'status' | 'finishedAt' | 'exitCode' | 'message' | 'outputs'>>): void {
+  update(
+    runId: string,
+    change: Partial<Pick<StoredRun, 'status' | 'finishedAt' | 'exitCode' | 'message' | 'outputs'>>,
+  ): void {
     const current = this.get(runId);
     if (!current) throw new Error(`run ${runId} is not in the run store`);
     const next = { ...current, ...change };
     this.db
-      .prepare('UPDATE runs SET status = ?, finished_at = ?, exit_code = ?, message = ?, outputs = ? WHERE run_id = ?')
-      .run(next.status, next.finishedAt, next.exitCode, next.message, JSON.stringify(next.outputs), runId);
+      .prepare(
+        'UPDATE runs SET status = ?, finished_at = ?, exit_code = ?, message = ?, outputs = ? WHERE run_id = ?',
+      )
+      .run(
+        next.status,
+        next.finishedAt,
+        next.exitCode,
+        next.message,
+        JSON.stringify(next.outputs),
+        runId,
+      );
   }
 
   get(runId: string): StoredRun | null {
@@ -67,6 +79,9 @@ export class RunStore {
   }
 
   list(limit: number): StoredRun[] {
-    return this.db.prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit).map(fromRow);
+    return this.db
+      .prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?')
+      .all(limit)
+      .map(fromRow);
   }
 }

@@ -64,17 +64,33 @@ export class Runner {
   }
 
   /** Checks a request without running anything; returns the field problems (empty when valid). */
-  async validate(request: RunRequest): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
+  async validate(
+    request: RunRequest,
+  ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
     const script = await this.deps.catalogue.resolve(request.scriptId, this.deps.identity.user);
     const errors = validateAgainst(this.deps.ajv, script.schema, request.inputs);
-    if (errors.length) throw new ApiFailure('invalid_inputs', `The inputs for "${script.manifest.title}" are not valid.`, errors);
+    if (errors.length)
+      throw new ApiFailure(
+        'invalid_inputs',
+        `The inputs for "${script.manifest.title}" are not valid.`,
+        errors,
+      );
     const files = await checkFileInputs(script.schema, request.inputs);
-    if (files.errors.length) throw new ApiFailure('invalid_inputs', `A file input of "${script.manifest.title}" cannot be used.`, files.errors);
+    if (files.errors.length)
+      throw new ApiFailure(
+        'invalid_inputs',
+        `A file input of "${script.manifest.title}" cannot be used.`,
+        files.errors,
+      );
     if (request.dryRun && !script.manifest.supportsDryRun) {
       throw new ApiFailure('bad_request', `"${script.manifest.title}" does not support a dry run.`);
     }
     if (script.manifest.requireReason && !request.reason?.trim()) {
-      throw new ApiFailure('invalid_inputs', `"${script.manifest.title}" needs a reason or ticket number.`, [{ path: '/reason', message: 'is required' }]);
+      throw new ApiFailure(
+        'invalid_inputs',
+        `"${script.manifest.title}" needs a reason or ticket number.`,
+        [{ path: '/reason', message: 'is required' }],
+      );
     }
     return { script, inputs: files.inputs };
   }
@@ -84,9 +100,16 @@ export class Runner {
     const { script, inputs } = await this.validate(request);
     let venvDir: string;
     try {
-      venvDir = await this.deps.venvs.ensure({ runtime: await this.deps.runtime(), lockText: script.lockText, wheels: script.wheels });
+      venvDir = await this.deps.venvs.ensure({
+        runtime: await this.deps.runtime(),
+        lockText: script.lockText,
+        wheels: script.wheels,
+      });
     } catch (error) {
-      throw new ApiFailure('environment_failed', `The Python environment for "${script.manifest.title}" could not be prepared: ${(error as Error).message}`);
+      throw new ApiFailure(
+        'environment_failed',
+        `The Python environment for "${script.manifest.title}" could not be prepared: ${(error as Error).message}`,
+      );
     }
     const runtime = await this.deps.runtime();
     const runId = randomUUID();
@@ -123,7 +146,10 @@ export class Runner {
       this.deps.journal.append(AUDIT_TYPES.runStarted, subject, record);
     } catch (error) {
       await rm(runDir, { recursive: true, force: true });
-      throw new ApiFailure('journal_unavailable', `The run was not started because the audit journal cannot be written (${(error as Error).message}). Free disk space or contact support.`);
+      throw new ApiFailure(
+        'journal_unavailable',
+        `The run was not started because the audit journal cannot be written (${(error as Error).message}). Free disk space or contact support.`,
+      );
     }
 
     const stored: StoredRun = {
@@ -153,13 +179,19 @@ export class Runner {
       if (progress) {
         const percent = Math.min(100, Number(progress[1]));
         this.progress.set(runId, { percent, label: progress[2] ?? '' });
-        this.deps.emit({ name: 'run.progress', payload: { runId, percent, label: progress[2] ?? '' } });
+        this.deps.emit({
+          name: 'run.progress',
+          payload: { runId, percent, label: progress[2] ?? '' },
+        });
         return;
       }
       log.write(stream === 'stderr' ? `! ${line}\n` : `${line}\n`);
       this.deps.emit({ name: 'run.log', payload: { runId, stream, line } });
     });
-    const timer = setTimeout(() => this.stop(runId, 'timeout'), script.manifest.timeoutSeconds * 1000);
+    const timer = setTimeout(
+      () => this.stop(runId, 'timeout'),
+      script.manifest.timeoutSeconds * 1000,
+    );
     const active: ActiveRun = { process: child, endedBy: null, finished: Promise.resolve(stored) };
     active.finished = child.exited
       .catch(() => ({ code: null, signal: null }))
@@ -203,7 +235,13 @@ export class Runner {
     return true;
   }
 
-  private environment(runDir: string, inputsFile: string, outputDir: string, dryRun: boolean, runId: string): Record<string, string> {
+  private environment(
+    runDir: string,
+    inputsFile: string,
+    outputDir: string,
+    dryRun: boolean,
+    runId: string,
+  ): Record<string, string> {
     const inherited = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT', 'WINDIR'];
     const env: Record<string, string> = {};
     for (const name of inherited) {
@@ -212,7 +250,8 @@ export class Runner {
     }
     return {
       ...env,
-      PATH: process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/local/bin:/usr/bin:/bin',
+      PATH:
+        process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/local/bin:/usr/bin:/bin',
       TMPDIR: runDir,
       SCRIPTDESK_RUN_ID: runId,
       SCRIPTDESK_INPUTS: inputsFile,
@@ -230,7 +269,9 @@ export class Runner {
     subject: string,
   ): Promise<StoredRun> {
     const outputs = await listOutputs(outputDir);
-    const { status, message } = endedBy ? endedMessage(endedBy, script) : statusFromExitCode(exitCode, script);
+    const { status, message } = endedBy
+      ? endedMessage(endedBy, script)
+      : statusFromExitCode(exitCode, script);
     const finishedAt = this.now().toISOString();
     const done: StoredRun = { ...stored, status, message, exitCode, finishedAt, outputs };
     this.deps.journal.append(AUDIT_TYPES.runFinished, subject, {
@@ -252,17 +293,31 @@ export class Runner {
   }
 }
 
-function endedMessage(endedBy: RunStatus, script: ResolvedScript): { status: RunStatus; message: string } {
-  if (endedBy === 'timeout') return { status: 'timeout', message: `Stopped after the time limit of ${script.manifest.timeoutSeconds} s.` };
+function endedMessage(
+  endedBy: RunStatus,
+  script: ResolvedScript,
+): { status: RunStatus; message: string } {
+  if (endedBy === 'timeout')
+    return {
+      status: 'timeout',
+      message: `Stopped after the time limit of ${script.manifest.timeoutSeconds} s.`,
+    };
   return { status: endedBy, message: 'Cancelled by the user.' };
 }
 
 /** Turns an exit code into a status and a sentence, using the manifest's exit-code table. */
-export function statusFromExitCode(code: number | null, script: Pick<ResolvedScript, 'manifest'>): { status: RunStatus; message: string } {
+export function statusFromExitCode(
+  code: number | null,
+  script: Pick<ResolvedScript, 'manifest'>,
+): { status: RunStatus; message: string } {
   if (code === null) return { status: 'failed', message: 'The script was ended by a signal.' };
   const rule = script.manifest.exitCodes[String(code)];
-  if (rule?.status === 'success' || (!rule && code === 0)) return { status: 'succeeded', message: rule?.message ?? 'Finished successfully.' };
-  return { status: 'failed', message: rule?.message ?? `The script failed with exit code ${code}; see the log.` };
+  if (rule?.status === 'success' || (!rule && code === 0))
+    return { status: 'succeeded', message: rule?.message ?? 'Finished successfully.' };
+  return {
+    status: 'failed',
+    message: rule?.message ?? `The script failed with exit code ${code}; see the log.`,
+  };
 }
 
 /** The summary part of a stored run (what events carry). */

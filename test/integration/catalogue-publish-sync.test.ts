@@ -31,20 +31,35 @@ describe('catalogue build', () => {
   it('publishes the demo catalogue as a signed document with every file as a content-addressed blob', async () => {
     const { published, document } = await publish(DEMO_SOURCE);
     expect(document.version).toBe(1);
-    expect(document.scripts.map((s) => s.manifest.id)).toEqual(['csv-summary', 'loan-schedule', 'rename-files']);
+    expect(document.scripts.map((s) => s.manifest.id)).toEqual([
+      'csv-summary',
+      'loan-schedule',
+      'rename-files',
+    ]);
     const blobs = await readdir(path.join(published, 'blobs', 'sha256'));
     for (const script of document.scripts) {
       for (const file of [...script.files, ...script.wheels]) expect(blobs).toContain(file.sha256);
     }
-    expect(document.scripts.find((s) => s.manifest.id === 'loan-schedule')!.wheels.map((w) => w.filename)).toEqual(['loancalc-1.0.0-py3-none-any.whl']);
-    const signatures = JSON.parse(await readFile(path.join(published, 'catalogue.sig'), 'utf8')) as unknown[];
+    expect(
+      document.scripts
+        .find((s) => s.manifest.id === 'loan-schedule')!
+        .wheels.map((w) => w.filename),
+    ).toEqual(['loancalc-1.0.0-py3-none-any.whl']);
+    const signatures = JSON.parse(
+      await readFile(path.join(published, 'catalogue.sig'), 'utf8'),
+    ) as unknown[];
     expect(signatures).toHaveLength(1);
   });
 
   it('raises the version above the one already in --out', async () => {
     const keys = await makeKeys();
     const out = path.join(await tempDir(), 'published');
-    const options = { sourceDir: DEMO_SOURCE, keyFile: keys.privateKeyFile, outDir: out, validForMs: 86_400_000 };
+    const options = {
+      sourceDir: DEMO_SOURCE,
+      keyFile: keys.privateKeyFile,
+      outDir: out,
+      validForMs: 86_400_000,
+    };
     await publishCatalogue(options);
     const second = await publishCatalogue(options);
     expect(second.document.version).toBe(2);
@@ -54,7 +69,10 @@ describe('catalogue build', () => {
     [
       'a package that is not on the approved list',
       async (src) => {
-        await writeFile(path.join(src, 'scripts/probe/requirements.lock'), `requests==2.0.0 --hash=sha256:${'a'.repeat(64)}\n`);
+        await writeFile(
+          path.join(src, 'scripts/probe/requirements.lock'),
+          `requests==2.0.0 --hash=sha256:${'a'.repeat(64)}\n`,
+        );
       },
       /scripts\/probe\/requirements\.lock: line 1: package requests is not on the approved list in catalogue\.json \(script probe\)/,
     ],
@@ -64,7 +82,10 @@ describe('catalogue build', () => {
         const catalogue = JSON.parse(await readFile(path.join(src, 'catalogue.json'), 'utf8'));
         catalogue.approvedPackages = { loancalc: ['1.0.0'] };
         await writeFile(path.join(src, 'catalogue.json'), JSON.stringify(catalogue));
-        await writeFile(path.join(src, 'scripts/probe/requirements.lock'), `loancalc==1.0.0 --hash=sha256:${'b'.repeat(64)}\n`);
+        await writeFile(
+          path.join(src, 'scripts/probe/requirements.lock'),
+          `loancalc==1.0.0 --hash=sha256:${'b'.repeat(64)}\n`,
+        );
       },
       /requirements\.lock: line 1: no wheel in wheels\/ has the hash given for loancalc==1\.0\.0; add the wheel or correct the hash/,
     ],
@@ -114,19 +135,32 @@ describe('catalogue build', () => {
     ],
   ];
 
-  it.each(broken)('refuses %s with one line naming the file and the fix, leaving --out untouched', async (_name, breakIt, message) => {
-    const keys = await makeKeys();
-    const out = path.join(await tempDir(), 'published');
-    await publishCatalogue({ sourceDir: (await copySource()), keyFile: keys.privateKeyFile, outDir: out, validForMs: 86_400_000 });
-    const before = await readFile(path.join(out, 'catalogue.json'));
-    const src = await copySource();
-    await breakIt(src);
-    const attempt = publishCatalogue({ sourceDir: src, keyFile: keys.privateKeyFile, outDir: out, validForMs: 86_400_000 });
-    await expect(attempt).rejects.toThrow(message);
-    await attempt.catch((error: Error) => expect(error.message).not.toContain('\n'));
-    expect(await readFile(path.join(out, 'catalogue.json'))).toEqual(before);
-    expect((await readdir(path.dirname(out))).sort()).toEqual(['published']);
-  });
+  it.each(broken)(
+    'refuses %s with one line naming the file and the fix, leaving --out untouched',
+    async (_name, breakIt, message) => {
+      const keys = await makeKeys();
+      const out = path.join(await tempDir(), 'published');
+      await publishCatalogue({
+        sourceDir: await copySource(),
+        keyFile: keys.privateKeyFile,
+        outDir: out,
+        validForMs: 86_400_000,
+      });
+      const before = await readFile(path.join(out, 'catalogue.json'));
+      const src = await copySource();
+      await breakIt(src);
+      const attempt = publishCatalogue({
+        sourceDir: src,
+        keyFile: keys.privateKeyFile,
+        outDir: out,
+        validForMs: 86_400_000,
+      });
+      await expect(attempt).rejects.toThrow(message);
+      await attempt.catch((error: Error) => expect(error.message).not.toContain('\n'));
+      expect(await readFile(path.join(out, 'catalogue.json'))).toEqual(before);
+      expect((await readdir(path.dirname(out))).sort()).toEqual(['published']);
+    },
+  );
 });
 
 describe('sync', () => {
@@ -145,7 +179,9 @@ describe('sync', () => {
     await target.services.catalogue.sync(folderSource(published));
     const file = path.join(published, 'catalogue.json');
     await writeFile(file, (await readFile(file, 'utf8')).replace('"version": 1', '"version": 9'));
-    await expect(target.services.catalogue.sync(folderSource(published))).rejects.toThrow(/signature of catalogue\.json does not match its content/);
+    await expect(target.services.catalogue.sync(folderSource(published))).rejects.toThrow(
+      /signature of catalogue\.json does not match its content/,
+    );
     expect(await listedIds(target)).toEqual(['probe']);
   });
 
@@ -153,7 +189,9 @@ describe('sync', () => {
     const trusted = await makeKeys();
     const { published } = await publish();
     const target = await freshApp(trusted.publicKeyFile);
-    await expect(target.services.catalogue.sync(folderSource(published))).rejects.toThrow(/which this device does not trust/);
+    await expect(target.services.catalogue.sync(folderSource(published))).rejects.toThrow(
+      /which this device does not trust/,
+    );
     expect(await listedIds(target)).toEqual([]);
   });
 
@@ -162,21 +200,35 @@ describe('sync', () => {
     const root = await tempDir();
     const older = path.join(root, 'older');
     const newer = path.join(root, 'newer');
-    const base = { sourceDir: (await copySource()), keyFile: keys.privateKeyFile, validForMs: 86_400_000 };
+    const base = {
+      sourceDir: await copySource(),
+      keyFile: keys.privateKeyFile,
+      validForMs: 86_400_000,
+    };
     await publishCatalogue({ ...base, outDir: older });
     await publishCatalogue({ ...base, outDir: newer });
     await publishCatalogue({ ...base, outDir: newer });
     const target = await freshApp(keys.publicKeyFile);
     await target.services.catalogue.sync(folderSource(newer));
-    await expect(target.services.catalogue.sync(folderSource(older))).rejects.toThrow(/offered catalogue version 1 is older than the installed version 2/);
+    await expect(target.services.catalogue.sync(folderSource(older))).rejects.toThrow(
+      /offered catalogue version 1 is older than the installed version 2/,
+    );
   });
 
   it('refuses an expired catalogue and names when it expired', async () => {
     const keys = await makeKeys();
     const out = path.join(await tempDir(), 'published');
-    await publishCatalogue({ sourceDir: (await copySource()), keyFile: keys.privateKeyFile, outDir: out, validForMs: 60_000, now: new Date(Date.now() - 3_600_000) });
+    await publishCatalogue({
+      sourceDir: await copySource(),
+      keyFile: keys.privateKeyFile,
+      outDir: out,
+      validForMs: 60_000,
+      now: new Date(Date.now() - 3_600_000),
+    });
     const target = await freshApp(keys.publicKeyFile);
-    await expect(target.services.catalogue.sync(folderSource(out))).rejects.toThrow(/catalogue version 1 expired on .*; ask your administrator to publish a new one/);
+    await expect(target.services.catalogue.sync(folderSource(out))).rejects.toThrow(
+      /catalogue version 1 expired on .*; ask your administrator to publish a new one/,
+    );
   });
 
   it('journals accepted and rejected syncs with the reason', async () => {
@@ -186,7 +238,10 @@ describe('sync', () => {
     await rm(path.join(published, 'catalogue.sig'));
     await expect(target.services.catalogue.sync(folderSource(published))).rejects.toThrow();
     const events = target.services.journal.list(10).map((e) => e.event);
-    expect(events.map((e) => e.type)).toEqual(['dev.scriptdesk.catalogue.rejected', 'dev.scriptdesk.catalogue.synced']);
+    expect(events.map((e) => e.type)).toEqual([
+      'dev.scriptdesk.catalogue.rejected',
+      'dev.scriptdesk.catalogue.synced',
+    ]);
     expect(events[0]!.data.reason).toBe('unreachable');
   });
 });

@@ -15,14 +15,22 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+async function call<M extends MethodName>(
+  method: M,
+  input: MethodInput<M>,
+): Promise<MethodOutput<M>> {
   const result = await callTyped(app!.dispatch, method, input, { transport: 'http' });
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message} ${JSON.stringify(result.error.fields ?? [])}`);
+  if (!result.ok)
+    throw new Error(
+      `${result.error.code}: ${result.error.message} ${JSON.stringify(result.error.fields ?? [])}`,
+    );
   return result.value;
 }
 
 /** Starts a run through the API and waits for its final status event. */
-async function runToEnd(input: MethodInput<'run.start'>): Promise<{ runId: string; events: ApiEvent[]; detail: MethodOutput<'run.get'> }> {
+async function runToEnd(
+  input: MethodInput<'run.start'>,
+): Promise<{ runId: string; events: ApiEvent[]; detail: MethodOutput<'run.get'> }> {
   const events: ApiEvent[] = [];
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -33,7 +41,11 @@ async function runToEnd(input: MethodInput<'run.start'>): Promise<{ runId: strin
   const { runId } = await call('run.start', input);
   await finished;
   unsubscribe();
-  return { runId, events: events.filter((e) => e.payload.runId === runId), detail: await call('run.get', { runId }) };
+  return {
+    runId,
+    events: events.filter((e) => e.payload.runId === runId),
+    detail: await call('run.get', { runId }),
+  };
 }
 
 async function markerDir(): Promise<string> {
@@ -44,29 +56,65 @@ describe('running a script through the API', () => {
   it('runs the script, captures its log and outputs, and journals started then finished with who and what', async () => {
     ({ app } = await appWithCatalogue());
     const markers = await markerDir();
-    const { runId, events, detail } = await runToEnd({ scriptId: 'probe', inputs: { markerDir: markers, mode: 'ok', count: 3 } });
+    const { runId, events, detail } = await runToEnd({
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'ok', count: 3 },
+    });
 
     expect(detail.status).toBe('succeeded');
     expect(detail.exitCode).toBe(0);
     expect(detail.logTail).toEqual(['line 1', 'line 2', 'line 3', '! to stderr']);
     expect(detail.outputs.map((o) => o.name)).toEqual(['seen.json']);
     expect(detail.outputs[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(events.some((e) => e.name === 'run.progress' && e.payload.percent === 50 && e.payload.label === 'Half way')).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.name === 'run.progress' && e.payload.percent === 50 && e.payload.label === 'Half way',
+      ),
+    ).toBe(true);
 
     const { events: audit } = await call('audit.list', { limit: 10 });
     const mine = audit.filter((e) => e.data.runId === runId).reverse();
-    expect(mine.map((e) => e.type)).toEqual(['dev.scriptdesk.run.started', 'dev.scriptdesk.run.finished']);
+    expect(mine.map((e) => e.type)).toEqual([
+      'dev.scriptdesk.run.started',
+      'dev.scriptdesk.run.finished',
+    ]);
     expect(mine[0]!.subject).toBe('probe@2.1.0');
-    expect(mine[0]!.data).toMatchObject({ scriptId: 'probe', scriptVersion: '2.1.0', user: app.services.identity.user, catalogueVersion: 1 });
+    expect(mine[0]!.data).toMatchObject({
+      scriptId: 'probe',
+      scriptVersion: '2.1.0',
+      user: app.services.identity.user,
+      catalogueVersion: 1,
+    });
     expect(mine[1]!.data).toMatchObject({ status: 'succeeded', exitCode: 0 });
     expect(mine[0]!.seq).toBeLessThan(mine[1]!.seq);
   });
 
   it('gives the script only the allow-listed environment and runs Python isolated (-I)', async () => {
     ({ app } = await appWithCatalogue());
-    const { detail } = await runToEnd({ scriptId: 'probe', inputs: { markerDir: await markerDir(), mode: 'ok' } });
-    const seen = JSON.parse(await readFile(path.join(detail.outputDir, 'seen.json'), 'utf8')) as { env: Record<string, string>; flags: number[] };
-    const allowed = new Set(['HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'PATH', 'TMPDIR', 'SCRIPTDESK_RUN_ID', 'SCRIPTDESK_INPUTS', 'SCRIPTDESK_OUTPUT_DIR', 'SCRIPTDESK_DRY_RUN', 'LC_CTYPE']);
+    const { detail } = await runToEnd({
+      scriptId: 'probe',
+      inputs: { markerDir: await markerDir(), mode: 'ok' },
+    });
+    const seen = JSON.parse(await readFile(path.join(detail.outputDir, 'seen.json'), 'utf8')) as {
+      env: Record<string, string>;
+      flags: number[];
+    };
+    const allowed = new Set([
+      'HOME',
+      'USER',
+      'LOGNAME',
+      'LANG',
+      'LC_ALL',
+      'TZ',
+      'PATH',
+      'TMPDIR',
+      'SCRIPTDESK_RUN_ID',
+      'SCRIPTDESK_INPUTS',
+      'SCRIPTDESK_OUTPUT_DIR',
+      'SCRIPTDESK_DRY_RUN',
+      'LC_CTYPE',
+    ]);
     expect(Object.keys(seen.env).filter((name) => !allowed.has(name))).toEqual([]);
     expect(seen.env.SCRIPTDESK_DRY_RUN).toBe('0');
     // sys.flags.isolated is the 12th flag in CPython's flags sequence.
@@ -75,18 +123,31 @@ describe('running a script through the API', () => {
 
   it('passes a dry run to scripts that support it and records it', async () => {
     ({ app } = await appWithCatalogue());
-    const { runId, detail } = await runToEnd({ scriptId: 'probe', inputs: { markerDir: await markerDir(), mode: 'ok' }, dryRun: true });
-    const seen = JSON.parse(await readFile(path.join(detail.outputDir, 'seen.json'), 'utf8')) as { env: Record<string, string> };
+    const { runId, detail } = await runToEnd({
+      scriptId: 'probe',
+      inputs: { markerDir: await markerDir(), mode: 'ok' },
+      dryRun: true,
+    });
+    const seen = JSON.parse(await readFile(path.join(detail.outputDir, 'seen.json'), 'utf8')) as {
+      env: Record<string, string>;
+    };
     expect(seen.env.SCRIPTDESK_DRY_RUN).toBe('1');
     expect(detail.dryRun).toBe(true);
     const { events } = await call('audit.list', { limit: 5 });
-    expect(events.find((e) => e.data.runId === runId && e.type.endsWith('started'))!.data.dryRun).toBe(true);
+    expect(
+      events.find((e) => e.data.runId === runId && e.type.endsWith('started'))!.data.dryRun,
+    ).toBe(true);
   });
 
   it('refuses inputs that break the schema with the field and reason, and starts no process', async () => {
     ({ app } = await appWithCatalogue());
     const markers = await markerDir();
-    const result = await callTyped(app.dispatch, 'run.start', { scriptId: 'probe', inputs: { markerDir: markers, mode: 'ok', count: 99, extra: 1 } }, { transport: 'http' });
+    const result = await callTyped(
+      app.dispatch,
+      'run.start',
+      { scriptId: 'probe', inputs: { markerDir: markers, mode: 'ok', count: 99, extra: 1 } },
+      { transport: 'http' },
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid_inputs');
@@ -98,20 +159,39 @@ describe('running a script through the API', () => {
     );
     expect(await readdir(markers)).toEqual([]);
     expect((await call('run.list', {})).runs).toEqual([]);
-    expect((await call('audit.list', {})).events.filter((e) => e.type.includes('run.'))).toEqual([]);
+    expect((await call('audit.list', {})).events.filter((e) => e.type.includes('run.'))).toEqual(
+      [],
+    );
   });
 
   it('refuses a file input that does not exist before anything runs', async () => {
     ({ app } = await appWithCatalogue());
-    const result = await callTyped(app.dispatch, 'run.validate', { scriptId: 'probe', inputs: { markerDir: '/no/such/folder', mode: 'ok' } }, { transport: 'http' });
-    expect(result).toEqual({ ok: true, value: { valid: false, errors: [{ path: '/markerDir', message: 'folder /no/such/folder does not exist' }] } });
+    const result = await callTyped(
+      app.dispatch,
+      'run.validate',
+      { scriptId: 'probe', inputs: { markerDir: '/no/such/folder', mode: 'ok' } },
+      { transport: 'http' },
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        valid: false,
+        errors: [{ path: '/markerDir', message: 'folder /no/such/folder does not exist' }],
+      },
+    });
   });
 
   it('maps exit codes through the manifest table: declared codes get their message, others fail', async () => {
     ({ app } = await appWithCatalogue());
-    const expected = await runToEnd({ scriptId: 'probe', inputs: { markerDir: await markerDir(), mode: 'exit3' } });
+    const expected = await runToEnd({
+      scriptId: 'probe',
+      inputs: { markerDir: await markerDir(), mode: 'exit3' },
+    });
     expect(expected.detail).toMatchObject({ exitCode: 3, message: 'Nothing to do.' });
-    const failed = await runToEnd({ scriptId: 'probe', inputs: { markerDir: await markerDir(), mode: 'fail' } });
+    const failed = await runToEnd({
+      scriptId: 'probe',
+      inputs: { markerDir: await markerDir(), mode: 'fail' },
+    });
     expect(failed.detail).toMatchObject({ status: 'failed', exitCode: 7 });
     expect(failed.detail.message).toContain('exit code 7');
   });
@@ -119,7 +199,10 @@ describe('running a script through the API', () => {
   it('stops a script at its time limit together with the process it started', async () => {
     ({ app } = await appWithCatalogue());
     const markers = await markerDir();
-    const { runId, detail } = await runToEnd({ scriptId: 'probe', inputs: { markerDir: markers, mode: 'sleep-with-child' } });
+    const { runId, detail } = await runToEnd({
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'sleep-with-child' },
+    });
     expect(detail.status).toBe('timeout');
     const childPid = Number(await readFile(path.join(markers, `child-${runId}`), 'utf8'));
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -131,8 +214,17 @@ describe('running a script through the API', () => {
     const markers = await markerDir();
     let finished: (run: StoredRun) => void = () => {};
     const done = new Promise<StoredRun>((resolve) => (finished = resolve));
-    const { runId } = await call('run.start', { scriptId: 'probe', inputs: { markerDir: markers, mode: 'sleep-with-child' } });
-    app.subscribe((e) => e.name === 'run.status' && e.payload.runId === runId && e.payload.finishedAt && finished(e.payload as StoredRun));
+    const { runId } = await call('run.start', {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'sleep-with-child' },
+    });
+    app.subscribe(
+      (e) =>
+        e.name === 'run.status' &&
+        e.payload.runId === runId &&
+        e.payload.finishedAt &&
+        finished(e.payload as StoredRun),
+    );
     await waitFor(async () => (await readdir(markers)).some((n) => n.startsWith('child-')));
     expect(await call('run.cancel', { runId })).toEqual({ cancelled: true });
     expect((await done).status).toBe('cancelled');
@@ -140,7 +232,10 @@ describe('running a script through the API', () => {
 
   it('redacts x-sensitive inputs from the audit journal but records a hash of the full inputs', async () => {
     ({ app } = await appWithCatalogue());
-    const { runId } = await runToEnd({ scriptId: 'probe', inputs: { markerDir: await markerDir(), mode: 'ok', token: 'hunter2-SECRET' } });
+    const { runId } = await runToEnd({
+      scriptId: 'probe',
+      inputs: { markerDir: await markerDir(), mode: 'ok', token: 'hunter2-SECRET' },
+    });
     const { events } = await call('audit.list', {});
     const started = events.find((e) => e.data.runId === runId && e.type.endsWith('started'))!;
     expect((started.data.inputs as Record<string, unknown>).token).toBe('[redacted]');
@@ -156,9 +251,16 @@ describe('running a script through the API', () => {
     // A real SQLite failure on insert, as a full disk or a corrupt file would give.
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(app.services.paths.database);
-    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    db.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    );
     db.close();
-    const result = await callTyped(app.dispatch, 'run.start', { scriptId: 'probe', inputs: { markerDir: markers, mode: 'ok' } }, { transport: 'http' });
+    const result = await callTyped(
+      app.dispatch,
+      'run.start',
+      { scriptId: 'probe', inputs: { markerDir: markers, mode: 'ok' } },
+      { transport: 'http' },
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('journal_unavailable');

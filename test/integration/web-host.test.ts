@@ -19,20 +19,47 @@ const echoDispatch: Dispatch = async (method, input, context) => {
   return { ok: true, value: { echoed: method } };
 };
 
-async function start(dispatch: Dispatch = echoDispatch, subscribe: (l: (e: ApiEvent) => void) => () => void = () => () => {}) {
+async function start(
+  dispatch: Dispatch = echoDispatch,
+  subscribe: (l: (e: ApiEvent) => void) => () => void = () => () => {},
+) {
   calls.length = 0;
   host = await startWebHost({ dispatch, subscribe, rendererDir });
   return host;
 }
 
 /** A raw request, so tests control the Host header (fetch does not allow that). */
-function raw(options: { path: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function raw(options: {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): Promise<{
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: host!.port, path: options.path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: host!.port,
+        path: options.path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: res.headers,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -66,7 +93,11 @@ describe('loopback web host', () => {
     for (const authorization of [undefined, 'Bearer wrong', `Bearer ${h.token}x`, h.token]) {
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (authorization) headers.Authorization = authorization;
-      const response = await fetch(`${h.origin}/api/call/catalogue.list`, { method: 'POST', headers, body: '{}' });
+      const response = await fetch(`${h.origin}/api/call/catalogue.list`, {
+        method: 'POST',
+        headers,
+        body: '{}',
+      });
       expect(response.status).toBe(401);
     }
     expect(calls).toEqual([]);
@@ -74,9 +105,20 @@ describe('loopback web host', () => {
 
   it('refuses requests whose Host header is not this loopback address (DNS rebinding)', async () => {
     const h = await start();
-    const response = await raw({ path: '/api/call/catalogue.list', method: 'POST', headers: { Host: 'evil.example:80', Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const response = await raw({
+      path: '/api/call/catalogue.list',
+      method: 'POST',
+      headers: {
+        Host: 'evil.example:80',
+        Authorization: `Bearer ${h.token}`,
+        'Content-Type': 'application/json',
+      },
+      body: '{}',
+    });
     expect(response.status).toBe(403);
-    expect((await raw({ path: '/', headers: { Host: `attacker.test:${h.port}` } })).status).toBe(403);
+    expect((await raw({ path: '/', headers: { Host: `attacker.test:${h.port}` } })).status).toBe(
+      403,
+    );
     expect(calls).toEqual([]);
   });
 
@@ -84,7 +126,11 @@ describe('loopback web host', () => {
     const h = await start();
     const response = await fetch(`${h.origin}/api/call/catalogue.list`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+      headers: {
+        Authorization: `Bearer ${h.token}`,
+        'Content-Type': 'application/json',
+        Origin: 'https://evil.example',
+      },
       body: '{}',
     });
     expect(response.status).toBe(403);
@@ -93,7 +139,11 @@ describe('loopback web host', () => {
 
   it('refuses non-JSON bodies (no simple cross-site form posts) and oversized bodies', async () => {
     const h = await start();
-    const form = await fetch(`${h.origin}/api/call/run.start`, { method: 'POST', headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'text/plain' }, body: '{}' });
+    const form = await fetch(`${h.origin}/api/call/run.start`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'text/plain' },
+      body: '{}',
+    });
     expect(form.status).toBe(415);
     const big = await fetch(`${h.origin}/api/call/run.start`, {
       method: 'POST',
@@ -106,8 +156,15 @@ describe('loopback web host', () => {
 
   it('answers malformed JSON with a bad_request result', async () => {
     const h = await start();
-    const response = await fetch(`${h.origin}/api/call/run.start`, { method: 'POST', headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' }, body: '{"a":' });
-    expect(await response.json()).toEqual({ ok: false, error: { code: 'bad_request', message: 'The request body is not valid JSON.' } });
+    const response = await fetch(`${h.origin}/api/call/run.start`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' },
+      body: '{"a":',
+    });
+    expect(await response.json()).toEqual({
+      ok: false,
+      error: { code: 'bad_request', message: 'The request body is not valid JSON.' },
+    });
   });
 
   it('serves the UI with a strict Content-Security-Policy and nothing outside the build', async () => {
@@ -117,8 +174,15 @@ describe('loopback web host', () => {
     expect(page.body).toContain('fixture page');
     expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
     expect(page.headers['x-frame-options']).toBe('DENY');
-    for (const probe of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/etc/passwd']) {
-      expect((await raw({ path: probe, headers: { Host: `127.0.0.1:${h.port}` } })).status).toBe(404);
+    for (const probe of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/..%2fpackage.json',
+      '/etc/passwd',
+    ]) {
+      expect((await raw({ path: probe, headers: { Host: `127.0.0.1:${h.port}` } })).status).toBe(
+        404,
+      );
     }
   });
 
@@ -128,13 +192,17 @@ describe('loopback web host', () => {
       push = listener;
       return () => {};
     });
-    const response = await fetch(`${h.origin}/api/events`, { headers: { Authorization: `Bearer ${h.token}` } });
+    const response = await fetch(`${h.origin}/api/events`, {
+      headers: { Authorization: `Bearer ${h.token}` },
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.getReader();
     await reader.read(); // the ": connected" comment
     push({ name: 'run.log', payload: { runId: 'r1', stream: 'stdout', line: 'hello' } });
     const { value } = await reader.read();
-    expect(new TextDecoder().decode(value)).toBe('event: run.log\ndata: {"runId":"r1","stream":"stdout","line":"hello"}\n\n');
+    expect(new TextDecoder().decode(value)).toBe(
+      'event: run.log\ndata: {"runId":"r1","stream":"stdout","line":"hello"}\n\n',
+    );
     await reader.cancel();
   });
 });

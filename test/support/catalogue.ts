@@ -27,12 +27,24 @@ export async function copySource(source = FIXTURE_SOURCE): Promise<string> {
 export async function publish(source = FIXTURE_SOURCE, validForMs = 86_400_000) {
   const keys = await makeKeys();
   const published = path.join(await tempDir('scriptdesk-pub-'), 'published');
-  const result = await publishCatalogue({ sourceDir: source, keyFile: keys.privateKeyFile, outDir: published, validForMs });
+  const result = await publishCatalogue({
+    sourceDir: source,
+    keyFile: keys.privateKeyFile,
+    outDir: published,
+    validForMs,
+  });
   return { keys, published, ...result };
 }
 
 /** An app on a fresh home with `source` published, trusted and synced. */
-export async function appWithCatalogue(source = FIXTURE_SOURCE): Promise<{ app: ScriptDeskApp; home: string; published: string; keys: Awaited<ReturnType<typeof makeKeys>> }> {
+export async function appWithCatalogue(
+  source = FIXTURE_SOURCE,
+): Promise<{
+  app: ScriptDeskApp;
+  home: string;
+  published: string;
+  keys: Awaited<ReturnType<typeof makeKeys>>;
+}> {
   const { keys, published } = await publish(source);
   const home = await tempDir('scriptdesk-home-');
   const app = await openScriptDeskApp({ home, logError: () => {} });

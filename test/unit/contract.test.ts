@@ -21,7 +21,11 @@ describe('the two transports', () => {
     });
     try {
       for (const method of [...METHOD_NAMES, 'not.a.method', '__proto__', 'constructor']) {
-        const response = await fetch(`${host.origin}/api/call/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+        const response = await fetch(`${host.origin}/api/call/${method}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+          body: '{}',
+        });
         expect(response.status).toBe(200);
       }
     } finally {
@@ -34,7 +38,14 @@ describe('the two transports', () => {
 });
 
 describe('the dispatcher', () => {
-  const handlers = Object.fromEntries(METHOD_NAMES.map((m) => [m, async () => { throw new Error(`unexpected call of ${m}`); }])) as unknown as Handlers;
+  const handlers = Object.fromEntries(
+    METHOD_NAMES.map((m) => [
+      m,
+      async () => {
+        throw new Error(`unexpected call of ${m}`);
+      },
+    ]),
+  ) as unknown as Handlers;
 
   it('refuses names that are not contract methods, including prototype names', async () => {
     const dispatch = createDispatcher(handlers, () => {});
@@ -46,7 +57,11 @@ describe('the dispatcher', () => {
 
   it('refuses input of the wrong shape with the field named, without calling the handler', async () => {
     const dispatch = createDispatcher(handlers, () => {});
-    const result = await dispatch('run.start', { scriptId: '../etc', inputs: {}, extra: true }, { transport: 'ipc' });
+    const result = await dispatch(
+      'run.start',
+      { scriptId: '../etc', inputs: {}, extra: true },
+      { transport: 'ipc' },
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('bad_request');
@@ -67,14 +82,35 @@ describe('the dispatcher', () => {
       },
       (_method, error) => seen.push(error),
     );
-    expect(await dispatch('run.cancel', { runId: '00000000-0000-0000-0000-000000000000' }, { transport: 'http' })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no run x.' } });
+    expect(
+      await dispatch(
+        'run.cancel',
+        { runId: '00000000-0000-0000-0000-000000000000' },
+        { transport: 'http' },
+      ),
+    ).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no run x.' } });
     const internal = await dispatch('run.list', {}, { transport: 'http' });
-    expect(internal).toEqual({ ok: false, error: { code: 'internal', message: 'run.list failed unexpectedly; the details are in the application log.' } });
+    expect(internal).toEqual({
+      ok: false,
+      error: {
+        code: 'internal',
+        message: 'run.list failed unexpectedly; the details are in the application log.',
+      },
+    });
     expect(seen).toHaveLength(1);
   });
 
   it('drops output fields a handler returns beyond the contract', async () => {
-    const dispatch = createDispatcher({ ...handlers, 'run.cancel': async () => ({ cancelled: true, secret: 'x' }) as never }, () => {});
-    expect(await dispatch('run.cancel', { runId: '00000000-0000-0000-0000-000000000000' }, { transport: 'http' })).toEqual({ ok: true, value: { cancelled: true } });
+    const dispatch = createDispatcher(
+      { ...handlers, 'run.cancel': async () => ({ cancelled: true, secret: 'x' }) as never },
+      () => {},
+    );
+    expect(
+      await dispatch(
+        'run.cancel',
+        { runId: '00000000-0000-0000-0000-000000000000' },
+        { transport: 'http' },
+      ),
+    ).toEqual({ ok: true, value: { cancelled: true } });
   });
 });

@@ -1,0 +1,179 @@
+/**
+ * The Electron shell: the only file that imports `electron` at run time. It wires Electron's
+ * objects to the plain, unit-tested decisions next to it and to the ScriptDesk app; it makes
+ * no decision of its own.
+ */
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { openScriptDeskApp } from '../app/app.js';
+import { defaultHome } from '../app/home.js';
+import type { Dispatch } from '../contract/dispatcher.js';
+import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME } from './app-origin.js';
+import { appResponseHeaders, resolveAppFile } from './app-protocol.js';
+import { forwardApiEvents, registerIpcHandlers } from './ipc.js';
+import { isTrustedSender } from './ipc-sender-policy.js';
+import { externalLinkPolicy, isAllowedNavigation } from './navigation-policy.js';
+import { createQuitHandler } from './shutdown.js';
+import { mainWindowOptions } from './window-options.js';
+
+const PRELOAD_PATH = fileURLToPath(new URL('../../preload/index.cjs', import.meta.url));
+const RENDERER_ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url));
+
+/** Hosts whose https links open in the user's browser. Empty until machine policy supplies them. */
+const EXTERNAL_LINK_HOSTS: readonly string[] = [];
+
+let mainWindow: BrowserWindow | null = null;
+
+function logError(what: string, error: unknown): void {
+  console.error(`ScriptDesk: ${what}:`, error);
+}
+
+/** Opens a link in the browser when the policy allows it; never inside the app. */
+function openExternallyIfAllowed(url: string): void {
+  const decision = externalLinkPolicy(url, EXTERNAL_LINK_HOSTS);
+  if (decision.action === 'open-externally') {
+    shell
+      .openExternal(decision.url)
+      .catch((error: unknown) => logError(`opening ${decision.url}`, error));
+  }
+}
+
+/** Navigation, new windows and webviews are decided here, for every web contents ever created. */
+function lockDownWebContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => {
+    if (isAllowedNavigation(event.url, APP_ORIGIN)) return;
+    event.preventDefault();
+    openExternallyIfAllowed(event.url);
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAllowedNavigation(event.url, APP_ORIGIN)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternallyIfAllowed(url);
+    return { action: 'deny' };
+  });
+}
+
+/** The renderer asks for no permission the app needs: camera, notifications, HID, all refused. */
+function denyAllPermissions(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  );
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
+}
+
+/** Serves `dist/renderer` (and nothing else) on `app://scriptdesk/`, with the CSP on every response. */
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    if (request.method !== 'GET') return new Response(null, { status: 405 });
+    const lookup = resolveAppFile(request.url, RENDERER_ROOT, APP_ORIGIN);
+    if (lookup.kind === 'refused') return new Response(null, { status: lookup.status });
+    try {
+      const body = await readFile(lookup.path);
+      return new Response(body, { status: 200, headers: appResponseHeaders(lookup.contentType) });
+    } catch {
+      return new Response(null, { status: 404 });
+    }
+  });
+}
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow(
+    mainWindowOptions({ preloadPath: PRELOAD_PATH, devTools: !app.isPackaged }),
+  );
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  window
+    .loadURL(APP_ENTRY_URL)
+    .catch((error: unknown) => logError(`loading ${APP_ENTRY_URL}`, error));
+  return window;
+}
+
+/** IPC from anything but the current main window's top frame, on the app's origin, is refused. */
+function isTrustedEvent(event: IpcMainInvokeEvent): boolean {
+  return (
+    mainWindow !== null &&
+    event.sender === mainWindow.webContents &&
+    isTrustedSender(event.senderFrame, APP_ORIGIN)
+  );
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  denyAllPermissions();
+  serveRenderer();
+
+  // Handlers go in before the window exists, so the first call never finds no handler; calls
+  // made while the app is still opening wait for it.
+  const opening = openScriptDeskApp({
+    home: defaultHome(),
+    logError: (message) => console.error(message),
+  });
+  const dispatch: Dispatch = async (method, input, context) =>
+    (await opening).dispatch(method, input, context);
+  registerIpcHandlers(ipcMain, dispatch, isTrustedEvent, (method, error) =>
+    logError(`IPC ${method}`, error),
+  );
+  mainWindow = createMainWindow();
+
+  const scriptDesk = await opening;
+  forwardApiEvents(
+    (listener) => scriptDesk.subscribe(listener),
+    () => mainWindow?.webContents ?? null,
+  );
+  app.on(
+    'will-quit',
+    createQuitHandler(
+      () => scriptDesk.close(),
+      () => app.quit(),
+      (error) => logError('closing ScriptDesk', error),
+    ),
+  );
+  app.on('activate', () => {
+    if (mainWindow === null) mainWindow = createMainWindow();
+  });
+}
+
+// Must run before `ready`: lets app:// pages have a real origin, secure context and fetch.
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  },
+]);
+
+if (!app.requestSingleInstanceLock()) {
+  // Two instances would share one audit journal and one database; the second one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  start().catch((error: unknown) => {
+    logError('starting', error);
+    const message = error instanceof Error ? error.message : String(error);
+    dialog.showErrorBox('ScriptDesk could not start', message);
+    app.exit(1);
+  });
+}
