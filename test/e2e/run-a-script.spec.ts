@@ -1,0 +1,86 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const SALES_CSV = path.join(REPO, 'examples', 'data', 'sales.csv');
+const SHOTS = path.join(REPO, 'test-results', 'screenshots');
+
+function appUrl(): string {
+  const url = process.env.SCRIPTDESK_E2E_URL;
+  if (!url) throw new Error('SCRIPTDESK_E2E_URL is not set; run through playwright.config.ts (global setup)');
+  return url;
+}
+
+test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+test('an analyst picks a script, is stopped by a bad value, fixes it, runs it, sees the log and output, and finds it in history', async ({ page }) => {
+  await page.goto(appUrl());
+  const list = page.getByTestId('script-list');
+  await expect(list).toContainText('Summarise a CSV');
+  await expect(list).toContainText('Rename files by pattern');
+  await expect(list).toContainText('Loan repayment schedule');
+  await page.screenshot({ path: path.join(SHOTS, '01-catalogue.png'), fullPage: true });
+
+  await page.getByTestId('script-item-csv-summary').click();
+  const topN = page.locator('#root_topN');
+  await expect(topN).toBeVisible();
+  await page.locator('#root_csvFile').fill(SALES_CSV);
+  await topN.fill('99');
+  await topN.blur();
+  await expect(page.getByText('must be <= 50').first()).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, '02-field-error.png'), fullPage: true });
+
+  await topN.fill('3');
+  await page.getByTestId('run-button').click();
+
+  await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
+  await expect(page.getByTestId('run-log')).toContainText('40');
+  const report = page.getByTestId('output-file-summary.md');
+  await expect(report).toBeVisible();
+  await expect(page.getByTestId('output-file-column-stats.csv')).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, '03-finished-run.png'), fullPage: true });
+
+  await report.click();
+  const preview = page.getByRole('dialog');
+  await expect(preview).toContainText('revenue');
+  await page.screenshot({ path: path.join(SHOTS, '04-output-preview.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: /history/i }).first().click();
+  const history = page.getByTestId('history-table');
+  await expect(history).toContainText('Summarise a CSV');
+  await expect(history).toContainText(/succeeded/i);
+  await page.screenshot({ path: path.join(SHOTS, '05-history.png'), fullPage: true });
+});
+
+test('main refuses a file of the wrong type even though the form accepted the text', async ({ page }) => {
+  const work = process.env.SCRIPTDESK_E2E_WORK!;
+  const notCsv = path.join(work, 'notes.txt');
+  writeFileSync(notCsv, 'not a csv\n');
+  await page.goto(appUrl());
+  await page.getByTestId('script-item-csv-summary').click();
+  await page.locator('#root_csvFile').fill(notCsv);
+  await page.getByTestId('run-button').click();
+  await expect(page.getByText('must be a .csv file').first()).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS, '06-main-refuses-file.png'), fullPage: true });
+});
+
+test('a destructive script asks for a reason, runs as a dry run by default, and changes nothing', async ({ page }) => {
+  const work = process.env.SCRIPTDESK_E2E_WORK!;
+  const folder = path.join(work, 'invoices');
+  mkdirSync(folder, { recursive: true });
+  for (const name of ['scan 001.pdf', 'scan 002.pdf']) writeFileSync(path.join(folder, name), 'x');
+  await page.goto(appUrl());
+  await page.getByTestId('script-item-rename-files').click();
+  await page.locator('#root_folder').fill(folder);
+  await page.locator('#root_pattern').fill('^scan (\\d+)');
+  await page.locator('#root_replacement').fill('invoice-\\1');
+  await page.getByLabel(/reason or ticket/i).fill('TICKET-42');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
+  await expect(page.getByTestId('run-log')).toContainText('invoice-001.pdf');
+  await page.screenshot({ path: path.join(SHOTS, '07-dry-run.png'), fullPage: true });
+  expect(readdirSync(folder).sort()).toEqual(['scan 001.pdf', 'scan 002.pdf']);
+});
