@@ -1,17 +1,7 @@
 import { METHOD_NAMES, type ApiEvent } from '../main/contract/api.js';
+import type { ScriptDeskBridge } from '../main/contract/bridge.js';
 import type { Result } from '../main/contract/errors.js';
 import { API_EVENT_CHANNEL, ipcChannelFor } from '../main/electron/ipc-channels.js';
-
-/**
- * What the renderer sees as `window.scriptdesk`. Deliberately untyped per method: the renderer's
- * IPC transport narrows it with the contract's types; main validates everything again.
- */
-export interface ScriptDeskBridge {
-  /** Calls one API method; resolves to its result, never rejects. */
-  call(method: string, input: unknown): Promise<Result<unknown>>;
-  /** Receives every pushed event until the returned function is called. */
-  onEvent(listener: (event: ApiEvent) => void): () => void;
-}
 
 /** The part of Electron's `ipcRenderer` the bridge uses; tests pass a hand-written fake. */
 export interface IpcRendererLike {
@@ -78,3 +68,5 @@ export function createScriptDeskBridge(ipc: IpcRendererLike): ScriptDeskBridge {
     },
   };
 }
+
+export type { ScriptDeskBridge };

@@ -55,9 +55,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const summary = (await catalogue.listFor(identity.user)).find((s) => s.id === scriptId)!;
       return { script: summary, schema: script.schema, uiSchema: script.uiSchema };
     },
-    'run.validate': async (request) => {
+    'run.validate': async ({ scriptId, inputs }) => {
       try {
-        await runner.validate(request);
+        await runner.validateInputs(scriptId, inputs);
         return { valid: true, errors: [] };
       } catch (error) {
         if (error instanceof ApiFailure && error.code === 'invalid_inputs')
@@ -104,16 +104,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
     },
     'audit.list': async ({ limit }) => ({
-      events: journal
-        .list(limit ?? 100)
-        .map(({ seq, event }) => ({
-          seq,
-          id: event.id,
-          type: event.type,
-          time: event.time,
-          subject: event.subject,
-          data: event.data,
-        })),
+      events: journal.list(limit ?? 100).map(({ seq, event }) => ({
+        seq,
+        id: event.id,
+        type: event.type,
+        time: event.time,
+        subject: event.subject,
+        data: event.data,
+      })),
     }),
   };
 }

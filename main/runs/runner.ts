@@ -63,41 +63,53 @@ export class Runner {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Checks a request without running anything; returns the field problems (empty when valid). */
-  async validate(
-    request: RunRequest,
+  /** Checks the form inputs against the verified schema and the file system; nothing runs. */
+  async validateInputs(
+    scriptId: string,
+    inputs: Record<string, unknown>,
   ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
-    const script = await this.deps.catalogue.resolve(request.scriptId, this.deps.identity.user);
-    const errors = validateAgainst(this.deps.ajv, script.schema, request.inputs);
+    const script = await this.deps.catalogue.resolve(scriptId, this.deps.identity.user);
+    const errors = validateAgainst(this.deps.ajv, script.schema, inputs);
     if (errors.length)
       throw new ApiFailure(
         'invalid_inputs',
         `The inputs for "${script.manifest.title}" are not valid.`,
         errors,
       );
-    const files = await checkFileInputs(script.schema, request.inputs);
+    const files = await checkFileInputs(script.schema, inputs);
     if (files.errors.length)
       throw new ApiFailure(
         'invalid_inputs',
         `A file input of "${script.manifest.title}" cannot be used.`,
         files.errors,
       );
-    if (request.dryRun && !script.manifest.supportsDryRun) {
-      throw new ApiFailure('bad_request', `"${script.manifest.title}" does not support a dry run.`);
-    }
-    if (script.manifest.requireReason && !request.reason?.trim()) {
+    return { script, inputs: files.inputs };
+  }
+
+  /**
+   * Checks a whole run request: the inputs, then what the manifest asks of the request itself
+   * (dry-run support, a reason). Request problems are `bad_request` without field paths, so they
+   * can never be mistaken for an input of the same name.
+   */
+  private async validateRequest(
+    request: RunRequest,
+  ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
+    const checked = await this.validateInputs(request.scriptId, request.inputs);
+    const { manifest } = checked.script;
+    if (request.dryRun && !manifest.supportsDryRun)
+      throw new ApiFailure('bad_request', `"${manifest.title}" does not support a dry run.`);
+    if (manifest.requireReason && !request.reason?.trim()) {
       throw new ApiFailure(
-        'invalid_inputs',
-        `"${script.manifest.title}" needs a reason or ticket number.`,
-        [{ path: '/reason', message: 'is required' }],
+        'bad_request',
+        `"${manifest.title}" needs a reason or ticket number before it can run.`,
       );
     }
-    return { script, inputs: files.inputs };
+    return checked;
   }
 
   /** Starts a run and returns its id once the process is running; the outcome arrives as events. */
   async start(request: RunRequest): Promise<{ runId: string; finished: Promise<StoredRun> }> {
-    const { script, inputs } = await this.validate(request);
+    const { script, inputs } = await this.validateRequest(request);
     let venvDir: string;
     try {
       venvDir = await this.deps.venvs.ensure({

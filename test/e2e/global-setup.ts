@@ -15,15 +15,37 @@ const BIN = path.join(REPO, 'bin', 'scriptdesk.js');
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-'));
   const env = { ...process.env, SCRIPTDESK_HOME: path.join(work, 'home') };
-  const cli = (...args: string[]) => execFileSync(process.execPath, [BIN, ...args], { env, cwd: REPO, stdio: 'pipe' });
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [BIN, ...args], { env, cwd: REPO, stdio: 'pipe' });
   cli('keygen', '--out', path.join(work, 'keys'));
-  cli('catalogue', 'build', path.join(REPO, 'examples', 'catalogue'), '--key', path.join(work, 'keys', 'catalogue-signing.key'), '--out', path.join(work, 'published'));
-  cli('sync', '--from', path.join(work, 'published'), '--pubkey', path.join(work, 'keys', 'catalogue-signing.pub'));
+  cli(
+    'catalogue',
+    'build',
+    path.join(REPO, 'examples', 'catalogue'),
+    '--key',
+    path.join(work, 'keys', 'catalogue-signing.key'),
+    '--out',
+    path.join(work, 'published'),
+  );
+  cli(
+    'sync',
+    '--from',
+    path.join(work, 'published'),
+    '--pubkey',
+    path.join(work, 'keys', 'catalogue-signing.pub'),
+  );
 
-  const web = spawn(process.execPath, [BIN, 'web', '--port', '0'], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const web = spawn(process.execPath, [BIN, 'web', '--port', '0'], {
+    env,
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`scriptdesk web printed no address: ${seen}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`scriptdesk web printed no address: ${seen}`)),
+      30_000,
+    );
     web.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
       const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(seen);

@@ -9,13 +9,18 @@ const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 
 function appUrl(): string {
   const url = process.env.SCRIPTDESK_E2E_URL;
-  if (!url) throw new Error('SCRIPTDESK_E2E_URL is not set; run through playwright.config.ts (global setup)');
+  if (!url)
+    throw new Error(
+      'SCRIPTDESK_E2E_URL is not set; run through playwright.config.ts (global setup)',
+    );
   return url;
 }
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
-test('an analyst picks a script, is stopped by a bad value, fixes it, runs it, sees the log and output, and finds it in history', async ({ page }) => {
+test('an analyst picks a script, is stopped by a bad value, fixes it, runs it, sees the log and output, and finds it in history', async ({
+  page,
+}) => {
   await page.goto(appUrl());
   const list = page.getByTestId('script-list');
   await expect(list).toContainText('Summarise a CSV');
@@ -48,14 +53,19 @@ test('an analyst picks a script, is stopped by a bad value, fixes it, runs it, s
   await page.screenshot({ path: path.join(SHOTS, '04-output-preview.png'), fullPage: true });
   await page.keyboard.press('Escape');
 
-  await page.getByRole('button', { name: /history/i }).first().click();
+  await page
+    .getByRole('button', { name: /history/i })
+    .first()
+    .click();
   const history = page.getByTestId('history-table');
   await expect(history).toContainText('Summarise a CSV');
   await expect(history).toContainText(/succeeded/i);
   await page.screenshot({ path: path.join(SHOTS, '05-history.png'), fullPage: true });
 });
 
-test('main refuses a file of the wrong type even though the form accepted the text', async ({ page }) => {
+test('main refuses a file of the wrong type even though the form accepted the text', async ({
+  page,
+}) => {
   const work = process.env.SCRIPTDESK_E2E_WORK!;
   const notCsv = path.join(work, 'notes.txt');
   writeFileSync(notCsv, 'not a csv\n');
@@ -67,7 +77,9 @@ test('main refuses a file of the wrong type even though the form accepted the te
   await page.screenshot({ path: path.join(SHOTS, '06-main-refuses-file.png'), fullPage: true });
 });
 
-test('a destructive script asks for a reason, runs as a dry run by default, and changes nothing', async ({ page }) => {
+test('a destructive script asks for a reason, runs as a dry run by default, and changes nothing', async ({
+  page,
+}) => {
   const work = process.env.SCRIPTDESK_E2E_WORK!;
   const folder = path.join(work, 'invoices');
   mkdirSync(folder, { recursive: true });

@@ -37,9 +37,7 @@ export async function publish(source = FIXTURE_SOURCE, validForMs = 86_400_000) 
 }
 
 /** An app on a fresh home with `source` published, trusted and synced. */
-export async function appWithCatalogue(
-  source = FIXTURE_SOURCE,
-): Promise<{
+export async function appWithCatalogue(source = FIXTURE_SOURCE): Promise<{
   app: ScriptDeskApp;
   home: string;
   published: string;

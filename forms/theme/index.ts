@@ -1,0 +1,32 @@
+import type { ThemeProps } from '@rjsf/core';
+import type { RegistryWidgetsType } from '@rjsf/utils';
+import { Theme as MuiTheme } from '@rjsf/mui';
+import DescriptionTemplate from './description-template.js';
+import FieldTemplate from './field-template.js';
+import HelpTemplate from './help-template.js';
+import PathWidget from './path-widget.js';
+import SensitiveWidget from './sensitive-widget.js';
+import type { ScriptDeskWidgetName } from './ui-schema.js';
+
+export { withScriptDeskUi, type ScriptDeskWidgetName } from './ui-schema.js';
+export { asSentence, wordLikeMain } from './error-messages.js';
+export { scriptDeskValidator } from './validator.js';
+export { formatByteSize } from './byte-size.js';
+
+/** The ScriptDesk widgets by the `ui:widget` name {@link withScriptDeskUi} assigns. */
+export const scriptDeskWidgets: Record<ScriptDeskWidgetName, RegistryWidgetsType[string]> = {
+  path: PathWidget,
+  sensitive: SensitiveWidget,
+};
+
+/** The RJSF Material UI theme with the ScriptDesk widgets and field layout; pass it to `withTheme`. */
+export const scriptDeskTheme: ThemeProps = {
+  ...MuiTheme,
+  widgets: { ...MuiTheme.widgets, ...scriptDeskWidgets },
+  templates: {
+    ...MuiTheme.templates,
+    FieldTemplate,
+    DescriptionFieldTemplate: DescriptionTemplate,
+    FieldHelpTemplate: HelpTemplate,
+  },
+};

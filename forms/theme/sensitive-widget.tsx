@@ -1,0 +1,84 @@
+import Visibility from '@mui/icons-material/Visibility';
+import VisibilityOff from '@mui/icons-material/VisibilityOff';
+import IconButton from '@mui/material/IconButton';
+import InputAdornment from '@mui/material/InputAdornment';
+import TextField from '@mui/material/TextField';
+import Tooltip from '@mui/material/Tooltip';
+import { ariaDescribedByIds, labelValue, type WidgetProps } from '@rjsf/utils';
+import { useState, type ChangeEvent, type FocusEvent } from 'react';
+
+/**
+ * The `sensitive` widget for `x-sensitive: true` strings: masked like a password, with a toggle
+ * to check what was typed. The browser is told not to remember or spell-check the value.
+ */
+export default function SensitiveWidget(props: WidgetProps) {
+  const {
+    id,
+    htmlName,
+    value,
+    required,
+    disabled,
+    readonly,
+    autofocus,
+    label,
+    hideLabel,
+    placeholder,
+    rawErrors = [],
+    options,
+    onChange,
+    onBlur,
+    onFocus,
+  } = props;
+  const [shown, setShown] = useState(false);
+  const toggleLabel = shown ? 'Hide value' : 'Show value';
+
+  return (
+    <TextField
+      id={id}
+      name={htmlName || id}
+      type={shown ? 'text' : 'password'}
+      label={labelValue(label || undefined, hideLabel, undefined)}
+      value={typeof value === 'string' ? value : ''}
+      required={required}
+      disabled={disabled || readonly}
+      autoFocus={autofocus}
+      placeholder={placeholder}
+      error={rawErrors.length > 0}
+      fullWidth
+      onChange={(event: ChangeEvent<HTMLInputElement>) =>
+        onChange(event.target.value === '' ? options.emptyValue : event.target.value)
+      }
+      onBlur={(event: FocusEvent<HTMLInputElement>) => onBlur(id, event.target.value)}
+      onFocus={(event: FocusEvent<HTMLInputElement>) => onFocus(id, event.target.value)}
+      slotProps={{
+        htmlInput: {
+          autoComplete: 'new-password',
+          spellCheck: false,
+          autoCapitalize: 'off',
+          'aria-describedby': ariaDescribedByIds(id),
+        },
+        input: {
+          endAdornment: (
+            <InputAdornment position="end">
+              <Tooltip title={toggleLabel}>
+                <span>
+                  <IconButton
+                    aria-label={toggleLabel}
+                    aria-pressed={shown}
+                    aria-controls={id}
+                    edge="end"
+                    size="small"
+                    disabled={disabled || readonly}
+                    onClick={() => setShown((current) => !current)}
+                  >
+                    {shown ? <VisibilityOff fontSize="small" /> : <Visibility fontSize="small" />}
+                  </IconButton>
+                </span>
+              </Tooltip>
+            </InputAdornment>
+          ),
+        },
+      }}
+    />
+  );
+}

@@ -1,0 +1,56 @@
+import Box from '@mui/material/Box';
+import Typography from '@mui/material/Typography';
+import type { ReactNode } from 'react';
+import type { RunDetail } from '../../../main/contract/api.js';
+import { formatLocalTime, runDuration } from '../common/format.js';
+import { isActive } from '../common/run-status.js';
+import { monospaceFont } from '../theme.js';
+import { useNow } from './use-now.js';
+
+function Fact({
+  label,
+  children,
+  testId,
+}: {
+  label: string;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <Box>
+      <Typography variant="caption" color="text.secondary" component="dt">
+        {label}
+      </Typography>
+      <Typography variant="body2" component="dd" sx={{ m: 0 }} data-testid={testId}>
+        {children}
+      </Typography>
+    </Box>
+  );
+}
+
+/** Started, duration (ticking while active), exit code and where the files are. */
+export function RunFacts({ run }: { run: RunDetail }) {
+  const active = isActive(run.status);
+  const now = useNow(active);
+  return (
+    <Box component="dl" sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1.5, m: 0 }}>
+      <Fact label="Started">{formatLocalTime(run.startedAt)}</Fact>
+      <Fact label={active ? 'Running for' : 'Duration'} testId="run-duration">
+        {runDuration(run.startedAt, run.finishedAt, now)}
+      </Fact>
+      {!active ? (
+        <Fact label="Exit code" testId="run-exit-code">
+          {run.exitCode ?? '—'}
+        </Fact>
+      ) : null}
+      <Fact label="Output folder">
+        <Box
+          component="span"
+          sx={{ fontFamily: monospaceFont, fontSize: 12.5, wordBreak: 'break-all' }}
+        >
+          {run.outputDir}
+        </Box>
+      </Fact>
+    </Box>
+  );
+}

@@ -1,0 +1,114 @@
+import ArrowBackRounded from '@mui/icons-material/ArrowBackRounded';
+import StopCircleOutlined from '@mui/icons-material/StopCircleOutlined';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import type { OutputFile } from '../../../main/contract/api.js';
+import { ApiErrorAlert } from '../common/api-error-alert.js';
+import { LoadingState } from '../common/loading-state.js';
+import { isActive } from '../common/run-status.js';
+import { StatusChip } from '../common/status-chip.js';
+import { LogPanel } from './log-panel.js';
+import { OutputList } from './output-list.js';
+import { OutputPreviewDialog } from './output-preview-dialog.js';
+import { RunFacts } from './run-facts.js';
+import { RunProgress } from './run-progress.js';
+import { RunResult } from './run-result.js';
+import { useCancelRun } from './use-cancel-run.js';
+import { useRun } from './use-run.js';
+
+/** One run: status, progress, live output, and when it is over, the result and the files. */
+export function RunPage({
+  runId,
+  onBack,
+  onOpenScript,
+}: {
+  runId: string;
+  onBack: () => void;
+  onOpenScript: (scriptId: string) => void;
+}) {
+  const run = useRun(runId);
+  const cancel = useCancelRun(runId, run.detail?.status);
+  const [previewed, setPreviewed] = useState<OutputFile | undefined>();
+  const detail = run.detail;
+
+  if (!detail) {
+    return run.error ? (
+      <Box sx={{ p: 3 }}>
+        <ApiErrorAlert error={run.error} onRetry={run.reload} />
+      </Box>
+    ) : (
+      <LoadingState label="Loading the run…" />
+    );
+  }
+
+  const active = isActive(detail.status);
+  return (
+    <Box sx={{ p: 3, maxWidth: 1100 }}>
+      <Button startIcon={<ArrowBackRounded />} onClick={onBack} sx={{ mb: 1.5, ml: -1 }}>
+        History
+      </Button>
+      <Stack
+        direction="row"
+        spacing={1.5}
+        sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 2 }}
+        useFlexGap
+      >
+        <Typography variant="h5" component="h1">
+          {detail.title}
+        </Typography>
+        <Chip label={`Version ${detail.scriptVersion}`} variant="outlined" />
+        {detail.dryRun ? <Chip label="Dry run" color="info" variant="outlined" /> : null}
+        <StatusChip status={detail.status} testId="run-status" />
+        <Box sx={{ flexGrow: 1 }} />
+        {active ? (
+          <Button
+            variant="outlined"
+            color="error"
+            startIcon={<StopCircleOutlined />}
+            disabled={cancel.requested}
+            onClick={() => void cancel.cancel()}
+            data-testid="cancel-run"
+          >
+            {cancel.requested ? 'Cancelling…' : 'Cancel run'}
+          </Button>
+        ) : (
+          <Button variant="outlined" onClick={() => onOpenScript(detail.scriptId)}>
+            Open script again
+          </Button>
+        )}
+      </Stack>
+
+      <Stack spacing={2.5}>
+        {run.error ? <ApiErrorAlert error={run.error} onRetry={run.reload} /> : null}
+        {cancel.error ? <ApiErrorAlert error={cancel.error} /> : null}
+        <Paper variant="outlined" sx={{ p: 2 }}>
+          <Stack spacing={2}>
+            <RunFacts run={detail} />
+            {active ? <RunProgress progress={run.progress} /> : null}
+          </Stack>
+        </Paper>
+        <RunResult run={detail} />
+        {!active ? (
+          <Box>
+            <Typography variant="subtitle1" component="h2" sx={{ mb: 1 }}>
+              Files
+            </Typography>
+            <OutputList outputs={detail.outputs} onOpen={setPreviewed} />
+          </Box>
+        ) : null}
+        <LogPanel lines={run.log} active={active} />
+      </Stack>
+      <OutputPreviewDialog
+        runId={runId}
+        file={previewed}
+        outputDir={detail.outputDir}
+        onClose={() => setPreviewed(undefined)}
+      />
+    </Box>
+  );
+}

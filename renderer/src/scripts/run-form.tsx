@@ -1,0 +1,182 @@
+import PlayArrowRounded from '@mui/icons-material/PlayArrowRounded';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import Typography from '@mui/material/Typography';
+import type { IChangeEvent } from '@rjsf/core';
+import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import { useCallback, useMemo, useState } from 'react';
+import type { ScriptSummary } from '../../../main/contract/api.js';
+import type { FieldError } from '../../../main/contract/errors.js';
+import { scriptDeskValidator, withScriptDeskUi } from '../../../forms/theme/index.js';
+import { ApiErrorAlert } from '../common/api-error-alert.js';
+import { ConfirmRunDialog } from './confirm-run-dialog.js';
+import { widgetId } from './field-errors.js';
+import { RunOptions } from './run-options.js';
+import { ScriptForm } from './script-form.js';
+import { useFieldFeedback } from './use-field-feedback.js';
+import { needsConfirmation, useRunSubmission, type RunRequest } from './use-run-submission.js';
+
+type FormData = Record<string, unknown>;
+
+const REASON_MISSING = 'Enter a reason or a ticket number before running.';
+
+/**
+ * The page already shows the script's title above the form, so a root schema title that repeats
+ * it is hidden. RJSF then hides the form's description too; it is returned to be shown here.
+ */
+function withoutRepeatedTitle(
+  script: ScriptSummary,
+  schema: RJSFSchema,
+  uiSchema: UiSchema,
+): { uiSchema: UiSchema; description: string | undefined } {
+  const title = typeof uiSchema['ui:title'] === 'string' ? uiSchema['ui:title'] : schema.title;
+  if (title?.trim().toLowerCase() !== script.title.trim().toLowerCase())
+    return { uiSchema, description: undefined };
+  const options = (uiSchema['ui:options'] ?? {}) as Record<string, unknown>;
+  const description =
+    typeof uiSchema['ui:description'] === 'string'
+      ? uiSchema['ui:description']
+      : schema.description;
+  return { uiSchema: { ...uiSchema, 'ui:options': { ...options, label: false } }, description };
+}
+
+function blockedMessage(problems: number, reasonMissing: boolean): string {
+  if (problems > 0)
+    return `Fix the ${problems === 1 ? 'marked field' : `${problems} marked fields`} to continue.`;
+  return reasonMissing ? 'Add a reason or ticket to continue.' : '';
+}
+
+function focusById(id: string): void {
+  // After React has rendered the error state, so screen readers announce the field with its error.
+  requestAnimationFrame(() => document.getElementById(id)?.focus());
+}
+
+/** The script's form with the run options and the Run button; starts the run and reports where it went. */
+export function RunForm({
+  script,
+  schema,
+  uiSchema,
+  onStarted,
+}: {
+  script: ScriptSummary;
+  schema: RJSFSchema;
+  uiSchema: UiSchema;
+  onStarted: (runId: string) => void;
+}) {
+  const { fullUiSchema, formDescription } = useMemo(() => {
+    const shown = withoutRepeatedTitle(script, schema, uiSchema);
+    return {
+      fullUiSchema: withScriptDeskUi(schema as Record<string, unknown>, shown.uiSchema),
+      formDescription: shown.description,
+    };
+  }, [script, schema, uiSchema]);
+  const [formData, setFormData] = useState<FormData>({});
+  const [dryRun, setDryRun] = useState(true);
+  const [reason, setReason] = useState('');
+  const [attempted, setAttempted] = useState(false);
+  const [unplaced, setUnplaced] = useState<FieldError[]>([]);
+  const feedback = useFieldFeedback(schema, fullUiSchema, formData);
+
+  const { showServerErrors } = feedback;
+  const onFieldErrors = useCallback(
+    (errors: FieldError[], inputs: RunRequest['inputs']) =>
+      setUnplaced(showServerErrors(errors, inputs)),
+    [showServerErrors],
+  );
+  const submission = useRunSubmission(script, onStarted, onFieldErrors);
+  const busy = submission.phase === 'checking' || submission.phase === 'starting';
+  const reasonError =
+    attempted && script.requireReason && !reason.trim() ? REASON_MISSING : undefined;
+
+  function handleSubmit(event: IChangeEvent<FormData>) {
+    const inputs = event.formData ?? {};
+    setAttempted(true);
+    const problems = feedback.attempt(inputs);
+    const reasonMissing = script.requireReason && !reason.trim();
+    if (problems.length > 0) return focusById(widgetId(problems[0]!.path));
+    if (reasonMissing) return focusById('run-reason');
+    void submission.submit({
+      scriptId: script.id,
+      inputs,
+      ...(script.supportsDryRun ? { dryRun } : {}),
+      ...(script.requireReason ? { reason: reason.trim() } : {}),
+    });
+  }
+
+  const realRun = needsConfirmation(script, dryRun);
+  const label = script.supportsDryRun && dryRun ? 'Dry run' : realRun ? 'Run…' : 'Run';
+  const busyLabel = submission.phase === 'checking' ? 'Checking inputs…' : 'Starting…';
+
+  return (
+    <>
+      {formDescription ? (
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2.5 }}>
+          {formDescription}
+        </Typography>
+      ) : null}
+      <ScriptForm
+        schema={schema}
+        uiSchema={fullUiSchema}
+        formData={formData}
+        validator={scriptDeskValidator}
+        onChange={(event) => setFormData((event.formData as FormData | undefined) ?? {})}
+        onBlur={feedback.touch}
+        onSubmit={handleSubmit}
+        extraErrors={feedback.extraErrors}
+        // The form does not validate itself: useFieldFeedback decides what is shown when.
+        noValidate
+        noHtml5Validate
+        showErrorList={false}
+        omitExtraData
+      >
+        <RunOptions
+          script={script}
+          dryRun={dryRun}
+          onDryRunChange={setDryRun}
+          reason={reason}
+          onReasonChange={setReason}
+          reasonError={reasonError}
+        />
+        {submission.error ? (
+          <Box sx={{ mt: 2 }}>
+            <ApiErrorAlert
+              error={submission.error}
+              details={unplaced.map((field) =>
+                field.path ? `${field.path}: ${field.message}` : field.message,
+              )}
+            />
+          </Box>
+        ) : null}
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mt: 2.5 }}>
+          <Button
+            type="submit"
+            variant="contained"
+            size="medium"
+            color={realRun ? 'warning' : 'primary'}
+            disabled={busy}
+            startIcon={
+              busy ? (
+                <CircularProgress size={16} color="inherit" aria-hidden />
+              ) : (
+                <PlayArrowRounded />
+              )
+            }
+            data-testid="run-button"
+          >
+            {busy ? busyLabel : label}
+          </Button>
+          <Typography variant="body2" color="text.secondary" role="status">
+            {busy ? '' : blockedMessage(feedback.openProblems, Boolean(reasonError))}
+          </Typography>
+        </Box>
+      </ScriptForm>
+      <ConfirmRunDialog
+        script={script}
+        open={submission.phase === 'confirming'}
+        onConfirm={submission.confirm}
+        onCancel={submission.dismiss}
+      />
+    </>
+  );
+}

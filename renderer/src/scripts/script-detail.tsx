@@ -1,0 +1,64 @@
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import { useApiQuery } from '../api/use-api-query.js';
+import { ApiErrorAlert } from '../common/api-error-alert.js';
+import { LoadingState } from '../common/loading-state.js';
+import { RunForm } from './run-form.js';
+import { ScriptBadges } from './script-badges.js';
+
+/** One script: what it is, and its form with the Run button. */
+export function ScriptDetail({
+  scriptId,
+  onStarted,
+}: {
+  scriptId: string;
+  onStarted: (runId: string) => void;
+}) {
+  const query = useApiQuery('catalogue.get', { scriptId });
+
+  if (query.error) {
+    return (
+      <Box sx={{ p: 3 }}>
+        <ApiErrorAlert error={query.error} onRetry={query.reload} />
+      </Box>
+    );
+  }
+  if (!query.value) return <LoadingState label="Loading the form…" />;
+
+  const { script, schema, uiSchema } = query.value;
+  return (
+    <Box sx={{ p: 3, maxWidth: 860 }}>
+      <Stack spacing={1} sx={{ mb: 2.5, alignItems: 'flex-start' }}>
+        <Typography variant="overline" color="text.secondary" sx={{ lineHeight: 1.5 }}>
+          {script.category}
+        </Typography>
+        <Stack
+          direction="row"
+          spacing={1}
+          sx={{ alignItems: 'center', flexWrap: 'wrap' }}
+          useFlexGap
+        >
+          <Typography variant="h5" component="h1" data-testid="script-title">
+            {script.title}
+          </Typography>
+          <Chip label={`Version ${script.version}`} variant="outlined" />
+        </Stack>
+        <Typography color="text.secondary">{script.summary}</Typography>
+        <ScriptBadges script={script} />
+      </Stack>
+      <Paper variant="outlined" sx={{ p: 3 }}>
+        <RunForm
+          key={script.id}
+          script={script}
+          schema={schema as RJSFSchema}
+          uiSchema={uiSchema as UiSchema}
+          onStarted={onStarted}
+        />
+      </Paper>
+    </Box>
+  );
+}

@@ -1,0 +1,118 @@
+import SearchOutlined from '@mui/icons-material/SearchOutlined';
+import Box from '@mui/material/Box';
+import InputAdornment from '@mui/material/InputAdornment';
+import List from '@mui/material/List';
+import ListItemButton from '@mui/material/ListItemButton';
+import ListSubheader from '@mui/material/ListSubheader';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useMemo, useState } from 'react';
+import type { ScriptSummary } from '../../../main/contract/api.js';
+import { EmptyState } from '../common/empty-state.js';
+import { groupScripts } from './group-scripts.js';
+import { ScriptBadges } from './script-badges.js';
+
+/** The searchable catalogue, grouped by category. */
+export function ScriptList({
+  scripts,
+  selectedId,
+  onSelect,
+}: {
+  scripts: readonly ScriptSummary[];
+  selectedId: string | undefined;
+  onSelect: (scriptId: string) => void;
+}) {
+  const [filter, setFilter] = useState('');
+  const groups = useMemo(() => groupScripts(scripts, filter), [scripts, filter]);
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' }}>
+      <Box sx={{ p: 1.5, borderBottom: 1, borderColor: 'divider' }}>
+        <TextField
+          fullWidth
+          type="search"
+          label="Find a script"
+          placeholder="Title, summary or category"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+          slotProps={{
+            input: {
+              startAdornment: (
+                <InputAdornment position="start">
+                  <SearchOutlined fontSize="small" />
+                </InputAdornment>
+              ),
+            },
+            htmlInput: { 'data-testid': 'script-filter' },
+          }}
+        />
+      </Box>
+      <Box sx={{ flex: 1, overflowY: 'auto' }}>
+        {scripts.length === 0 ? (
+          <EmptyState title="No scripts for you yet">
+            The catalogue has no scripts you may run. Ask your administrator if you expected some.
+          </EmptyState>
+        ) : groups.length === 0 ? (
+          <EmptyState title="No matching scripts">
+            Nothing matches “{filter.trim()}”. Try fewer or other words.
+          </EmptyState>
+        ) : (
+          <List data-testid="script-list" aria-label="Scripts" disablePadding sx={{ pb: 1 }}>
+            {groups.map((group) => (
+              <li key={group.category}>
+                <List disablePadding component="ul">
+                  <ListSubheader
+                    sx={{
+                      lineHeight: '32px',
+                      fontSize: 12,
+                      textTransform: 'uppercase',
+                      letterSpacing: 0.6,
+                      bgcolor: 'background.default',
+                    }}
+                  >
+                    {group.category}
+                  </ListSubheader>
+                  {group.scripts.map((script) => (
+                    <ListItemButton
+                      key={script.id}
+                      component="li"
+                      selected={script.id === selectedId}
+                      aria-current={script.id === selectedId ? 'true' : undefined}
+                      onClick={() => onSelect(script.id)}
+                      data-testid={`script-item-${script.id}`}
+                      sx={{
+                        display: 'block',
+                        py: 1,
+                        px: 2,
+                        borderBottom: 1,
+                        borderColor: 'divider',
+                      }}
+                    >
+                      <Typography variant="subtitle2" component="div">
+                        {script.title}
+                      </Typography>
+                      <Typography
+                        variant="body2"
+                        color="text.secondary"
+                        sx={{
+                          display: '-webkit-box',
+                          WebkitLineClamp: 2,
+                          WebkitBoxOrient: 'vertical',
+                          overflow: 'hidden',
+                          mb: 0.5,
+                        }}
+                      >
+                        {script.summary}
+                      </Typography>
+                      <ScriptBadges script={script} />
+                    </ListItemButton>
+                  ))}
+                </List>
+              </li>
+            ))}
+          </List>
+        )}
+      </Box>
+    </Box>
+  );
+}

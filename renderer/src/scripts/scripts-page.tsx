@@ -1,0 +1,67 @@
+import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
+import TouchAppOutlined from '@mui/icons-material/TouchAppOutlined';
+import Box from '@mui/material/Box';
+import { useApiQuery } from '../api/use-api-query.js';
+import { ApiErrorAlert } from '../common/api-error-alert.js';
+import { EmptyState } from '../common/empty-state.js';
+import { LoadingState } from '../common/loading-state.js';
+import { ScriptDetail } from './script-detail.js';
+import { ScriptList } from './script-list.js';
+
+/** The Scripts place: the catalogue on the left, the selected script's form on the right. */
+export function ScriptsPage({
+  hasCatalogue,
+  scriptId,
+  onSelect,
+  onStarted,
+}: {
+  hasCatalogue: boolean;
+  scriptId: string | undefined;
+  onSelect: (scriptId: string) => void;
+  onStarted: (runId: string) => void;
+}) {
+  const list = useApiQuery('catalogue.list', hasCatalogue ? {} : null);
+
+  if (!hasCatalogue) {
+    return (
+      <EmptyState icon={<Inventory2Outlined />} title="No catalogue yet">
+        ScriptDesk has not received a script catalogue. Ask your administrator to publish one for
+        you; the approved scripts appear here as soon as it has synced.
+      </EmptyState>
+    );
+  }
+  if (list.error) {
+    return (
+      <Box sx={{ p: 3 }}>
+        <ApiErrorAlert error={list.error} onRetry={list.reload} />
+      </Box>
+    );
+  }
+  if (!list.value) return <LoadingState label="Loading scripts…" />;
+
+  return (
+    <Box sx={{ display: 'flex', height: '100%', minHeight: 0 }}>
+      <Box
+        sx={{
+          width: { xs: 280, lg: 340 },
+          flexShrink: 0,
+          borderRight: 1,
+          borderColor: 'divider',
+          bgcolor: 'background.paper',
+          minHeight: 0,
+        }}
+      >
+        <ScriptList scripts={list.value.scripts} selectedId={scriptId} onSelect={onSelect} />
+      </Box>
+      <Box sx={{ flex: 1, minWidth: 0, overflowY: 'auto' }}>
+        {scriptId ? (
+          <ScriptDetail key={scriptId} scriptId={scriptId} onStarted={onStarted} />
+        ) : (
+          <EmptyState icon={<TouchAppOutlined />} title="Choose a script">
+            Pick a script on the left to see what it does and fill in its form.
+          </EmptyState>
+        )}
+      </Box>
+    </Box>
+  );
+}
