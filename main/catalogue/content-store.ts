@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../app/files.js';
 import { sha256Hex } from './hashing.js';
 
 /** The local content-addressed store of catalogue blobs: `store/sha256/<hex>`, each checked on the way in. */
@@ -32,19 +32,6 @@ export class ContentStore {
       throw new Error(`blob ${sha256.slice(0, 12)} does not match its hash`);
     const target = this.pathOf(sha256);
     await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx', 0o444);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await writeFileAtomic(target, bytes, 0o444);
   }
 }

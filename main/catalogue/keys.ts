@@ -7,9 +7,9 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../app/atomic-write.js';
+import { pathExists, writeFileAtomic } from '../app/files.js';
 
 /** File names `scriptdesk keygen` writes. */
 export const PRIVATE_KEY_FILE = 'catalogue-signing.key';
@@ -35,7 +35,7 @@ export async function generateSigningKey(
   const privateKeyFile = path.join(dir, PRIVATE_KEY_FILE);
   const publicKeyFile = path.join(dir, PUBLIC_KEY_FILE);
   for (const file of [privateKeyFile, publicKeyFile]) {
-    if (await exists(file))
+    if (await pathExists(file))
       throw new Error(
         `${file} already exists; keygen never overwrites a key (choose another --out)`,
       );
@@ -105,13 +105,4 @@ export function signBytes(bytes: Uint8Array, key: KeyObject): string {
 
 export function verifyBytes(bytes: Uint8Array, signature: string, key: KeyObject): boolean {
   return verify(null, bytes, key, Buffer.from(signature, 'base64'));
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

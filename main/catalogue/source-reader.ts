@@ -1,5 +1,6 @@
-import { readdir, readFile, lstat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists } from '../app/files.js';
 import type { ZodError } from 'zod';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { lintFormSchema } from '../../forms/schema-lint.js';
@@ -106,7 +107,7 @@ async function readScript(
   const schemaText = await readText(rel('form.schema.json'));
   const problems = lintFormSchema(ajv, parseJson(schemaText, rel('form.schema.json')));
   if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
-  if (await exists(rel('form.ui.json'))) {
+  if (await pathExists(rel('form.ui.json'))) {
     const ui = parseJson(await readText(rel('form.ui.json')), rel('form.ui.json'));
     if (typeof ui !== 'object' || ui === null || Array.isArray(ui))
       throw new SourceError(rel('form.ui.json'), 'must be a JSON object (an RJSF uiSchema)');
@@ -239,13 +240,4 @@ function parseJsonWith<T>(
   const parsed = schema.safeParse(parseJson(text, file));
   if (!parsed.success) throw new SourceError(file, describeZodIssues(parsed.error)[0]!);
   return parsed.data;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await lstat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../app/files.js';
 import type { HomePaths } from '../app/home.js';
 import { ContentStore } from './content-store.js';
 import { isSafeRelativePath, MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
@@ -173,8 +174,8 @@ async function installDocument(
   await mkdir(catalogueDir, { recursive: true });
   const staging = path.join(catalogueDir, `staging-${randomBytes(4).toString('hex')}`);
   await mkdir(staging);
-  await writeSynced(path.join(staging, 'catalogue.json'), bytes);
-  await writeSynced(path.join(staging, 'catalogue.sig'), signatures);
+  await writeFileAtomic(path.join(staging, 'catalogue.json'), bytes);
+  await writeFileAtomic(path.join(staging, 'catalogue.sig'), signatures);
   const current = path.join(catalogueDir, 'current');
   const previous = path.join(catalogueDir, 'previous');
   await rm(previous, { recursive: true, force: true });
@@ -184,14 +185,4 @@ async function installDocument(
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await rename(staging, current);
-}
-
-async function writeSynced(file: string, data: string | Buffer): Promise<void> {
-  const handle = await open(file, 'wx', 0o644);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

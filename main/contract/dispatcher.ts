@@ -6,7 +6,7 @@ import {
   type MethodName,
   type MethodOutput,
 } from './api.js';
-import { ApiFailure, type FieldError, type Result } from './errors.js';
+import { ApiFailure, internalError, type FieldError, type Result } from './errors.js';
 
 /** Which transport a call arrived through; handlers may use it, never trust anything else from it. */
 export interface CallContext {
@@ -77,13 +77,7 @@ export function createDispatcher(handlers: Handlers, onInternalError: InternalEr
     } catch (error) {
       if (error instanceof ApiFailure) return { ok: false, error: error.toApiError() };
       onInternalError(method, error);
-      return {
-        ok: false,
-        error: {
-          code: 'internal',
-          message: `${method} failed unexpectedly; the details are in the application log.`,
-        },
-      };
+      return { ok: false, error: internalError(method) };
     }
   };
 }

@@ -31,6 +31,14 @@ export const ApiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
+/** The error every transport returns for a failure it must not describe: details stay in the log. */
+export function internalError(method: string): ApiError {
+  return {
+    code: 'internal',
+    message: `${method} failed unexpectedly; the details are in the application log.`,
+  };
+}
+
 /** The result of every API call. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../app/atomic-write.js';
+import { pathExists, writeFileAtomic } from '../app/files.js';
 import type { ScriptDeskApp } from '../app/app.js';
 import {
   generateSigningKey,
@@ -34,13 +34,13 @@ export async function prepareDemo(
   const paths = devPaths(workDir);
   const done: string[] = [];
   const privateKey = path.join(paths.keys, PRIVATE_KEY_FILE);
-  if (!(await exists(privateKey))) {
+  if (!(await pathExists(privateKey))) {
     const { keyId } = await generateSigningKey(paths.keys);
     done.push(`created development signing key ${keyId}`);
   }
   const digest = await digestTree(sourceDir);
   const stamp = await readFile(paths.stamp, 'utf8').catch(() => '');
-  if (stamp !== digest || !(await exists(path.join(paths.published, 'catalogue.json')))) {
+  if (stamp !== digest || !(await pathExists(path.join(paths.published, 'catalogue.json')))) {
     const { document } = await publishCatalogue({
       sourceDir,
       keyFile: privateKey,
@@ -77,11 +77,4 @@ async function digestTree(dir: string): Promise<string> {
   };
   await walk('');
   return hash.digest('hex');
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }

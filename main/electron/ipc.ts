@@ -1,6 +1,6 @@
 import { METHOD_NAMES, type ApiEvent } from '../contract/api.js';
 import type { Dispatch } from '../contract/dispatcher.js';
-import type { Result } from '../contract/errors.js';
+import { internalError, type Result } from '../contract/errors.js';
 import { API_EVENT_CHANNEL, ipcChannelFor, METHOD_CHANNEL_PREFIX } from './ipc-channels.js';
 
 export { API_EVENT_CHANNEL, ipcChannelFor } from './ipc-channels.js';
@@ -48,13 +48,7 @@ export function registerIpcHandlers<Event>(
       } catch (error) {
         // The dispatcher never throws by contract; if it did, an exception would reach the renderer mangled.
         onInternalError(method, error);
-        return {
-          ok: false,
-          error: {
-            code: 'internal',
-            message: `${method} failed unexpectedly; the details are in the application log.`,
-          },
-        };
+        return { ok: false, error: internalError(method) };
       }
     });
     return channel;
