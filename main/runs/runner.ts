@@ -57,6 +57,8 @@ const PROGRESS_LINE = /^::progress\s+(\d{1,3}(?:\.\d+)?)\s*(.*)$/;
  */
 export class Runner {
   private readonly active = new Map<string, ActiveRun>();
+  /** The latest `::progress` of each active run. */
+  private readonly progress = new Map<string, { percent: number; label: string }>();
   private readonly now: () => Date;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -110,10 +112,12 @@ export class Runner {
   /** Starts a run and returns its id once the process is running; the outcome arrives as events. */
   async start(request: RunRequest): Promise<{ runId: string; finished: Promise<StoredRun> }> {
     const { script, inputs } = await this.validateRequest(request);
+    let runtime: PythonRuntime;
     let venvDir: string;
     try {
+      runtime = await this.deps.runtime();
       venvDir = await this.deps.venvs.ensure({
-        runtime: await this.deps.runtime(),
+        runtime,
         lockText: script.lockText,
         wheels: script.wheels,
       });
@@ -123,7 +127,6 @@ export class Runner {
         `The Python environment for "${script.manifest.title}" could not be prepared: ${(error as Error).message}`,
       );
     }
-    const runtime = await this.deps.runtime();
     const runId = randomUUID();
     const runDir = path.join(this.deps.runsDir, runId);
     const outputDir = path.join(runDir, 'outputs');
@@ -220,8 +223,6 @@ export class Runner {
     this.deps.emit({ name: 'run.status', payload: stripRun(stored) });
     return { runId, finished: active.finished };
   }
-
-  private readonly progress = new Map<string, { percent: number; label: string }>();
 
   /** The latest progress of an active run, if it reported any. */
   progressOf(runId: string): { percent: number; label: string } | null {
