@@ -245,6 +245,28 @@ describe('running a script through the API', () => {
     expect(Buffer.concat([db, wal]).includes('hunter2-SECRET')).toBe(false);
   });
 
+  it('reports a Python that cannot be found as an environment problem with the fix, and starts nothing', async () => {
+    ({ app } = await appWithCatalogue());
+    const markers = await markerDir();
+    const saved = process.env.SCRIPTDESK_PYTHON;
+    process.env.SCRIPTDESK_PYTHON = '/nonexistent/python3';
+    try {
+      const result = await callTyped(
+        app.dispatch,
+        'run.start',
+        { scriptId: 'probe', inputs: { markerDir: markers, mode: 'ok' } },
+        { transport: 'http' },
+      );
+      expect(result).toMatchObject({ ok: false, error: { code: 'environment_failed' } });
+      if (result.ok) return;
+      expect(result.error.message).toContain('set SCRIPTDESK_PYTHON to its absolute path');
+      expect(await readdir(markers)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.SCRIPTDESK_PYTHON;
+      else process.env.SCRIPTDESK_PYTHON = saved;
+    }
+  });
+
   it('does not start the script when the started event cannot be journaled', async () => {
     ({ app } = await appWithCatalogue());
     const markers = await markerDir();
