@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isSafeRelativePath } from '../catalogue/document.js';
-import type { CatalogueService } from '../catalogue/catalogue-service.js';
+import { summarise, type CatalogueService } from '../catalogue/catalogue-service.js';
 import type { Handlers } from '../contract/dispatcher.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { AuditJournal } from '../audit/journal.js';
@@ -52,8 +52,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'catalogue.list': async () => ({ scripts: await catalogue.listFor(identity.user) }),
     'catalogue.get': async ({ scriptId }) => {
       const script = await catalogue.resolve(scriptId, identity.user);
-      const summary = (await catalogue.listFor(identity.user)).find((s) => s.id === scriptId)!;
-      return { script: summary, schema: script.schema, uiSchema: script.uiSchema };
+      return {
+        script: summarise(script.manifest),
+        schema: script.schema,
+        uiSchema: script.uiSchema,
+      };
     },
     'run.validate': async ({ scriptId, inputs }) => {
       try {

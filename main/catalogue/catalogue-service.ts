@@ -171,7 +171,8 @@ export class CatalogueService {
   }
 }
 
-function summarise(m: ScriptManifest): ScriptSummary {
+/** A manifest as the UI lists it. */
+export function summarise(m: ScriptManifest): ScriptSummary {
   return {
     id: m.id,
     title: m.title,
