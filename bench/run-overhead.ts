@@ -5,7 +5,7 @@ import path from 'node:path';
 import { openScriptDeskApp } from '../main/app/app.js';
 import { generateSigningKey, loadPublicKey } from '../main/catalogue/keys.js';
 import { publishCatalogue } from '../main/catalogue/publish.js';
-import { folderSource } from '../main/catalogue/sync.js';
+import { folderSource } from '../main/catalogue/sources.js';
 import { callTyped } from '../main/contract/dispatcher.js';
 import { VenvManager } from '../main/python/venvs.js';
 

@@ -3,6 +3,7 @@ import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { AUDIT_TYPES, AuditJournal } from '../audit/journal.js';
 import { CatalogueService, type SyncListener } from '../catalogue/catalogue-service.js';
 import { TrustStore } from '../catalogue/trust-store.js';
+import { CatalogueRejected } from '../catalogue/verify.js';
 import type { ApiEvent } from '../contract/api.js';
 import { createDispatcher, type Dispatch } from '../contract/dispatcher.js';
 import { loadIdentity, type Identity } from '../identity/identity.js';
@@ -35,6 +36,13 @@ export interface AppOptions {
   home: string;
   /** Where internal errors go (never to the caller). Defaults to stderr. */
   logError?: (message: string) => void;
+  /**
+   * Sync the catalogue from the configured source now and then every this many milliseconds
+   * (the desktop app and the web host do; one-shot CLI commands do not).
+   */
+  autoSyncMs?: number;
+  /** The wall clock (tests turn it back and forth). */
+  clock?: () => Date;
 }
 
 /** Opens the data folder and wires every service together. */
@@ -47,8 +55,20 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   const journal = new AuditJournal(db, identity.source);
   const runs = new RunStore(db);
   const trust = new TrustStore(paths.trustedKeys);
-  const catalogue = new CatalogueService(paths, trust, () => new Date(), journalSyncs(journal));
   const hub = new EventHub();
+  const catalogue = new CatalogueService({
+    paths,
+    trust,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onSync: journalSyncs(journal),
+  });
+  const publishStatus = async () => {
+    try {
+      hub.emit({ name: 'catalogue.status', payload: await catalogue.status() });
+    } catch (error) {
+      logError(`[scriptdesk] catalogue status failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  };
   let runtime: Promise<PythonRuntime> | undefined;
   const runner = new Runner({
     catalogue,
@@ -66,14 +86,38 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     emit: hub.emit,
   });
   const dispatch = createDispatcher(
-    createHandlers({ catalogue, runner, runs, journal, identity }),
+    createHandlers({ catalogue, runner, runs, journal, identity, publishStatus }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),
   );
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  if (options.autoSyncMs !== undefined) {
+    const syncNow = async () => {
+      if ((await catalogue.status()).source === null) return;
+      // A refusal is recorded in the status and the journal; anything else is a bug worth logging.
+      const done = catalogue.sync().catch((error: unknown) => {
+        if (!(error instanceof CatalogueRejected))
+          logError(
+            `[scriptdesk] catalogue sync failed: ${(error as Error).stack ?? String(error)}`,
+          );
+      });
+      await publishStatus(); // "syncing…"
+      await done;
+      if (!closed) await publishStatus();
+    };
+    void syncNow();
+    timer = setInterval(() => void syncNow(), options.autoSyncMs);
+    timer.unref();
+  }
   return {
     dispatch,
     subscribe: (listener) => hub.subscribe(listener),
     async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      await catalogue.settled(); // never close the database under a sync that is journaling
       await runner.shutdown();
       db.close();
     },
@@ -81,9 +125,15 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   };
 }
 
+/**
+ * Journals every sync that installed a catalogue and every refused one. A refusal identical to the
+ * one just journaled (same source, same reason — a timer retrying while offline) is not repeated.
+ */
 function journalSyncs(journal: AuditJournal): SyncListener {
+  let lastRefusal: string | null = null;
   return (outcome) => {
     if (outcome.ok) {
+      lastRefusal = null;
       if (outcome.result.kind === 'unchanged') return;
       const { document, previousVersion, blobsFetched, keyId } = outcome.result;
       journal.append(AUDIT_TYPES.catalogueSynced, `catalogue@${document.version}`, {
@@ -95,6 +145,9 @@ function journalSyncs(journal: AuditJournal): SyncListener {
         expires: document.expires,
       });
     } else {
+      const key = `${outcome.location}\n${outcome.error.reason}`;
+      if (key === lastRefusal) return;
+      lastRefusal = key;
       journal.append(AUDIT_TYPES.catalogueRejected, 'catalogue', {
         from: outcome.location,
         reason: outcome.error.reason,

@@ -9,9 +9,11 @@ import type { PublishedScript } from './document.js';
 import { loadInstalledCatalogue, type InstalledCatalogue } from './installed.js';
 import type { ScriptManifest } from './manifest.js';
 import { isPermitted } from './permissions.js';
-import { syncCatalogue, type CatalogueSourceReader, type SyncOutcome } from './sync.js';
+import { sourceFor, type CatalogueSourceReader } from './sources.js';
+import { syncCatalogue, type SyncOutcome } from './sync.js';
+import { latest, SyncStateFile } from './sync-state.js';
 import type { TrustStore } from './trust-store.js';
-import { CatalogueRejected } from './verify.js';
+import { CatalogueRejected, isExpired } from './verify.js';
 
 /** Everything needed to show a script's form and run it, read from verified bytes. */
 export interface ResolvedScript {
@@ -32,58 +34,197 @@ export type SyncListener = (
     | { ok: false; error: CatalogueRejected; location: string },
 ) => void;
 
+/** What the UI shows about the catalogue: what is installed, where it syncs from, how the last sync went. */
+export interface CatalogueStatus {
+  source: string | null;
+  audience: string | null;
+  installed: { name: string; version: number; issuedAt: string; expires: string } | null;
+  /** True when the installed catalogue has expired by the trusted time: runs are refused. */
+  expired: boolean;
+  /** Why the installed catalogue cannot be used at all (edited on disk, key no longer trusted). */
+  unusable: string | null;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: { reason: string; message: string; at: string } | null;
+  syncing: boolean;
+}
+
+export interface CatalogueServiceOptions {
+  paths: HomePaths;
+  trust: TrustStore;
+  /** The wall clock (tests move it). */
+  clock?: () => Date;
+  onSync?: SyncListener;
+}
+
+/** How far the clock must move past the recorded latest time before it is written down again. */
+const TIME_SEEN_GRANULARITY_MS = 60_000;
+
 /** The catalogue as main sees it: the installed, verified document and the scripts the user may run. */
 export class CatalogueService {
   private cached: InstalledCatalogue | null | undefined;
   private readonly store: ContentStore;
   private readonly schemas = new Map<string, Record<string, unknown>>();
+  private readonly state: SyncStateFile;
+  private readonly clock: () => Date;
+  private readonly onSync: SyncListener;
+  private latestSeenMs: number | undefined;
+  private inFlight: Promise<SyncOutcome> | null = null;
 
-  constructor(
-    private readonly paths: HomePaths,
-    private readonly trust: TrustStore,
-    private readonly now: () => Date = () => new Date(),
-    private readonly onSync: SyncListener = () => {},
-  ) {
-    this.store = new ContentStore(paths.store);
+  constructor(private readonly options: CatalogueServiceOptions) {
+    this.store = new ContentStore(options.paths.store);
+    this.state = new SyncStateFile(options.paths.catalogue);
+    this.clock = options.clock ?? (() => new Date());
+    this.onSync = options.onSync ?? (() => {});
   }
 
-  /** The installed catalogue, or null when none was synced. Throws `catalogue_unavailable` when it no longer verifies or expired. */
+  /**
+   * The time expiry is judged by: the later of the clock, the latest time this device has seen,
+   * and the signed issue time of the installed catalogue. Turning the clock back changes nothing.
+   */
+  async trustedNow(): Promise<Date> {
+    const wall = this.clock().getTime();
+    if (this.latestSeenMs === undefined) {
+      const seen = (await this.state.read()).latestTimeSeen;
+      this.latestSeenMs = seen ? Date.parse(seen) : 0;
+    }
+    if (wall > this.latestSeenMs + TIME_SEEN_GRANULARITY_MS) {
+      this.latestSeenMs = wall;
+      await this.state.update((s) => ({ ...s, latestTimeSeen: new Date(wall).toISOString() }));
+    }
+    const installed = await this.installed().catch(() => null);
+    const issued = installed ? Date.parse(installed.document.issuedAt) : 0;
+    return new Date(Math.max(wall, this.latestSeenMs, issued));
+  }
+
+  /** The installed catalogue, or null when none was synced. Throws `catalogue_unavailable` when it no longer verifies. */
   async installed(): Promise<InstalledCatalogue | null> {
     if (this.cached === undefined) {
       try {
         this.cached = await loadInstalledCatalogue(
-          this.paths.catalogue,
-          this.paths.scripts,
-          await this.trust.list(),
-          this.now(),
+          this.options.paths.catalogue,
+          this.options.paths.scripts,
+          await this.options.trust.list(),
         );
       } catch (error) {
         if (error instanceof CatalogueRejected)
           throw new ApiFailure(
             'catalogue_unavailable',
-            `The installed catalogue cannot be used: ${error.message}`,
+            `The installed catalogue cannot be used: ${error.message}. Sync it again.`,
           );
         throw error;
       }
     }
-    if (this.cached && Date.parse(this.cached.document.expires) <= this.now().getTime()) {
-      throw new ApiFailure(
-        'catalogue_unavailable',
-        `The catalogue expired on ${this.cached.document.expires}; connect to your network and sync, or ask your administrator to publish a new one.`,
-      );
-    }
     return this.cached;
   }
 
-  async sync(source: CatalogueSourceReader): Promise<SyncOutcome> {
+  /** Refuses to start runs from an expired catalogue, saying why and what to do. */
+  async assertRunnable(): Promise<void> {
+    const installed = await this.installed();
+    if (!installed) return;
+    const now = await this.trustedNow();
+    if (isExpired(installed.document, now)) {
+      throw new ApiFailure(
+        'catalogue_unavailable',
+        `Runs are blocked: catalogue version ${installed.document.version} expired on ${installed.document.expires}. Connect to your organisation's network and sync, or ask your administrator to publish a new catalogue.`,
+      );
+    }
+  }
+
+  async status(): Promise<CatalogueStatus> {
+    const state = await this.state.read();
+    let installed: InstalledCatalogue | null = null;
+    let unusable: string | null = null;
     try {
-      const result = await syncCatalogue(this.paths, source, await this.trust.list(), this.now());
+      installed = await this.installed();
+    } catch (error) {
+      unusable = (error as Error).message;
+    }
+    const doc = installed?.document;
+    return {
+      source: state.source ?? null,
+      audience: state.audience ?? null,
+      installed: doc
+        ? { name: doc.name, version: doc.version, issuedAt: doc.issuedAt, expires: doc.expires }
+        : null,
+      expired: doc ? isExpired(doc, await this.trustedNow()) : false,
+      unusable,
+      lastAttemptAt: state.lastAttemptAt ?? null,
+      lastSuccessAt: state.lastSuccessAt ?? null,
+      lastError: state.lastError ?? null,
+      syncing: this.inFlight !== null,
+    };
+  }
+
+  /**
+   * Syncs from `source`, or from the remembered source when none is given. One sync at a time:
+   * a second call while one runs shares its result. `audience` pins the device to an audience;
+   * without it the audience pinned at the first sync applies.
+   */
+  sync(source?: CatalogueSourceReader, options: { audience?: string } = {}): Promise<SyncOutcome> {
+    this.inFlight ??= this.runSync(source, options).finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  /** Resolves when no sync is running. */
+  async settled(): Promise<void> {
+    await this.inFlight?.catch(() => {});
+  }
+
+  private async runSync(
+    given: CatalogueSourceReader | undefined,
+    options: { audience?: string },
+  ): Promise<SyncOutcome> {
+    const state = await this.state.read();
+    const source = given ?? (state.source ? sourceFor(state.source) : null);
+    if (!source)
+      throw new ApiFailure(
+        'catalogue_unavailable',
+        'This device has no catalogue source yet; run: scriptdesk sync --from URL|DIR --pubkey PUB',
+      );
+    const attemptAt = this.clock().toISOString();
+    try {
+      const result = await syncCatalogue(this.options.paths, source, {
+        trusted: await this.options.trust.list(),
+        now: await this.trustedNow(),
+        audience: options.audience ?? state.audience,
+        known: state.known,
+      });
       this.cached = undefined;
+      const issuedAt = result.kind === 'updated' ? result.document.issuedAt : undefined;
+      await this.state.update((s) => ({
+        ...s,
+        source: source.location,
+        audience:
+          options.audience ??
+          s.audience ??
+          (result.kind === 'updated' ? result.document.audience : undefined),
+        known: result.etag
+          ? {
+              location: source.location,
+              etag: result.etag,
+              documentSha256: result.documentSha256,
+              version: result.kind === 'updated' ? result.document.version : result.version,
+              expires: result.kind === 'updated' ? result.document.expires : result.expires,
+            }
+          : undefined,
+        latestTimeSeen: latest(attemptAt, issuedAt),
+        lastAttemptAt: attemptAt,
+        lastSuccessAt: attemptAt,
+        lastError: null,
+      }));
+      if (issuedAt) this.latestSeenMs = Math.max(this.latestSeenMs ?? 0, Date.parse(issuedAt));
       this.onSync({ ok: true, result, location: source.location });
       return result;
     } catch (error) {
-      if (error instanceof CatalogueRejected)
+      if (error instanceof CatalogueRejected) {
+        await this.state.update((s) => ({
+          ...s,
+          lastAttemptAt: attemptAt,
+          lastError: { reason: error.reason, message: error.message, at: attemptAt },
+        }));
         this.onSync({ ok: false, error, location: source.location });
+      }
       throw error;
     }
   }

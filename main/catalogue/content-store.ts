@@ -1,7 +1,17 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../app/files.js';
-import { sha256Hex } from './hashing.js';
+
+/** A blob that did not match what the signed catalogue says about it. Nothing was stored. */
+export class BlobMismatch extends Error {
+  constructor(
+    readonly kind: 'too_large' | 'too_small' | 'wrong_hash',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BlobMismatch';
+  }
+}
 
 /** The local content-addressed store of catalogue blobs: `store/sha256/<hex>`, each checked on the way in. */
 export class ContentStore {
@@ -22,16 +32,53 @@ export class ContentStore {
     }
   }
 
-  /** Stores `bytes` under `sha256` after checking the digest and size; nothing is stored when they differ. */
-  async put(sha256: string, size: number, bytes: Uint8Array): Promise<void> {
-    if (bytes.length !== size)
-      throw new Error(
-        `blob ${sha256.slice(0, 12)} is ${bytes.length} bytes, the catalogue says ${size}`,
-      );
-    if (sha256Hex(bytes) !== sha256)
-      throw new Error(`blob ${sha256.slice(0, 12)} does not match its hash`);
+  /**
+   * Streams a blob into the store, hashing as it goes. Reading stops as soon as more than `size`
+   * bytes arrive; a blob that is too long, too short or hashes differently throws
+   * {@link BlobMismatch} and leaves no file behind. The blob appears under its name only complete
+   * and verified (written to a temporary file, flushed, renamed).
+   */
+  async putStream(sha256: string, size: number, chunks: AsyncIterable<Uint8Array>): Promise<void> {
     const target = this.pathOf(sha256);
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFileAtomic(target, bytes, 0o444);
+    const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
+    const handle = await open(temp, 'wx', 0o644);
+    let stored = false;
+    try {
+      const hash = createHash('sha256');
+      let received = 0;
+      for await (const chunk of chunks) {
+        received += chunk.length;
+        if (received > size) {
+          // Leaving the loop cancels the download (the iterator's return() closes the stream).
+          throw new BlobMismatch(
+            'too_large',
+            `blob ${sha256.slice(0, 12)} is longer than its signed size of ${size} bytes; download stopped`,
+          );
+        }
+        hash.update(chunk);
+        await handle.write(chunk);
+      }
+      if (received < size)
+        throw new BlobMismatch(
+          'too_small',
+          `blob ${sha256.slice(0, 12)} ended after ${received} of its signed ${size} bytes`,
+        );
+      if (hash.digest('hex') !== sha256)
+        throw new BlobMismatch(
+          'wrong_hash',
+          `blob ${sha256.slice(0, 12)} does not match its signed hash (a different or damaged file)`,
+        );
+      await handle.sync();
+      await handle.chmod(0o444);
+      await handle.close();
+      await rename(temp, target);
+      stored = true;
+    } finally {
+      if (!stored) {
+        await handle.close().catch(() => {});
+        await rm(temp, { force: true });
+      }
+    }
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sha256Hex } from './hashing.js';
 import type { CatalogueDocument, PublishedScript } from './document.js';
 import type { PublicKeyInfo } from './keys.js';
-import { verifyCatalogue, CatalogueRejected } from './verify.js';
+import { verifySignedDocument, CatalogueRejected } from './verify.js';
 
 /** The catalogue this device runs from, verified again each time it is loaded from disk. */
 export interface InstalledCatalogue {
@@ -22,13 +22,12 @@ export function scriptFolderName(script: PublishedScript): string {
 /**
  * Loads the installed catalogue (`catalogue/current`), checking its signature against the trusted
  * keys. Returns null when none was ever synced; throws {@link CatalogueRejected} when it no longer
- * verifies (a key was removed, the file was edited, or it expired).
+ * verifies (a key was removed or the file was edited). Expiry is the caller's decision.
  */
 export async function loadInstalledCatalogue(
   catalogueDir: string,
   scriptsDir: string,
   trusted: readonly PublicKeyInfo[],
-  now: Date,
 ): Promise<InstalledCatalogue | null> {
   // `previous` is only read when a crash fell between the two renames of an install.
   const found =
@@ -36,7 +35,7 @@ export async function loadInstalledCatalogue(
     (await readPair(path.join(catalogueDir, 'previous')));
   if (!found) return null;
   const { bytes, signatures } = found;
-  const { document } = verifyCatalogue(bytes, signatures, trusted, now);
+  const { document } = verifySignedDocument(bytes, signatures, trusted);
   return {
     document,
     bytes,

@@ -9,7 +9,8 @@ import { APP_VERSION } from '../app/version.js';
 /** Options of `scriptdesk catalogue build`. */
 export interface PublishOptions {
   sourceDir: string;
-  keyFile: string;
+  /** One signing key, or several during a key rotation (each adds a signature). */
+  keyFile: string | readonly string[];
   outDir: string;
   /** How long the catalogue stays valid, in milliseconds. */
   validForMs: number;
@@ -34,9 +35,13 @@ export function parseDuration(text: string): number {
  */
 export async function publishCatalogue(
   options: PublishOptions,
-): Promise<{ document: CatalogueDocument; keyId: string; blobCount: number }> {
+): Promise<{ document: CatalogueDocument; keyIds: string[]; blobCount: number }> {
   const tree = await readCatalogueSource(options.sourceDir);
-  const { key, keyId } = await loadPrivateKey(options.keyFile);
+  const keyFiles = typeof options.keyFile === 'string' ? [options.keyFile] : [...options.keyFile];
+  if (keyFiles.length === 0) throw new Error('at least one --key is needed to sign the catalogue');
+  const keys = await Promise.all(keyFiles.map((file) => loadPrivateKey(file)));
+  const keyIds = [...new Set(keys.map((k) => k.keyId))];
+  if (keyIds.length !== keys.length) throw new Error('the same --key was given twice');
   const now = options.now ?? new Date();
   const previousVersion = await readPreviousVersion(options.outDir);
   const document: CatalogueDocument = {
@@ -59,7 +64,10 @@ export async function publishCatalogue(
     })),
   };
   const bytes = Buffer.from(JSON.stringify(document, null, 2) + '\n', 'utf8');
-  const signatures: SignatureList = [{ keyId, sig: signBytes(bytes, key) }];
+  const signatures: SignatureList = keys.map(({ key, keyId }) => ({
+    keyId,
+    sig: signBytes(bytes, key),
+  }));
 
   const outDir = path.resolve(options.outDir);
   await mkdir(path.dirname(outDir), { recursive: true });
@@ -77,7 +85,7 @@ export async function publishCatalogue(
       JSON.stringify(signatures, null, 2) + '\n',
     );
     await swapIn(staging, outDir);
-    return { document, keyId, blobCount: blobs.size };
+    return { document, keyIds, blobCount: blobs.size };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

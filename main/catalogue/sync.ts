@@ -3,136 +3,223 @@ import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../app/files.js';
 import type { HomePaths } from '../app/home.js';
-import { ContentStore } from './content-store.js';
-import { isSafeRelativePath, MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
-import { loadInstalledCatalogue, scriptFolderName } from './installed.js';
+import { BlobMismatch, ContentStore } from './content-store.js';
+import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
+import { sha256Hex } from './hashing.js';
+import { scriptFolderName } from './installed.js';
 import type { PublicKeyInfo } from './keys.js';
-import { CatalogueRejected, verifyCatalogue } from './verify.js';
+import type { CatalogueSourceReader } from './sources.js';
+import {
+  CatalogueRejected,
+  checkAudience,
+  checkNotExpired,
+  checkPaths,
+  verifySignedDocument,
+} from './verify.js';
 
-/** Where a catalogue is synced from. Only plain reads: any folder, file share or static host will do. */
-export interface CatalogueSourceReader {
-  readonly location: string;
-  readDocument(maxBytes: number): Promise<Buffer>;
-  readSignatures(): Promise<string>;
-  readBlob(sha256: string, size: number): Promise<Buffer>;
+/** How many blobs are downloaded at once. */
+const PARALLEL_DOWNLOADS = 8;
+
+/** What the device remembers about the document it installed, so the next sync can be conditional. */
+export interface KnownDocument {
+  location: string;
+  etag: string;
+  documentSha256: string;
+  version: number;
+  expires: string;
 }
 
-/** Reads a published catalogue from a folder. */
-export function folderSource(dir: string): CatalogueSourceReader {
-  const readCapped = async (file: string, max: number): Promise<Buffer> => {
-    let info;
-    try {
-      info = await stat(file);
-    } catch {
-      throw new CatalogueRejected('unreachable', `${file} cannot be read; check the --from folder`);
-    }
-    if (info.size > max)
-      throw new CatalogueRejected(
-        'too_large',
-        `${file} is ${info.size} bytes, over the limit of ${max}`,
-      );
-    return readFile(file);
-  };
-  return {
-    location: dir,
-    readDocument: (max) => readCapped(path.join(dir, 'catalogue.json'), max),
-    readSignatures: async () =>
-      (await readCapped(path.join(dir, 'catalogue.sig'), 64 * 1024)).toString('utf8'),
-    readBlob: (sha256, size) => readCapped(path.join(dir, 'blobs', 'sha256', sha256), size),
-  };
+export interface SyncOptions {
+  trusted: readonly PublicKeyInfo[];
+  /** The trusted time: the later of the clock and the latest time this device has seen. */
+  now: Date;
+  /** The audience this device is pinned to; undefined before the first sync. */
+  audience?: string | undefined;
+  known?: KnownDocument | undefined;
 }
 
-/** What a sync did. */
+/** What a sync did. `etag` is the server's strong validator for the document now installed, if any. */
 export type SyncOutcome =
-  | { kind: 'unchanged'; document: CatalogueDocument }
+  | {
+      kind: 'unchanged';
+      version: number;
+      expires: string;
+      etag: string | null;
+      documentSha256: string;
+    }
   | {
       kind: 'updated';
       document: CatalogueDocument;
       previousVersion: number | null;
       blobsFetched: number;
       keyId: string;
+      etag: string | null;
+      documentSha256: string;
     };
 
 /**
- * Syncs the catalogue from `source` into the home folder: verify the signature over the exact
- * bytes, refuse rollback and same-version-other-bytes, fetch only unknown blobs (each checked
- * against its signed size and hash), materialise script folders, then swap the new catalogue in.
- * On any failure the previous catalogue stays in use and a {@link CatalogueRejected} is thrown.
+ * Syncs the catalogue from `source` into the home folder, following the client rules of DESIGN.md:
+ * one conditional request when nothing changed; otherwise verify the signature over the exact
+ * bytes before parsing, check type, audience, expiry and paths, refuse rollback and
+ * same-version-other-bytes, stream only unknown blobs into the content store (each capped at its
+ * signed size and hash-checked), materialise script folders, then swap the new catalogue in.
+ * On any failure the installed catalogue stays in use and a {@link CatalogueRejected} is thrown.
  */
 export async function syncCatalogue(
   paths: HomePaths,
   source: CatalogueSourceReader,
-  trusted: readonly PublicKeyInfo[],
-  now: Date = new Date(),
+  options: SyncOptions,
 ): Promise<SyncOutcome> {
+  const { trusted, now } = options;
   if (trusted.length === 0)
     throw new CatalogueRejected(
       'unknown_key',
       "this device trusts no catalogue key yet; pass --pubkey with the publisher's .pub file",
     );
-  const bytes = await source.readDocument(MAX_DOCUMENT_BYTES);
-  const signatures = await source.readSignatures();
-  const { document, keyId } = verifyCatalogue(bytes, signatures, trusted, now);
+  const installedBytes = await readInstalledBytes(paths.catalogue);
+  const installedSha256 = installedBytes ? sha256Hex(installedBytes) : null;
+  const known =
+    options.known?.location === source.location && options.known.documentSha256 === installedSha256
+      ? options.known
+      : undefined;
 
-  // An installed catalogue that no longer verifies (expired, key removed) cannot block a good new one.
-  const installed = await loadInstalledCatalogue(
-    paths.catalogue,
-    paths.scripts,
-    trusted,
-    now,
-  ).catch(() => null);
-  if (installed) {
-    if (document.version < installed.document.version) {
+  const read = await source.readDocument(MAX_DOCUMENT_BYTES, known?.etag);
+  if (read.kind === 'not-modified') {
+    if (!known)
+      throw new CatalogueRejected(
+        'malformed',
+        'the server answered 304 to a request that was not conditional',
+      );
+    if (Date.parse(known.expires) <= now.getTime())
+      throw new CatalogueRejected(
+        'expired',
+        `catalogue version ${known.version} expired on ${known.expires} and the server has nothing newer; ask your administrator to publish a new one`,
+      );
+    return {
+      kind: 'unchanged',
+      version: known.version,
+      expires: known.expires,
+      etag: known.etag,
+      documentSha256: known.documentSha256,
+    };
+  }
+  const { bytes } = read;
+  const documentSha256 = sha256Hex(bytes);
+  const signatures = await source.readSignatures();
+  const { document, keyId } = verifySignedDocument(bytes, signatures, trusted);
+  checkAudience(document, options.audience);
+  checkNotExpired(document, now);
+  checkPaths(document);
+
+  const installedVersion = installedBytes ? versionOf(installedBytes) : null;
+  if (installedVersion !== null) {
+    if (document.version < installedVersion) {
       throw new CatalogueRejected(
         'rollback',
-        `offered catalogue version ${document.version} is older than the installed version ${installed.document.version}`,
+        `offered catalogue version ${document.version} is older than the installed version ${installedVersion}`,
       );
     }
-    if (document.version === installed.document.version) {
-      if (Buffer.compare(installed.bytes, bytes) === 0) return { kind: 'unchanged', document };
+    if (document.version === installedVersion) {
+      if (documentSha256 === installedSha256)
+        return {
+          kind: 'unchanged',
+          version: document.version,
+          expires: document.expires,
+          etag: read.etag,
+          documentSha256,
+        };
       throw new CatalogueRejected(
         'same_version_other_bytes',
         `catalogue version ${document.version} differs from the installed copy of the same version; the publisher must raise the version`,
       );
     }
   }
-  for (const script of document.scripts) {
-    for (const file of script.files) {
-      if (!isSafeRelativePath(file.path)) {
-        throw new CatalogueRejected(
-          'unsafe_path',
-          `script ${script.manifest.id} lists file "${file.path.slice(0, 80)}", which is not a safe relative path`,
-        );
-      }
-    }
-  }
 
   const store = new ContentStore(paths.store);
-  let blobsFetched = 0;
-  for (const script of document.scripts) {
-    for (const blob of [...script.files, ...script.wheels]) {
-      if (await store.has(blob.sha256)) continue;
-      const data = await source.readBlob(blob.sha256, blob.size);
-      try {
-        await store.put(blob.sha256, blob.size, data);
-      } catch (error) {
+  const wanted = new Map<string, { size: number; scriptId: string }>();
+  for (const script of document.scripts)
+    for (const blob of [...script.files, ...script.wheels])
+      if (!wanted.has(blob.sha256))
+        wanted.set(blob.sha256, { size: blob.size, scriptId: script.manifest.id });
+  const missing: [string, { size: number; scriptId: string }][] = [];
+  for (const entry of wanted) if (!(await store.has(entry[0]))) missing.push(entry);
+
+  await forEachLimited(missing, PARALLEL_DOWNLOADS, async ([sha256, { size, scriptId }]) => {
+    try {
+      await store.putStream(sha256, size, await source.openBlob(sha256, size));
+    } catch (error) {
+      if (error instanceof BlobMismatch)
         throw new CatalogueRejected(
-          'bad_blob',
-          `a file of script ${script.manifest.id} is damaged: ${(error as Error).message}`,
+          error.kind === 'too_large' ? 'too_large' : 'bad_blob',
+          `a file of script ${scriptId} was refused: ${error.message}`,
+          { cause: error },
         );
-      }
-      blobsFetched++;
+      if (error instanceof CatalogueRejected)
+        throw new CatalogueRejected(
+          error.reason,
+          `a file of script ${scriptId}: ${error.message}`,
+          {
+            cause: error,
+          },
+        );
+      throw error;
     }
-    await materialiseScript(paths.scripts, store, script);
-  }
+  });
+  for (const script of document.scripts) await materialiseScript(paths.scripts, store, script);
   await installDocument(paths.catalogue, bytes, signatures);
   return {
     kind: 'updated',
     document,
-    previousVersion: installed?.document.version ?? null,
-    blobsFetched,
+    previousVersion: installedVersion,
+    blobsFetched: missing.length,
     keyId,
+    etag: read.etag,
+    documentSha256,
   };
+}
+
+/** Runs `task` over `items`, at most `limit` at a time; the first failure stops new work and is thrown once the running ones settle. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (failure === null && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
+}
+
+/** The bytes of the installed document (current, or previous after a crash between renames). */
+export async function readInstalledBytes(catalogueDir: string): Promise<Buffer | null> {
+  for (const dir of ['current', 'previous']) {
+    try {
+      return await readFile(path.join(catalogueDir, dir, 'catalogue.json'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return null;
+}
+
+/** The version of a document this device installed earlier (it was verified then). */
+function versionOf(bytes: Buffer): number | null {
+  try {
+    const version = (JSON.parse(bytes.toString('utf8')) as { version?: unknown }).version;
+    return typeof version === 'number' && Number.isInteger(version) ? version : null;
+  } catch {
+    return null;
+  }
 }
 
 async function materialiseScript(

@@ -1,42 +1,52 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
+  CATALOGUE_TYPE,
   CatalogueDocumentSchema,
+  isSafeRelativePath,
   SignatureListSchema,
   type CatalogueDocument,
 } from './document.js';
 import { verifyBytes, type PublicKeyInfo } from './keys.js';
 import { describeZodIssues } from './manifest.js';
 
+/** Every reason a catalogue can be refused, as recorded in the audit journal. */
+export const REJECTION_REASONS = [
+  'bad_signature',
+  'unknown_key',
+  'malformed',
+  'wrong_type',
+  'wrong_audience',
+  'rollback',
+  'same_version_other_bytes',
+  'expired',
+  'unsafe_path',
+  'bad_blob',
+  'too_large',
+  'unreachable',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
 /** Why a catalogue was refused: a short code for audit and a sentence for people. */
 export class CatalogueRejected extends Error {
   constructor(
-    readonly reason:
-      | 'bad_signature'
-      | 'unknown_key'
-      | 'malformed'
-      | 'rollback'
-      | 'same_version_other_bytes'
-      | 'expired'
-      | 'unsafe_path'
-      | 'bad_blob'
-      | 'too_large'
-      | 'unreachable',
+    readonly reason: RejectionReason,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CatalogueRejected';
   }
 }
 
 /**
  * Checks the detached signatures over the exact document bytes against the trusted keys and only
- * then parses the document. Returns the document and the id of the key that signed it.
+ * then parses the document. Returns the document and the id of the key whose signature verified.
+ * Freshness, audience and paths are separate checks ({@link checkDocument}).
  */
-export function verifyCatalogue(
+export function verifySignedDocument(
   bytes: Uint8Array,
   signatureText: string,
   trusted: readonly PublicKeyInfo[],
-  now: Date,
 ): { document: CatalogueDocument; keyId: string } {
   let signatures;
   try {
@@ -48,7 +58,7 @@ export function verifyCatalogue(
   if (known.length === 0) {
     throw new CatalogueRejected(
       'unknown_key',
-      `catalogue.sig is signed by key ${signatures.map((s) => s.keyId).join(', ')}, which this device does not trust`,
+      `catalogue.sig is signed by key ${signatures.map((s) => s.keyId).join(', ')}, which this device does not trust (trusted: ${trusted.map((k) => k.keyId).join(', ') || 'none'})`,
     );
   }
   const good = known.find((s) =>
@@ -60,22 +70,93 @@ export function verifyCatalogue(
       'the signature of catalogue.json does not match its content (changed in transit or on the server)',
     );
 
-  let document: CatalogueDocument;
+  let parsed: unknown;
   try {
-    document = CatalogueDocumentSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
-    const detail =
-      error instanceof z.ZodError ? describeZodIssues(error)[0] : (error as Error).message;
     throw new CatalogueRejected(
       'malformed',
-      `catalogue.json is signed but not a valid catalogue: ${detail}`,
+      `catalogue.json is signed but not JSON: ${(error as Error).message}`,
     );
   }
-  if (Date.parse(document.expires) <= now.getTime()) {
+  const type = (parsed as { type?: unknown } | null)?.type;
+  if (type !== CATALOGUE_TYPE) {
+    throw new CatalogueRejected(
+      'wrong_type',
+      `the signed document has type ${JSON.stringify(type)?.slice(0, 60)}, not "${CATALOGUE_TYPE}"; it is not a catalogue`,
+    );
+  }
+  const result = CatalogueDocumentSchema.safeParse(parsed);
+  if (!result.success) {
+    throw new CatalogueRejected(
+      'malformed',
+      `catalogue.json is signed but not a valid catalogue: ${describeZodIssues(result.error as z.ZodError)[0]}`,
+    );
+  }
+  return { document: result.data, keyId: good.keyId };
+}
+
+/** Refuses a document whose audience is not the one this device is pinned to. */
+export function checkAudience(document: CatalogueDocument, audience: string | undefined): void {
+  if (audience !== undefined && document.audience !== audience) {
+    throw new CatalogueRejected(
+      'wrong_audience',
+      `the catalogue is for audience "${document.audience}", but this device belongs to "${audience}"`,
+    );
+  }
+}
+
+/** True when the document has expired at `trustedNow` (the later of the clock and the latest time seen). */
+export function isExpired(document: Pick<CatalogueDocument, 'expires'>, trustedNow: Date): boolean {
+  return Date.parse(document.expires) <= trustedNow.getTime();
+}
+
+export function checkNotExpired(document: CatalogueDocument, trustedNow: Date): void {
+  if (isExpired(document, trustedNow)) {
     throw new CatalogueRejected(
       'expired',
-      `catalogue version ${document.version} expired on ${document.expires}; ask your administrator to publish a new one`,
+      `catalogue version ${document.version} expired on ${document.expires} (trusted time is ${trustedNow.toISOString()}); ask your administrator to publish a new one`,
     );
   }
-  return { document, keyId: good.keyId };
+}
+
+/**
+ * Refuses file lists a client must never write to disk: unsafe paths (absolute, `..`, backslashes,
+ * drive letters), a path listed twice or used as both a file and a folder, and duplicate script ids.
+ */
+export function checkPaths(document: CatalogueDocument): void {
+  const ids = new Set<string>();
+  for (const script of document.scripts) {
+    const id = script.manifest.id;
+    if (ids.has(id))
+      throw new CatalogueRejected('malformed', `the catalogue lists script ${id} twice`);
+    ids.add(id);
+    const paths = new Set<string>();
+    for (const file of script.files) {
+      if (!isSafeRelativePath(file.path)) {
+        throw new CatalogueRejected(
+          'unsafe_path',
+          `script ${id} lists file ${JSON.stringify(file.path.slice(0, 80))}, which is not a safe relative path`,
+        );
+      }
+      paths.add(file.path);
+    }
+    for (const p of paths) {
+      const parts = p.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        if (paths.has(parts.slice(0, i).join('/')))
+          throw new CatalogueRejected(
+            'unsafe_path',
+            `script ${id} lists ${parts.slice(0, i).join('/')} both as a file and as a folder`,
+          );
+      }
+    }
+    if (paths.size !== script.files.length)
+      throw new CatalogueRejected('unsafe_path', `script ${id} lists the same file path twice`);
+    if (!paths.has(script.manifest.entrypoint))
+      throw new CatalogueRejected(
+        'malformed',
+        `script ${id} has no file for its entrypoint ${script.manifest.entrypoint}`,
+      );
+  }
 }

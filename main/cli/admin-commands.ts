@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256File } from '../catalogue/hashing.js';
 import { generateSigningKey, loadPublicKey } from '../catalogue/keys.js';
 import { parseDuration, publishCatalogue } from '../catalogue/publish.js';
-import { SourceError } from '../catalogue/source-reader.js';
-import { CatalogueRejected, verifyCatalogue } from '../catalogue/verify.js';
+import { sourceFor } from '../catalogue/sources.js';
+import { CatalogueRejected } from '../catalogue/verify.js';
+import { verifyPublished } from '../catalogue/verify-published.js';
+import { writeSourceJsonSchemas } from '../catalogue/json-schemas.js';
 import { CliError } from './cli-error.js';
 
 type Print = (line: string) => void;
@@ -21,10 +21,10 @@ export async function keygenCommand(options: { out: string }, print: Print): Pro
   }
 }
 
-/** `scriptdesk catalogue build SRC --key KEY --out DIR [--expires 30d]` */
+/** `scriptdesk catalogue build SRC --key KEY [--key NEXT] --out DIR [--expires 30d]` */
 export async function catalogueBuildCommand(
   source: string,
-  options: { key: string; out: string; expires: string },
+  options: { key: string[]; out: string; expires: string },
   print: Print,
 ): Promise<void> {
   let validForMs: number;
@@ -33,8 +33,10 @@ export async function catalogueBuildCommand(
   } catch (error) {
     throw new CliError((error as Error).message, 2);
   }
+  if (options.key.length === 0)
+    throw new CliError('--key is required: the private signing key (from scriptdesk keygen)', 2);
   try {
-    const { document, keyId, blobCount } = await publishCatalogue({
+    const { document, keyIds, blobCount } = await publishCatalogue({
       sourceDir: source,
       keyFile: options.key,
       outDir: options.out,
@@ -44,53 +46,50 @@ export async function catalogueBuildCommand(
       `Published catalogue "${document.name}" version ${document.version} to ${path.resolve(options.out)}`,
     );
     print(
-      `  ${document.scripts.length} scripts, ${blobCount} blobs, signed by key ${keyId}, expires ${document.expires}`,
+      `  ${document.scripts.length} scripts, ${blobCount} blobs, signed by key ${keyIds.join(' and ')}, expires ${document.expires}`,
     );
   } catch (error) {
-    if (error instanceof SourceError || error instanceof Error) throw new CliError(error.message);
-    throw error;
+    throw new CliError((error as Error).message, 1, { cause: error });
   }
 }
 
-/** `scriptdesk catalogue verify DIR --pubkey PUB` */
+/** `scriptdesk catalogue verify DIR|URL --pubkey PUB [--pubkey NEXT]` */
 export async function catalogueVerifyCommand(
-  dir: string,
-  options: { pubkey: string },
+  location: string,
+  options: { pubkey: string[] },
   print: Print,
 ): Promise<void> {
-  const key = await loadPublicKey(options.pubkey).catch((error: Error) => {
-    throw new CliError(error.message);
-  });
-  let bytes: Buffer;
-  let signatures: string;
+  if (options.pubkey.length === 0)
+    throw new CliError('--pubkey is required: the public key to trust (from scriptdesk keygen)', 2);
+  const keys = await Promise.all(options.pubkey.map((file) => loadPublicKey(file))).catch(
+    (error: Error) => {
+      throw new CliError(error.message, 1, { cause: error });
+    },
+  );
+  let report;
   try {
-    bytes = await readFile(path.join(dir, 'catalogue.json'));
-    signatures = await readFile(path.join(dir, 'catalogue.sig'), 'utf8');
+    report = await verifyPublished(sourceFor(location), keys, new Date());
   } catch (error) {
-    throw new CliError(
-      `${dir}: not a published catalogue (${(error as NodeJS.ErrnoException).code}); it needs catalogue.json and catalogue.sig`,
-    );
-  }
-  try {
-    const { document, keyId } = verifyCatalogue(bytes, signatures, [key], new Date());
-    let blobs = 0;
-    for (const script of document.scripts) {
-      for (const blob of [...script.files, ...script.wheels]) {
-        const file = path.join(dir, 'blobs', 'sha256', blob.sha256);
-        const actual = await sha256File(file).catch(() => null);
-        if (!actual) throw new CliError(`${file}: missing (script ${script.manifest.id})`);
-        if (actual.sha256 !== blob.sha256 || actual.size !== blob.size)
-          throw new CliError(
-            `${file}: content does not match its signed hash (script ${script.manifest.id})`,
-          );
-        blobs++;
-      }
-    }
-    print(
-      `OK: catalogue "${document.name}" version ${document.version}, signed by ${keyId}, ${document.scripts.length} scripts, ${blobs} blob references verified, expires ${document.expires}`,
-    );
-  } catch (error) {
-    if (error instanceof CatalogueRejected) throw new CliError(`${dir}: ${error.message}`);
+    if (error instanceof CatalogueRejected)
+      throw new CliError(`${location}: ${error.message}`, 1, { cause: error });
     throw error;
   }
+  const { document, keyId, blobsChecked, problems } = report;
+  if (problems.length) {
+    for (const problem of problems) print(`DAMAGED ${problem}`);
+    throw new CliError(
+      `${location}: ${problems.length} of ${blobsChecked} blobs are missing or damaged; publish again with scriptdesk catalogue build`,
+    );
+  }
+  print(
+    `OK: catalogue "${document.name}" version ${document.version} for audience "${document.audience}", signed by ${keyId}, ${document.scripts.length} scripts, ${blobsChecked} blobs verified, expires ${document.expires}`,
+  );
+}
+
+/** `scriptdesk catalogue schemas --out DIR` */
+export async function catalogueSchemasCommand(
+  options: { out: string },
+  print: Print,
+): Promise<void> {
+  for (const file of await writeSourceJsonSchemas(options.out)) print(`Wrote ${file}`);
 }

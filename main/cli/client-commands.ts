@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { formatFieldError } from '../../forms/authority-validator.js';
 import type { ScriptDeskApp } from '../app/app.js';
 import { loadPublicKey } from '../catalogue/keys.js';
-import { folderSource } from '../catalogue/sync.js';
+import { sourceFor } from '../catalogue/sources.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
 import type { ApiEvent, MethodInput, MethodName, MethodOutput } from '../contract/api.js';
 import { callTyped } from '../contract/dispatcher.js';
@@ -29,23 +29,34 @@ function failure(error: ApiError): CliError {
   return new CliError(lines.join('\n'));
 }
 
-/** `scriptdesk sync --from DIR [--pubkey PUB]` */
+/** `scriptdesk sync [--from DIR|URL] [--pubkey PUB]... [--audience NAME]` */
 export async function syncCommand(
   app: ScriptDeskApp,
-  options: { from: string; pubkey?: string },
+  options: { from?: string; pubkey: string[]; audience?: string },
   print: Print,
 ): Promise<void> {
   const { trust, catalogue } = app.services;
-  if (options.pubkey) {
-    const key = await loadPublicKey(options.pubkey).catch((error: Error) => {
-      throw new CliError(error.message);
+  for (const file of options.pubkey) {
+    const key = await loadPublicKey(file).catch((error: Error) => {
+      throw new CliError(error.message, 1, { cause: error });
     });
     await trust.add(key);
   }
+  let source;
   try {
-    const outcome = await catalogue.sync(folderSource(options.from));
+    source = options.from ? sourceFor(options.from) : undefined;
+  } catch (error) {
+    throw new CliError(`--from: ${(error as Error).message}`, 2, { cause: error });
+  }
+  try {
+    const outcome = await catalogue.sync(
+      source,
+      options.audience ? { audience: options.audience } : {},
+    );
     if (outcome.kind === 'unchanged')
-      print(`Catalogue version ${outcome.document.version} is already installed; nothing to do.`);
+      print(
+        `Catalogue version ${outcome.version} is up to date (expires ${outcome.expires}); nothing to do.`,
+      );
     else {
       const from =
         outcome.previousVersion === null
@@ -57,7 +68,11 @@ export async function syncCommand(
     }
   } catch (error) {
     if (error instanceof CatalogueRejected)
-      throw new CliError(`sync refused: ${error.message} (the previous catalogue stays in use)`);
+      throw new CliError(
+        `sync refused (${error.reason}): ${error.message}; the previous catalogue stays in use`,
+        1,
+        { cause: error },
+      );
     throw error;
   }
 }
@@ -67,8 +82,14 @@ export async function listCommand(
   app: ScriptDeskApp,
   options: { json?: boolean },
   print: Print,
+  printError: Print,
 ): Promise<void> {
   const { scripts } = await call(app, 'catalogue.list', {});
+  const status = await call(app, 'catalogue.status', {});
+  if (status.expired && status.installed)
+    printError(
+      `Warning: catalogue version ${status.installed.version} expired on ${status.installed.expires}; runs are blocked until you sync a newer one.`,
+    );
   if (options.json) return print(JSON.stringify(scripts, null, 2));
   if (scripts.length === 0)
     return print(
@@ -112,7 +133,7 @@ export async function runCommand(
   let resolveDone: (status: MethodOutput<'run.get'>['status']) => void = () => {};
   const done = new Promise<MethodOutput<'run.get'>['status']>((resolve) => (resolveDone = resolve));
   const onEvent = (event: ApiEvent) => {
-    if (event.payload.runId !== runId) return;
+    if (event.name === 'catalogue.status' || event.payload.runId !== runId) return;
     if (event.name === 'run.log')
       (event.payload.stream === 'stdout' ? print : printError)(event.payload.line);
     else if (event.name === 'run.progress')

@@ -2,7 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { openScriptDeskApp, type ScriptDeskApp } from '../app/app.js';
 import { defaultHome } from '../app/home.js';
 import { APP_VERSION } from '../app/version.js';
-import { catalogueBuildCommand, catalogueVerifyCommand, keygenCommand } from './admin-commands.js';
+import {
+  catalogueBuildCommand,
+  catalogueSchemasCommand,
+  catalogueVerifyCommand,
+  keygenCommand,
+} from './admin-commands.js';
+import { serverCommand } from './server-command.js';
 import { CliError } from './cli-error.js';
 import {
   auditListCommand,
@@ -12,6 +18,9 @@ import {
   validateCommand,
   webCommand,
 } from './client-commands.js';
+
+/** Commander collector for options that may be repeated. */
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const printError = (line: string) => process.stderr.write(`${line}\n`);
@@ -52,26 +61,55 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   catalogue
     .command('build <src>')
     .description('validate a catalogue source folder, then sign and publish it')
-    .requiredOption('--key <file>', 'the private signing key (from keygen)')
+    .option(
+      '--key <file>',
+      'a private signing key (from keygen); repeat to add the next key during a rotation',
+      collect,
+      [],
+    )
     .requiredOption('--out <dir>', 'the published folder to write (replaced atomically)')
     .option('--expires <duration>', 'how long the catalogue stays valid, e.g. 30d, 12h', '30d')
-    .action((src: string, options: { key: string; out: string; expires: string }) =>
+    .action((src: string, options: { key: string[]; out: string; expires: string }) =>
       catalogueBuildCommand(src, options, print),
     );
   catalogue
-    .command('verify <dir>')
-    .description('check the signature and every blob of a published catalogue')
-    .requiredOption('--pubkey <file>', 'the public key to trust')
-    .action((dir: string, options: { pubkey: string }) =>
-      catalogueVerifyCommand(dir, options, print),
+    .command('verify <dirOrUrl>')
+    .description('check the signature, expiry, paths and every blob of a published catalogue')
+    .option('--pubkey <file>', 'a public key to trust; repeat for current and next', collect, [])
+    .action((location: string, options: { pubkey: string[] }) =>
+      catalogueVerifyCommand(location, options, print),
+    );
+  catalogue
+    .command('schemas')
+    .description('write the JSON Schemas of catalogue.json and script.json, for editors')
+    .requiredOption('--out <dir>', 'folder to write the schema files into')
+    .action((options: { out: string }) => catalogueSchemasCommand(options, print));
+
+  program
+    .command('server')
+    .description('serve a published catalogue folder over HTTP, with ETags')
+    .requiredOption('--root <dir>', 'the folder written by catalogue build')
+    .option('--port <n>', 'port (0 picks a free one)', '8470')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action((options: { root: string; port: string; host: string }) =>
+      serverCommand(options, print),
     );
 
   program
     .command('sync')
     .description('install the latest published catalogue on this device')
-    .requiredOption('--from <dir>', 'the published catalogue folder')
-    .option('--pubkey <file>', 'trust this publisher key (pinned for later syncs)')
-    .action((options: { from: string; pubkey?: string }) =>
+    .option(
+      '--from <dirOrUrl>',
+      'the published catalogue folder or URL (remembered; later syncs use it)',
+    )
+    .option(
+      '--pubkey <file>',
+      'trust this publisher key (pinned); repeat for current and next',
+      collect,
+      [],
+    )
+    .option('--audience <name>', "this device's audience (default: pinned at the first sync)")
+    .action((options: { from?: string; pubkey: string[]; audience?: string }) =>
       withApp((app) => syncCommand(app, options, print)),
     );
 
@@ -79,7 +117,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('list')
     .description('list the scripts you may run')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => withApp((app) => listCommand(app, options, print)));
+    .action((options: { json?: boolean }) =>
+      withApp((app) => listCommand(app, options, print, printError)),
+    );
 
   program
     .command('validate <scriptId>')

@@ -83,6 +83,20 @@ export const CatalogueStatusSchema = z.object({
   expires: z.string(),
 });
 
+/** Where the catalogue syncs from and how the last sync went (shown in the app's status bar). */
+export const CatalogueSyncStatusSchema = z.object({
+  source: z.string().nullable(),
+  audience: z.string().nullable(),
+  installed: CatalogueStatusSchema.nullable(),
+  expired: z.boolean(),
+  unusable: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  lastError: z.object({ reason: z.string(), message: z.string(), at: z.string() }).nullable(),
+  syncing: z.boolean(),
+});
+export type CatalogueSyncStatus = z.infer<typeof CatalogueSyncStatusSchema>;
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -102,6 +116,9 @@ export const methods = {
     z.object({}).strict(),
     z.object({ scripts: z.array(ScriptSummarySchema) }),
   ),
+  'catalogue.status': method(z.object({}).strict(), CatalogueSyncStatusSchema),
+  /** Syncs now from the source main has configured; the renderer cannot choose the source. */
+  'catalogue.sync': method(z.object({}).strict(), CatalogueSyncStatusSchema),
   'catalogue.get': method(
     z.object({ scriptId: ScriptIdSchema }).strict(),
     z.object({ script: ScriptSummarySchema, schema: JsonObjectSchema, uiSchema: JsonObjectSchema }),
@@ -154,7 +171,7 @@ export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(methods, name);
 }
 
-/** Events main pushes to the renderer while something runs. */
+/** Events main pushes to the renderer: run output and state, and catalogue sync state. */
 export const eventSchemas = {
   'run.log': z.object({
     runId: z.string(),
@@ -163,6 +180,7 @@ export const eventSchemas = {
   }),
   'run.progress': z.object({ runId: z.string(), percent: z.number(), label: z.string() }),
   'run.status': RunSummarySchema,
+  'catalogue.status': CatalogueSyncStatusSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

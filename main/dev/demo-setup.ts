@@ -10,7 +10,7 @@ import {
   PUBLIC_KEY_FILE,
 } from '../catalogue/keys.js';
 import { publishCatalogue } from '../catalogue/publish.js';
-import { folderSource } from '../catalogue/sync.js';
+import { folderSource } from '../catalogue/sources.js';
 
 /** Where the development setup keeps its keys and published catalogue. */
 export function devPaths(workDir: string) {

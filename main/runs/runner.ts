@@ -96,6 +96,7 @@ export class Runner {
   private async validateRequest(
     request: RunRequest,
   ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
+    await this.deps.catalogue.assertRunnable();
     const checked = await this.validateInputs(request.scriptId, request.inputs);
     const { manifest } = checked.script;
     if (request.dryRun && !manifest.supportsDryRun)

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import { loadPublicKey } from '../../main/catalogue/keys.js';
 import { publishCatalogue } from '../../main/catalogue/publish.js';
-import { folderSource } from '../../main/catalogue/sync.js';
+import { folderSource } from '../../main/catalogue/sources.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { copySource, DEMO_SOURCE, makeKeys, publish } from '../support/catalogue.js';
 import { tempDir } from '../support/temp.js';

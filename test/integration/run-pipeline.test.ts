@@ -43,7 +43,7 @@ async function runToEnd(
   unsubscribe();
   return {
     runId,
-    events: events.filter((e) => e.payload.runId === runId),
+    events: events.filter((e) => e.name !== 'catalogue.status' && e.payload.runId === runId),
     detail: await call('run.get', { runId }),
   };
 }

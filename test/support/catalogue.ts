@@ -1,10 +1,16 @@
-import { cp } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
-import { generateSigningKey, loadPublicKey } from '../../main/catalogue/keys.js';
+import type { CatalogueDocument } from '../../main/catalogue/document.js';
+import {
+  generateSigningKey,
+  loadPrivateKey,
+  loadPublicKey,
+  signBytes,
+} from '../../main/catalogue/keys.js';
 import { publishCatalogue } from '../../main/catalogue/publish.js';
-import { folderSource } from '../../main/catalogue/sync.js';
+import { folderSource } from '../../main/catalogue/sources.js';
 import { tempDir } from './temp.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,4 +55,34 @@ export async function appWithCatalogue(source = FIXTURE_SOURCE): Promise<{
   await app.services.trust.add(await loadPublicKey(keys.publicKeyFile));
   await app.services.catalogue.sync(folderSource(published));
   return { app, home, published, keys };
+}
+
+/** Flips one bit of the byte at `offset` (negative counts from the end) of `file`. */
+export async function flipByte(file: string, offset = -10): Promise<void> {
+  const bytes = await readFile(file);
+  const at = offset < 0 ? bytes.length + offset : offset;
+  bytes[at] = bytes[at]! ^ 0x01;
+  await writeFile(file, bytes);
+}
+
+/**
+ * Rewrites a published `catalogue.json` with `change` applied and signs the result with
+ * `keyFile`: a validly signed document saying whatever a test needs.
+ */
+export async function resign(
+  published: string,
+  keyFile: string,
+  change: (document: CatalogueDocument) => void,
+): Promise<void> {
+  const document = JSON.parse(
+    await readFile(path.join(published, 'catalogue.json'), 'utf8'),
+  ) as CatalogueDocument;
+  change(document);
+  const bytes = Buffer.from(JSON.stringify(document, null, 2) + '\n');
+  const { key, keyId } = await loadPrivateKey(keyFile);
+  await writeFile(path.join(published, 'catalogue.json'), bytes);
+  await writeFile(
+    path.join(published, 'catalogue.sig'),
+    JSON.stringify([{ keyId, sig: signBytes(bytes, key) }]),
+  );
 }

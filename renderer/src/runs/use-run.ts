@@ -90,7 +90,7 @@ export function useRun(runId: string): RunView {
   }, [active, refresh]);
 
   useApiEvents((event: ApiEvent) => {
-    if (event.payload.runId !== runId) return;
+    if (event.name === 'catalogue.status' || event.payload.runId !== runId) return;
     switch (event.name) {
       case 'run.log': {
         const line = toLine(event.payload.line, event.payload.stream);

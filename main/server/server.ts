@@ -1,0 +1,142 @@
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createCatalogueFilesHandler, type RouteHandler } from './catalogue-files.js';
+
+/** Options of {@link startServer}. */
+export interface ServerOptions {
+  /** The published catalogue folder (written by `scriptdesk catalogue build`). */
+  root: string;
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
+  /** 0 or absent: a free port chosen by the OS. */
+  port?: number;
+  /** Receives error lines, and one access line per request when `verbose` is set. */
+  log?: (line: string) => void;
+  verbose?: boolean;
+}
+
+/** A running catalogue server. */
+export interface CatalogueServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+// Clients fetch thousands of blobs in a row: HTTP keep-alive (on by default) holds their
+// connections open longer than Node's 5 s between requests, and TCP keep-alive finds dead peers.
+const KEEP_ALIVE_MS = 30_000;
+
+/**
+ * Serves a published catalogue folder over HTTP. Routes are tried in order; a request none of
+ * them takes is a 404. Unexpected failures answer a generic 500 and log one line.
+ */
+export async function startServer(options: ServerOptions): Promise<CatalogueServer> {
+  const root = path.resolve(options.root);
+  await assertPublishedFolder(root);
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  const routes: RouteHandler[] = [createCatalogueFilesHandler(root)];
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    for (const route of routes) if (await route(request, response)) return;
+    sendText(response, 404, 'not found');
+  }
+
+  const server = createServer({ keepAlive: true }, (request, response) => {
+    if (options.verbose) logAccess(request, response, log);
+    void handle(request, response).catch((error: unknown) => {
+      log(
+        `scriptdesk server: ${request.method} ${printable(request.url)} failed: ${oneLine(error)}`,
+      );
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      // Drop what the route already set (an ETag, cache headers): they described another answer.
+      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      sendText(response, 500, 'internal server error');
+    });
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          `cannot listen on ${host}:${options.port ?? 0} (${error.code ?? error.message}); choose another port or host`,
+          { cause: error },
+        ),
+      ),
+    );
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Idle keep-alive sockets would hold close() open for the keep-alive timeout, and a
+        // half-sent blob is cheaper to retry than a shutdown that waits for it.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Fails early, naming the folder and the fix, when `root` is not a published catalogue. */
+async function assertPublishedFolder(root: string): Promise<void> {
+  const fix = 'point --root at the folder written by scriptdesk catalogue build';
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(root)).isDirectory();
+  } catch {
+    throw new Error(`catalogue folder ${root} does not exist; ${fix}`);
+  }
+  if (!isDirectory) throw new Error(`${root} is not a folder; ${fix}`);
+  const hasCatalogue = await stat(path.join(root, 'catalogue.json')).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
+  if (!hasCatalogue) throw new Error(`${root} has no catalogue.json; ${fix}`);
+}
+
+/**
+ * One line per finished (or abandoned) response: method, path, status and body bytes, taken from
+ * the Content-Length the routes set with `setHeader` (headers passed to `writeHead` are not kept).
+ */
+function logAccess(
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: (line: string) => void,
+) {
+  response.once('close', () => {
+    const bodyless = request.method === 'HEAD' || response.statusCode === 304;
+    const bytes = !response.writableFinished
+      ? 'aborted'
+      : bodyless
+        ? '0'
+        : String(response.getHeader('content-length') ?? 0);
+    log(`${request.method} ${printable(request.url)} ${response.statusCode} ${bytes}`);
+  });
+}
+
+/** The path without its query, safe to put on one log line. */
+function printable(url: string | undefined): string {
+  return (url ?? '').split('?')[0]!.replace(/[^\x21-\x7e]/g, '?');
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+}
+
+function sendText(response: ServerResponse, status: number, body: string): void {
+  response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.writeHead(status).end(body);
+}
