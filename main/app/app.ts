@@ -32,6 +32,9 @@ export interface ScriptDeskApp {
   };
 }
 
+/** How often the desktop app and the web host check for a newer catalogue. */
+export const DEFAULT_SYNC_INTERVAL_MS = 15 * 60_000;
+
 export interface AppOptions {
   home: string;
   /** Where internal errors go (never to the caller). Defaults to stderr. */
@@ -85,29 +88,43 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     runsDir: paths.runs,
     emit: hub.emit,
   });
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const ticks = new Set<Promise<void>>();
+  /**
+   * Syncs from the configured source, telling every window when it starts and ends. A refused
+   * catalogue is recorded in the status and the journal; anything else is a bug and is thrown.
+   */
+  const syncAndPublish = async () => {
+    const failure = catalogue.sync().then(
+      () => null,
+      (error: unknown) => (error instanceof CatalogueRejected ? null : error),
+    );
+    await publishStatus(); // "syncing…"
+    const unexpected = await failure;
+    if (!closed) await publishStatus();
+    if (unexpected) throw unexpected;
+  };
+
   const dispatch = createDispatcher(
-    createHandlers({ catalogue, runner, runs, journal, identity, publishStatus }),
+    createHandlers({ catalogue, runner, runs, journal, identity, syncAndPublish }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),
   );
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
   if (options.autoSyncMs !== undefined) {
-    const syncNow = async () => {
-      if ((await catalogue.status()).source === null) return;
-      // A refusal is recorded in the status and the journal; anything else is a bug worth logging.
-      const done = catalogue.sync().catch((error: unknown) => {
-        if (!(error instanceof CatalogueRejected))
-          logError(
-            `[scriptdesk] catalogue sync failed: ${(error as Error).stack ?? String(error)}`,
-          );
-      });
-      await publishStatus(); // "syncing…"
-      await done;
-      if (!closed) await publishStatus();
+    const syncNow = () => {
+      const tick = syncOnce().catch((error: unknown) =>
+        logError(`[scriptdesk] catalogue sync failed: ${(error as Error).stack ?? String(error)}`),
+      );
+      ticks.add(tick);
+      void tick.finally(() => ticks.delete(tick));
     };
-    void syncNow();
-    timer = setInterval(() => void syncNow(), options.autoSyncMs);
+    const syncOnce = async () => {
+      if (closed || (await catalogue.status()).source === null || closed) return;
+      await syncAndPublish();
+    };
+    syncNow();
+    timer = setInterval(syncNow, options.autoSyncMs);
     timer.unref();
   }
   return {
@@ -117,7 +134,8 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       if (closed) return;
       closed = true;
       clearInterval(timer);
-      await catalogue.settled(); // never close the database under a sync that is journaling
+      // Never close the database under a sync that is journaling.
+      await Promise.all([...ticks, catalogue.settled()]);
       await runner.shutdown();
       db.close();
     },

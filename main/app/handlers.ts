@@ -1,7 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isSafeRelativePath } from '../catalogue/document.js';
-import { CatalogueRejected } from '../catalogue/verify.js';
 import { summarise, type CatalogueService } from '../catalogue/catalogue-service.js';
 import type { Handlers } from '../contract/dispatcher.js';
 import { ApiFailure } from '../contract/errors.js';
@@ -21,13 +20,13 @@ export interface HandlerDeps {
   runs: RunStore;
   journal: AuditJournal;
   identity: Identity;
-  /** Pushes the catalogue status to every window (after a sync). */
-  publishStatus: () => Promise<void>;
+  /** Syncs from the configured source and pushes the status to every window. */
+  syncAndPublish: () => Promise<void>;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { catalogue, runner, runs, journal, identity, publishStatus } = deps;
+  const { catalogue, runner, runs, journal, identity, syncAndPublish } = deps;
   const runOf = (runId: string): StoredRun => {
     const run = runs.get(runId);
     if (!run) throw new ApiFailure('not_found', `There is no run ${runId} on this device.`);
@@ -61,12 +60,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           'This device has no catalogue source yet; ask your administrator how to connect it.',
         );
       // A refused catalogue is not a failed call: the status says why, and the old catalogue stays.
-      const done = catalogue.sync().catch((error: unknown) => {
-        if (!(error instanceof CatalogueRejected)) throw error;
-      });
-      await publishStatus();
-      await done;
-      await publishStatus();
+      await syncAndPublish();
       return catalogue.status();
     },
     'catalogue.list': async () => ({ scripts: await catalogue.listFor(identity.user) }),

@@ -3,73 +3,167 @@ import { z } from 'zod';
 /**
  * The formats admins write (`catalogue.json` and `scripts/<id>/script.json` in a catalogue
  * source). The zod schemas are the single source: types are inferred from them and the JSON
- * Schema files editors use are generated from them (`scriptdesk catalogue schemas`).
+ * Schema files editors use are generated from them (`scriptdesk catalogue schemas`), so the
+ * descriptions below are what an admin sees on hover.
  */
 
 export const SCRIPT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
 
+const SCHEMA_POINTER = z
+  .string()
+  .optional()
+  .describe('The JSON Schema this file follows, for editor completion; ScriptDesk ignores it.');
+
 export const ExitCodeRuleSchema = z
   .object({
-    status: z.enum(['success', 'expected', 'retriable', 'failed']),
-    message: z.string().max(500).optional(),
+    status: z
+      .enum(['success', 'expected', 'retriable', 'failed'])
+      .describe(
+        'What the exit code means: "success" (the run worked), "expected" (a foreseen outcome such as no data, explained by the message), "retriable" (a passing problem; trying again later may work) or "failed" (an error).',
+      ),
+    message: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('The sentence the analyst sees when the script ends with this code.'),
   })
-  .strict();
+  .strict()
+  .describe('How ScriptDesk reports a run that ends with this exit code.');
 
 export const ScriptManifestSchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: SCHEMA_POINTER,
     id: z
       .string()
       .regex(
         SCRIPT_ID_PATTERN,
         'must be lower-case letters, digits and dashes, like "monthly-report"',
+      )
+      .describe(
+        'The script id: lower-case letters, digits and dashes, the same as its folder name under scripts/.',
       ),
-    title: z.string().min(1).max(120),
-    summary: z.string().max(1000),
-    category: z.string().min(1).max(60),
-    version: z.string().regex(SEMVER, 'must be a semantic version like "1.2.0"'),
+    title: z
+      .string()
+      .min(1)
+      .max(120)
+      .describe('The name analysts see in the script list, like "Monthly sales report".'),
+    summary: z
+      .string()
+      .max(1000)
+      .describe('A few plain sentences on what the script does and what it writes.'),
+    category: z
+      .string()
+      .min(1)
+      .max(60)
+      .describe('The heading the script is listed under, like "Finance" or "Reporting".'),
+    version: z
+      .string()
+      .regex(SEMVER, 'must be a semantic version like "1.2.0"')
+      .describe(
+        'The script version as major.minor.patch, like "1.2.0"; recorded with every run in the audit.',
+      ),
     entrypoint: z
       .string()
-      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$/, 'must be a .py file name in the script folder'),
-    python: z.string().max(40),
-    timeoutSeconds: z.number().int().positive().max(86_400),
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$/, 'must be a .py file name in the script folder')
+      .describe('The .py file in the script folder that ScriptDesk runs, like "main.py".'),
+    python: z
+      .string()
+      .max(40)
+      .describe('The Python versions the script needs, as a version specifier like ">=3.9".'),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(86_400)
+      .describe(
+        'The longest a run may take, in seconds (1 to 86400); a run still going then is stopped and recorded as timed out.',
+      ),
     secrets: z
       .array(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an environment variable name'))
-      .max(20),
+      .max(20)
+      .describe(
+        'Names of the secrets the script needs, each passed to it as an environment variable of that name, like "CRM_API_TOKEN" (at most 20).',
+      ),
     allowed: z
       .object({
-        users: z.array(z.string().min(1).max(128)).max(1000),
-        groups: z.array(z.string().min(1).max(64)).max(100),
+        users: z
+          .array(z.string().min(1).max(128))
+          .max(1000)
+          .describe('User names that may see and run the script; "*" means everyone.'),
+        groups: z
+          .array(z.string().min(1).max(64))
+          .max(100)
+          .describe(
+            'Groups whose members may see and run the script; each must be defined under "groups" in catalogue.json.',
+          ),
       })
-      .strict(),
-    destructive: z.boolean(),
-    supportsDryRun: z.boolean(),
-    requireReason: z.boolean(),
-    exitCodes: z.record(
-      z.string().regex(/^\d{1,3}$/, 'exit codes are numbers 0-255'),
-      ExitCodeRuleSchema,
-    ),
+      .strict()
+      .describe('Who may see and run the script: anyone named in users or in one of the groups.'),
+    destructive: z
+      .boolean()
+      .describe(
+        'True when a run changes or deletes things outside its output folder; analysts then confirm before a real run.',
+      ),
+    supportsDryRun: z
+      .boolean()
+      .describe(
+        'True when the script honours SCRIPTDESK_DRY_RUN=1 by reporting what it would do without doing it.',
+      ),
+    requireReason: z
+      .boolean()
+      .describe(
+        'True when analysts must give a reason or ticket number, kept in the audit record.',
+      ),
+    exitCodes: z
+      .record(z.string().regex(/^\d{1,3}$/, 'exit codes are numbers 0-255'), ExitCodeRuleSchema)
+      .describe(
+        'What each exit code of the script means, keyed by the code as a string, like "0" or "3"; a code not listed other than 0 is a failure.',
+      ),
   })
-  .strict();
+  .strict()
+  .meta({
+    title: 'ScriptDesk script.json',
+    description: 'One approved script of a ScriptDesk catalogue source: scripts/<id>/script.json.',
+  });
 /** A validated `script.json`. */
 export type ScriptManifest = z.infer<typeof ScriptManifestSchema>;
 
 export const CatalogueSourceSchema = z
   .object({
-    $schema: z.string().optional(),
-    name: z.string().min(1).max(120),
-    publisher: z.string().min(1).max(120),
+    $schema: SCHEMA_POINTER,
+    name: z
+      .string()
+      .min(1)
+      .max(120)
+      .describe('The catalogue name analysts see, like "Acme Finance scripts".'),
+    publisher: z
+      .string()
+      .min(1)
+      .max(120)
+      .describe('Who publishes and answers for the catalogue, like "Finance platform team".'),
     audience: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{0,63}$/, 'must be a short lower-case name like "acme-finance"'),
-    approvedPackages: z.record(
-      z.string().min(1).max(100),
-      z.array(z.string().min(1).max(40)).max(100),
-    ),
-    groups: z.record(z.string().min(1).max(64), z.array(z.string().min(1).max(128)).max(10_000)),
+      .regex(/^[a-z0-9][a-z0-9.-]{0,63}$/, 'must be a short lower-case name like "acme-finance"')
+      .describe(
+        'A short lower-case name for the clients this catalogue is for; a client configured for another audience refuses it.',
+      ),
+    approvedPackages: z
+      .record(z.string().min(1).max(100), z.array(z.string().min(1).max(40)).max(100))
+      .describe(
+        'The approved Python packages: package name to the list of approved versions, like {"pandas": ["2.2.3"]}; every requirements.lock must stay within it.',
+      ),
+    groups: z
+      .record(z.string().min(1).max(64), z.array(z.string().min(1).max(128)).max(10_000))
+      .describe(
+        'Named groups of user names that scripts can allow in "allowed.groups"; a member "*" means everyone.',
+      ),
   })
-  .strict();
+  .strict()
+  .meta({
+    title: 'ScriptDesk catalogue.json',
+    description: 'The catalogue.json at the root of a ScriptDesk catalogue source.',
+  });
 /** A validated catalogue source `catalogue.json`. */
 export type CatalogueSource = z.infer<typeof CatalogueSourceSchema>;
 

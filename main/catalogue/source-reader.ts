@@ -4,6 +4,7 @@ import { pathExists } from '../app/files.js';
 import type { ZodError } from 'zod';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { lintFormSchema } from '../../forms/schema-lint.js';
+import { lintUiSchema } from '../../forms/ui-schema-lint.js';
 import { sha256File, sha256Hex } from './hashing.js';
 import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
 import {
@@ -105,12 +106,14 @@ async function readScript(
     }
   }
   const schemaText = await readText(rel('form.schema.json'));
-  const problems = lintFormSchema(ajv, parseJson(schemaText, rel('form.schema.json')));
+  const formSchema = parseJson(schemaText, rel('form.schema.json'));
+  const problems = lintFormSchema(ajv, formSchema);
   if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
   if (await pathExists(rel('form.ui.json'))) {
     const ui = parseJson(await readText(rel('form.ui.json')), rel('form.ui.json'));
-    if (typeof ui !== 'object' || ui === null || Array.isArray(ui))
-      throw new SourceError(rel('form.ui.json'), 'must be a JSON object (an RJSF uiSchema)');
+    // lintFormSchema has refused anything but a JSON object.
+    const uiProblems = lintUiSchema(ui, formSchema as Record<string, unknown>);
+    if (uiProblems.length) throw new SourceError(rel('form.ui.json'), uiProblems[0]!);
   }
   const lockText = await readText(rel('requirements.lock'));
   const wheels = checkLock(lockText, rel('requirements.lock'), manifest.id, source, wheelhouse);
@@ -238,6 +241,10 @@ function parseJsonWith<T>(
   },
 ): T {
   const parsed = schema.safeParse(parseJson(text, file));
-  if (!parsed.success) throw new SourceError(file, describeZodIssues(parsed.error)[0]!);
+  if (!parsed.success)
+    throw new SourceError(
+      file,
+      `${describeZodIssues(parsed.error)[0]!}; correct that field (for checks as you type, point "$schema" at the files from: scriptdesk catalogue schemas --out DIR)`,
+    );
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { openScriptDeskApp, type ScriptDeskApp } from '../app/app.js';
+import { DEFAULT_SYNC_INTERVAL_MS, openScriptDeskApp, type ScriptDeskApp } from '../app/app.js';
 import { defaultHome } from '../app/home.js';
 import { APP_VERSION } from '../app/version.js';
 import {
@@ -26,8 +26,11 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 const printError = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Opens the app on $SCRIPTDESK_HOME for one command and always closes it. */
-async function withApp<T>(action: (app: ScriptDeskApp) => Promise<T>): Promise<T> {
-  const app = await openScriptDeskApp({ home: defaultHome(), logError: printError });
+async function withApp<T>(
+  action: (app: ScriptDeskApp) => Promise<T>,
+  options: { autoSyncMs?: number } = {},
+): Promise<T> {
+  const app = await openScriptDeskApp({ home: defaultHome(), logError: printError, ...options });
   try {
     return await action(app);
   } finally {
@@ -91,7 +94,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--root <dir>', 'the folder written by catalogue build')
     .option('--port <n>', 'port (0 picks a free one)', '8470')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .action((options: { root: string; port: string; host: string }) =>
+    .option('--verbose', 'print one line per request')
+    .action((options: { root: string; port: string; host: string; verbose?: boolean }) =>
       serverCommand(options, print),
     );
 
@@ -156,7 +160,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('web')
     .description('serve the app UI on 127.0.0.1 for a browser')
     .option('--port <n>', 'port (0 picks a free one)', '0')
-    .action((options: { port: string }) => withApp((app) => webCommand(app, options, print)));
+    .action((options: { port: string }) =>
+      withApp((app) => webCommand(app, options, print), { autoSyncMs: DEFAULT_SYNC_INTERVAL_MS }),
+    );
 
   return program;
 }

@@ -4,14 +4,20 @@ import { CliError } from './cli-error.js';
 
 /** `scriptdesk server --root DIR [--port N] [--host ADDR]`: serves until SIGINT or SIGTERM. */
 export async function serverCommand(
-  options: { root: string; port: string; host: string },
+  options: { root: string; port: string; host: string; verbose?: boolean },
   print: (line: string) => void,
 ): Promise<void> {
   const port = parsePort(options.port);
   const root = path.resolve(options.root);
   let server: CatalogueServer;
   try {
-    server = await startServer({ root, host: options.host, port, log: print });
+    server = await startServer({
+      root,
+      host: options.host,
+      port,
+      log: print,
+      verbose: options.verbose === true,
+    });
   } catch (error) {
     throw new CliError((error as Error).message);
   }

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openScriptDeskApp } from '../app/app.js';
+import { DEFAULT_SYNC_INTERVAL_MS, openScriptDeskApp } from '../app/app.js';
 import { startWebHost } from '../host/web-host.js';
 import { prepareDemo } from './demo-setup.js';
 
@@ -16,7 +16,7 @@ const home = process.env.SCRIPTDESK_HOME
   ? path.resolve(process.env.SCRIPTDESK_HOME)
   : path.join(workDir, 'home');
 
-const app = await openScriptDeskApp({ home });
+const app = await openScriptDeskApp({ home, autoSyncMs: DEFAULT_SYNC_INTERVAL_MS });
 try {
   for (const line of await prepareDemo(app, path.join(root, 'examples', 'catalogue'), workDir))
     console.log(`scriptdesk: ${line}`);

@@ -16,7 +16,7 @@ import {
 } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { openScriptDeskApp } from '../app/app.js';
+import { DEFAULT_SYNC_INTERVAL_MS, openScriptDeskApp } from '../app/app.js';
 import { defaultHome } from '../app/home.js';
 import type { Dispatch } from '../contract/dispatcher.js';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME } from './app-origin.js';
@@ -122,6 +122,7 @@ async function start(): Promise<void> {
   // made while the app is still opening wait for it.
   const opening = openScriptDeskApp({
     home: defaultHome(),
+    autoSyncMs: DEFAULT_SYNC_INTERVAL_MS,
     logError: (message) => console.error(message),
   });
   const dispatch: Dispatch = async (method, input, context) =>

@@ -412,3 +412,63 @@ describe('offline and expiry', () => {
     expect((await reopened.services.catalogue.status()).expired).toBe(true);
   });
 });
+
+describe('syncing in the app', () => {
+  it('syncs at start and on its timer, and pushes catalogue.status events', async () => {
+    const setup = await servedCatalogue();
+    await setup.app.close();
+    await setup.publishAt();
+    const statuses: { version: number | undefined; syncing: boolean }[] = [];
+    const app = await openScriptDeskApp({ home: setup.home, logError: () => {}, autoSyncMs: 100 });
+    cleanups.push(() => app.close());
+    const installedV2 = new Promise<void>((resolve) =>
+      app.subscribe((event) => {
+        if (event.name !== 'catalogue.status') return;
+        statuses.push({
+          version: event.payload.installed?.version,
+          syncing: event.payload.syncing,
+        });
+        if (event.payload.installed?.version === 2 && !event.payload.syncing) resolve();
+      }),
+    );
+    await installedV2; // the sync at start
+    await setup.publishAt();
+    await new Promise<void>((resolve) =>
+      app.subscribe((event) => {
+        if (event.name === 'catalogue.status' && event.payload.installed?.version === 3) resolve();
+      }),
+    ); // a later tick of the timer
+    expect(statuses[0]).toEqual({ version: 1, syncing: true });
+    const list = await call(app, 'catalogue.list', {});
+    expect(list.ok).toBe(true);
+  });
+
+  it('catalogue.sync reports a refused catalogue in the status instead of failing the call', async () => {
+    const setup = await servedCatalogue();
+    await setup.publishAt();
+    await flipByte(path.join(setup.published, 'catalogue.json'), 40);
+    const result = await call(setup.app, 'catalogue.sync', {});
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        source: httpSource(setup.server.url).location,
+        installed: { version: 1 },
+        expired: false,
+        lastError: { reason: 'bad_signature' },
+        syncing: false,
+      },
+    });
+  });
+
+  it('catalogue.sync on a device with no source says how to connect it', async () => {
+    const app = await openScriptDeskApp({ home: await tempDir(), logError: () => {} });
+    cleanups.push(() => app.close());
+    expect(await call(app, 'catalogue.sync', {})).toMatchObject({
+      ok: false,
+      error: {
+        code: 'catalogue_unavailable',
+        message: expect.stringMatching(/no catalogue source/),
+      },
+    });
+  });
+});

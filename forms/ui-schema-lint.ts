@@ -1,0 +1,365 @@
+import type { ScriptDeskWidgetName } from './theme/ui-schema.js';
+import { X_FILE, X_SENSITIVE } from './vocabulary.js';
+
+type JsonObject = Record<string, unknown>;
+/** A JSON Schema type as RJSF picks a field for it. */
+export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+
+/** The longest text a uiSchema may put on a form: a title, description, help, placeholder or label. */
+export const UI_TEXT_LIMIT = 500;
+
+const ANY_VALUE: readonly FieldType[] = ['string', 'number', 'integer', 'boolean', 'array'];
+const NUMBERS: readonly FieldType[] = ['number', 'integer'];
+
+/**
+ * The `ui:widget` names a catalogue may use, with the field types each works on. The RJSF names
+ * and types follow `getWidget` in @rjsf/utils (asking for a widget on another type makes RJSF
+ * throw while rendering); `path` and `sensitive` are the ScriptDesk widgets in `theme/`.
+ * RJSF's aliases (`hostname`, `ipv4`, `ipv6`, `data-url`, `date-time`, `files`) and component
+ * names (`TextWidget`) also work there but are left out: one name per widget. RJSF's `file`
+ * widget is left out on purpose: it puts a file's bytes into the form data as a data URL, past
+ * main's checks of path, extension and size; file inputs use `x-file` and the `path` widget.
+ */
+export const UI_WIDGETS: Readonly<Record<string, readonly FieldType[]>> = {
+  text: ['string', ...NUMBERS],
+  textarea: ['string'],
+  password: ['string'],
+  email: ['string'],
+  uri: ['string'],
+  date: ['string'],
+  datetime: ['string'],
+  time: ['string'],
+  color: ['string'],
+  'alt-date': ['string'],
+  'alt-datetime': ['string'],
+  updown: NUMBERS,
+  range: NUMBERS,
+  radio: ['string', ...NUMBERS, 'boolean'],
+  select: ANY_VALUE,
+  checkbox: ['boolean'],
+  checkboxes: ['array'],
+  // RJSF hides any field whose widget is "hidden", objects included, without looking it up.
+  hidden: [...ANY_VALUE, 'object'],
+  ...({ path: ['string'], sensitive: ['string'] } satisfies Record<
+    ScriptDeskWidgetName,
+    readonly FieldType[]
+  >),
+};
+
+/** The HTML input types `ui:inputType` may ask a text field for. */
+const INPUT_TYPES = ['text', 'email', 'tel', 'url', 'search', 'number'];
+
+/** Where a uiSchema node sits and what form schema it describes (undefined: cannot be followed). */
+interface Level {
+  where: string;
+  schema: JsonObject | undefined;
+  root: JsonObject;
+}
+
+/** Checks one option's value; returns "what; fix" or undefined when fine. */
+type OptionCheck = (value: unknown, level: Level) => string | undefined;
+
+/**
+ * The uiSchema options a catalogue may use besides `ui:options` itself, written `ui:<name>` or
+ * inside `ui:options` (RJSF reads both the same way, see `getUiOptions` in @rjsf/utils). Taken
+ * from RJSF 6's `UIOptionsBaseType`, kept to what changes how a field looks and reads. Left out:
+ * `classNames`/`style` (no styling from a catalogue), `autocomplete`/`autocapitalize`,
+ * `enumDisabled`/`enumOrder`, `filePreview`, `hideError` (errors must show),
+ * `optionsSchemaSelector`, `copyable`, and the form-wide `globalOptions`, `rootFieldId` and
+ * `definitions`; {@link FORBIDDEN} gives the reasons for the rest.
+ */
+const OPTIONS: Record<string, OptionCheck> = {
+  widget: checkWidget,
+  order: checkOrder,
+  title: checkText,
+  description: checkText,
+  help: checkText,
+  placeholder: checkText,
+  autofocus: checkBoolean,
+  disabled: checkBoolean,
+  readonly: checkBoolean,
+  label: checkBoolean,
+  inline: checkBoolean,
+  addable: checkArrayFlag,
+  orderable: checkArrayFlag,
+  removable: checkArrayFlag,
+  emptyValue: (value) =>
+    value === null || ['string', 'number', 'boolean'].includes(typeof value)
+      ? undefined
+      : 'must be a plain value (text, a number, true, false or null)',
+  enumNames: checkEnumNames,
+  rows: (value) =>
+    Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 100
+      ? undefined
+      : 'must be a whole number of lines from 1 to 100',
+  inputType: (value) =>
+    typeof value === 'string' && INPUT_TYPES.includes(value)
+      ? undefined
+      : `must be one of ${INPUT_TYPES.join(', ')}`,
+};
+
+/** RJSF options a catalogue may not use, with the reason and the fix. */
+const FORBIDDEN: Record<string, string> = {
+  field:
+    'names a custom field, which is code a catalogue cannot ship; remove it (pick a built-in look with `ui:widget`)',
+  enableMarkdownInDescription:
+    'is not allowed: descriptions are shown as plain text; remove it and write plain sentences',
+  enableMarkdownInHelp:
+    'is not allowed: help is shown as plain text; remove it and write plain sentences',
+  submitButtonOptions:
+    'has no effect: ScriptDesk shows its own Run button under every form; remove it',
+};
+const TEMPLATE = 'overrides an RJSF template, which is code a catalogue cannot ship; remove it';
+
+/**
+ * Checks an RJSF uiSchema (`form.ui.json`) against its form schema before it is published and
+ * returns problems as "where: what; fix" lines, `where` being the JSON Pointer into the uiSchema
+ * (empty when fine): every other key names a field the form schema declares at that level
+ * (`items` for an array's entries; RJSF's `oneOf`/`anyOf`/`additionalProperties` uiSchema keys
+ * are not supported), `ui:order` names real fields and leaves none out, widgets exist, suit the
+ * field's type and agree with `x-file`/`x-sensitive`, only the options in {@link OPTIONS} are
+ * used, and text stays short and plain.
+ */
+export function lintUiSchema(uiSchema: unknown, formSchema: Record<string, unknown>): string[] {
+  if (!isObject(uiSchema)) {
+    return ['the uiSchema must be a JSON object of field names and "ui:" options; start from {}'];
+  }
+  const problems: string[] = [];
+  const root = { where: '', schema: resolve(formSchema, formSchema), root: formSchema };
+  lintNode(uiSchema, root, problems);
+  return problems;
+}
+
+function lintNode(node: JsonObject, level: Level, problems: string[]): void {
+  for (const [key, value] of Object.entries(node)) {
+    const where = `${level.where}/${escapePointer(key)}`;
+    if (key === 'ui:options') lintOptions(value, level, where, problems);
+    else if (key.startsWith('ui:')) lintOption(key.slice(3), value, level, where, 'ui:', problems);
+    else lintField(key, value, level, where, problems);
+  }
+}
+
+function lintField(
+  key: string,
+  value: unknown,
+  level: Level,
+  where: string,
+  problems: string[],
+): void {
+  const child = childSchema(level, key);
+  if (child === 'undeclared') {
+    const hint = isArrayField(level.schema) ? " (an array's entries go under `items`)" : '';
+    problems.push(
+      `\`${where}\`: is not a field of form.schema.json${hint}; remove it or fix the name`,
+    );
+  } else if (!isObject(value)) {
+    problems.push(
+      `\`${where}\`: must be an object of "ui:" options, like { "ui:help": "…" }; wrap the value in one`,
+    );
+  } else {
+    lintNode(value, { where, schema: child, root: level.root }, problems);
+  }
+}
+
+/** The schema of field `key` under `level`, undefined when it cannot be followed, or 'undeclared'. */
+function childSchema(level: Level, key: string): JsonObject | undefined | 'undeclared' {
+  const { schema, root } = level;
+  if (!schema) return undefined;
+  if (isArrayField(schema)) {
+    if (key !== 'items') return 'undeclared';
+    // Tuple items (a list of schemas) are not followed: their uiSchema is checked for options only.
+    return isObject(schema.items) ? resolve(schema.items, root) : undefined;
+  }
+  const fields = fieldsOf(schema, root);
+  if (!fields.has(key)) return 'undeclared';
+  const property = fields.get(key);
+  return property && resolve(property, root);
+}
+
+function lintOptions(value: unknown, level: Level, where: string, problems: string[]): void {
+  if (!isObject(value)) {
+    problems.push(
+      `\`${where}\`: must be an object of options, like { "inline": true }; write it as one`,
+    );
+    return;
+  }
+  for (const [name, option] of Object.entries(value))
+    lintOption(name, option, level, `${where}/${escapePointer(name)}`, '', problems);
+}
+
+function lintOption(
+  name: string,
+  value: unknown,
+  level: Level,
+  where: string,
+  prefix: 'ui:' | '',
+  problems: string[],
+): void {
+  const check = OPTIONS[name];
+  let problem: string | undefined;
+  if (check) problem = check(value, level);
+  else if (name in FORBIDDEN) problem = FORBIDDEN[name];
+  else if (name.endsWith('Template')) problem = TEMPLATE;
+  else {
+    const allowed = [...(prefix ? ['options'] : []), ...Object.keys(OPTIONS)];
+    problem = `is not a uiSchema option ScriptDesk supports; use one of ${allowed.map((option) => prefix + option).join(', ')}`;
+  }
+  if (problem) problems.push(`\`${where}\`: ${problem}`);
+}
+
+function checkWidget(value: unknown, level: Level): string | undefined {
+  const names = Object.keys(UI_WIDGETS);
+  if (typeof value !== 'string')
+    return `must be the name of a widget (text); use one of ${names.join(', ')}`;
+  const types = UI_WIDGETS[value];
+  if (!types) return `"${value}" is not a widget ScriptDesk has; use one of ${names.join(', ')}`;
+  const keyword = keywordProblem(value, level.schema);
+  if (keyword) return keyword;
+  const type = fieldType(level.schema);
+  if (type && !types.includes(type)) {
+    const fitting = names.filter((name) => UI_WIDGETS[name]!.includes(type));
+    return `"${value}" does not work on ${type === 'integer' ? 'an' : 'a'} ${type} field; use one of ${fitting.join(', ') || '(none: remove it)'}`;
+  }
+  return undefined;
+}
+
+/**
+ * The ScriptDesk keywords decide how a field must look: a file or folder path is picked with
+ * `path` (main checks what it names), a secret is masked. A widget that would show an
+ * `x-sensitive` value in clear, or a `path`/`sensitive` widget on a field without the keyword
+ * (nothing checked, nothing redacted), misleads whoever fills the form.
+ */
+function keywordProblem(widget: string, schema: JsonObject | undefined): string | undefined {
+  if (!schema) return undefined;
+  const isFile = isObject(schema[X_FILE]);
+  const isSensitive = schema[X_SENSITIVE] === true;
+  if (isFile && widget !== 'path')
+    return `"${widget}" replaces the file picker of an "${X_FILE}" field; remove it (the "path" widget is used)`;
+  if (isSensitive && widget !== 'sensitive' && widget !== 'password')
+    return `"${widget}" would show an "${X_SENSITIVE}" field unmasked; remove it (the "sensitive" widget is used)`;
+  if (widget === 'path' && !isFile)
+    return `"path" needs "${X_FILE}" on the field in form.schema.json so the file is checked; add it or pick another widget`;
+  if (widget === 'sensitive' && !isSensitive)
+    return `"sensitive" needs "${X_SENSITIVE}": true on the field in form.schema.json so the value is redacted from audit; add it or use "password"`;
+  return undefined;
+}
+
+function checkOrder(value: unknown, level: Level): string | undefined {
+  const { schema, root } = level;
+  if (!Array.isArray(value))
+    return 'must be a list of field names, like ["name", "*"]; write it as one';
+  if (schema && isArrayField(schema)) return 'only applies to an object with fields; remove it';
+  const fields = schema ? fieldsOf(schema, root) : undefined;
+  if (fields && fields.size === 0) return 'only applies to an object with fields; remove it';
+  const seen = new Set<string>();
+  for (const entry of value) {
+    if (typeof entry !== 'string' || (fields && entry !== '*' && !fields.has(entry)))
+      return `${JSON.stringify(entry)} is not a field of form.schema.json; remove it or fix the name`;
+    if (seen.has(entry)) return `lists "${entry}" more than once; keep one`;
+    seen.add(entry);
+  }
+  if (fields && !seen.has('*')) {
+    const missing = [...fields.keys()].filter((name) => !seen.has(name));
+    if (missing.length)
+      return `leaves out ${missing.map((name) => `"${name}"`).join(', ')} and has no "*", so the form fails to render; add them or "*"`;
+  }
+  return undefined;
+}
+
+function checkText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be text (a string in quotes)';
+  if (value.length > UI_TEXT_LIMIT)
+    return `is ${value.length} characters, over the limit of ${UI_TEXT_LIMIT}; shorten it`;
+  return undefined;
+}
+
+function checkBoolean(value: unknown): string | undefined {
+  return typeof value === 'boolean' ? undefined : 'must be true or false';
+}
+
+function checkArrayFlag(value: unknown, level: Level): string | undefined {
+  if (level.schema && !isArrayField(level.schema))
+    return 'only applies to a list (array) field; remove it';
+  return checkBoolean(value);
+}
+
+function checkEnumNames(value: unknown): string | undefined {
+  const labels = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : undefined;
+  if (!labels)
+    return 'must be a list of labels in the order of the enum, or an object of value to label';
+  for (const label of labels) {
+    const problem = checkText(label);
+    if (problem) return `has a label that ${problem}`;
+  }
+  return undefined;
+}
+
+/** The single type RJSF picks for a field (it ignores "null" next to one other type), if known. */
+function fieldType(schema: JsonObject | undefined): FieldType | undefined {
+  const type = schema?.type;
+  const single =
+    Array.isArray(type) && type.length === 2 && type.includes('null')
+      ? type.find((t) => t !== 'null')
+      : type;
+  return typeof single === 'string' &&
+    ['string', 'number', 'integer', 'boolean', 'array', 'object'].includes(single)
+    ? (single as FieldType)
+    : undefined;
+}
+
+function isArrayField(schema: JsonObject | undefined): boolean {
+  return (
+    fieldType(schema) === 'array' ||
+    (schema !== undefined && schema.type === undefined && 'items' in schema)
+  );
+}
+
+/**
+ * The fields RJSF shows at one level, by name: the object's own `properties` and those of the
+ * sub-schemas it merges in or switches to (`allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`,
+ * `dependencies`, `dependentSchemas`), since a uiSchema may style any of them.
+ */
+function fieldsOf(schema: JsonObject, root: JsonObject): Map<string, JsonObject | undefined> {
+  const fields = new Map<string, JsonObject | undefined>();
+  const visit = (node: JsonObject | undefined, depth: number): void => {
+    if (!node || depth > 16) return;
+    if (isObject(node.properties)) {
+      for (const [name, property] of Object.entries(node.properties))
+        if (!fields.has(name)) fields.set(name, isObject(property) ? property : undefined);
+    }
+    const parts: unknown[] = [node.then, node.else];
+    for (const key of ['allOf', 'anyOf', 'oneOf'] as const)
+      if (Array.isArray(node[key])) parts.push(...(node[key] as unknown[]));
+    for (const key of ['dependencies', 'dependentSchemas'] as const)
+      if (isObject(node[key])) parts.push(...Object.values(node[key]));
+    for (const part of parts) if (isObject(part)) visit(resolve(part, root), depth + 1);
+  };
+  visit(schema, 0);
+  return fields;
+}
+
+/** Follows local `$ref`s (`#/$defs/...`); undefined for one that leads nowhere or in a circle. */
+function resolve(schema: JsonObject, root: JsonObject): JsonObject | undefined {
+  let node: JsonObject = schema;
+  for (let hops = 0; typeof node.$ref === 'string'; hops++) {
+    const ref: string = node.$ref;
+    if (hops > 16 || !ref.startsWith('#')) return undefined;
+    let target: unknown = root;
+    for (const raw of ref.slice(1).split('/').slice(1)) {
+      const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      target = isObject(target) ? target[segment] : undefined;
+    }
+    if (!isObject(target)) return undefined;
+    const { $ref: _followed, ...siblings } = node;
+    node = { ...target, ...siblings };
+  }
+  return node;
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
