@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { callTyped } from '../../main/contract/dispatcher.js';
+import { appWithCatalogue, copySource, REPO } from '../support/catalogue.js';
+import { tempDir } from '../support/temp.js';
+
+const me = os.userInfo().username;
+
+/**
+ * A catalogue whose scripts are each open to a different set of people: everyone (a group with
+ * "*"), me by name, a group I am in, a group I am not in, and someone else by name.
+ */
+async function permissionsSource(): Promise<string> {
+  const src = await copySource();
+  const catalogueFile = path.join(src, 'catalogue.json');
+  const catalogue = JSON.parse(await readFile(catalogueFile, 'utf8'));
+  catalogue.groups = { everyone: ['*'], team: ['alice', me], payroll: ['bob'] };
+  await writeFile(catalogueFile, JSON.stringify(catalogue));
+  const variants: [string, { users: string[]; groups: string[] }][] = [
+    ['by-name', { users: [me], groups: [] }],
+    ['by-group', { users: [], groups: ['team'] }],
+    ['other-group', { users: [], groups: ['payroll'] }],
+    ['other-user', { users: ['someone-else'], groups: [] }],
+  ];
+  for (const [id, allowed] of variants) {
+    const dir = path.join(src, 'scripts', id);
+    await cp(path.join(src, 'scripts', 'probe'), dir, { recursive: true });
+    const manifestFile = path.join(dir, 'script.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, id, title: id, allowed }));
+  }
+  return src;
+}
+
+describe('who may run what', () => {
+  it('lists only the scripts the OS user may run: by name, through a group, or through "*"', async () => {
+    const { app } = await appWithCatalogue(await permissionsSource());
+    const list = await callTyped(app.dispatch, 'catalogue.list', {}, { transport: 'cli' });
+    expect(list.ok && list.value.scripts.map((s) => s.id).sort()).toEqual([
+      'by-group',
+      'by-name',
+      'probe',
+    ]);
+    await app.close();
+  });
+
+  it.each(['other-group', 'other-user'])(
+    'refuses to show, validate or run %s, which is not open to this user',
+    async (scriptId) => {
+      const { app } = await appWithCatalogue(await permissionsSource());
+      const markerDir = await tempDir();
+      const inputs = { markerDir, mode: 'ok' };
+      for (const [method, input] of [
+        ['catalogue.get', { scriptId }],
+        ['run.validate', { scriptId, inputs }],
+        ['run.start', { scriptId, inputs }],
+      ] as const) {
+        const result = await callTyped(app.dispatch, method, input, { transport: 'http' });
+        expect(result).toMatchObject({
+          ok: false,
+          error: {
+            code: 'forbidden',
+            message: `You (${me}) are not allowed to run "${scriptId}"; ask your administrator for access.`,
+          },
+        });
+      }
+      const runs = await callTyped(app.dispatch, 'run.list', {}, { transport: 'cli' });
+      expect(runs).toEqual({ ok: true, value: { runs: [] } });
+      await app.close();
+    },
+  );
+
+  it('scriptdesk list shows the same permitted scripts', async () => {
+    const { app, home } = await appWithCatalogue(await permissionsSource());
+    await app.close();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(REPO, 'bin', 'scriptdesk.js'), 'list', '--json'],
+      { env: { ...process.env, SCRIPTDESK_HOME: home } },
+    );
+    expect((JSON.parse(stdout) as { id: string }[]).map((s) => s.id).sort()).toEqual([
+      'by-group',
+      'by-name',
+      'probe',
+    ]);
+  });
+});
