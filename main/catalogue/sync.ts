@@ -3,6 +3,7 @@ import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../app/files.js';
 import type { HomePaths } from '../app/home.js';
+import { APP_VERSION } from '../app/version.js';
 import { BlobMismatch, ContentStore } from './content-store.js';
 import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
 import { sha256Hex } from './hashing.js';
@@ -11,6 +12,7 @@ import type { PublicKeyInfo } from './keys.js';
 import type { CatalogueSourceReader } from './sources.js';
 import {
   CatalogueRejected,
+  checkAppVersion,
   checkAudience,
   checkNotExpired,
   checkPaths,
@@ -108,6 +110,7 @@ export async function syncCatalogue(
   const signatures = await source.readSignatures();
   const { document, keyId } = verifySignedDocument(bytes, signatures, trusted);
   checkAudience(document, options.audience);
+  checkAppVersion(document, APP_VERSION);
   checkNotExpired(document, now);
   checkPaths(document);
 

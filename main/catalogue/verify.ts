@@ -16,6 +16,7 @@ export const REJECTION_REASONS = [
   'malformed',
   'wrong_type',
   'wrong_audience',
+  'app_too_old',
   'rollback',
   'same_version_other_bytes',
   'expired',
@@ -104,6 +105,31 @@ export function checkAudience(document: CatalogueDocument, audience: string | un
       `the catalogue is for audience "${document.audience}", but this device belongs to "${audience}"`,
     );
   }
+}
+
+/** Refuses a catalogue that needs a newer ScriptDesk than `appVersion` (it may use what this one lacks). */
+export function checkAppVersion(document: CatalogueDocument, appVersion: string): void {
+  if (compareVersions(appVersion, document.minAppVersion) < 0) {
+    throw new CatalogueRejected(
+      'app_too_old',
+      `catalogue version ${document.version} needs ScriptDesk ${document.minAppVersion} or later, and this is ${appVersion}; update ScriptDesk`,
+    );
+  }
+}
+
+/** Compares dotted numeric versions ("1.10.0" > "1.9.2"); a pre-release suffix is ignored. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) =>
+    v
+      .split(/[-+]/)[0]!
+      .split('.')
+      .map((n) => Number(n) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
 }
 
 /** True when the document has expired at `trustedNow` (the later of the clock and the latest time seen). */

@@ -19,8 +19,8 @@ import {
   webCommand,
 } from './client-commands.js';
 
-/** Commander collector for options that may be repeated. */
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** Commander collector for options that may be repeated (absent: undefined, not shown as a default). */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const printError = (line: string) => process.stderr.write(`${line}\n`);
@@ -68,19 +68,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       '--key <file>',
       'a private signing key (from keygen); repeat to add the next key during a rotation',
       collect,
-      [],
     )
     .requiredOption('--out <dir>', 'the published folder to write (replaced atomically)')
     .option('--expires <duration>', 'how long the catalogue stays valid, e.g. 30d, 12h', '30d')
-    .action((src: string, options: { key: string[]; out: string; expires: string }) =>
-      catalogueBuildCommand(src, options, print),
+    .action((src: string, options: { key?: string[]; out: string; expires: string }) =>
+      catalogueBuildCommand(src, { ...options, key: options.key ?? [] }, print),
     );
   catalogue
     .command('verify <dirOrUrl>')
     .description('check the signature, expiry, paths and every blob of a published catalogue')
-    .option('--pubkey <file>', 'a public key to trust; repeat for current and next', collect, [])
-    .action((location: string, options: { pubkey: string[] }) =>
-      catalogueVerifyCommand(location, options, print),
+    .option('--pubkey <file>', 'a public key to trust; repeat for current and next', collect)
+    .action((location: string, options: { pubkey?: string[] }) =>
+      catalogueVerifyCommand(location, { pubkey: options.pubkey ?? [] }, print),
     );
   catalogue
     .command('schemas')
@@ -110,11 +109,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       '--pubkey <file>',
       'trust this publisher key (pinned); repeat for current and next',
       collect,
-      [],
     )
     .option('--audience <name>', "this device's audience (default: pinned at the first sync)")
-    .action((options: { from?: string; pubkey: string[]; audience?: string }) =>
-      withApp((app) => syncCommand(app, options, print)),
+    .action((options: { from?: string; pubkey?: string[]; audience?: string }) =>
+      withApp((app) => syncCommand(app, { ...options, pubkey: options.pubkey ?? [] }, print)),
     );
 
   program

@@ -268,6 +268,19 @@ describe('catalogue sync over HTTP from scriptdesk server', () => {
     await expectRefusedKeeping(setup, 'wrong_type', /type "scriptdesk-policy"/);
   });
 
+  it('refuses a catalogue that needs a newer ScriptDesk, saying to update', async () => {
+    const setup = await servedCatalogue();
+    await setup.publishAt();
+    await resign(setup.published, setup.keys.privateKeyFile, (document) => {
+      document.minAppVersion = '99.0.0';
+    });
+    await expectRefusedKeeping(
+      setup,
+      'app_too_old',
+      /needs ScriptDesk 99\.0\.0 or later, and this is \d+\.\d+\.\d+; update ScriptDesk/,
+    );
+  });
+
   it('accepts a catalogue signed only by the next key when the device pins current and next', async () => {
     const setup = await servedCatalogue();
     const next = await makeKeys();
