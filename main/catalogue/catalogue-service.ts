@@ -13,7 +13,7 @@ import { sourceFor, type CatalogueSourceReader } from './sources.js';
 import { syncCatalogue, type SyncOutcome } from './sync.js';
 import { latest, SyncStateFile } from './sync-state.js';
 import type { TrustStore } from './trust-store.js';
-import { CatalogueRejected, isExpired } from './verify.js';
+import { CatalogueRejected, isExpired, type RejectionReason } from './verify.js';
 
 /** Everything needed to show a script's form and run it, read from verified bytes. */
 export interface ResolvedScript {
@@ -45,7 +45,7 @@ export interface CatalogueStatus {
   unusable: string | null;
   lastAttemptAt: string | null;
   lastSuccessAt: string | null;
-  lastError: { reason: string; message: string; at: string } | null;
+  lastError: { reason: RejectionReason; message: string; at: string } | null;
   syncing: boolean;
 }
 

@@ -39,7 +39,7 @@ export function folderSource(dir: string): CatalogueSourceReader {
     } catch (error) {
       throw new CatalogueRejected(
         'unreachable',
-        `${file} cannot be read (${(error as NodeJS.ErrnoException).code}); check the --from folder`,
+        `${file} cannot be read (${(error as NodeJS.ErrnoException).code}); check that the catalogue folder is reachable`,
         { cause: error },
       );
     }

@@ -6,26 +6,11 @@ import {
   SignatureListSchema,
   type CatalogueDocument,
 } from './document.js';
+import { REJECTION_REASONS, type RejectionReason } from '../contract/api.js';
 import { verifyBytes, type PublicKeyInfo } from './keys.js';
 import { describeZodIssues } from './manifest.js';
 
-/** Every reason a catalogue can be refused, as recorded in the audit journal. */
-export const REJECTION_REASONS = [
-  'bad_signature',
-  'unknown_key',
-  'malformed',
-  'wrong_type',
-  'wrong_audience',
-  'app_too_old',
-  'rollback',
-  'same_version_other_bytes',
-  'expired',
-  'unsafe_path',
-  'bad_blob',
-  'too_large',
-  'unreachable',
-] as const;
-export type RejectionReason = (typeof REJECTION_REASONS)[number];
+export { REJECTION_REASONS, type RejectionReason };
 
 /** Why a catalogue was refused: a short code for audit and a sentence for people. */
 export class CatalogueRejected extends Error {

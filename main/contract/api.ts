@@ -83,6 +83,24 @@ export const CatalogueStatusSchema = z.object({
   expires: z.string(),
 });
 
+/** Every reason main refuses a catalogue (also the `reason` of `catalogue.rejected` audit events). */
+export const REJECTION_REASONS = [
+  'bad_signature',
+  'unknown_key',
+  'malformed',
+  'wrong_type',
+  'wrong_audience',
+  'app_too_old',
+  'rollback',
+  'same_version_other_bytes',
+  'expired',
+  'unsafe_path',
+  'bad_blob',
+  'too_large',
+  'unreachable',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
 /** Where the catalogue syncs from and how the last sync went (shown in the app's status bar). */
 export const CatalogueSyncStatusSchema = z.object({
   source: z.string().nullable(),
@@ -92,7 +110,9 @@ export const CatalogueSyncStatusSchema = z.object({
   unusable: z.string().nullable(),
   lastAttemptAt: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
-  lastError: z.object({ reason: z.string(), message: z.string(), at: z.string() }).nullable(),
+  lastError: z
+    .object({ reason: z.enum(REJECTION_REASONS), message: z.string(), at: z.string() })
+    .nullable(),
   syncing: z.boolean(),
 });
 export type CatalogueSyncStatus = z.infer<typeof CatalogueSyncStatusSchema>;

@@ -1,5 +1,7 @@
 import Box from '@mui/material/Box';
 import { useApiQuery } from './api/use-api-query.js';
+import { CatalogueBanner } from './catalogue/catalogue-banner.js';
+import { useCatalogueStatus } from './catalogue/use-catalogue-status.js';
 import { ApiErrorAlert } from './common/api-error-alert.js';
 import { LoadingState } from './common/loading-state.js';
 import { HistoryPage } from './history/history-page.js';
@@ -10,14 +12,22 @@ import { useRoute } from './routing/use-route.js';
 import { RunPage } from './runs/run-page.js';
 import { ScriptsPage } from './scripts/scripts-page.js';
 
-/** The whole window: top bar, navigation on the left, the current place on the right. */
+/** The whole window: top bar, catalogue banner, navigation on the left, the current place. */
 export function App() {
   const [route, navigate] = useRoute();
   const info = useApiQuery('app.info', {});
+  const catalogue = useCatalogueStatus();
+  const status = catalogue.status;
+  // The sync status is the live source; app.info only covers the moment before it has loaded.
+  const hasCatalogue = status
+    ? status.installed !== null || status.unusable !== null
+    : Boolean(info.value?.catalogue);
+  const catalogueVersion = status ? status.installed?.version : info.value?.catalogue?.version;
 
   return (
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
-      <TopBar info={info.value} />
+      <TopBar info={info.value} catalogue={catalogue} />
+      <CatalogueBanner catalogue={catalogue} />
       <Box sx={{ flex: 1, display: 'flex', minHeight: 0 }}>
         <NavRail route={route} onNavigate={navigate} appVersion={info.value?.appVersion} />
         <Box
@@ -31,7 +41,12 @@ export function App() {
           ) : !info.value ? (
             <LoadingState label="Connecting to ScriptDesk…" />
           ) : (
-            <Page route={route} navigate={navigate} hasCatalogue={info.value.catalogue !== null} />
+            <Page
+              route={route}
+              navigate={navigate}
+              hasCatalogue={hasCatalogue}
+              catalogueVersion={catalogueVersion}
+            />
           )}
         </Box>
       </Box>
@@ -43,10 +58,13 @@ function Page({
   route,
   navigate,
   hasCatalogue,
+  catalogueVersion,
 }: {
   route: Route;
   navigate: (route: Route) => void;
   hasCatalogue: boolean;
+  /** The installed catalogue version; the scripts are read again when a sync changes it. */
+  catalogueVersion: number | undefined;
 }) {
   const openRun = (runId: string) => navigate({ page: 'run', runId });
   switch (route.page) {
@@ -54,6 +72,7 @@ function Page({
       return (
         <ScriptsPage
           hasCatalogue={hasCatalogue}
+          catalogueVersion={catalogueVersion}
           scriptId={route.scriptId}
           onSelect={(scriptId) => navigate({ page: 'scripts', scriptId })}
           onStarted={openRun}

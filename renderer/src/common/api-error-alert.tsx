@@ -20,10 +20,13 @@ const TITLES: Record<ErrorCode, string> = {
 /** Shows an {@link ApiError} as people should see it: a title for its code and main's message (never raw data). */
 export function ApiErrorAlert({
   error,
+  title,
   onRetry,
   details,
 }: {
   error: ApiError;
+  /** A heading that fits where the error happened better than the one for its code. */
+  title?: string;
   onRetry?: () => void;
   /** Extra lines shown under the message, e.g. input problems that have no field on screen. */
   details?: string[];
@@ -40,7 +43,7 @@ export function ApiErrorAlert({
         ) : undefined
       }
     >
-      <AlertTitle>{TITLES[error.code] ?? TITLES.internal}</AlertTitle>
+      <AlertTitle>{title ?? TITLES[error.code] ?? TITLES.internal}</AlertTitle>
       {error.message}
       {details?.length ? (
         <ul style={{ margin: '4px 0 0', paddingLeft: 20 }}>

@@ -142,6 +142,12 @@ export function RunForm({
           <Box sx={{ mt: 2 }}>
             <ApiErrorAlert
               error={submission.error}
+              // E.g. an expired catalogue: the script is still shown, it just may not run now.
+              title={
+                submission.error.code === 'catalogue_unavailable'
+                  ? 'This script cannot run right now'
+                  : undefined
+              }
               details={unplaced.map((field) =>
                 field.path ? `${field.path}: ${field.message}` : field.message,
               )}

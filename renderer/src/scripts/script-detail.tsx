@@ -5,6 +5,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useApiQuery } from '../api/use-api-query.js';
+import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { LoadingState } from '../common/loading-state.js';
 import { RunForm } from './run-form.js';
@@ -13,12 +14,16 @@ import { ScriptBadges } from './script-badges.js';
 /** One script: what it is, and its form with the Run button. */
 export function ScriptDetail({
   scriptId,
+  catalogueVersion,
   onStarted,
 }: {
   scriptId: string;
+  /** The installed catalogue version: the form is read again when a sync changes it. */
+  catalogueVersion: number | undefined;
   onStarted: (runId: string) => void;
 }) {
   const query = useApiQuery('catalogue.get', { scriptId });
+  useReloadOnChange(catalogueVersion, query.reload);
 
   if (query.error) {
     return (
@@ -52,7 +57,9 @@ export function ScriptDetail({
       </Stack>
       <Paper variant="outlined" sx={{ p: 3 }}>
         <RunForm
-          key={script.id}
+          // A new version of the script may ask for other inputs, so its form starts afresh;
+          // a sync that left this script unchanged keeps what the user has typed.
+          key={`${script.id}@${script.version}`}
           script={script}
           schema={schema as RJSFSchema}
           uiSchema={uiSchema as UiSchema}

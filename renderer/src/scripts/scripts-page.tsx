@@ -2,6 +2,7 @@ import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
 import TouchAppOutlined from '@mui/icons-material/TouchAppOutlined';
 import Box from '@mui/material/Box';
 import { useApiQuery } from '../api/use-api-query.js';
+import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { EmptyState } from '../common/empty-state.js';
 import { LoadingState } from '../common/loading-state.js';
@@ -11,16 +12,20 @@ import { ScriptList } from './script-list.js';
 /** The Scripts place: the catalogue on the left, the selected script's form on the right. */
 export function ScriptsPage({
   hasCatalogue,
+  catalogueVersion,
   scriptId,
   onSelect,
   onStarted,
 }: {
   hasCatalogue: boolean;
+  /** When this changes (a sync installed another version), the list and the open form are read again. */
+  catalogueVersion: number | undefined;
   scriptId: string | undefined;
   onSelect: (scriptId: string) => void;
   onStarted: (runId: string) => void;
 }) {
   const list = useApiQuery('catalogue.list', hasCatalogue ? {} : null);
+  useReloadOnChange(catalogueVersion, list.reload);
 
   if (!hasCatalogue) {
     return (
@@ -55,7 +60,12 @@ export function ScriptsPage({
       </Box>
       <Box sx={{ flex: 1, minWidth: 0, overflowY: 'auto' }}>
         {scriptId ? (
-          <ScriptDetail key={scriptId} scriptId={scriptId} onStarted={onStarted} />
+          <ScriptDetail
+            key={scriptId}
+            scriptId={scriptId}
+            catalogueVersion={catalogueVersion}
+            onStarted={onStarted}
+          />
         ) : (
           <EmptyState icon={<TouchAppOutlined />} title="Choose a script">
             Pick a script on the left to see what it does and fill in its form.

@@ -1,0 +1,155 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The repository root; the CLI and the demo catalogue are taken from here (built into dist/). */
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = path.join(REPO, 'bin', 'scriptdesk.js');
+const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
+
+/** A ScriptDesk of its own: a home, a signing key, a published catalogue, `scriptdesk web`. */
+export interface Desk {
+  /** The temporary folder holding everything below (removed by `stop`). */
+  work: string;
+  /** `$SCRIPTDESK_HOME` of this desk. */
+  home: string;
+  /** The folder the device syncs from (what an admin publishes to). */
+  published: string;
+  /** The trusted signing key pair: `catalogue-signing.key` / `.pub`. */
+  keys: string;
+  /** The address to open, with the per-start token. */
+  url: string;
+  /** Runs the `scriptdesk` CLI on this desk's home; throws with its stderr when it fails. */
+  cli: (...args: string[]) => string;
+  /** Stops `scriptdesk web` and removes the folder. */
+  stop: () => Promise<void>;
+}
+
+export interface DeskOptions {
+  /** `--expires` of the first published catalogue, e.g. "2d" (default 30d). */
+  expires?: string;
+  /** Instead of `expires`: a validity in ms, for a catalogue that expires during a test. */
+  validForMs?: number;
+}
+
+function cliFor(home: string): Desk['cli'] {
+  return (...args) => {
+    try {
+      return execFileSync(process.execPath, [BIN, ...args], {
+        env: { ...process.env, SCRIPTDESK_HOME: home },
+        cwd: REPO,
+        stdio: 'pipe',
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      const failed = error as { stderr?: string; message: string };
+      throw new Error(`scriptdesk ${args.join(' ')} failed: ${failed.stderr ?? failed.message}`, {
+        cause: error,
+      });
+    }
+  };
+}
+
+/**
+ * Publishes `source` into `out`, signed with `keyFile`, valid for `validForMs` — through the same
+ * publishing code as `catalogue build`, which only takes whole minutes.
+ */
+export function publishFor(source: string, keyFile: string, out: string, validForMs: number): void {
+  const publish = pathToFileURL(path.join(REPO, 'dist', 'main', 'catalogue', 'publish.js')).href;
+  execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { publishCatalogue } = await import(${JSON.stringify(publish)});
+       await publishCatalogue(JSON.parse(process.argv[1]));`,
+      JSON.stringify({ sourceDir: source, keyFile, outDir: out, validForMs }),
+    ],
+    { cwd: REPO, stdio: 'pipe' },
+  );
+}
+
+/** Starts `scriptdesk web` on `home` and resolves with its address once it has printed it. */
+export async function startWeb(home: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const web = spawn(process.execPath, [BIN, 'web', '--port', '0'], {
+    env: { ...process.env, SCRIPTDESK_HOME: home },
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => web.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`scriptdesk web printed no address: ${seen}`)),
+      30_000,
+    );
+    web.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(seen);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    web.once('exit', (code) => reject(new Error(`scriptdesk web exited with ${code}: ${seen}`)));
+  }).catch((error: unknown) => {
+    web.kill('SIGTERM');
+    throw error;
+  });
+  return {
+    url,
+    async stop() {
+      if (web.exitCode === null && web.signalCode === null) web.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Sets up what a new user would have — a fresh home, a signing key, the demo catalogue built,
+ * signed and synced with the real CLI — and starts `scriptdesk web` on it.
+ */
+export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-'));
+  const home = path.join(work, 'home');
+  const keys = path.join(work, 'keys');
+  const published = path.join(work, 'published');
+  const cli = cliFor(home);
+  try {
+    cli('keygen', '--out', keys);
+    const key = path.join(keys, 'catalogue-signing.key');
+    if (options.validForMs !== undefined)
+      publishFor(DEMO_CATALOGUE, key, published, options.validForMs);
+    else
+      cli(
+        'catalogue',
+        'build',
+        DEMO_CATALOGUE,
+        '--key',
+        key,
+        '--out',
+        published,
+        '--expires',
+        options.expires ?? '30d',
+      );
+    cli('sync', '--from', published, '--pubkey', path.join(keys, 'catalogue-signing.pub'));
+    const web = await startWeb(home);
+    return {
+      work,
+      home,
+      published,
+      keys,
+      url: web.url,
+      cli,
+      async stop() {
+        await web.stop();
+        rmSync(work, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+}
