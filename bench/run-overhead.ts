@@ -8,6 +8,7 @@ import { publishCatalogue } from '../main/catalogue/publish.js';
 import { folderSource } from '../main/catalogue/sources.js';
 import { callTyped } from '../main/contract/dispatcher.js';
 import { VenvManager } from '../main/python/venvs.js';
+import { stats } from './stats.js';
 
 /**
  * How much a ScriptDesk run costs on top of Python's own start: a trivial script run through the
@@ -80,12 +81,6 @@ function bareSpawn(executable: string): Promise<number> {
     child.once('error', reject);
     child.once('close', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
   });
-}
-
-function stats(samples: number[]): { median: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { median: at(0.5), p95: at(0.95) };
 }
 
 export async function benchRunOverhead(): Promise<void> {

@@ -1,4 +1,26 @@
+import { benchCatalogueSync } from './catalogue-sync.js';
 import { benchRunOverhead } from './run-overhead.js';
 
-/** `npm run bench`: every benchmark, printing its figures against a baseline measured in the same run. */
-await benchRunOverhead();
+/** Every benchmark by the name `node dist/bench/run.js NAME…` selects it with. */
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  'run-overhead': benchRunOverhead,
+  'catalogue-sync': benchCatalogueSync,
+};
+
+/**
+ * `npm run bench`: every benchmark, printing its figures against a baseline measured in the same
+ * run. `node dist/bench/run.js catalogue-sync` (after `npm run build`) runs only the ones named.
+ */
+const names = process.argv.slice(2);
+const unknown = names.filter((name) => !(name in BENCHMARKS));
+if (unknown.length) {
+  console.error(
+    `unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`,
+  );
+  process.exit(2);
+}
+const selected = names.length ? names : Object.keys(BENCHMARKS);
+for (const [index, name] of selected.entries()) {
+  if (index > 0) console.log();
+  await BENCHMARKS[name]!();
+}

@@ -190,7 +190,7 @@ export class CatalogueService {
         audience: options.audience ?? state.audience,
         known: state.known,
       });
-      this.cached = undefined;
+      if (result.kind === 'updated') this.cached = undefined;
       const issuedAt = result.kind === 'updated' ? result.document.issuedAt : undefined;
       await this.state.update((s) => ({
         ...s,

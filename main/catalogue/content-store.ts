@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A blob that did not match what the signed catalogue says about it. Nothing was stored. */
@@ -23,12 +23,14 @@ export class ContentStore {
     return path.join(this.root, 'sha256', sha256);
   }
 
-  async has(sha256: string): Promise<boolean> {
+  /** The digests of every complete blob in the store (one directory read, for a whole sync). */
+  async list(): Promise<Set<string>> {
     try {
-      await stat(this.pathOf(sha256));
-      return true;
-    } catch {
-      return false;
+      const names = await readdir(path.join(this.root, 'sha256'));
+      return new Set(names.filter((name) => /^[0-9a-f]{64}$/.test(name)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+      throw error;
     }
   }
 

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadPrivateKey, signBytes } from './keys.js';
-import { CATALOGUE_TYPE, type CatalogueDocument, type SignatureList } from './document.js';
+import {
+  CATALOGUE_TYPE,
+  MAX_DOCUMENT_BYTES,
+  type CatalogueDocument,
+  type SignatureList,
+} from './document.js';
 import { readCatalogueSource, SourceError } from './source-reader.js';
 import { APP_VERSION } from '../app/version.js';
 
@@ -64,6 +69,11 @@ export async function publishCatalogue(
     })),
   };
   const bytes = Buffer.from(JSON.stringify(document, null, 2) + '\n', 'utf8');
+  if (bytes.length > MAX_DOCUMENT_BYTES)
+    throw new SourceError(
+      options.sourceDir,
+      `the catalogue document would be ${bytes.length} bytes, over the ${MAX_DOCUMENT_BYTES} clients accept; split it into several catalogues`,
+    );
   const signatures: SignatureList = keys.map(({ key, keyId }) => ({
     keyId,
     sig: signBytes(bytes, key),

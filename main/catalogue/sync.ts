@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../app/files.js';
 import type { HomePaths } from '../app/home.js';
@@ -144,8 +144,8 @@ export async function syncCatalogue(
     for (const blob of [...script.files, ...script.wheels])
       if (!wanted.has(blob.sha256))
         wanted.set(blob.sha256, { size: blob.size, scriptId: script.manifest.id });
-  const missing: [string, { size: number; scriptId: string }][] = [];
-  for (const entry of wanted) if (!(await store.has(entry[0]))) missing.push(entry);
+  const present = await store.list();
+  const missing = [...wanted].filter(([sha256]) => !present.has(sha256));
 
   await forEachLimited(missing, PARALLEL_DOWNLOADS, async ([sha256, { size, scriptId }]) => {
     try {
@@ -168,7 +168,10 @@ export async function syncCatalogue(
       throw error;
     }
   });
-  for (const script of document.scripts) await materialiseScript(paths.scripts, store, script);
+  const folders = new Set(await readdir(paths.scripts).catch(() => []));
+  for (const script of document.scripts)
+    if (!folders.has(scriptFolderName(script)))
+      await materialiseScript(paths.scripts, store, script);
   await installDocument(paths.catalogue, bytes, signatures);
   return {
     kind: 'updated',
@@ -231,12 +234,6 @@ async function materialiseScript(
   script: CatalogueDocument['scripts'][number],
 ): Promise<void> {
   const target = path.join(scriptsDir, scriptFolderName(script));
-  try {
-    await stat(target);
-    return;
-  } catch {
-    // not there yet
-  }
   const staging = `${target}.staging-${randomBytes(4).toString('hex')}`;
   try {
     for (const file of script.files) {
