@@ -133,7 +133,18 @@ describe('scriptdesk CLI, as a new user runs it', () => {
     expect(run.stderr).not.toContain('    at ');
     const missing = await scriptdesk(home, ['catalogue', 'build', FIXTURE_SOURCE]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("required option '--key <file>' not specified");
+    expect(missing.stderr).toContain("required option '--out <dir>' not specified");
+    const noKey = await scriptdesk(home, [
+      'catalogue',
+      'build',
+      FIXTURE_SOURCE,
+      '--out',
+      path.join(work, 'out'),
+    ]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr.trim()).toBe(
+      'scriptdesk: --key is required: the private signing key (from scriptdesk keygen)',
+    );
   });
 
   it('catalogue build refuses a broken source with one line and a non-zero exit', async () => {
