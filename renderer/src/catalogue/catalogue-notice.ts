@@ -1,4 +1,4 @@
-import type { CatalogueSyncStatus } from '../../../main/contract/api.js';
+import type { CatalogueSyncStatus, RejectionReason } from '../../../main/contract/api.js';
 import { formatDateTime, formatTimeAgo, formatTimeUntil } from '../common/format.js';
 
 /** Within this long of its expiry, the window mentions that the catalogue will need renewing. */
@@ -16,14 +16,15 @@ export interface CatalogueNotice {
   offerSync: boolean;
 }
 
-/** Why main refused a catalogue, said so that someone who is not technical can follow it. */
-const REFUSAL_REASONS: Record<string, string> = {
+/** Why main refused a catalogue, said so that someone who is not technical can follow it (every reason: the compiler checks). */
+const REFUSAL_REASONS: Record<RejectionReason, string> = {
   bad_signature:
     'its signature does not match its content, so it may have been changed after it was published',
   unknown_key: 'it is signed with a key this computer does not trust',
   malformed: 'it is damaged or incomplete',
   wrong_type: 'what was offered is not a script catalogue',
   wrong_audience: 'it was published for a different group of computers',
+  app_too_old: 'it needs a newer version of ScriptDesk; ask for ScriptDesk to be updated',
   rollback: 'it is older than the one you already have',
   same_version_other_bytes: 'it has the same version number as yours but different content',
   expired: 'it has already expired',
@@ -36,7 +37,7 @@ const REFUSAL_REASONS: Record<string, string> = {
 /** The plain-language reason for a refusal code (a general one for codes not known here). */
 export function plainRefusal(reason: string): string {
   return Object.prototype.hasOwnProperty.call(REFUSAL_REASONS, reason)
-    ? REFUSAL_REASONS[reason]!
+    ? REFUSAL_REASONS[reason as RejectionReason]
     : "it did not pass ScriptDesk's safety checks";
 }
 
