@@ -116,7 +116,10 @@ export const ScriptManifestSchema = z
         'True when analysts must give a reason or ticket number, kept in the audit record.',
       ),
     exitCodes: z
-      .record(z.string().regex(/^\d{1,3}$/, 'exit codes are numbers 0-255'), ExitCodeRuleSchema)
+      .record(
+        z.string().regex(/^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, 'exit codes are numbers 0-255'),
+        ExitCodeRuleSchema,
+      )
       .describe(
         'What each exit code of the script means, keyed by the code as a string, like "0" or "3"; a code not listed other than 0 is a failure.',
       ),

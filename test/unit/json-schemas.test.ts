@@ -204,6 +204,21 @@ describe('the JSON Schemas and the zod schemas', () => {
       false,
       { ...goodScript, exitCodes: { '1000': { status: 'failed' } } },
     ],
+    [
+      'an exitCodes key above 255 (no process can exit with it)',
+      false,
+      { ...goodScript, exitCodes: { '256': { status: 'failed' } } },
+    ],
+    [
+      'an exitCodes key with a leading zero',
+      false,
+      { ...goodScript, exitCodes: { '07': { status: 'failed' } } },
+    ],
+    [
+      'the highest exit code, 255',
+      true,
+      { ...goodScript, exitCodes: { '255': { status: 'failed' } } },
+    ],
     ['an unknown exit status', false, { ...goodScript, exitCodes: { '0': { status: 'ok' } } }],
     [
       'an exit rule with an unknown key',
