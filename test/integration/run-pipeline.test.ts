@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
-import type { ApiEvent, MethodInput, MethodName, MethodOutput } from '../../main/contract/api.js';
+import type { MethodInput, MethodName } from '../../main/contract/api.js';
 import type { StoredRun } from '../../main/runs/run-store.js';
 import { appWithCatalogue } from '../support/catalogue.js';
+import { callOrThrow, runToEnd as runToEndOn } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
 let app: ScriptDeskApp | undefined;
@@ -15,38 +16,9 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function call<M extends MethodName>(
-  method: M,
-  input: MethodInput<M>,
-): Promise<MethodOutput<M>> {
-  const result = await callTyped(app!.dispatch, method, input, { transport: 'http' });
-  if (!result.ok)
-    throw new Error(
-      `${result.error.code}: ${result.error.message} ${JSON.stringify(result.error.fields ?? [])}`,
-    );
-  return result.value;
-}
-
-/** Starts a run through the API and waits for its final status event. */
-async function runToEnd(
-  input: MethodInput<'run.start'>,
-): Promise<{ runId: string; events: ApiEvent[]; detail: MethodOutput<'run.get'> }> {
-  const events: ApiEvent[] = [];
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const unsubscribe = app!.subscribe((event) => {
-    events.push(event);
-    if (event.name === 'run.status' && event.payload.finishedAt !== null) finish();
-  });
-  const { runId } = await call('run.start', input);
-  await finished;
-  unsubscribe();
-  return {
-    runId,
-    events: events.filter((e) => e.name !== 'catalogue.status' && e.payload.runId === runId),
-    detail: await call('run.get', { runId }),
-  };
-}
+const call = <M extends MethodName>(method: M, input: MethodInput<M>) =>
+  callOrThrow(app!, method, input);
+const runToEnd = (input: MethodInput<'run.start'>) => runToEndOn(app!, input);
 
 async function markerDir(): Promise<string> {
   return tempDir('scriptdesk-marker-');
