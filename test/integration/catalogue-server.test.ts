@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../main/cli/cli-error.js';
@@ -8,6 +7,7 @@ import { serverCommand } from '../../main/cli/server-command.js';
 import { publishCatalogue } from '../../main/catalogue/publish.js';
 import { startServer, type CatalogueServer } from '../../main/server/server.js';
 import { FIXTURE_SOURCE, publish } from '../support/catalogue.js';
+import { rawRequest } from '../support/http.js';
 import { tempDir } from '../support/temp.js';
 
 let server: CatalogueServer | undefined;
@@ -35,27 +35,8 @@ async function servedCatalogue(log?: (line: string) => void) {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** A request with the exact target given: fetch would normalise `..` and `%2e%2e` away. */
-function raw(
-  port: number,
-  target: string,
-  method = 'GET',
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: target, method }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-          headers: res.headers,
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const raw = (port: number, target: string, method = 'GET') =>
+  rawRequest(port, { path: target, method });
 
 /** File descriptors of this process that point at `file` (Linux only; elsewhere none are seen). */
 async function openDescriptorsOf(file: string): Promise<number> {

@@ -1,28 +1,12 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { publishCatalogue } from '../../main/catalogue/publish.js';
 import { copySource, flipByte, REPO } from '../support/catalogue.js';
+import { BIN, scriptdesk } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
-
-const exec = promisify(execFile);
-const BIN = path.join(REPO, 'bin', 'scriptdesk.js');
-
-async function scriptdesk(home: string, args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
-      env: { ...process.env, SCRIPTDESK_HOME: home },
-      cwd: REPO,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const servers: ChildProcess[] = [];
 afterEach(() => {

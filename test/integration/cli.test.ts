@@ -1,30 +1,9 @@
-import { execFile } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DEMO_SOURCE, FIXTURE_SOURCE, REPO } from '../support/catalogue.js';
+import { DEMO_SOURCE, FIXTURE_SOURCE } from '../support/catalogue.js';
+import { scriptdesk } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
-
-const exec = promisify(execFile);
-const BIN = path.join(REPO, 'bin', 'scriptdesk.js');
-
-/** Runs the real `scriptdesk` command (built into dist/ by `npm run build`) with its own home. */
-async function scriptdesk(
-  home: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
-      env: { ...process.env, SCRIPTDESK_HOME: home },
-      cwd: REPO,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function publishedDemo(source = DEMO_SOURCE) {
   const home = await tempDir('scriptdesk-cli-home-');

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { callTyped } from '../../main/contract/dispatcher.js';
-import { appWithCatalogue, copySource, REPO } from '../support/catalogue.js';
+import { appWithCatalogue, copySource } from '../support/catalogue.js';
+import { scriptdesk } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 
 const me = os.userInfo().username;
@@ -77,11 +76,8 @@ describe('who may run what', () => {
   it('scriptdesk list shows the same permitted scripts', async () => {
     const { app, home } = await appWithCatalogue(await permissionsSource());
     await app.close();
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [path.join(REPO, 'bin', 'scriptdesk.js'), 'list', '--json'],
-      { env: { ...process.env, SCRIPTDESK_HOME: home } },
-    );
+    const { code, stdout } = await scriptdesk(home, ['list', '--json']);
+    expect(code).toBe(0);
     expect((JSON.parse(stdout) as { id: string }[]).map((s) => s.id).sort()).toEqual([
       'by-group',
       'by-name',

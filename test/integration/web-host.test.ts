@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
 import type { ApiEvent } from '../../main/contract/api.js';
 import { startWebHost, type WebHost } from '../../main/host/web-host.js';
 import { REPO } from '../support/catalogue.js';
+import { rawRequest } from '../support/http.js';
 import type { Dispatch } from '../../main/contract/dispatcher.js';
 
 const rendererDir = path.join(REPO, 'test', 'fixtures', 'renderer');
@@ -29,41 +29,7 @@ async function start(
 }
 
 /** A raw request, so tests control the Host header (fetch does not allow that). */
-function raw(options: {
-  path: string;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}): Promise<{
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: host!.port,
-        path: options.path,
-        method: options.method ?? 'GET',
-        headers: options.headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            headers: res.headers,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const raw = (options: Parameters<typeof rawRequest>[1]) => rawRequest(host!.port, options);
 
 describe('loopback web host', () => {
   it('listens on 127.0.0.1 with a fresh random token on every start', async () => {
