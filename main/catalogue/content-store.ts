@@ -7,19 +7,62 @@ export class BlobMismatch extends Error {
   constructor(
     readonly kind: 'too_large' | 'too_small' | 'wrong_hash',
     message: string,
+    /** How many bytes arrived before reading stopped. */
+    readonly received = 0,
   ) {
     super(message);
     this.name = 'BlobMismatch';
   }
 }
 
+/**
+ * Reads a blob's bytes, hashing as it goes and handing each accepted chunk to `sink`. Reading
+ * stops as soon as more than `size` bytes arrive (leaving the loop cancels a download: the
+ * iterator's return() closes the stream); a blob too long, too short or with another hash throws
+ * {@link BlobMismatch}. The one check of blob bytes, used by the store and by `catalogue verify`.
+ */
+export async function readVerifiedBlob(
+  sha256: string,
+  size: number,
+  chunks: AsyncIterable<Uint8Array>,
+  sink: (chunk: Uint8Array) => Promise<unknown> | void = () => {},
+): Promise<void> {
+  const hash = createHash('sha256');
+  let received = 0;
+  for await (const chunk of chunks) {
+    received += chunk.length;
+    if (received > size) {
+      throw new BlobMismatch(
+        'too_large',
+        `blob ${sha256.slice(0, 12)} is longer than its signed size of ${size} bytes; download stopped`,
+        received,
+      );
+    }
+    hash.update(chunk);
+    await sink(chunk);
+  }
+  if (received < size)
+    throw new BlobMismatch(
+      'too_small',
+      `blob ${sha256.slice(0, 12)} ended after ${received} of its signed ${size} bytes`,
+      received,
+    );
+  if (hash.digest('hex') !== sha256)
+    throw new BlobMismatch(
+      'wrong_hash',
+      `blob ${sha256.slice(0, 12)} does not match its signed hash (a different or damaged file)`,
+      received,
+    );
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 /** The local content-addressed store of catalogue blobs: `store/sha256/<hex>`, each checked on the way in. */
 export class ContentStore {
   constructor(private readonly root: string) {}
 
   pathOf(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256))
-      throw new Error(`not a sha256 digest: ${sha256.slice(0, 80)}`);
+    if (!SHA256_HEX.test(sha256)) throw new Error(`not a sha256 digest: ${sha256.slice(0, 80)}`);
     return path.join(this.root, 'sha256', sha256);
   }
 
@@ -27,7 +70,7 @@ export class ContentStore {
   async list(): Promise<Set<string>> {
     try {
       const names = await readdir(path.join(this.root, 'sha256'));
-      return new Set(names.filter((name) => /^[0-9a-f]{64}$/.test(name)));
+      return new Set(names.filter((name) => SHA256_HEX.test(name)));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
       throw error;
@@ -35,10 +78,9 @@ export class ContentStore {
   }
 
   /**
-   * Streams a blob into the store, hashing as it goes. Reading stops as soon as more than `size`
-   * bytes arrive; a blob that is too long, too short or hashes differently throws
-   * {@link BlobMismatch} and leaves no file behind. The blob appears under its name only complete
-   * and verified (written to a temporary file, flushed, renamed).
+   * Streams a blob into the store through {@link readVerifiedBlob}; a blob that is too long, too
+   * short or hashes differently throws {@link BlobMismatch} and leaves no file behind. The blob
+   * appears under its name only complete and verified (temporary file, flushed, renamed).
    */
   async putStream(sha256: string, size: number, chunks: AsyncIterable<Uint8Array>): Promise<void> {
     const target = this.pathOf(sha256);
@@ -47,30 +89,7 @@ export class ContentStore {
     const handle = await open(temp, 'wx', 0o644);
     let stored = false;
     try {
-      const hash = createHash('sha256');
-      let received = 0;
-      for await (const chunk of chunks) {
-        received += chunk.length;
-        if (received > size) {
-          // Leaving the loop cancels the download (the iterator's return() closes the stream).
-          throw new BlobMismatch(
-            'too_large',
-            `blob ${sha256.slice(0, 12)} is longer than its signed size of ${size} bytes; download stopped`,
-          );
-        }
-        hash.update(chunk);
-        await handle.write(chunk);
-      }
-      if (received < size)
-        throw new BlobMismatch(
-          'too_small',
-          `blob ${sha256.slice(0, 12)} ended after ${received} of its signed ${size} bytes`,
-        );
-      if (hash.digest('hex') !== sha256)
-        throw new BlobMismatch(
-          'wrong_hash',
-          `blob ${sha256.slice(0, 12)} does not match its signed hash (a different or damaged file)`,
-        );
+      await readVerifiedBlob(sha256, size, chunks, (chunk) => handle.write(chunk));
       await handle.sync();
       await handle.chmod(0o444);
       await handle.close();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { BlobMismatch, readVerifiedBlob } from './content-store.js';
 import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
 import type { PublicKeyInfo } from './keys.js';
 import type { CatalogueSourceReader } from './sources.js';
@@ -53,17 +53,17 @@ async function checkBlob(
   size: number,
 ): Promise<string | null> {
   try {
-    const hash = createHash('sha256');
-    let received = 0;
-    for await (const chunk of await source.openBlob(sha256, size)) {
-      received += chunk.length;
-      if (received > size) return `longer than its signed size of ${size} bytes`;
-      hash.update(chunk);
-    }
-    if (received < size) return `${received} bytes, its signed size is ${size}`;
-    if (hash.digest('hex') !== sha256) return 'content does not match its signed hash';
+    await readVerifiedBlob(sha256, size, await source.openBlob(sha256, size));
     return null;
   } catch (error) {
-    return (error as Error).message;
+    if (!(error instanceof BlobMismatch)) return (error as Error).message;
+    switch (error.kind) {
+      case 'too_large':
+        return `longer than its signed size of ${size} bytes`;
+      case 'too_small':
+        return `${error.received} bytes, its signed size is ${size}`;
+      case 'wrong_hash':
+        return 'content does not match its signed hash';
+    }
   }
 }
