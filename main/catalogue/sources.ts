@@ -162,35 +162,51 @@ export function httpSource(address: string): CatalogueSourceReader {
       `GET ${url} answered ${response.status} ${response.statusText}; check the catalogue address`,
     );
 
-  const readAll = async (name: string, max: number, headers: Record<string, string> = {}) => {
+  /**
+   * GETs `name`: null when a conditional request is answered 304, else a 200 whose declared length
+   * is within `max`. Anything else throws, and the connection is dropped first.
+   */
+  const open = async (
+    name: string,
+    max: number,
+    oversize: (declared: number, url: string) => Error,
+    headers: Record<string, string> = {},
+  ) => {
     const opened = await get(name, headers);
     const { response, url } = opened;
-    if (response.status === 304 && headers['if-none-match']) {
+    const drop = () => {
       opened.controller.abort();
       clearTimeout(opened.stall);
+    };
+    if (response.status === 304 && headers['if-none-match']) {
+      drop();
       return null;
     }
     if (response.status !== 200) {
-      opened.controller.abort();
-      clearTimeout(opened.stall);
+      drop();
       throw failed(url, response);
     }
     const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > max) {
+      drop();
+      throw oversize(declared, url);
+    }
+    return opened;
+  };
+
+  const readAll = async (name: string, max: number, headers: Record<string, string> = {}) => {
+    const tooLarge = (_declared: number, url: string) =>
+      new CatalogueRejected('too_large', `${url} is over the limit of ${max} bytes`);
+    const opened = await open(name, max, tooLarge, headers);
+    if (!opened) return null;
     const parts: Uint8Array[] = [];
     let total = 0;
-    const tooLarge = () =>
-      new CatalogueRejected('too_large', `${url} is over the limit of ${max} bytes`);
-    if (declared > max) {
-      opened.controller.abort();
-      clearTimeout(opened.stall);
-      throw tooLarge();
-    }
     for await (const chunk of chunksOf(opened)) {
       total += chunk.length;
-      if (total > max) throw tooLarge();
+      if (total > max) throw tooLarge(total, opened.url);
       parts.push(chunk);
     }
-    return { bytes: Buffer.concat(parts), etag: response.headers.get('etag') };
+    return { bytes: Buffer.concat(parts), etag: opened.response.headers.get('etag') };
   };
 
   return {
@@ -211,23 +227,17 @@ export function httpSource(address: string): CatalogueSourceReader {
       return read!.bytes.toString('utf8');
     },
     async openBlob(sha256, size) {
-      const opened = await get(`blobs/sha256/${sha256}`);
-      const { response, url } = opened;
-      if (response.status !== 200) {
-        opened.controller.abort();
-        clearTimeout(opened.stall);
-        throw failed(url, response);
-      }
-      const declared = Number(response.headers.get('content-length') ?? NaN);
-      if (declared > size) {
-        opened.controller.abort();
-        clearTimeout(opened.stall);
-        throw new BlobMismatch(
-          'too_large',
-          `blob ${sha256.slice(0, 12)} is ${declared} bytes on the server, over its signed size of ${size}; not downloaded`,
-        );
-      }
-      return chunksOf(opened);
+      const opened = await open(
+        `blobs/sha256/${sha256}`,
+        size,
+        (declared) =>
+          new BlobMismatch(
+            'too_large',
+            `blob ${sha256.slice(0, 12)} is ${declared} bytes on the server, over its signed size of ${size}; not downloaded`,
+          ),
+      );
+      // An unconditional GET is never answered "not modified"; `open` returns null only for one.
+      return chunksOf(opened!);
     },
   };
 }
