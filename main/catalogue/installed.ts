@@ -29,10 +29,7 @@ export async function loadInstalledCatalogue(
   scriptsDir: string,
   trusted: readonly PublicKeyInfo[],
 ): Promise<InstalledCatalogue | null> {
-  // `previous` is only read when a crash fell between the two renames of an install.
-  const found =
-    (await readPair(path.join(catalogueDir, 'current'))) ??
-    (await readPair(path.join(catalogueDir, 'previous')));
+  const found = await readInstalledPair(catalogueDir);
   if (!found) return null;
   const { bytes, signatures } = found;
   const { document } = verifySignedDocument(bytes, signatures, trusted);
@@ -45,6 +42,19 @@ export async function loadInstalledCatalogue(
 }
 
 export { CatalogueRejected };
+
+/**
+ * The installed document and its signatures exactly as synced: `current`, or `previous` when a
+ * crash fell between the two renames of an install. Null when nothing was ever installed.
+ */
+export async function readInstalledPair(
+  catalogueDir: string,
+): Promise<{ bytes: Buffer; signatures: string } | null> {
+  return (
+    (await readPair(path.join(catalogueDir, 'current'))) ??
+    (await readPair(path.join(catalogueDir, 'previous')))
+  );
+}
 
 async function readPair(dir: string): Promise<{ bytes: Buffer; signatures: string } | null> {
   try {

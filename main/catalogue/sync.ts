@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../app/files.js';
 import type { HomePaths } from '../app/home.js';
@@ -7,7 +7,7 @@ import { APP_VERSION } from '../app/version.js';
 import { BlobMismatch, ContentStore } from './content-store.js';
 import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
 import { sha256Hex } from './hashing.js';
-import { scriptFolderName } from './installed.js';
+import { readInstalledPair, scriptFolderName } from './installed.js';
 import type { PublicKeyInfo } from './keys.js';
 import type { CatalogueSourceReader } from './sources.js';
 import {
@@ -78,7 +78,7 @@ export async function syncCatalogue(
       'unknown_key',
       "this device trusts no catalogue key yet; pass --pubkey with the publisher's .pub file",
     );
-  const installedBytes = await readInstalledBytes(paths.catalogue);
+  const installedBytes = (await readInstalledPair(paths.catalogue))?.bytes ?? null;
   const installedSha256 = installedBytes ? sha256Hex(installedBytes) : null;
   const known =
     options.known?.location === source.location && options.known.documentSha256 === installedSha256
@@ -204,18 +204,6 @@ async function forEachLimited<T>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (failure) throw (failure as { error: unknown }).error;
-}
-
-/** The bytes of the installed document (current, or previous after a crash between renames). */
-export async function readInstalledBytes(catalogueDir: string): Promise<Buffer | null> {
-  for (const dir of ['current', 'previous']) {
-    try {
-      return await readFile(path.join(catalogueDir, dir, 'catalogue.json'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
-  return null;
 }
 
 /** The version of a document this device installed earlier (it was verified then). */
