@@ -120,7 +120,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       void tick.finally(() => ticks.delete(tick));
     };
     const syncOnce = async () => {
-      if (closed || (await catalogue.status()).source === null || closed) return;
+      if (closed || (await catalogue.source()) === null || closed) return;
       await syncAndPublish();
     };
     syncNow();

@@ -53,8 +53,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'catalogue.status': () => catalogue.status(),
     'catalogue.sync': async () => {
-      const status = await catalogue.status();
-      if (status.source === null)
+      if ((await catalogue.source()) === null)
         throw new ApiFailure(
           'catalogue_unavailable',
           'This device has no catalogue source yet; ask your administrator how to connect it.',

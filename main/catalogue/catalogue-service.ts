@@ -131,6 +131,11 @@ export class CatalogueService {
     }
   }
 
+  /** Where this device syncs from; null before its first accepted sync. */
+  async source(): Promise<string | null> {
+    return (await this.state.read()).source ?? null;
+  }
+
   async status(): Promise<CatalogueStatus> {
     const state = await this.state.read();
     let installed: InstalledCatalogue | null = null;
