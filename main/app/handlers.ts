@@ -89,6 +89,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const run = runOf(runId);
       return {
         ...stripRun(run),
+        queuePosition: runner.queuePositionOf(runId),
         progress: runner.progressOf(runId),
         logTail: await readLogTail(path.join(run.runDir, 'log.txt'), 500),
         outputs: run.outputs,

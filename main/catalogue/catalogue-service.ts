@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiFailure } from '../contract/errors.js';
-import type { ScriptSummary } from '../contract/api.js';
+import type { EnvironmentState, ScriptSummary } from '../contract/api.js';
 import type { HomePaths } from '../app/home.js';
 import { ContentStore } from './content-store.js';
 import { sha256Hex } from './hashing.js';
@@ -318,7 +318,10 @@ export class CatalogueService {
 }
 
 /** A manifest as the UI lists it. */
-export function summarise(m: ScriptManifest): ScriptSummary {
+export function summarise(
+  m: ScriptManifest,
+  environment: EnvironmentState = { state: 'pending', message: null },
+): ScriptSummary {
   return {
     id: m.id,
     title: m.title,
@@ -328,5 +331,7 @@ export function summarise(m: ScriptManifest): ScriptSummary {
     destructive: m.destructive,
     supportsDryRun: m.supportsDryRun,
     requireReason: m.requireReason,
+    secrets: [...m.secrets],
+    environment,
   };
 }

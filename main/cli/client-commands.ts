@@ -134,9 +134,12 @@ export async function runCommand(
   const done = new Promise<MethodOutput<'run.get'>['status']>((resolve) => (resolveDone = resolve));
   const onEvent = (event: ApiEvent) => {
     if (event.name === 'catalogue.status' || event.payload.runId !== runId) return;
-    if (event.name === 'run.log')
-      (event.payload.stream === 'stdout' ? print : printError)(event.payload.line);
-    else if (event.name === 'run.progress')
+    if (event.name === 'run.log') {
+      if (event.payload.omitted > 0)
+        printError(`[${event.payload.omitted} log lines not shown here; the run's log.txt has them all]`);
+      for (const entry of event.payload.lines)
+        (entry.stream === 'stdout' ? print : printError)(entry.line);
+    } else if (event.name === 'run.progress')
       printError(`[${Math.round(event.payload.percent)}%] ${event.payload.label}`);
     else if (event.payload.finishedAt !== null) resolveDone(event.payload.status);
   };

@@ -13,6 +13,17 @@ const ScriptIdSchema = z
 const RunIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a run id is a UUID');
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 
+/**
+ * Whether a script's Python environment is ready: `pending` (not built yet; the first run builds
+ * it), `building`, `ready`, or `failed` (the script is unavailable; `message` is pip's reason).
+ */
+export const ENVIRONMENT_STATES = ['pending', 'building', 'ready', 'failed'] as const;
+export const EnvironmentStateSchema = z.object({
+  state: z.enum(ENVIRONMENT_STATES),
+  message: z.string().nullable(),
+});
+export type EnvironmentState = z.infer<typeof EnvironmentStateSchema>;
+
 export const ScriptSummarySchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -22,16 +33,27 @@ export const ScriptSummarySchema = z.object({
   destructive: z.boolean(),
   supportsDryRun: z.boolean(),
   requireReason: z.boolean(),
+  /** The names of the secrets the script gets from the keychain (never their values). */
+  secrets: z.array(z.string()),
+  environment: EnvironmentStateSchema,
 });
 export type ScriptSummary = z.infer<typeof ScriptSummarySchema>;
 
+/**
+ * Every state of a run. `expected` and `retriable` come from the manifest's exit-code table (a
+ * foreseen outcome, a passing problem); `output_limit` means the script wrote more than the
+ * output cap and was stopped; `interrupted` means ScriptDesk stopped (crash, power loss) during it.
+ */
 export const RUN_STATUSES = [
   'queued',
   'running',
   'succeeded',
+  'expected',
+  'retriable',
   'failed',
   'timeout',
   'cancelled',
+  'output_limit',
   'interrupted',
 ] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
@@ -59,8 +81,13 @@ export const RunSummarySchema = z.object({
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
 export const RunDetailSchema = RunSummarySchema.extend({
+  /** For a queued run, how many runs start before it (0: it starts next); null otherwise. */
+  queuePosition: z.number().int().nullable(),
   progress: z.object({ percent: z.number(), label: z.string() }).nullable(),
+  /** The newest lines of the log (stderr lines start with "! "). */
   logTail: z.array(z.string()),
+  /** The `seq` of the last line in `logTail` (0 when empty): `run.log` lines above it are new. */
+  logSeq: z.number().int(),
   outputs: z.array(OutputFileSchema),
   outputDir: z.string(),
 });
@@ -117,6 +144,20 @@ export const CatalogueSyncStatusSchema = z.object({
 });
 export type CatalogueSyncStatus = z.infer<typeof CatalogueSyncStatusSchema>;
 
+/** A secret's name: the environment variable the script reads it from. */
+export const SecretNameSchema = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'a secret name is an environment variable name like API_TOKEN');
+/** The longest secret value the keychain stores for a script. */
+export const MAX_SECRET_CHARS = 8192;
+
+export const SecretsStatusSchema = z.object({
+  secrets: z.array(z.object({ name: z.string(), set: z.boolean() })),
+  /** Whether the OS keychain answered; when it did not, `message` says why and what to do. */
+  keychain: z.object({ available: z.boolean(), message: z.string().nullable() }),
+});
+export type SecretsStatus = z.infer<typeof SecretsStatusSchema>;
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -171,6 +212,27 @@ export const methods = {
     z.object({ runId: RunIdSchema, name: z.string().min(1).max(255) }).strict(),
     z.object({ name: z.string(), text: z.string(), truncated: z.boolean() }),
   ),
+  /** The secrets a script declares and whether each is set in the keychain (never the values). */
+  'secrets.status': method(
+    z.object({ scriptId: ScriptIdSchema }).strict(),
+    SecretsStatusSchema,
+  ),
+  /** Stores a secret the script declares in the OS keychain; the value can never be read back. */
+  'secrets.set': method(
+    z
+      .object({
+        scriptId: ScriptIdSchema,
+        name: SecretNameSchema,
+        value: z.string().min(1).max(MAX_SECRET_CHARS),
+      })
+      .strict(),
+    SecretsStatusSchema,
+  ),
+  /** Removes a secret the script declares from the keychain. */
+  'secrets.clear': method(
+    z.object({ scriptId: ScriptIdSchema, name: SecretNameSchema }).strict(),
+    SecretsStatusSchema,
+  ),
   'audit.list': method(
     z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
     z.object({ events: z.array(AuditEventSchema) }),
@@ -193,14 +255,23 @@ export function isMethodName(name: string): name is MethodName {
 
 /** Events main pushes to the renderer: run output and state, and catalogue sync state. */
 export const eventSchemas = {
+  /**
+   * New log lines of a run, batched (at most a few per second per run). `seq` numbers every line
+   * of the run from 1; when a run writes faster than a window can show, only the newest lines of a
+   * batch are sent and `omitted` counts the ones left out (the whole log stays in the run folder).
+   */
   'run.log': z.object({
     runId: z.string(),
-    stream: z.enum(['stdout', 'stderr']),
-    line: z.string(),
+    lines: z.array(
+      z.object({ seq: z.number().int(), stream: z.enum(['stdout', 'stderr']), line: z.string() }),
+    ),
+    omitted: z.number().int(),
   }),
   'run.progress': z.object({ runId: z.string(), percent: z.number(), label: z.string() }),
   'run.status': RunSummarySchema,
   'catalogue.status': CatalogueSyncStatusSchema,
+  /** A script's Python environment changed state (building, ready, failed). */
+  'environment.status': z.object({ scriptId: z.string(), environment: EnvironmentStateSchema }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'catalogue_unavailable',
   'environment_failed',
   'journal_unavailable',
+  'secret_missing',
+  'keychain_unavailable',
   'run_not_active',
   'unsupported',
   'internal',

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { describeZodIssues } from '../catalogue/manifest.js';
+
+/**
+ * The machine policy: settings an organisation's IT fixes for every user of a computer (deployed
+ * by MDM or configuration management, writable only by administrators). Analysts cannot change
+ * it. A missing file means the defaults; a file that is present but wrong stops the app with a
+ * message naming the file, the field and the fix, instead of quietly running with other limits.
+ */
+export const PolicySchema = z
+  .object({
+    $schema: z.string().optional(),
+    python: z
+      .string()
+      .refine((p) => path.isAbsolute(p), 'must be an absolute path to a python3 executable')
+      .optional()
+      .describe(
+        'The Python interpreter venvs are built from, as an absolute path; before SCRIPTDESK_PYTHON and python3 on PATH.',
+      ),
+    maxConcurrentRuns: z
+      .number()
+      .int()
+      .min(1)
+      .max(32)
+      .default(3)
+      .describe('How many scripts may run at once (1 to 32); further runs wait in a queue.'),
+    maxOutputBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(4 * 1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024)
+      .describe(
+        'The most a run may write to stdout and stderr together, in bytes (1 MiB to 4 GiB); a run that writes more is stopped with status output_limit.',
+      ),
+  })
+  .strict();
+
+export type Policy = z.output<typeof PolicySchema>;
+
+/** The defaults, used when there is no policy file. */
+export const DEFAULT_POLICY: Policy = PolicySchema.parse({});
+
+/** Where the policy file is: `SCRIPTDESK_POLICY` when set, else the OS's machine-wide place. */
+export function policyFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SCRIPTDESK_POLICY) return path.resolve(env.SCRIPTDESK_POLICY);
+  switch (process.platform) {
+    case 'win32':
+      return path.join(env.ProgramData ?? 'C:\\ProgramData', 'ScriptDesk', 'policy.json');
+    case 'darwin':
+      return '/Library/Application Support/ScriptDesk/policy.json';
+    default:
+      return '/etc/scriptdesk/policy.json';
+  }
+}
+
+/** A policy file that exists but cannot be used. */
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+}
+
+/** Reads the machine policy; defaults when the file does not exist. */
+export async function loadPolicy(file: string = policyFile()): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
+    throw new PolicyError(
+      `The machine policy ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ask IT to fix its permissions.`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PolicyError(
+      `The machine policy ${file} is not valid JSON (${(error as Error).message}); ask IT to correct it.`,
+    );
+  }
+  const parsed = PolicySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PolicyError(
+      `The machine policy ${file} is not valid: ${describeZodIssues(parsed.error).join('; ')}; ask IT to correct it.`,
+    );
+  }
+  return parsed.data;
+}
