@@ -31,6 +31,45 @@ export const ExitCodeRuleSchema = z
   .strict()
   .describe('How ScriptDesk reports a run that ends with this exit code.');
 
+const ARG_FLAG = z
+  .string()
+  .regex(
+    /^--?[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+    'must be an option like "--month" or "-m" (letters, digits, "-" and "_")',
+  );
+const ARG_INPUT = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('The name of a top-level field of form.schema.json.');
+
+/** One entry of an argv template: how an input (or the dry-run switch) becomes command-line arguments. */
+export const ArgTemplateEntrySchema = z.union([
+  z
+    .object({
+      flag: ARG_FLAG.describe('The option, like "--month".'),
+      input: ARG_INPUT,
+    })
+    .strict()
+    .describe(
+      'Passes the input as one argument "--flag=value" (never two, so a value can never be read as an option): a true boolean as "--flag" alone, false or empty as nothing, a list as the option once per item.',
+    ),
+  z
+    .object({
+      flag: ARG_FLAG.describe('The option, like "--dry-run".'),
+      dryRun: z.literal(true),
+    })
+    .strict()
+    .describe('Passes the option alone when the analyst chose a dry run.'),
+  z
+    .object({ positional: ARG_INPUT })
+    .strict()
+    .describe(
+      'Passes the input as a positional argument; positionals come last, after "--", so a value starting with "-" stays a value.',
+    ),
+]);
+export type ArgTemplateEntry = z.infer<typeof ArgTemplateEntrySchema>;
+
 export const ScriptManifestSchema = z
   .object({
     $schema: SCHEMA_POINTER,
@@ -114,6 +153,13 @@ export const ScriptManifestSchema = z
       .boolean()
       .describe(
         'True when analysts must give a reason or ticket number, kept in the audit record.',
+      ),
+    args: z
+      .array(ArgTemplateEntrySchema)
+      .max(50)
+      .optional()
+      .describe(
+        'For existing argparse scripts: the command-line arguments built from the inputs, in order. Without it the script gets no arguments and reads its inputs from the JSON file named by SCRIPTDESK_INPUTS.',
       ),
     exitCodes: z
       .record(

@@ -5,6 +5,7 @@ import type { ZodError } from 'zod';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { lintFormSchema } from '../../forms/schema-lint.js';
 import { lintUiSchema } from '../../forms/ui-schema-lint.js';
+import { checkArgTemplate } from '../runs/argv-template.js';
 import { sha256File, sha256Hex } from './hashing.js';
 import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
 import {
@@ -109,6 +110,15 @@ async function readScript(
   const formSchema = parseJson(schemaText, rel('form.schema.json'));
   const problems = lintFormSchema(ajv, formSchema);
   if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
+  if (manifest.args) {
+    const properties = (formSchema as { properties?: Record<string, unknown> }).properties ?? {};
+    const argProblems = checkArgTemplate(
+      manifest.args,
+      new Set(Object.keys(properties)),
+      manifest.supportsDryRun,
+    );
+    if (argProblems.length) throw new SourceError(rel('script.json'), argProblems[0]!);
+  }
   if (await pathExists(rel('form.ui.json'))) {
     const ui = parseJson(await readText(rel('form.ui.json')), rel('form.ui.json'));
     // lintFormSchema has refused anything but a JSON object.

@@ -14,7 +14,7 @@ import { readInputs } from './read-inputs.js';
 type Print = (line: string) => void;
 
 /** Calls an API method the way the UI does and turns a failure into a {@link CliError}. */
-async function call<M extends MethodName>(
+export async function call<M extends MethodName>(
   app: ScriptDeskApp,
   method: M,
   input: MethodInput<M>,
@@ -133,7 +133,8 @@ export async function runCommand(
   let resolveDone: (status: MethodOutput<'run.get'>['status']) => void = () => {};
   const done = new Promise<MethodOutput<'run.get'>['status']>((resolve) => (resolveDone = resolve));
   const onEvent = (event: ApiEvent) => {
-    if (event.name === 'catalogue.status' || event.payload.runId !== runId) return;
+    if (event.name === 'catalogue.status' || event.name === 'environment.status') return;
+    if (event.payload.runId !== runId) return;
     if (event.name === 'run.log') {
       if (event.payload.omitted > 0)
         printError(`[${event.payload.omitted} log lines not shown here; the run's log.txt has them all]`);

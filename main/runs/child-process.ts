@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 /** How the runner starts a script process: absolute path, argument vector, no shell. */
 export interface SpawnRequest {
@@ -7,12 +8,32 @@ export interface SpawnRequest {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** Most bytes read from stdout and stderr together; beyond it output is dropped and `onOutputLimit` fires once. */
+  maxOutputBytes?: number;
+  /** Rewrites text before it is split into lines (the runner blanks secret values here). */
+  scrub?: Scrubber;
 }
+
+/** Blanks secret values in text; `longest` is the longest value it looks for. */
+export interface Scrubber {
+  scrub(text: string): string;
+  longest: number;
+}
+
+export type OutputStream = 'stdout' | 'stderr';
+/**
+ * Receives the complete lines of one read. When it returns a promise, reading that stream waits
+ * for it: the runner returns one while its log file is catching up, so a fast script is slowed
+ * to the disk's pace instead of filling memory.
+ */
+export type LinesListener = (stream: OutputStream, lines: string[]) => void | Promise<void>;
 
 /** A started process: line streams, a way to end its whole tree, and its exit. */
 export interface ScriptProcess {
   pid: number;
-  onLine(listener: (stream: 'stdout' | 'stderr', line: string) => void): void;
+  onLines(listener: LinesListener): void;
+  /** Called once when the output cap is passed; output after it is dropped. */
+  onOutputLimit(listener: () => void): void;
   /** Ends the process and everything it started (its process group): TERM, then KILL after a grace period. */
   killTree(graceMs?: number): void;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -31,13 +52,27 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });
-  const listeners: ((stream: 'stdout' | 'stderr', line: string) => void)[] = [];
-  const emit = (stream: 'stdout' | 'stderr', line: string) =>
-    listeners.forEach((l) => l(stream, line));
-  const done = Promise.all([
-    pumpLines(child.stdout!, (line) => emit('stdout', line)),
-    pumpLines(child.stderr!, (line) => emit('stderr', line)),
-  ]);
+  const listeners: LinesListener[] = [];
+  const limitListeners: (() => void)[] = [];
+  const budget = { left: request.maxOutputBytes ?? Number.POSITIVE_INFINITY, passed: false };
+  const deliver = async (stream: OutputStream, lines: string[]) => {
+    for (const listener of listeners) await listener(stream, lines);
+  };
+  const take = (bytes: number): number => {
+    if (budget.passed) return 0;
+    if (bytes <= budget.left) {
+      budget.left -= bytes;
+      return bytes;
+    }
+    const allowed = budget.left;
+    budget.left = 0;
+    budget.passed = true;
+    limitListeners.forEach((l) => l());
+    return allowed;
+  };
+  const pump = (stream: OutputStream, readable: Readable) =>
+    pumpLines(readable, request.scrub ?? null, take, (lines) => deliver(stream, lines));
+  const done = Promise.all([pump('stdout', child.stdout!), pump('stderr', child.stderr!)]);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve, reject) => {
       child.once('error', reject);
@@ -58,7 +93,8 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   void exited.finally(() => clearTimeout(killTimer)).catch(() => {});
   return {
     pid: child.pid ?? -1,
-    onLine: (listener) => listeners.push(listener),
+    onLines: (listener) => listeners.push(listener),
+    onOutputLimit: (listener) => limitListeners.push(listener),
     killTree(graceMs = 3000) {
       signalTree(child, 'SIGTERM');
       killTimer ??= setTimeout(() => signalTree(child, 'SIGKILL'), graceMs);
@@ -77,25 +113,56 @@ function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-async function pumpLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
-  stream.setEncoding('utf8');
+/**
+ * Reads a stream to its end, decoding UTF-8 across chunk boundaries, and hands on complete lines
+ * per chunk. Text is scrubbed before it is split, and a line too long to keep whole is cut only
+ * after scrubbing, keeping back enough characters that a secret straddling the cut is still seen
+ * whole by the next scrub. Bytes beyond the budget are read (so the child never blocks on a full
+ * pipe) and dropped.
+ */
+async function pumpLines(
+  stream: Readable,
+  scrubber: Scrubber | null,
+  take: (bytes: number) => number,
+  onLines: (lines: string[]) => void | Promise<void>,
+): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  const scrub = scrubber ? (text: string) => scrubber.scrub(text) : (text: string) => text;
+  const holdback = scrubber ? Math.max(0, scrubber.longest - 1) : 0;
   let pending = '';
-  for await (const chunk of stream as AsyncIterable<string>) {
-    pending += chunk;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const allowed = take(chunk.length);
+    if (allowed === 0) continue;
+    pending += decoder.write(allowed < chunk.length ? chunk.subarray(0, allowed) : chunk);
+    const lines: string[] = [];
+    let start = 0;
     let newline: number;
-    while ((newline = pending.indexOf('\n')) !== -1) {
-      emitCapped(pending.slice(0, newline).replace(/\r$/, ''), onLine);
-      pending = pending.slice(newline + 1);
+    while ((newline = pending.indexOf('\n', start)) !== -1) {
+      pushCapped(scrub(pending.slice(start, newline)), lines);
+      start = newline + 1;
     }
-    if (pending.length > MAX_LINE_CHARS) {
-      onLine(pending.slice(0, MAX_LINE_CHARS));
-      pending = pending.slice(MAX_LINE_CHARS);
+    pending = start > 0 ? pending.slice(start) : pending;
+    if (pending.length > MAX_LINE_CHARS + holdback) {
+      pending = scrub(pending);
+      const cut = pending.length - holdback;
+      pushCapped(pending.slice(0, cut), lines, true);
+      pending = pending.slice(cut);
     }
+    if (lines.length) await onLines(lines);
   }
-  if (pending) emitCapped(pending, onLine);
+  pending += decoder.end();
+  if (pending) {
+    const lines: string[] = [];
+    pushCapped(scrub(pending), lines);
+    await onLines(lines);
+  }
 }
 
-function emitCapped(line: string, onLine: (line: string) => void): void {
-  for (let i = 0; i < line.length; i += MAX_LINE_CHARS) onLine(line.slice(i, i + MAX_LINE_CHARS));
-  if (line.length === 0) onLine('');
+function pushCapped(line: string, into: string[], partial = false): void {
+  const text = !partial && line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (text.length <= MAX_LINE_CHARS) {
+    into.push(text);
+    return;
+  }
+  for (let i = 0; i < text.length; i += MAX_LINE_CHARS) into.push(text.slice(i, i + MAX_LINE_CHARS));
 }

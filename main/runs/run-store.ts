@@ -1,10 +1,19 @@
 import type { OutputFile, RunStatus, RunSummary } from '../contract/api.js';
 import type { Db } from '../storage/database.js';
+import type { ProcessIdentity } from './process-identity.js';
 
 /** A run as stored: its summary plus where its files are. */
 export interface StoredRun extends RunSummary {
   outputs: OutputFile[];
   runDir: string;
+  /** How many log lines the run wrote (the `seq` of its last line). */
+  logLines: number;
+}
+
+/** A run no finish was recorded for, with the processes that were responsible for it. */
+export interface UnfinishedRun extends StoredRun {
+  owner: ProcessIdentity | null;
+  process: ProcessIdentity | null;
 }
 
 interface RunRow {
@@ -20,6 +29,11 @@ interface RunRow {
   message: string;
   outputs: string;
   run_dir: string;
+  log_lines: number;
+  owner_pid: number | null;
+  owner_started: string | null;
+  pid: number | null;
+  pid_started: string | null;
 }
 
 function fromRow(row: RunRow): StoredRun {
@@ -36,6 +50,7 @@ function fromRow(row: RunRow): StoredRun {
     message: row.message,
     outputs: JSON.parse(row.outputs) as OutputFile[],
     runDir: row.run_dir,
+    logLines: row.log_lines,
   };
 }
 
@@ -43,34 +58,73 @@ function fromRow(row: RunRow): StoredRun {
 export class RunStore {
   constructor(private readonly db: Db) {}
 
-  insert(run: StoredRun): void {
+  /** Runs `work` in one SQLite transaction (the journal shares this database). */
+  transaction(work: () => void): void {
+    this.db.transaction(work)();
+  }
+
+  /** Records a new run, owned by `owner` (the ScriptDesk process that will supervise it). */
+  insert(run: StoredRun, owner: ProcessIdentity): void {
     this.db
       .prepare(
-        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir)
-         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir)`,
+        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, owner_pid, owner_started)
+         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @ownerPid, @ownerStarted)`,
       )
-      .run({ ...run, dryRun: run.dryRun ? 1 : 0, outputs: JSON.stringify(run.outputs) });
+      .run({
+        ...run,
+        dryRun: run.dryRun ? 1 : 0,
+        outputs: JSON.stringify(run.outputs),
+        ownerPid: owner.pid,
+        ownerStarted: owner.started,
+      });
   }
 
   update(
     runId: string,
-    change: Partial<Pick<StoredRun, 'status' | 'finishedAt' | 'exitCode' | 'message' | 'outputs'>>,
+    change: Partial<
+      Pick<
+        StoredRun,
+        'status' | 'startedAt' | 'finishedAt' | 'exitCode' | 'message' | 'outputs' | 'logLines'
+      >
+    >,
   ): void {
     const current = this.get(runId);
     if (!current) throw new Error(`run ${runId} is not in the run store`);
     const next = { ...current, ...change };
     this.db
       .prepare(
-        'UPDATE runs SET status = ?, finished_at = ?, exit_code = ?, message = ?, outputs = ? WHERE run_id = ?',
+        'UPDATE runs SET status = ?, started_at = ?, finished_at = ?, exit_code = ?, message = ?, outputs = ?, log_lines = ? WHERE run_id = ?',
       )
       .run(
         next.status,
+        next.startedAt,
         next.finishedAt,
         next.exitCode,
         next.message,
         JSON.stringify(next.outputs),
+        next.logLines,
         runId,
       );
+  }
+
+  /** Records the script process a run started, so a later start can find it after a crash. */
+  setProcess(runId: string, child: ProcessIdentity): void {
+    this.db
+      .prepare('UPDATE runs SET pid = ?, pid_started = ? WHERE run_id = ?')
+      .run(child.pid, child.started, runId);
+  }
+
+  /** Runs with no recorded finish (queued or running), oldest first. */
+  unfinished(): UnfinishedRun[] {
+    return this.db
+      .prepare<[], RunRow>('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY started_at, rowid')
+      .all()
+      .map((row) => ({
+        ...fromRow(row),
+        owner:
+          row.owner_pid === null ? null : { pid: row.owner_pid, started: row.owner_started },
+        process: row.pid === null ? null : { pid: row.pid, started: row.pid_started },
+      }));
   }
 
   get(runId: string): StoredRun | null {

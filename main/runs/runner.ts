@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ajv } from 'ajv';
@@ -14,10 +13,15 @@ import { ApiFailure } from '../contract/errors.js';
 import type { Identity } from '../identity/identity.js';
 import type { PythonRuntime } from '../python/runtime.js';
 import { VenvManager } from '../python/venvs.js';
-import { startScriptProcess, type ScriptProcess } from './child-process.js';
+import { KeychainUnavailable, type SecretStore } from '../secrets/secret-store.js';
+import { buildArgs } from './argv-template.js';
+import { startScriptProcess, type OutputStream, type ScriptProcess } from './child-process.js';
 import { checkFileInputs } from './file-inputs.js';
 import { listOutputs } from './outputs.js';
+import { isStillRunning, processIdentity, SELF } from './process-identity.js';
+import { RunLog } from './run-log.js';
 import type { RunStore, StoredRun } from './run-store.js';
+import { secretScrubber } from './scrubber.js';
 import { APP_VERSION } from '../app/version.js';
 
 /** What the UI or the CLI asks for. */
@@ -34,16 +38,43 @@ export interface RunnerDeps {
   runs: RunStore;
   venvs: VenvManager;
   runtime: () => Promise<PythonRuntime>;
+  secrets: SecretStore;
   ajv: Ajv;
   identity: Identity;
   runsDir: string;
   emit: (event: ApiEvent) => void;
+  /** How many scripts may run at once; later runs wait in a queue (machine policy). */
+  maxConcurrentRuns: number;
+  /** Most bytes a run may write to stdout and stderr together (machine policy). */
+  maxOutputBytes: number;
   now?: () => Date;
+  /** Where problems that must not fail a call go (a journal write failing after a run ended). */
+  logError?: (message: string) => void;
+}
+
+/** Why a run was ended from outside rather than by its script. */
+type Ending = 'timeout' | 'cancelled' | 'output_limit' | 'shutdown';
+
+/** Everything a run needs to start, prepared before it is queued or started. */
+interface PreparedRun {
+  stored: StoredRun;
+  script: ResolvedScript;
+  subject: string;
+  /** The `run.started` audit record (inputs redacted). */
+  record: Record<string, unknown>;
+  executable: string;
+  args: string[];
+  env: Record<string, string>;
+  secrets: ReadonlyMap<string, string>;
+  releaseVenv: () => void;
+  done: (run: StoredRun) => void;
 }
 
 interface ActiveRun {
   process: ScriptProcess;
-  endedBy: RunStatus | null;
+  endedBy: Ending | null;
+  log: RunLog;
+  progress: { percent: number; label: string } | null;
   finished: Promise<StoredRun>;
 }
 
@@ -51,15 +82,16 @@ interface ActiveRun {
 const PROGRESS_LINE = /^::progress\s+(\d{1,3}(?:\.\d+)?)\s*(.*)$/;
 
 /**
- * Runs approved scripts: re-validates inputs against the verified schema, prepares the venv,
- * journals the started event durably, and only then spawns the venv's interpreter with `-I` and
- * no shell; captures output; records the outcome in the journal and the run history.
+ * Runs approved scripts: re-validates inputs against the verified schema, reads the declared
+ * secrets, prepares the venv, journals the started event durably, and only then spawns the venv's
+ * interpreter with `-I` and no shell. At most `maxConcurrentRuns` run at once; the rest wait in a
+ * queue in request order. Output streams to the run's log file, capped; the outcome is journaled.
  */
 export class Runner {
   private readonly active = new Map<string, ActiveRun>();
-  /** The latest `::progress` of each active run. */
-  private readonly progress = new Map<string, { percent: number; label: string }>();
+  private readonly queue: PreparedRun[] = [];
   private readonly now: () => Date;
+  private closing = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -110,138 +142,280 @@ export class Runner {
     return checked;
   }
 
-  /** Starts a run and returns its id once the process is running; the outcome arrives as events. */
+  /**
+   * Starts a run, or queues it when `maxConcurrentRuns` are running, and returns its id; the
+   * outcome arrives as events and in `finished`. Everything that can refuse the run (inputs,
+   * secrets, the environment, the journal) is checked before this returns.
+   */
   async start(request: RunRequest): Promise<{ runId: string; finished: Promise<StoredRun> }> {
+    if (this.closing) throw new ApiFailure('unsupported', 'ScriptDesk is closing; run it again after it restarts.');
     const { script, inputs } = await this.validateRequest(request);
-    let runtime: PythonRuntime;
-    let venvDir: string;
-    try {
-      runtime = await this.deps.runtime();
-      venvDir = await this.deps.venvs.ensure({
-        runtime,
-        lockText: script.lockText,
-        wheels: script.wheels,
-      });
-    } catch (error) {
-      throw new ApiFailure(
-        'environment_failed',
-        `The Python environment for "${script.manifest.title}" could not be prepared: ${(error as Error).message}`,
-      );
-    }
+    const secrets = await this.readSecrets(script);
+    const { runtime, venvDir, release } = await this.prepareEnvironment(script);
     const runId = randomUUID();
     const runDir = path.join(this.deps.runsDir, runId);
-    const outputDir = path.join(runDir, 'outputs');
-    await mkdir(outputDir, { recursive: true });
-    const inputsFile = path.join(runDir, 'inputs.json');
-    const handle = await open(inputsFile, 'wx', 0o600);
-    await handle.writeFile(JSON.stringify(inputs));
-    await handle.close();
-
-    const dryRun = request.dryRun === true;
-    const startedAt = this.now().toISOString();
-    const subject = `${script.manifest.id}@${script.manifest.version}`;
-    const record = {
-      runId,
-      scriptId: script.manifest.id,
-      scriptVersion: script.manifest.version,
-      catalogueVersion: script.catalogueVersion,
-      user: this.deps.identity.user,
-      host: this.deps.identity.host,
-      appVersion: APP_VERSION,
-      pythonVersion: runtime.version,
-      scriptSha256: sha256Hex(JSON.stringify(script.published.files)),
-      schemaSha256: script.published.schemaSha256,
-      lockSha256: script.published.lockSha256,
-      inputs: redactSensitive(script.schema, inputs),
-      inputsSha256: sha256Hex(canonicalJson(inputs)),
-      dryRun,
-      reason: request.reason ?? null,
-      startedAt,
-    };
+    let finished!: Promise<StoredRun>;
     try {
-      this.deps.journal.append(AUDIT_TYPES.runStarted, subject, record);
+      const outputDir = path.join(runDir, 'outputs');
+      await mkdir(outputDir, { recursive: true, mode: 0o700 });
+      const inputsFile = path.join(runDir, 'inputs.json');
+      const handle = await open(inputsFile, 'wx', 0o600);
+      await handle.writeFile(JSON.stringify(inputs));
+      await handle.close();
+
+      const dryRun = request.dryRun === true;
+      const { manifest } = script;
+      const startedAt = this.now().toISOString();
+      let done!: (run: StoredRun) => void;
+      finished = new Promise<StoredRun>((resolve) => (done = resolve));
+      const prepared: PreparedRun = {
+        stored: {
+          runId,
+          scriptId: manifest.id,
+          scriptVersion: manifest.version,
+          title: manifest.title,
+          status: 'queued',
+          dryRun,
+          startedAt,
+          finishedAt: null,
+          exitCode: null,
+          message: 'Waiting for a free slot',
+          outputs: [],
+          runDir,
+          logLines: 0,
+        },
+        script,
+        subject: `${manifest.id}@${manifest.version}`,
+        record: {
+          runId,
+          scriptId: manifest.id,
+          scriptVersion: manifest.version,
+          catalogueVersion: script.catalogueVersion,
+          user: this.deps.identity.user,
+          host: this.deps.identity.host,
+          appVersion: APP_VERSION,
+          pythonVersion: runtime.version,
+          scriptSha256: sha256Hex(JSON.stringify(script.published.files)),
+          schemaSha256: script.published.schemaSha256,
+          lockSha256: script.published.lockSha256,
+          inputs: redactSensitive(script.schema, inputs),
+          inputsSha256: sha256Hex(canonicalJson(inputs)),
+          secrets: [...secrets.keys()],
+          dryRun,
+          reason: request.reason ?? null,
+        },
+        executable: VenvManager.interpreter(venvDir),
+        args: [
+          '-I',
+          '-u',
+          '-X',
+          'utf8',
+          CatalogueService.entrypoint(script),
+          ...buildArgs(manifest.args, inputs, dryRun),
+        ],
+        env: {
+          ...allowedEnvironment(),
+          TMPDIR: runDir,
+          SCRIPTDESK_RUN_ID: runId,
+          SCRIPTDESK_INPUTS: inputsFile,
+          SCRIPTDESK_OUTPUT_DIR: outputDir,
+          SCRIPTDESK_DRY_RUN: dryRun ? '1' : '0',
+          ...Object.fromEntries(secrets),
+        },
+        secrets,
+        releaseVenv: release,
+        done,
+      };
+      if (this.active.size < this.deps.maxConcurrentRuns && this.queue.length === 0) {
+        prepared.stored.status = 'running';
+        prepared.stored.message = 'Running';
+        this.record(() => {
+          this.deps.runs.insert(prepared.stored, SELF);
+        }, prepared);
+        this.launch(prepared);
+      } else {
+        this.record(() => {
+          this.deps.runs.insert(prepared.stored, SELF);
+          this.deps.journal.append(AUDIT_TYPES.runQueued, prepared.subject, {
+            runId,
+            scriptId: manifest.id,
+            user: this.deps.identity.user,
+            queuedAt: startedAt,
+            ahead: this.queue.length,
+          });
+        });
+        this.queue.push(prepared);
+        this.deps.emit({ name: 'run.status', payload: stripRun(prepared.stored) });
+      }
     } catch (error) {
+      release();
       await rm(runDir, { recursive: true, force: true });
+      throw error;
+    }
+    return { runId, finished };
+  }
+
+  /**
+   * Journals what a run needs journaled before it may go on, durably and in one transaction with
+   * its run-history row; when the journal cannot be written the run does not start.
+   */
+  private record(write: () => void, startedRun?: PreparedRun): void {
+    try {
+      this.deps.runs.transaction(() => {
+        write();
+        if (startedRun) this.journalStarted(startedRun);
+      });
+    } catch (error) {
       throw new ApiFailure(
         'journal_unavailable',
         `The run was not started because the audit journal cannot be written (${(error as Error).message}). Free disk space or contact support.`,
       );
     }
+  }
 
-    const stored: StoredRun = {
-      runId,
-      scriptId: script.manifest.id,
-      scriptVersion: script.manifest.version,
-      title: script.manifest.title,
-      status: 'running',
-      dryRun,
-      startedAt,
-      finishedAt: null,
-      exitCode: null,
-      message: 'Running',
-      outputs: [],
-      runDir,
-    };
-    this.deps.runs.insert(stored);
+  private journalStarted(run: PreparedRun): void {
+    this.deps.journal.append(AUDIT_TYPES.runStarted, run.subject, {
+      ...run.record,
+      startedAt: run.stored.startedAt,
+    });
+  }
+
+  /** Spawns a prepared run whose start is journaled. */
+  private launch(run: PreparedRun): void {
+    const { stored, script } = run;
+    const { runId } = stored;
+    stored.status = 'running';
+    stored.message = 'Running';
     const child = startScriptProcess({
-      executable: VenvManager.interpreter(venvDir),
-      args: ['-I', '-u', '-X', 'utf8', CatalogueService.entrypoint(script)],
-      cwd: runDir,
-      env: this.environment(runDir, inputsFile, outputDir, dryRun, runId),
+      executable: run.executable,
+      args: run.args,
+      cwd: stored.runDir,
+      env: run.env,
+      maxOutputBytes: this.deps.maxOutputBytes,
+      scrub: secretScrubber(run.secrets) ?? undefined,
     });
-    const log = createWriteStream(path.join(runDir, 'log.txt'), { flags: 'a', mode: 0o600 });
-    child.onLine((stream, line) => {
-      const progress = stream === 'stdout' ? PROGRESS_LINE.exec(line) : null;
-      if (progress) {
-        const percent = Math.min(100, Number(progress[1]));
-        this.progress.set(runId, { percent, label: progress[2] ?? '' });
-        this.deps.emit({
-          name: 'run.progress',
-          payload: { runId, percent, label: progress[2] ?? '' },
-        });
-        return;
-      }
-      log.write(stream === 'stderr' ? `! ${line}\n` : `${line}\n`);
-      this.deps.emit({ name: 'run.log', payload: { runId, stream, line } });
-    });
+    const identity = processIdentity(child.pid);
+    if (identity) this.deps.runs.setProcess(runId, identity);
+    const log = new RunLog(path.join(stored.runDir, 'log.txt'), runId, (payload) =>
+      this.deps.emit({ name: 'run.log', payload }),
+    );
+    const active: ActiveRun = {
+      process: child,
+      endedBy: null,
+      log,
+      progress: null,
+      finished: Promise.resolve(stored),
+    };
+    child.onLines((stream, lines) => this.onLines(active, runId, stream, lines));
+    child.onOutputLimit(() => this.stop(runId, 'output_limit'));
     const timer = setTimeout(
       () => this.stop(runId, 'timeout'),
       script.manifest.timeoutSeconds * 1000,
     );
-    const active: ActiveRun = { process: child, endedBy: null, finished: Promise.resolve(stored) };
     active.finished = child.exited
       .catch(() => ({ code: null, signal: null }))
       .then(async (exit) => {
         clearTimeout(timer);
-        await new Promise<void>((resolve) => log.end(resolve));
-        return this.finish(stored, script, exit.code, active.endedBy, outputDir, subject);
+        await log.close().catch(() => {});
+        return this.finish(run, exit.code, exit.signal, active.endedBy, log.lines);
       })
       .finally(() => {
         this.active.delete(runId);
-        this.progress.delete(runId);
+        run.releaseVenv();
+        this.startQueued();
       });
+    void active.finished.then(run.done);
     this.active.set(runId, active);
     this.deps.emit({ name: 'run.status', payload: stripRun(stored) });
-    return { runId, finished: active.finished };
+  }
+
+  private onLines(
+    active: ActiveRun,
+    runId: string,
+    stream: OutputStream,
+    lines: string[],
+  ): Promise<void> | undefined {
+    let logged = lines;
+    if (stream === 'stdout' && lines.some((l) => l.startsWith('::progress'))) {
+      logged = [];
+      for (const line of lines) {
+        const progress = line.startsWith('::progress') ? PROGRESS_LINE.exec(line) : null;
+        if (!progress) {
+          logged.push(line);
+          continue;
+        }
+        active.progress = { percent: Math.min(100, Number(progress[1])), label: progress[2] ?? '' };
+        this.deps.emit({ name: 'run.progress', payload: { runId, ...active.progress } });
+      }
+    }
+    return logged.length ? active.log.write(stream, logged) : undefined;
+  }
+
+  /** Starts queued runs while there are free slots. */
+  private startQueued(): void {
+    while (!this.closing && this.queue.length && this.active.size < this.deps.maxConcurrentRuns) {
+      const next = this.queue.shift()!;
+      next.stored.startedAt = this.now().toISOString();
+      try {
+        this.record(() =>
+          this.deps.runs.update(next.stored.runId, {
+            status: 'running',
+            message: 'Running',
+            startedAt: next.stored.startedAt,
+          }),
+        next);
+      } catch (error) {
+        this.endUnstarted(next, 'failed', (error as Error).message);
+        continue;
+      }
+      this.launch(next);
+      this.emitQueuePositions();
+    }
+  }
+
+  private emitQueuePositions(): void {
+    for (const run of this.queue)
+      this.deps.emit({ name: 'run.status', payload: stripRun(run.stored) });
+  }
+
+  /** Where a queued run is in the queue (0: it starts next), or null when it is not queued. */
+  queuePositionOf(runId: string): number | null {
+    const index = this.queue.findIndex((run) => run.stored.runId === runId);
+    return index === -1 ? null : index;
   }
 
   /** The latest progress of an active run, if it reported any. */
   progressOf(runId: string): { percent: number; label: string } | null {
-    return this.progress.get(runId) ?? null;
+    return this.active.get(runId)?.progress ?? null;
   }
 
-  /** Asks a running script to stop (cancel); false when it is not running. */
+  /** The newest log lines of an active run from memory (null when it is not running here). */
+  logTailOf(runId: string): { lines: string[]; seq: number } | null {
+    return this.active.get(runId)?.log.tailLines() ?? null;
+  }
+
+  /** Stops a running script or takes a queued run out of the queue; false when it is neither. */
   cancel(runId: string): boolean {
+    const index = this.queue.findIndex((run) => run.stored.runId === runId);
+    if (index !== -1) {
+      const [run] = this.queue.splice(index, 1);
+      this.endUnstarted(run!, 'cancelled', 'Cancelled before it started.');
+      this.emitQueuePositions();
+      return true;
+    }
     return this.stop(runId, 'cancelled');
   }
 
-  /** Waits for every active run to end (used at shutdown after cancelling them). */
+  /** Ends every queued run and stops every running one (app shutdown), waiting until they are recorded. */
   async shutdown(): Promise<void> {
-    for (const runId of this.active.keys()) this.stop(runId, 'cancelled');
+    this.closing = true;
+    for (const run of this.queue.splice(0))
+      this.endUnstarted(run, 'cancelled', 'ScriptDesk was closed before this run started.');
+    for (const runId of this.active.keys()) this.stop(runId, 'shutdown');
     await Promise.allSettled([...this.active.values()].map((a) => a.finished));
   }
 
-  private stop(runId: string, reason: RunStatus): boolean {
+  private stop(runId: string, reason: Ending): boolean {
     const active = this.active.get(runId);
     if (!active) return false;
     active.endedBy ??= reason;
@@ -249,93 +423,286 @@ export class Runner {
     return true;
   }
 
-  private environment(
-    runDir: string,
-    inputsFile: string,
-    outputDir: string,
-    dryRun: boolean,
-    runId: string,
-  ): Record<string, string> {
-    const inherited = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT', 'WINDIR'];
-    const env: Record<string, string> = {};
-    for (const name of inherited) {
-      const value = process.env[name];
-      if (value) env[name] = value;
+  /** Records the end of a run that never started (cancelled in the queue, or its start failed). */
+  private endUnstarted(run: PreparedRun, status: RunStatus, message: string): void {
+    const finishedAt = this.now().toISOString();
+    const done: StoredRun = { ...run.stored, status, message, finishedAt };
+    try {
+      this.deps.runs.transaction(() => {
+        this.deps.journal.append(AUDIT_TYPES.runFinished, run.subject, {
+          ...this.finishedRecord(done, run),
+          startedAt: null,
+        });
+        this.deps.runs.update(done.runId, { status, message, finishedAt });
+      });
+    } catch (error) {
+      this.deps.logError?.(
+        `[scriptdesk] run ${done.runId} ended before it started but could not be recorded: ${(error as Error).message}`,
+      );
     }
+    run.releaseVenv();
+    this.deps.emit({ name: 'run.status', payload: stripRun(done) });
+    run.done(done);
+  }
+
+  private finishedRecord(run: StoredRun, prepared: PreparedRun): Record<string, unknown> {
     return {
-      ...env,
-      PATH:
-        process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/local/bin:/usr/bin:/bin',
-      TMPDIR: runDir,
-      SCRIPTDESK_RUN_ID: runId,
-      SCRIPTDESK_INPUTS: inputsFile,
-      SCRIPTDESK_OUTPUT_DIR: outputDir,
-      SCRIPTDESK_DRY_RUN: dryRun ? '1' : '0',
+      runId: run.runId,
+      scriptId: run.scriptId,
+      scriptVersion: run.scriptVersion,
+      catalogueVersion: prepared.script.catalogueVersion,
+      user: this.deps.identity.user,
+      host: this.deps.identity.host,
+      status: run.status,
+      exitCode: run.exitCode,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      outputs: run.outputs,
     };
   }
 
   private async finish(
-    stored: StoredRun,
-    script: ResolvedScript,
+    run: PreparedRun,
     exitCode: number | null,
-    endedBy: RunStatus | null,
-    outputDir: string,
-    subject: string,
+    signal: NodeJS.Signals | null,
+    endedBy: Ending | null,
+    logLines: number,
   ): Promise<StoredRun> {
-    const outputs = await listOutputs(outputDir);
+    const outputs = await listOutputs(path.join(run.stored.runDir, 'outputs'));
     const { status, message } = endedBy
-      ? endedMessage(endedBy, script)
-      : statusFromExitCode(exitCode, script);
+      ? endedMessage(endedBy, run.script, this.deps.maxOutputBytes)
+      : statusFromExitCode(exitCode, signal, run.script);
     const finishedAt = this.now().toISOString();
-    const done: StoredRun = { ...stored, status, message, exitCode, finishedAt, outputs };
-    this.deps.journal.append(AUDIT_TYPES.runFinished, subject, {
-      runId: stored.runId,
-      scriptId: stored.scriptId,
-      scriptVersion: stored.scriptVersion,
-      catalogueVersion: script.catalogueVersion,
-      user: this.deps.identity.user,
-      host: this.deps.identity.host,
+    const done: StoredRun = {
+      ...run.stored,
       status,
+      message,
       exitCode,
-      startedAt: stored.startedAt,
       finishedAt,
       outputs,
-    });
-    this.deps.runs.update(stored.runId, { status, message, exitCode, finishedAt, outputs });
+      logLines,
+    };
+    try {
+      this.deps.runs.transaction(() => {
+        this.deps.journal.append(AUDIT_TYPES.runFinished, run.subject, {
+          ...this.finishedRecord(done, run),
+          dryRun: done.dryRun,
+        });
+        this.deps.runs.update(done.runId, {
+          status,
+          message,
+          exitCode,
+          finishedAt,
+          outputs,
+          logLines,
+        });
+      });
+    } catch (error) {
+      // The run has ended either way; the next start finds it unfinished and records it then.
+      this.deps.logError?.(
+        `[scriptdesk] the end of run ${done.runId} could not be recorded: ${(error as Error).message}`,
+      );
+    }
     this.deps.emit({ name: 'run.status', payload: stripRun(done) });
     return done;
   }
+
+  /** Reads every secret the script declares; refuses the run when one is missing. */
+  private async readSecrets(script: ResolvedScript): Promise<Map<string, string>> {
+    const values = new Map<string, string>();
+    const missing: string[] = [];
+    const { title, id } = script.manifest;
+    for (const name of script.manifest.secrets) {
+      let value: string | null;
+      try {
+        value = await this.deps.secrets.get(name);
+      } catch (error) {
+        if (!(error instanceof KeychainUnavailable)) throw error;
+        throw new ApiFailure(
+          'keychain_unavailable',
+          `"${title}" needs secrets from the keychain, which cannot be reached: ${error.message}`,
+        );
+      }
+      if (value === null || value === '') missing.push(name);
+      else values.set(name, value);
+    }
+    if (missing.length) {
+      const names = missing.join(', ');
+      throw new ApiFailure(
+        'secret_missing',
+        `"${title}" needs the secret${missing.length > 1 ? 's' : ''} ${names}, not set on this computer yet. Set ${missing.length > 1 ? 'them' : 'it'} with "Set…" on the script's page, or: scriptdesk secrets set ${id} ${missing[0]!}`,
+      );
+    }
+    return values;
+  }
+
+  /** The runtime and a lease on the script's venv (built now if it is not ready). */
+  private async prepareEnvironment(
+    script: ResolvedScript,
+  ): Promise<{ runtime: PythonRuntime; venvDir: string; release: () => void }> {
+    try {
+      const runtime = await this.deps.runtime();
+      const lease = await this.deps.venvs.lease({
+        runtime,
+        lockText: script.lockText,
+        wheels: script.wheels,
+        requiresPython: script.manifest.python,
+      });
+      return { runtime, venvDir: lease.dir, release: () => lease.release() };
+    } catch (error) {
+      throw new ApiFailure(
+        'environment_failed',
+        `"${script.manifest.title}" is unavailable on this computer: its Python environment could not be prepared (${(error as Error).message}).`,
+      );
+    }
+  }
+
+  /**
+   * Finds runs a crash or power loss left unfinished (no ScriptDesk process owns them any more),
+   * stops their script if it is somehow still running, and records them as interrupted. Runs
+   * owned by another live ScriptDesk process (the CLI beside the app) are left alone.
+   */
+  async recoverUnfinished(): Promise<StoredRun[]> {
+    const recovered: StoredRun[] = [];
+    for (const run of this.deps.runs.unfinished()) {
+      if (this.active.has(run.runId) || this.queue.some((q) => q.stored.runId === run.runId))
+        continue;
+      if (run.owner && isStillRunning(run.owner)) continue;
+      const stillRunning = run.process !== null && isStillRunning(run.process);
+      if (stillRunning) killGroup(run.process!.pid);
+      const outputs = await listOutputs(path.join(run.runDir, 'outputs'));
+      const finishedAt = this.now().toISOString();
+      const message =
+        run.status === 'queued'
+          ? 'ScriptDesk stopped before this queued run started.'
+          : stillRunning
+            ? 'ScriptDesk stopped during this run; the script was still going and was stopped when ScriptDesk started again. Its result is unknown.'
+            : 'ScriptDesk stopped during this run (a crash or power loss); its result is unknown.';
+      const done: StoredRun = { ...run, status: 'interrupted', message, finishedAt, outputs };
+      this.deps.runs.transaction(() => {
+        this.deps.journal.append(AUDIT_TYPES.runInterrupted, `${run.scriptId}@${run.scriptVersion}`, {
+          runId: run.runId,
+          scriptId: run.scriptId,
+          scriptVersion: run.scriptVersion,
+          user: this.deps.identity.user,
+          host: this.deps.identity.host,
+          status: 'interrupted',
+          wasQueued: run.status === 'queued',
+          processStillRunning: stillRunning,
+          startedAt: run.startedAt,
+          detectedAt: finishedAt,
+          outputs,
+        });
+        this.deps.runs.update(run.runId, { status: 'interrupted', message, finishedAt, outputs });
+      });
+      recovered.push(done);
+    }
+    return recovered;
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
+    else process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * The only variables a script inherits: the user's identity, locale and time zone, a fixed PATH
+ * (and on Windows what the OS itself needs). The runner adds TMPDIR, the SCRIPTDESK_* variables
+ * and the script's declared secrets; nothing else of the app's environment reaches a script.
+ */
+export const INHERITED_VARIABLES = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ'] as const;
+
+function allowedEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  const names: readonly string[] =
+    process.platform === 'win32'
+      ? [...INHERITED_VARIABLES, 'SYSTEMROOT', 'WINDIR']
+      : INHERITED_VARIABLES;
+  for (const name of names) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  env.PATH =
+    process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/local/bin:/usr/bin:/bin';
+  return env;
 }
 
 function endedMessage(
-  endedBy: RunStatus,
+  endedBy: Ending,
   script: ResolvedScript,
+  maxOutputBytes: number,
 ): { status: RunStatus; message: string } {
-  if (endedBy === 'timeout')
-    return {
-      status: 'timeout',
-      message: `Stopped after the time limit of ${script.manifest.timeoutSeconds} s.`,
-    };
-  return { status: endedBy, message: 'Cancelled by the user.' };
+  switch (endedBy) {
+    case 'timeout':
+      return {
+        status: 'timeout',
+        message: `Stopped after the time limit of ${script.manifest.timeoutSeconds} s.`,
+      };
+    case 'output_limit':
+      return {
+        status: 'output_limit',
+        message: `Stopped because the script wrote more than ${formatBytes(maxOutputBytes)} of output; the log keeps the first ${formatBytes(maxOutputBytes)}.`,
+      };
+    case 'shutdown':
+      return {
+        status: 'interrupted',
+        message: 'Stopped because ScriptDesk was closed during the run.',
+      };
+    case 'cancelled':
+      return { status: 'cancelled', message: 'Cancelled by the user.' };
+  }
 }
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
+}
+
+const RULE_STATUS = {
+  success: 'succeeded',
+  expected: 'expected',
+  retriable: 'retriable',
+  failed: 'failed',
+} as const satisfies Record<string, RunStatus>;
 
 /** Turns an exit code into a status and a sentence, using the manifest's exit-code table. */
 export function statusFromExitCode(
   code: number | null,
+  signal: NodeJS.Signals | null,
   script: Pick<ResolvedScript, 'manifest'>,
 ): { status: RunStatus; message: string } {
-  if (code === null) return { status: 'failed', message: 'The script was ended by a signal.' };
+  if (code === null)
+    return {
+      status: 'failed',
+      message: `The script was ended by the signal ${signal ?? 'unknown'} (it crashed or something outside ScriptDesk stopped it); see the log.`,
+    };
   const rule = script.manifest.exitCodes[String(code)];
-  if (rule?.status === 'success' || (!rule && code === 0))
-    return { status: 'succeeded', message: rule?.message ?? 'Finished successfully.' };
-  return {
-    status: 'failed',
-    message: rule?.message ?? `The script failed with exit code ${code}; see the log.`,
+  if (!rule)
+    return code === 0
+      ? { status: 'succeeded', message: 'Finished successfully.' }
+      : {
+          status: 'failed',
+          message: `The script failed with exit code ${code}; see the log.`,
+        };
+  const defaults = {
+    success: 'Finished successfully.',
+    expected: `Finished without a result (exit code ${code}).`,
+    retriable: `A temporary problem stopped the script (exit code ${code}); try again later.`,
+    failed: `The script failed with exit code ${code}; see the log.`,
   };
+  return { status: RULE_STATUS[rule.status], message: rule.message ?? defaults[rule.status] };
 }
 
 /** The summary part of a stored run (what events carry). */
 export function stripRun(run: StoredRun) {
-  const { outputs: _outputs, runDir: _runDir, ...summary } = run;
+  const { outputs: _outputs, runDir: _runDir, logLines: _logLines, ...summary } = run;
   return summary;
 }

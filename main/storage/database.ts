@@ -33,6 +33,14 @@ const MIGRATIONS: readonly string[] = [
      run_dir TEXT NOT NULL
    );
    CREATE INDEX runs_started ON runs(started_at DESC);`,
+  // Crash safety: which ScriptDesk process owns a run and which script process it started, so
+  // the next start can tell a run a crash left behind from one another process is running.
+  `ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+   ALTER TABLE runs ADD COLUMN owner_started TEXT;
+   ALTER TABLE runs ADD COLUMN pid INTEGER;
+   ALTER TABLE runs ADD COLUMN pid_started TEXT;
+   ALTER TABLE runs ADD COLUMN log_lines INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX runs_unfinished ON runs(status) WHERE finished_at IS NULL;`,
 ];
 
 /** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */

@@ -13,7 +13,13 @@ import { CatalogueRejected, type RejectionReason } from '../../main/catalogue/ve
 import { callTyped } from '../../main/contract/dispatcher.js';
 import type { MethodInput, MethodName } from '../../main/contract/api.js';
 import { startServer } from '../../main/server/server.js';
-import { copySource, flipByte, makeKeys, resign } from '../support/catalogue.js';
+import {
+  copySource,
+  flipByte,
+  makeKeys,
+  resign,
+  FIXTURE_SCRIPT_IDS,
+} from '../support/catalogue.js';
 import { tempDir } from '../support/temp.js';
 
 const DAY = 86_400_000;
@@ -91,7 +97,7 @@ async function expectRefusedKeeping(
   expect(status.installed?.version).toBe(version);
   expect(status.lastError?.reason).toBe(reason);
   const list = await call(setup.app, 'catalogue.list', {});
-  expect(list.ok && list.value.scripts.map((s) => s.id)).toEqual(['probe']);
+  expect(list.ok && list.value.scripts.map((s) => s.id)).toEqual(FIXTURE_SCRIPT_IDS);
   const events = setup.app.services.journal.list(5).map((e) => e.event);
   expect(events[0]).toMatchObject({
     type: 'dev.scriptdesk.catalogue.rejected',
@@ -374,7 +380,7 @@ describe('offline and expiry', () => {
       ),
     });
     const list = await call(setup.app, 'catalogue.list', {});
-    expect(list.ok && list.value.scripts.map((s) => s.id)).toEqual(['probe']);
+    expect(list.ok && list.value.scripts.map((s) => s.id)).toEqual(FIXTURE_SCRIPT_IDS);
     const started = await call(setup.app, 'run.start', {
       scriptId: 'probe',
       inputs: { markerDir: await tempDir(), mode: 'ok' },
@@ -401,7 +407,7 @@ describe('offline and expiry', () => {
     });
     // Scripts can still be browsed while runs are blocked.
     const list = await call(setup.app, 'catalogue.list', {});
-    expect(list.ok && list.value.scripts).toHaveLength(1);
+    expect(list.ok && list.value.scripts).toHaveLength(FIXTURE_SCRIPT_IDS.length);
 
     clock -= 2 * DAY - 3_600_000; // back to 11:00 on the first day
     status = await setup.app.services.catalogue.status();

@@ -6,7 +6,13 @@ import { loadPublicKey } from '../../main/catalogue/keys.js';
 import { publishCatalogue } from '../../main/catalogue/publish.js';
 import { folderSource } from '../../main/catalogue/sources.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
-import { copySource, DEMO_SOURCE, makeKeys, publish } from '../support/catalogue.js';
+import {
+  copySource,
+  DEMO_SOURCE,
+  makeKeys,
+  publish,
+  FIXTURE_SCRIPT_IDS,
+} from '../support/catalogue.js';
 import { tempDir } from '../support/temp.js';
 
 let app: ScriptDeskApp | undefined;
@@ -169,7 +175,7 @@ describe('sync', () => {
     const target = await freshApp(keys.publicKeyFile);
     const outcome = await target.services.catalogue.sync(folderSource(published));
     expect(outcome).toMatchObject({ kind: 'updated', previousVersion: null });
-    expect(await listedIds(target)).toEqual(['probe']);
+    expect(await listedIds(target)).toEqual(FIXTURE_SCRIPT_IDS);
     expect((await target.services.catalogue.sync(folderSource(published))).kind).toBe('unchanged');
   });
 
@@ -182,7 +188,7 @@ describe('sync', () => {
     await expect(target.services.catalogue.sync(folderSource(published))).rejects.toThrow(
       /signature of catalogue\.json does not match its content/,
     );
-    expect(await listedIds(target)).toEqual(['probe']);
+    expect(await listedIds(target)).toEqual(FIXTURE_SCRIPT_IDS);
   });
 
   it('refuses a catalogue signed by a key the device does not trust', async () => {

@@ -164,10 +164,13 @@ describe('loopback web host', () => {
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.getReader();
     await reader.read(); // the ": connected" comment
-    push({ name: 'run.log', payload: { runId: 'r1', stream: 'stdout', line: 'hello' } });
+    push({
+      name: 'run.log',
+      payload: { runId: 'r1', lines: [{ seq: 1, stream: 'stdout', line: 'hello' }], omitted: 0 },
+    });
     const { value } = await reader.read();
     expect(new TextDecoder().decode(value)).toBe(
-      'event: run.log\ndata: {"runId":"r1","stream":"stdout","line":"hello"}\n\n',
+      'event: run.log\ndata: {"runId":"r1","lines":[{"seq":1,"stream":"stdout","line":"hello"}],"omitted":0}\n\n',
     );
     await reader.cancel();
   });

@@ -33,7 +33,7 @@ export async function runToEnd(
   unsubscribe();
   return {
     runId,
-    events: events.filter((e) => e.name !== 'catalogue.status' && e.payload.runId === runId),
+    events: events.filter((e) => 'runId' in e.payload && e.payload.runId === runId),
     detail: await callOrThrow(app, 'run.get', { runId }),
   };
 }

@@ -95,7 +95,10 @@ describe('preload bridge', () => {
     const unsubscribe = createScriptDeskBridge(ipc).onEvent(
       (...args: unknown[]) => void received.push(args),
     );
-    const payload = { name: 'run.log', payload: { runId: 'r', stream: 'stdout', line: 'hi' } };
+    const payload = {
+      name: 'run.log',
+      payload: { runId: 'r', lines: [{ seq: 1, stream: 'stdout', line: 'hi' }], omitted: 0 },
+    };
     ipc.emit('api:event', payload);
     unsubscribe();
     unsubscribe();

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * A process as it can be recognised later: its pid plus, on Linux, its start time in clock ticks
+ * since boot (from /proc), so a pid the OS has since given to another program is not mistaken for
+ * it. Elsewhere only the pid is known, and a live pid is taken to be the same process.
+ */
+export interface ProcessIdentity {
+  pid: number;
+  started: string | null;
+}
+
+/** The identity of a running process, or null when it is gone (a zombie counts as gone). */
+export function processIdentity(pid: number): ProcessIdentity | null {
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  if (process.platform === 'linux') {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return null;
+    }
+    // "pid (comm) state ... starttime": comm may hold spaces and parentheses, so split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return null;
+    return { pid, started: fields[19] ?? null };
+  }
+  try {
+    process.kill(pid, 0);
+    return { pid, started: null };
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? { pid, started: null } : null;
+  }
+}
+
+/** True when the process recorded as `recorded` is still running (same pid, same start). */
+export function isStillRunning(recorded: ProcessIdentity): boolean {
+  const now = processIdentity(recorded.pid);
+  return now !== null && (recorded.started === null || now.started === recorded.started);
+}
+
+/** This ScriptDesk process. */
+export const SELF: ProcessIdentity = processIdentity(process.pid) ?? {
+  pid: process.pid,
+  started: null,
+};

@@ -1,0 +1,282 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
+import type { ApiEvent } from '../../main/contract/api.js';
+import { DEFAULT_POLICY } from '../../main/policy/policy.js';
+import { processIdentity } from '../../main/runs/process-identity.js';
+import { appWithCatalogue, REPO } from '../support/catalogue.js';
+import { BIN } from '../support/cli.js';
+import { callOrThrow, runToEnd } from '../support/runs.js';
+import { tempDir } from '../support/temp.js';
+
+let app: ScriptDeskApp | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+});
+
+async function journalFor(runId: string) {
+  const { events } = await callOrThrow(app!, 'audit.list', { limit: 1000 });
+  return events.filter((e) => e.data.runId === runId).reverse();
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('exit codes become statuses through the manifest table', () => {
+  it.each([
+    ['exit3', 'expected', 3, 'Nothing to do.'],
+    ['exit4', 'retriable', 4, 'The service is busy; try again in a minute.'],
+    ['fail', 'failed', 7, 'The script failed with exit code 7; see the log.'],
+    ['ok', 'succeeded', 0, 'Finished successfully.'],
+  ] as const)('mode %s ends as %s with its message', async (mode, status, code, message) => {
+    ({ app } = await appWithCatalogue());
+    const markers = await tempDir('scriptdesk-marker-');
+    const { runId, detail } = await runToEnd(app, {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode },
+    });
+    expect(detail).toMatchObject({ status, exitCode: code, message });
+    const finished = (await journalFor(runId)).at(-1)!;
+    expect(finished.data).toMatchObject({ status, exitCode: code });
+  });
+});
+
+describe('the output cap', () => {
+  it('a script writing 100 MB is stopped at the cap with status output_limit, and the log holds only what fits', async () => {
+    ({ app } = await appWithCatalogue(undefined, { policy: DEFAULT_POLICY }));
+    const cap = DEFAULT_POLICY.maxOutputBytes;
+    const markers = await tempDir('scriptdesk-marker-');
+    const { runId, detail, events } = await runToEnd(app, {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'flood', megabytes: 100 },
+    });
+    expect(detail.status).toBe('output_limit');
+    expect(detail.message).toContain(`more than ${cap / (1024 * 1024)} MB`);
+    // The script never got to write its "finished" marker: it was stopped, not left to run.
+    expect(await readdir(markers)).toEqual([`started-${runId}`]);
+    const runDir = path.dirname(detail.outputDir);
+    const logBytes = (await stat(path.join(runDir, 'log.txt'))).size;
+    expect(logBytes).toBeLessThanOrEqual(cap);
+    expect(logBytes).toBeGreaterThan(cap - 1024 * 1024);
+    // Windows got a bounded share: batches of at most 200 lines, the rest counted as omitted.
+    const batches = events.filter(
+      (e): e is Extract<ApiEvent, { name: 'run.log' }> => e.name === 'run.log',
+    );
+    const sent = batches.reduce((n, e) => n + e.payload.lines.length, 0);
+    const omitted = batches.reduce((n, e) => n + e.payload.omitted, 0);
+    expect(batches.every((e) => e.payload.lines.length <= 200)).toBe(true);
+    expect(sent + omitted).toBe(detail.logSeq);
+    expect(omitted).toBeGreaterThan(sent);
+    expect(detail.logTail.length).toBeLessThanOrEqual(500);
+    expect(detail.logTail.at(-1)).toMatch(/^x+$/);
+    const finished = (await journalFor(runId)).at(-1)!;
+    expect(finished.data).toMatchObject({ status: 'output_limit' });
+  });
+});
+
+describe('argv templates for argparse scripts', () => {
+  it('inputs become --flag=value arguments that argparse reads as values, whatever they start with', async () => {
+    ({ app } = await appWithCatalogue());
+    const text = '--help\n-o/tmp/x @/etc/passwd; rm -rf ~ `id` $(id)';
+    const { detail } = await runToEnd(app, {
+      scriptId: 'argparse-probe',
+      inputs: { text, count: 3, verbose: true, tags: ['-a', '--b=c'], target: '-rf' },
+      dryRun: true,
+    });
+    expect(detail.status).toBe('succeeded');
+    const parsed = JSON.parse(
+      await readFile(path.join(detail.outputDir, 'parsed.json'), 'utf8'),
+    ) as { args: Record<string, unknown>; argv: string[] };
+    expect(parsed.args).toEqual({
+      text,
+      count: 3,
+      verbose: true,
+      tag: ['-a', '--b=c'],
+      dry_run: true,
+      target: '-rf',
+    });
+    expect(parsed.argv).toEqual([
+      `--text=${text}`,
+      '--count=3',
+      '--verbose',
+      '--tag=-a',
+      '--tag=--b=c',
+      '--dry-run',
+      '--',
+      '-rf',
+    ]);
+  });
+
+  it('absent and false inputs pass nothing, and a real run passes no dry-run option', async () => {
+    ({ app } = await appWithCatalogue());
+    const { detail } = await runToEnd(app, {
+      scriptId: 'argparse-probe',
+      inputs: { verbose: false, target: 'plain' },
+    });
+    const parsed = JSON.parse(
+      await readFile(path.join(detail.outputDir, 'parsed.json'), 'utf8'),
+    ) as { argv: string[] };
+    expect(parsed.argv).toEqual(['--', 'plain']);
+  });
+});
+
+describe('modules named like the standard library are never imported', () => {
+  it('a json.py beside the script or in the run folder does not shadow the real json', async () => {
+    ({ app } = await appWithCatalogue());
+    const markers = await tempDir('scriptdesk-marker-');
+    const { detail } = await runToEnd(app, {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'shadow' },
+    });
+    // The probe imports json first thing; the json.py published beside it would exit with a message.
+    expect(detail.status).toBe('succeeded');
+    const runDir = path.dirname(detail.outputDir);
+    expect(existsSync(path.join(runDir, 'json.py'))).toBe(true);
+    const shadow = JSON.parse(
+      await readFile(path.join(detail.outputDir, 'shadow.json'), 'utf8'),
+    ) as { json: string; path: string[] };
+    expect(shadow.json).not.toContain(runDir);
+    expect(path.basename(path.dirname(shadow.json))).toBe('json');
+    expect(shadow.path).not.toContain(runDir);
+    expect(shadow.path.some((p) => p.includes(`${path.sep}scripts${path.sep}`))).toBe(false);
+    expect(shadow.path).not.toContain('');
+  });
+});
+
+describe('the concurrency limit and the queue', () => {
+  it('runs beyond the limit wait in order, can be cancelled before they start, and start when a slot frees', async () => {
+    ({ app } = await appWithCatalogue(undefined, {
+      policy: { ...DEFAULT_POLICY, maxConcurrentRuns: 1 },
+    }));
+    const markers = await tempDir('scriptdesk-marker-');
+    const first = await callOrThrow(app, 'run.start', {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'sleep' },
+    });
+    const second = await callOrThrow(app, 'run.start', {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'ok' },
+    });
+    const third = await callOrThrow(app, 'run.start', {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'ok' },
+    });
+    expect(await callOrThrow(app, 'run.get', { runId: second.runId })).toMatchObject({
+      status: 'queued',
+      queuePosition: 0,
+    });
+    expect(await callOrThrow(app, 'run.get', { runId: third.runId })).toMatchObject({
+      status: 'queued',
+      queuePosition: 1,
+    });
+
+    expect(await callOrThrow(app, 'run.cancel', { runId: third.runId })).toEqual({
+      cancelled: true,
+    });
+    expect(await callOrThrow(app, 'run.get', { runId: third.runId })).toMatchObject({
+      status: 'cancelled',
+      queuePosition: null,
+      message: 'Cancelled before it started.',
+    });
+    await waitFor(() => existsSync(path.join(markers, `started-${first.runId}`)), 'the first run');
+    const secondDone = new Promise<void>((resolve) =>
+      app!.subscribe((e) => {
+        if (e.name === 'run.status' && e.payload.runId === second.runId && e.payload.finishedAt)
+          resolve();
+      }),
+    );
+    await callOrThrow(app, 'run.cancel', { runId: first.runId });
+    await secondDone;
+
+    expect(await callOrThrow(app, 'run.get', { runId: second.runId })).toMatchObject({
+      status: 'succeeded',
+    });
+    expect((await readdir(markers)).sort()).toEqual(
+      [`started-${first.runId}`, `started-${second.runId}`].sort(),
+    );
+    const type = (e: { type: string }) => e.type.replace('dev.scriptdesk.', '');
+    expect((await journalFor(second.runId)).map(type)).toEqual([
+      'run.queued',
+      'run.started',
+      'run.finished',
+    ]);
+    expect((await journalFor(third.runId)).map(type)).toEqual(['run.queued', 'run.finished']);
+  });
+});
+
+describe('crash safety', () => {
+  /** A home with the fixture catalogue synced, and a ScriptDesk CLI process running the probe in it. */
+  async function cliRunInProgress() {
+    const synced = await appWithCatalogue();
+    await synced.app.close();
+    const markers = await tempDir('scriptdesk-marker-');
+    const inputs = path.join(await tempDir('scriptdesk-inputs-'), 'inputs.json');
+    await writeFile(inputs, JSON.stringify({ markerDir: markers, mode: 'sleep-with-child' }));
+    const cli = spawn(process.execPath, [BIN, 'run', 'probe', '--inputs', inputs], {
+      env: { ...process.env, SCRIPTDESK_HOME: synced.home },
+      cwd: REPO,
+      stdio: 'ignore',
+    });
+    cleanups.push(() => cli.kill('SIGKILL'));
+    await waitFor(
+      async () => (await readdir(markers)).some((n) => n.startsWith('child-')),
+      'the probe and its child to start',
+    );
+    const names = await readdir(markers);
+    const runId = names.find((n) => n.startsWith('started-'))!.slice('started-'.length);
+    const grandchild = Number(readFileSync(path.join(markers, `child-${runId}`), 'utf8'));
+    cleanups.push(() => {
+      try {
+        process.kill(grandchild, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    });
+    return { home: synced.home, cli, runId, grandchild };
+  }
+
+  it('a run whose ScriptDesk was killed with SIGKILL is recorded as interrupted at the next start, and its processes are stopped', async () => {
+    const { home, cli, runId, grandchild } = await cliRunInProgress();
+    cli.kill('SIGKILL');
+    await new Promise((resolve) => cli.once('exit', resolve));
+    // The orphaned script and its child are still running: nothing supervises them now.
+    expect(processIdentity(grandchild)).not.toBeNull();
+
+    app = await openScriptDeskApp({ home, logError: () => {}, policy: DEFAULT_POLICY });
+    const detail = await callOrThrow(app, 'run.get', { runId });
+    expect(detail.status).toBe('interrupted');
+    expect(detail.finishedAt).not.toBeNull();
+    expect(detail.message).toContain('was still going and was stopped');
+    await waitFor(() => processIdentity(grandchild) === null, 'the orphaned processes to end');
+    const journal = await journalFor(runId);
+    expect(journal.map((e) => e.type)).toEqual([
+      'dev.scriptdesk.run.started',
+      'dev.scriptdesk.run.interrupted',
+    ]);
+    expect(journal[1]!.data).toMatchObject({ processStillRunning: true, status: 'interrupted' });
+
+    // Found once: a second start has nothing left to recover.
+    await app.close();
+    app = await openScriptDeskApp({ home, logError: () => {}, policy: DEFAULT_POLICY });
+    expect(await journalFor(runId)).toHaveLength(2);
+  });
+
+  it('a run another live ScriptDesk process is supervising is left alone', async () => {
+    const { home, runId, grandchild } = await cliRunInProgress();
+    app = await openScriptDeskApp({ home, logError: () => {}, policy: DEFAULT_POLICY });
+    expect(await callOrThrow(app, 'run.get', { runId })).toMatchObject({ status: 'running' });
+    expect(processIdentity(grandchild)).not.toBeNull();
+    expect((await journalFor(runId)).map((e) => e.type)).toEqual(['dev.scriptdesk.run.started']);
+  });
+});
