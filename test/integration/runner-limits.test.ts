@@ -280,3 +280,29 @@ describe('crash safety', () => {
     expect((await journalFor(runId)).map((e) => e.type)).toEqual(['dev.scriptdesk.run.started']);
   });
 });
+
+describe('closing the app', () => {
+  it('closing ScriptDesk during a run stops the script with everything it started and records the run as interrupted', async () => {
+    ({ app } = await appWithCatalogue());
+    const markers = await tempDir('scriptdesk-marker-');
+    const { runId } = await callOrThrow(app, 'run.start', {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'sleep-with-child' },
+    });
+    await waitFor(() => existsSync(path.join(markers, `child-${runId}`)), 'the grandchild');
+    const grandchild = Number(readFileSync(path.join(markers, `child-${runId}`), 'utf8'));
+    const home = app.services.paths.home;
+    await app.close();
+    app = undefined;
+    expect(processIdentity(grandchild)).toBeNull();
+    app = await openScriptDeskApp({ home, logError: () => {}, policy: DEFAULT_POLICY });
+    expect(await callOrThrow(app, 'run.get', { runId })).toMatchObject({
+      status: 'interrupted',
+      message: 'Stopped because ScriptDesk was closed during the run.',
+    });
+    expect((await journalFor(runId)).map((e) => e.type)).toEqual([
+      'dev.scriptdesk.run.started',
+      'dev.scriptdesk.run.finished',
+    ]);
+  });
+});

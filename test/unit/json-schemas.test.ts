@@ -106,6 +106,8 @@ describe('the committed JSON Schemas in schemas/', () => {
     const [script, catalogue] = sourceJsonSchemas();
     const scriptPatterns = patternsIn(script!.schema);
     expect(Object.keys(scriptPatterns).sort()).toEqual([
+      '/properties/args/items/anyOf/0/properties/flag',
+      '/properties/args/items/anyOf/1/properties/flag',
       '/properties/entrypoint',
       '/properties/exitCodes/propertyNames',
       '/properties/id',
@@ -227,6 +229,28 @@ describe('the JSON Schemas and the zod schemas', () => {
     ],
     ['a missing title', false, without(goodScript, 'title')],
     ['a missing exitCodes', false, without(goodScript, 'exitCodes')],
+    [
+      'an argv template with an option, a dry-run option and a positional',
+      true,
+      {
+        ...goodScript,
+        args: [
+          { flag: '--month', input: 'month' },
+          { flag: '--dry-run', dryRun: true },
+          { positional: 'file' },
+        ],
+      },
+    ],
+    [
+      'an argv option carrying its own value',
+      false,
+      { ...goodScript, args: [{ flag: '--month=1', input: 'month' }] },
+    ],
+    [
+      'an argv entry with both an option and a positional',
+      false,
+      { ...goodScript, args: [{ flag: '--month', positional: 'month' }] },
+    ],
   ];
   const catalogueCases: [string, boolean, Json][] = [
     ['a complete catalogue.json', true, goodCatalogue],
