@@ -7,5 +7,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A private D-Bus session with an unlocked gnome-keyring for the keychain tests (see the file).
+    globalSetup: ['test/support/keyring-global-setup.ts'],
+    setupFiles: ['test/support/keyring-env.ts'],
   },
 });

@@ -1,13 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { openScriptDeskApp } from '../main/app/app.js';
-import { generateSigningKey, loadPublicKey } from '../main/catalogue/keys.js';
-import { publishCatalogue } from '../main/catalogue/publish.js';
-import { folderSource } from '../main/catalogue/sources.js';
-import { callTyped } from '../main/contract/dispatcher.js';
 import { VenvManager } from '../main/python/venvs.js';
+import { benchDesk, timedRun } from './bench-desk.js';
 import { stats } from './stats.js';
 
 /**
@@ -16,60 +11,6 @@ import { stats } from './stats.js';
  * same venv interpreter with `-I -c pass`, interleaved in one process on the same machine.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
-
-async function makeCatalogue(root: string): Promise<{ published: string; publicKeyFile: string }> {
-  const src = path.join(root, 'src');
-  const script = path.join(src, 'scripts', 'noop');
-  await mkdir(script, { recursive: true });
-  await writeFile(
-    path.join(src, 'catalogue.json'),
-    JSON.stringify({
-      name: 'Bench',
-      publisher: 'bench',
-      audience: 'bench',
-      approvedPackages: {},
-      groups: {},
-    }),
-  );
-  await writeFile(
-    path.join(script, 'script.json'),
-    JSON.stringify({
-      id: 'noop',
-      title: 'No-op',
-      summary: 'Does nothing.',
-      category: 'Bench',
-      version: '1.0.0',
-      entrypoint: 'main.py',
-      python: '>=3.9',
-      timeoutSeconds: 60,
-      secrets: [],
-      allowed: { users: ['*'], groups: [] },
-      destructive: false,
-      supportsDryRun: false,
-      requireReason: false,
-      exitCodes: {},
-    }),
-  );
-  await writeFile(
-    path.join(script, 'form.schema.json'),
-    JSON.stringify({
-      type: 'object',
-      additionalProperties: false,
-      properties: { n: { type: 'integer', default: 1 } },
-    }),
-  );
-  await writeFile(path.join(script, 'requirements.lock'), '# nothing\n');
-  await writeFile(path.join(script, 'main.py'), 'pass\n');
-  const keys = await generateSigningKey(path.join(root, 'keys'));
-  const published = path.join(root, 'published');
-  await publishCatalogue({
-    sourceDir: src,
-    keyFile: keys.privateKeyFile,
-    outDir: published,
-    validForMs: 86_400_000,
-  });
-  return { published, publicKeyFile: keys.publicKeyFile };
-}
 
 function bareSpawn(executable: string): Promise<number> {
   const started = process.hrtime.bigint();
@@ -84,37 +25,12 @@ function bareSpawn(executable: string): Promise<number> {
 }
 
 export async function benchRunOverhead(): Promise<void> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-bench-'));
-  const app = await openScriptDeskApp({ home: path.join(root, 'home'), logError: () => {} });
+  const desk = await benchDesk([
+    { id: 'noop', source: 'pass\n', properties: { n: { type: 'integer', default: 1 } } },
+  ]);
+  const { app } = desk;
   try {
-    const { published, publicKeyFile } = await makeCatalogue(root);
-    await app.services.trust.add(await loadPublicKey(publicKeyFile));
-    await app.services.catalogue.sync(folderSource(published));
-    const runOnce = async (): Promise<number> => {
-      const started = process.hrtime.bigint();
-      let done: () => void = () => {};
-      const finished = new Promise<void>((resolve) => (done = resolve));
-      let runId = '';
-      const unsubscribe = app.subscribe(
-        (e) =>
-          e.name === 'run.status' &&
-          e.payload.runId === runId &&
-          e.payload.finishedAt !== null &&
-          done(),
-      );
-      const result = await callTyped(
-        app.dispatch,
-        'run.start',
-        { scriptId: 'noop', inputs: { n: 1 } },
-        { transport: 'ipc' },
-      );
-      if (!result.ok) throw new Error(result.error.message);
-      // The finished event comes from the child's exit, an I/O callback: never before this line.
-      runId = result.value.runId;
-      await finished;
-      unsubscribe();
-      return Number(process.hrtime.bigint() - started) / 1e6;
-    };
+    const runOnce = async () => (await timedRun(app, 'noop', { n: 1 })).ms;
     await runOnce(); // builds the venv; not measured
     const [venv] = await readdir(app.services.paths.venvs);
     const interpreter = VenvManager.interpreter(path.join(app.services.paths.venvs, venv!));
@@ -138,7 +54,6 @@ export async function benchRunOverhead(): Promise<void> {
       `  overhead    median ${(f.median - b.median).toFixed(1)} ms   (${(f.median / b.median).toFixed(2)}x the bare spawn)`,
     );
   } finally {
-    await app.close();
-    await rm(root, { recursive: true, force: true });
+    await desk.close();
   }
 }

@@ -1,10 +1,14 @@
 import { benchCatalogueSync } from './catalogue-sync.js';
 import { benchRunOverhead } from './run-overhead.js';
+import { benchStdoutThroughput } from './stdout-throughput.js';
+import { benchVenvBuild } from './venv-build.js';
 
 /** Every benchmark by the name `node dist/bench/run.js NAME…` selects it with. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'run-overhead': benchRunOverhead,
+  'stdout-throughput': benchStdoutThroughput,
   'catalogue-sync': benchCatalogueSync,
+  'venv-build': benchVenvBuild,
 };
 
 /**

@@ -9,8 +9,12 @@ import { createDispatcher, type Dispatch } from '../contract/dispatcher.js';
 import { loadIdentity, type Identity } from '../identity/identity.js';
 import { resolvePythonRuntime, type PythonRuntime } from '../python/runtime.js';
 import { VenvManager } from '../python/venvs.js';
+import { ScriptEnvironments } from '../python/script-environments.js';
 import { RunStore } from '../runs/run-store.js';
 import { Runner } from '../runs/runner.js';
+import { loadPolicy, policyFile, type Policy } from '../policy/policy.js';
+import { KeytarSecretStore } from '../secrets/keytar-store.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 import { openDatabase } from '../storage/database.js';
 import { EventHub } from './event-hub.js';
 import { createHandlers } from './handlers.js';
@@ -29,6 +33,8 @@ export interface ScriptDeskApp {
     runner: Runner;
     journal: AuditJournal;
     trust: TrustStore;
+    secrets: SecretStore;
+    environments: ScriptEnvironments;
   };
 }
 
@@ -46,11 +52,16 @@ export interface AppOptions {
   autoSyncMs?: number;
   /** The wall clock (tests turn it back and forth). */
   clock?: () => Date;
+  /** Where script secrets live (default: the OS keychain through keytar). */
+  secrets?: SecretStore;
+  /** The machine policy (default: read from the policy file, see main/policy/policy.ts). */
+  policy?: Policy;
 }
 
 /** Opens the data folder and wires every service together. */
 export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDeskApp> {
   const paths = homePaths(options.home);
+  const policy = options.policy ?? (await loadPolicy());
   await mkdir(paths.home, { recursive: true, mode: 0o700 });
   const logError = options.logError ?? ((message: string) => process.stderr.write(`${message}\n`));
   const identity = await loadIdentity(paths.device);
@@ -59,11 +70,20 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   const runs = new RunStore(db);
   const trust = new TrustStore(paths.trustedKeys);
   const hub = new EventHub();
+  const secrets = options.secrets ?? new KeytarSecretStore();
+  const journalSync = journalSyncs(journal);
+  // Only long-running hosts build ahead; one-shot CLI commands stay fast (a run builds on demand).
+  const prepareInBackground = options.autoSyncMs !== undefined;
   const catalogue = new CatalogueService({
     paths,
     trust,
     ...(options.clock ? { clock: options.clock } : {}),
-    onSync: journalSyncs(journal),
+    onSync: (outcome) => {
+      journalSync(outcome);
+      // Build the new catalogue's environments now, so the first Run never waits for pip.
+      if (prepareInBackground && outcome.ok && outcome.result.kind === 'updated')
+        void environments.prepare();
+    },
   });
   const publishStatus = async () => {
     try {
@@ -73,21 +93,40 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     }
   };
   let runtime: Promise<PythonRuntime> | undefined;
+  const pythonRuntime = () =>
+    (runtime ??= resolvePythonRuntime({
+      policy: { file: policyFile(), python: policy.python },
+    }).catch((error: unknown) => {
+      runtime = undefined;
+      throw error;
+    }));
+  const venvs = new VenvManager(paths.venvs, {
+    onStatus: (scriptId, environment) =>
+      hub.emit({ name: 'environment.status', payload: { scriptId, environment } }),
+  });
+  const environments = new ScriptEnvironments({
+    venvs,
+    runtime: pythonRuntime,
+    scripts: () => catalogue.environmentInputsFor(identity.user),
+    logError,
+  });
   const runner = new Runner({
     catalogue,
     journal,
     runs,
-    venvs: new VenvManager(paths.venvs),
-    runtime: () =>
-      (runtime ??= resolvePythonRuntime().catch((error: unknown) => {
-        runtime = undefined;
-        throw error;
-      })),
+    venvs,
+    runtime: pythonRuntime,
+    secrets,
     ajv: createAuthorityAjv(),
     identity,
     runsDir: paths.runs,
     emit: hub.emit,
+    maxConcurrentRuns: policy.maxConcurrentRuns,
+    maxOutputBytes: policy.maxOutputBytes,
+    logError,
   });
+  // Runs a crash or power loss left unfinished are recorded as interrupted before anything else.
+  await runner.recoverUnfinished();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const ticks = new Set<Promise<void>>();
@@ -107,7 +146,16 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   };
 
   const dispatch = createDispatcher(
-    createHandlers({ catalogue, runner, runs, journal, identity, syncAndPublish }),
+    createHandlers({
+      catalogue,
+      runner,
+      runs,
+      journal,
+      identity,
+      secrets,
+      environments,
+      syncAndPublish,
+    }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),
   );
@@ -124,6 +172,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       await syncAndPublish();
     };
     syncNow();
+    void environments.prepare(); // the catalogue installed before this start
     timer = setInterval(syncNow, options.autoSyncMs);
     timer.unref();
   }
@@ -134,12 +183,14 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      // Background venv builds are abandoned (their staging folders removed), not awaited.
+      await environments.close();
       // Never close the database under a sync that is journaling.
       await Promise.all([...ticks, catalogue.settled()]);
       await runner.shutdown();
       db.close();
     },
-    services: { paths, identity, catalogue, runner, journal, trust },
+    services: { paths, identity, catalogue, runner, journal, trust, secrets, environments },
   };
 }
 

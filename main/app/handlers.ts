@@ -6,9 +6,13 @@ import type { Handlers } from '../contract/dispatcher.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { AuditJournal } from '../audit/journal.js';
 import type { Identity } from '../identity/identity.js';
+import type { ScriptEnvironments } from '../python/script-environments.js';
 import type { RunStore, StoredRun } from '../runs/run-store.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 import { stripRun, type Runner } from '../runs/runner.js';
 import { readLogTail } from '../runs/log-tail.js';
+import { TAIL_LINES } from '../runs/run-log.js';
+import { createSecretHandlers } from './secret-handlers.js';
 import { APP_VERSION } from './version.js';
 
 /** Largest output preview sent to the UI. */
@@ -20,17 +24,28 @@ export interface HandlerDeps {
   runs: RunStore;
   journal: AuditJournal;
   identity: Identity;
+  /** The OS keychain holding script secrets. */
+  secrets: SecretStore;
+  /** The scripts' Python environments: their states, and the script.json `python` check. */
+  environments: ScriptEnvironments;
   /** Syncs from the configured source and pushes the status to every window. */
   syncAndPublish: () => Promise<void>;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { catalogue, runner, runs, journal, identity, syncAndPublish } = deps;
+  const { catalogue, runner, runs, journal, identity, environments, syncAndPublish } = deps;
   const runOf = (runId: string): StoredRun => {
     const run = runs.get(runId);
     if (!run) throw new ApiFailure('not_found', `There is no run ${runId} on this device.`);
     return run;
+  };
+  /** The newest log lines of a run: from memory while it runs here, else from its log file. */
+  const logTailOf = async (run: StoredRun): Promise<{ logTail: string[]; logSeq: number }> => {
+    const live = runner.logTailOf(run.runId);
+    if (live) return { logTail: live.lines, logSeq: live.seq };
+    const lines = await readLogTail(path.join(run.runDir, 'log.txt'), TAIL_LINES);
+    return { logTail: lines, logSeq: run.finishedAt === null ? 0 : run.logLines };
   };
   return {
     'app.info': async () => {
@@ -62,11 +77,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await syncAndPublish();
       return catalogue.status();
     },
-    'catalogue.list': async () => ({ scripts: await catalogue.listFor(identity.user) }),
+    'catalogue.list': async () => {
+      const scripts = await catalogue.listFor(identity.user);
+      const states = await environments.states();
+      return {
+        scripts: scripts.map((s) => ({ ...s, environment: states.get(s.id) ?? s.environment })),
+      };
+    },
     'catalogue.get': async ({ scriptId }) => {
       const script = await catalogue.resolve(scriptId, identity.user);
       return {
-        script: summarise(script.manifest),
+        script: summarise(
+          script.manifest,
+          await environments.stateOf({ ...script, python: script.manifest.python }),
+        ),
         schema: script.schema,
         uiSchema: script.uiSchema,
       };
@@ -91,7 +115,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         ...stripRun(run),
         queuePosition: runner.queuePositionOf(runId),
         progress: runner.progressOf(runId),
-        logTail: await readLogTail(path.join(run.runDir, 'log.txt'), 500),
+        ...(await logTailOf(run)),
         outputs: run.outputs,
         outputDir: path.join(run.runDir, 'outputs'),
       };
@@ -120,6 +144,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         await handle.close();
       }
     },
+    ...createSecretHandlers(deps),
     'audit.list': async ({ limit }) => ({
       events: journal.list(limit ?? 100).map(({ seq, event }) => ({
         seq,

@@ -21,8 +21,14 @@ export interface AuditEvent {
 export const AUDIT_TYPES = {
   runStarted: 'dev.scriptdesk.run.started',
   runFinished: 'dev.scriptdesk.run.finished',
+  runQueued: 'dev.scriptdesk.run.queued',
+  runInterrupted: 'dev.scriptdesk.run.interrupted',
   catalogueSynced: 'dev.scriptdesk.catalogue.synced',
   catalogueRejected: 'dev.scriptdesk.catalogue.rejected',
+  /** A script's secret was stored in the keychain; data: {name, scriptId}, never the value. */
+  secretSet: 'dev.scriptdesk.secret.set',
+  /** A script's secret was removed from the keychain; data: {name, scriptId}. */
+  secretCleared: 'dev.scriptdesk.secret.cleared',
 } as const;
 
 /** A stored event with its sequence number. */

@@ -243,6 +243,45 @@ export class CatalogueService {
       .map((s) => summarise(s.manifest));
   }
 
+  /**
+   * What the Python environment of each script `user` may run is built from (the verified lock
+   * and the wheel blobs), for building them all ahead of the first run. Each lock is read once.
+   */
+  async environmentInputsFor(user: string): Promise<
+    {
+      scriptId: string;
+      python: string;
+      lockText: string;
+      wheels: { filename: string; path: string }[];
+    }[]
+  > {
+    const installed = await this.installed();
+    if (!installed) return [];
+    const locks = new Map<string, Promise<string>>();
+    const permitted = installed.document.scripts.filter((s) =>
+      isPermitted(s.manifest, installed.document.groups, user),
+    );
+    return Promise.all(
+      permitted.map(async (script) => {
+        const lockHash = script.files.find((f) => f.path === 'requirements.lock')?.sha256 ?? '';
+        let lock = locks.get(lockHash);
+        if (!lock) {
+          lock = this.readVerified(script, 'requirements.lock').then((b) => b.toString('utf8'));
+          locks.set(lockHash, lock);
+        }
+        return {
+          scriptId: script.manifest.id,
+          python: script.manifest.python,
+          lockText: await lock,
+          wheels: script.wheels.map((w) => ({
+            filename: w.filename,
+            path: this.store.pathOf(w.sha256),
+          })),
+        };
+      }),
+    );
+  }
+
   /** One script with its verified form, for `user`; `not_found` / `forbidden` otherwise. */
   async resolve(scriptId: string, user: string): Promise<ResolvedScript> {
     const installed = await this.installed();

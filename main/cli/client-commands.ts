@@ -137,7 +137,9 @@ export async function runCommand(
     if (event.payload.runId !== runId) return;
     if (event.name === 'run.log') {
       if (event.payload.omitted > 0)
-        printError(`[${event.payload.omitted} log lines not shown here; the run's log.txt has them all]`);
+        printError(
+          `[${event.payload.omitted} log lines not shown here; the run's log.txt has them all]`,
+        );
       for (const entry of event.payload.lines)
         (entry.stream === 'stdout' ? print : printError)(entry.line);
     } else if (event.name === 'run.progress')

@@ -8,6 +8,7 @@ import {
   catalogueVerifyCommand,
   keygenCommand,
 } from './admin-commands.js';
+import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './secrets-command.js';
 import { serverCommand } from './server-command.js';
 import { CliError } from './cli-error.js';
 import {
@@ -142,6 +143,28 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(
       async (scriptId: string, options: { inputs: string; dryRun?: boolean; reason?: string }) =>
         setExitCode(await withApp((app) => runCommand(app, scriptId, options, print, printError))),
+    );
+
+  const secrets = program
+    .command('secrets')
+    .description('the secrets a script needs (API tokens, passwords), kept in the OS keychain');
+  secrets
+    .command('list <scriptId>')
+    .description('show each secret the script declares and whether it is set (never the value)')
+    .action((scriptId: string) => withApp((app) => secretsListCommand(app, scriptId, print)));
+  secrets
+    .command('set <scriptId> <name>')
+    .description(
+      'store a secret, read from stdin (a hidden prompt at a terminal), never from the command line',
+    )
+    .action((scriptId: string, name: string) =>
+      withApp((app) => secretsSetCommand(app, scriptId, name, print)),
+    );
+  secrets
+    .command('clear <scriptId> <name>')
+    .description('remove a secret from the OS keychain')
+    .action((scriptId: string, name: string) =>
+      withApp((app) => secretsClearCommand(app, scriptId, name, print)),
     );
 
   const audit = program.command('audit').description('read the local audit journal');

@@ -1,51 +1,135 @@
 import { execFile } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadPolicy, policyFile } from '../policy/policy.js';
 
 const run = promisify(execFile);
 
-/** A Python interpreter, by absolute path, with its version. */
+/** A Python interpreter, by absolute real path, with its version and where the setting came from. */
 export interface PythonRuntime {
   executable: string;
   version: string;
+  /** Which setting chose it, for messages: "the machine policy /etc/…", "SCRIPTDESK_PYTHON", "python3 on PATH". */
+  source?: string;
+}
+
+/** Oldest Python ScriptDesk builds venvs with. */
+const OLDEST = [3, 9] as const;
+
+/** Where to look, in order; the first that is set wins (a later one is never tried instead). */
+export interface RuntimeSettings {
+  env?: NodeJS.ProcessEnv;
+  /** The machine policy's `python` and the file it came from; read with `loadPolicy` when absent. */
+  policy?: { file: string; python?: string | undefined };
+}
+
+interface Candidate {
+  command: string;
+  source: string;
+  /** What to say after "cannot be used: <reason>". */
+  fix: string;
+  /** The start of the error message. */
+  describe: (reason: string) => string;
 }
 
 /**
- * Finds the Python to build venvs with: `SCRIPTDESK_PYTHON` if set, else `python3` on PATH. The
- * interpreter reports its own `sys.executable`, so launchers and shims (pyenv) resolve to the
- * real binary and are never on the run path.
+ * Finds the Python to build venvs with: the machine policy's `python`, else `SCRIPTDESK_PYTHON`,
+ * else `python3` on PATH. A setting that is present but broken is an error naming that setting;
+ * ScriptDesk never falls through to a Python nobody chose. The interpreter reports its own
+ * `sys.executable`, which is then resolved to the real file, so launchers, shims (pyenv) and
+ * symlinks are never on the run path.
  */
-export async function resolvePythonRuntime(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<PythonRuntime> {
-  const requested = env.SCRIPTDESK_PYTHON || 'python3';
+export async function resolvePythonRuntime(settings: RuntimeSettings = {}): Promise<PythonRuntime> {
+  const env = settings.env ?? process.env;
+  const policy = settings.policy ?? (await policySetting(env));
+  const candidate = chooseCandidate(policy, env);
+  let stdout: string;
   try {
-    const { stdout } = await run(
-      requested,
-      ['-I', '-c', 'import sys, platform; print(sys.executable); print(platform.python_version())'],
-      {
-        timeout: 30_000,
-        env,
-      },
-    );
-    const [executable, version] = stdout.trim().split('\n');
-    if (
-      !executable ||
-      !version ||
-      (!executable.startsWith('/') && !/^[A-Za-z]:\\/.test(executable))
-    ) {
-      throw new Error(
-        `it reported "${stdout.trim().slice(0, 120)}" instead of its path and version`,
-      );
-    }
-    return { executable, version };
+    ({ stdout } = await run(
+      candidate.command,
+      [
+        '-I',
+        '-c',
+        'import sys, platform, importlib.util as u; print(sys.executable); print(platform.python_version()); print(u.find_spec("pip") is not None)',
+      ],
+      // The whole environment: a launcher or shim (pyenv) may need its own variables; -I keeps
+      // PYTHON* settings from changing what the interpreter reports.
+      { timeout: 30_000, env },
+    ));
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'not found'
-        : (error as Error).message.split('\n')[0];
+    throw new Error(`${candidate.describe(reasonOf(error))}; ${candidate.fix}`, { cause: error });
+  }
+  const [reported, version, hasPip] = stdout.trim().split('\n');
+  if (!reported || !version || !path.isAbsolute(reported)) {
+    const shown = stdout.trim().slice(0, 120);
     throw new Error(
-      `Python "${requested}" cannot be used (${reason}); install Python 3.9+ or set SCRIPTDESK_PYTHON to its absolute path`,
-      { cause: error },
+      `${candidate.describe(`it reported "${shown}" instead of its path and version`)}; ${candidate.fix}`,
     );
   }
+  const [major = 0, minor = 0] = version.split('.').map((part) => parseInt(part, 10));
+  if (major !== OLDEST[0] || minor < OLDEST[1])
+    throw new Error(
+      `${candidate.describe(`it is Python ${version}, and ScriptDesk needs ${OLDEST.join('.')} or later`)}; ${candidate.fix}`,
+    );
+  if (hasPip !== 'True')
+    throw new Error(
+      `${candidate.describe(`Python ${version} at ${reported} has no pip, which builds the script environments`)}; install pip for it, or ${candidate.fix}`,
+    );
+  let executable: string;
+  try {
+    executable = await realpath(reported);
+  } catch (error) {
+    throw new Error(`${candidate.describe(reasonOf(error))}; ${candidate.fix}`, { cause: error });
+  }
+  return { executable, version, source: candidate.source };
+}
+
+async function policySetting(
+  env: NodeJS.ProcessEnv,
+): Promise<{ file: string; python?: string | undefined }> {
+  const file = policyFile(env);
+  return { file, python: (await loadPolicy(file)).python };
+}
+
+function chooseCandidate(
+  policy: { file: string; python?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): Candidate {
+  if (policy.python) {
+    const python = policy.python;
+    return {
+      command: python,
+      source: `the machine policy ${policy.file}`,
+      describe: (reason) =>
+        `The machine policy ${policy.file} sets python to ${python}, which cannot be used: ${reason}`,
+      fix: 'ask IT to correct it',
+    };
+  }
+  if (env.SCRIPTDESK_PYTHON) {
+    const python = env.SCRIPTDESK_PYTHON;
+    return {
+      command: python,
+      source: 'SCRIPTDESK_PYTHON',
+      describe: (reason) =>
+        `SCRIPTDESK_PYTHON is set to ${python}, which cannot be used: ${reason}`,
+      fix: `install Python ${OLDEST.join('.')}+ and set SCRIPTDESK_PYTHON to its absolute path, or unset SCRIPTDESK_PYTHON to use python3 on PATH`,
+    };
+  }
+  return {
+    command: 'python3',
+    source: 'python3 on PATH',
+    describe: (reason) => `python3 on PATH cannot be used: ${reason}`,
+    fix: `install Python ${OLDEST.join('.')}+ or set SCRIPTDESK_PYTHON to its absolute path`,
+  };
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'not found';
+  if (code === 'EACCES') return 'not executable';
+  if ((error as { killed?: boolean }).killed) return 'it did not answer within 30 s';
+  const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+  const last = stderr.split('\n').at(-1);
+  return (last || (error as Error).message.split('\n')[0] || 'unknown error').slice(0, 200);
 }

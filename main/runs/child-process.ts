@@ -164,5 +164,6 @@ function pushCapped(line: string, into: string[], partial = false): void {
     into.push(text);
     return;
   }
-  for (let i = 0; i < text.length; i += MAX_LINE_CHARS) into.push(text.slice(i, i + MAX_LINE_CHARS));
+  for (let i = 0; i < text.length; i += MAX_LINE_CHARS)
+    into.push(text.slice(i, i + MAX_LINE_CHARS));
 }

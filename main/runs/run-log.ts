@@ -51,19 +51,29 @@ export class RunLog {
 
   /** Adds lines; returns a promise while the file is behind, so the caller can wait. */
   write(stream: OutputStream, lines: readonly string[]): Promise<void> | undefined {
-    for (const line of lines) {
-      const seq = ++this.seq;
-      const text = stream === 'stderr' ? `! ${line}\n` : `${line}\n`;
-      this.parts.push(text);
-      this.partsChars += text.length;
-      this.tail[seq % TAIL_LINES] = text.slice(0, -1);
-      this.batch.push({ seq, stream, line });
-    }
-    if (this.batch.length > 2 * EVENT_LINES) {
-      const drop = this.batch.length - EVENT_LINES;
-      this.batch.splice(0, drop);
+    const count = lines.length;
+    if (count === 0) return undefined;
+    const first = this.seq + 1;
+    const prefix = stream === 'stderr' ? '! ' : '';
+    const text = prefix + lines.join(`\n${prefix}`) + '\n';
+    this.parts.push(text);
+    this.partsChars += text.length;
+    // Only the newest lines of a large read can matter to the tail and to windows.
+    for (let i = Math.max(0, count - TAIL_LINES); i < count; i++)
+      this.tail[(first + i) % TAIL_LINES] = prefix + lines[i]!;
+    const skipped = Math.max(0, count - EVENT_LINES);
+    if (skipped > 0) {
+      // Lines left out come before the ones sent, so what is already batched goes too.
+      this.omitted += this.batch.length + skipped;
+      this.batch = [];
+    } else if (this.batch.length + count > 2 * EVENT_LINES) {
+      const drop = this.batch.length + count - EVENT_LINES;
       this.omitted += drop;
+      this.batch.splice(0, drop);
     }
+    for (let i = skipped; i < count; i++)
+      this.batch.push({ seq: first + i, stream, line: lines[i]! });
+    this.seq += count;
     if (this.partsChars >= FILE_BUFFER_CHARS && !this.flushFile())
       return new Promise((resolve) => this.file.once('drain', resolve));
     return undefined;

@@ -117,12 +117,13 @@ export class RunStore {
   /** Runs with no recorded finish (queued or running), oldest first. */
   unfinished(): UnfinishedRun[] {
     return this.db
-      .prepare<[], RunRow>('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY started_at, rowid')
+      .prepare<[], RunRow>(
+        'SELECT * FROM runs WHERE finished_at IS NULL ORDER BY started_at, rowid',
+      )
       .all()
       .map((row) => ({
         ...fromRow(row),
-        owner:
-          row.owner_pid === null ? null : { pid: row.owner_pid, started: row.owner_started },
+        owner: row.owner_pid === null ? null : { pid: row.owner_pid, started: row.owner_started },
         process: row.pid === null ? null : { pid: row.pid, started: row.pid_started },
       }));
   }

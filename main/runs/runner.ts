@@ -15,6 +15,7 @@ import type { PythonRuntime } from '../python/runtime.js';
 import { VenvManager } from '../python/venvs.js';
 import { KeychainUnavailable, type SecretStore } from '../secrets/secret-store.js';
 import { buildArgs } from './argv-template.js';
+import { interpreterArgs } from './bootstrap.js';
 import { startScriptProcess, type OutputStream, type ScriptProcess } from './child-process.js';
 import { checkFileInputs } from './file-inputs.js';
 import { listOutputs } from './outputs.js';
@@ -148,7 +149,8 @@ export class Runner {
    * secrets, the environment, the journal) is checked before this returns.
    */
   async start(request: RunRequest): Promise<{ runId: string; finished: Promise<StoredRun> }> {
-    if (this.closing) throw new ApiFailure('unsupported', 'ScriptDesk is closing; run it again after it restarts.');
+    if (this.closing)
+      throw new ApiFailure('unsupported', 'ScriptDesk is closing; run it again after it restarts.');
     const { script, inputs } = await this.validateRequest(request);
     const secrets = await this.readSecrets(script);
     const { runtime, venvDir, release } = await this.prepareEnvironment(script);
@@ -205,14 +207,10 @@ export class Runner {
           reason: request.reason ?? null,
         },
         executable: VenvManager.interpreter(venvDir),
-        args: [
-          '-I',
-          '-u',
-          '-X',
-          'utf8',
+        args: interpreterArgs(
           CatalogueService.entrypoint(script),
-          ...buildArgs(manifest.args, inputs, dryRun),
-        ],
+          buildArgs(manifest.args, inputs, dryRun),
+        ),
         env: {
           ...allowedEnvironment(),
           TMPDIR: runDir,
@@ -357,13 +355,15 @@ export class Runner {
       const next = this.queue.shift()!;
       next.stored.startedAt = this.now().toISOString();
       try {
-        this.record(() =>
-          this.deps.runs.update(next.stored.runId, {
-            status: 'running',
-            message: 'Running',
-            startedAt: next.stored.startedAt,
-          }),
-        next);
+        this.record(
+          () =>
+            this.deps.runs.update(next.stored.runId, {
+              status: 'running',
+              message: 'Running',
+              startedAt: next.stored.startedAt,
+            }),
+          next,
+        );
       } catch (error) {
         this.endUnstarted(next, 'failed', (error as Error).message);
         continue;
@@ -580,19 +580,23 @@ export class Runner {
             : 'ScriptDesk stopped during this run (a crash or power loss); its result is unknown.';
       const done: StoredRun = { ...run, status: 'interrupted', message, finishedAt, outputs };
       this.deps.runs.transaction(() => {
-        this.deps.journal.append(AUDIT_TYPES.runInterrupted, `${run.scriptId}@${run.scriptVersion}`, {
-          runId: run.runId,
-          scriptId: run.scriptId,
-          scriptVersion: run.scriptVersion,
-          user: this.deps.identity.user,
-          host: this.deps.identity.host,
-          status: 'interrupted',
-          wasQueued: run.status === 'queued',
-          processStillRunning: stillRunning,
-          startedAt: run.startedAt,
-          detectedAt: finishedAt,
-          outputs,
-        });
+        this.deps.journal.append(
+          AUDIT_TYPES.runInterrupted,
+          `${run.scriptId}@${run.scriptVersion}`,
+          {
+            runId: run.runId,
+            scriptId: run.scriptId,
+            scriptVersion: run.scriptVersion,
+            user: this.deps.identity.user,
+            host: this.deps.identity.host,
+            status: 'interrupted',
+            wasQueued: run.status === 'queued',
+            processStillRunning: stillRunning,
+            startedAt: run.startedAt,
+            detectedAt: finishedAt,
+            outputs,
+          },
+        );
         this.deps.runs.update(run.runId, { status: 'interrupted', message, finishedAt, outputs });
       });
       recovered.push(done);

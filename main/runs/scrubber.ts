@@ -10,7 +10,8 @@ export function secretScrubber(secrets: ReadonlyMap<string, string>): Scrubber |
   const needles = new Map<string, string>();
   for (const [name, value] of secrets) {
     const forms = [value, JSON.stringify(value).slice(1, -1)];
-    for (const form of forms) for (const part of form.split(/\r?\n/)) if (part) needles.set(part, name);
+    for (const form of forms)
+      for (const part of form.split(/\r?\n/)) if (part) needles.set(part, name);
   }
   if (needles.size === 0) return null;
   // Longest first, so a value that contains another is hidden whole.

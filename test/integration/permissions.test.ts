@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callTyped } from '../../main/contract/dispatcher.js';
-import { appWithCatalogue, copySource } from '../support/catalogue.js';
+import { appWithCatalogue, copySource, FIXTURE_SCRIPT_IDS } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 
 const me = os.userInfo().username;
+/** What this user may run: the fixture scripts (open to the "everyone" group) and the two for them. */
+const PERMITTED = [...FIXTURE_SCRIPT_IDS, 'by-group', 'by-name'].sort();
 
 /**
  * A catalogue whose scripts are each open to a different set of people: everyone (a group with
@@ -39,11 +41,7 @@ describe('who may run what', () => {
   it('lists only the scripts the OS user may run: by name, through a group, or through "*"', async () => {
     const { app } = await appWithCatalogue(await permissionsSource());
     const list = await callTyped(app.dispatch, 'catalogue.list', {}, { transport: 'cli' });
-    expect(list.ok && list.value.scripts.map((s) => s.id).sort()).toEqual([
-      'by-group',
-      'by-name',
-      'probe',
-    ]);
+    expect(list.ok && list.value.scripts.map((s) => s.id).sort()).toEqual(PERMITTED);
     await app.close();
   });
 
@@ -78,10 +76,6 @@ describe('who may run what', () => {
     await app.close();
     const { code, stdout } = await scriptdesk(home, ['list', '--json']);
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as { id: string }[]).map((s) => s.id).sort()).toEqual([
-      'by-group',
-      'by-name',
-      'probe',
-    ]);
+    expect((JSON.parse(stdout) as { id: string }[]).map((s) => s.id).sort()).toEqual(PERMITTED);
   });
 });

@@ -1,7 +1,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
+import { openScriptDeskApp, type AppOptions, type ScriptDeskApp } from '../../main/app/app.js';
 import type { CatalogueDocument } from '../../main/catalogue/document.js';
 import {
   generateSigningKey,
@@ -42,8 +42,14 @@ export async function publish(source = FIXTURE_SOURCE, validForMs = 86_400_000) 
   return { keys, published, ...result };
 }
 
+/** The ids of the fixture catalogue's scripts, in the order a listing returns them. */
+export const FIXTURE_SCRIPT_IDS = ['argparse-probe', 'probe', 'secret-probe'];
+
 /** An app on a fresh home with `source` published, trusted and synced. */
-export async function appWithCatalogue(source = FIXTURE_SOURCE): Promise<{
+export async function appWithCatalogue(
+  source = FIXTURE_SOURCE,
+  options: Omit<AppOptions, 'home'> = {},
+): Promise<{
   app: ScriptDeskApp;
   home: string;
   published: string;
@@ -51,7 +57,7 @@ export async function appWithCatalogue(source = FIXTURE_SOURCE): Promise<{
 }> {
   const { keys, published } = await publish(source);
   const home = await tempDir('scriptdesk-home-');
-  const app = await openScriptDeskApp({ home, logError: () => {} });
+  const app = await openScriptDeskApp({ home, logError: () => {}, ...options });
   await app.services.trust.add(await loadPublicKey(keys.publicKeyFile));
   await app.services.catalogue.sync(folderSource(published));
   return { app, home, published, keys };

@@ -43,9 +43,9 @@ describe('argv templates', () => {
   });
 
   it('pass nothing for absent, null, empty or false inputs, and no -- without positionals', () => {
-    expect(buildArgs(template, { month: '', all: false, regions: [], filter: null }, false)).toEqual(
-      [],
-    );
+    expect(
+      buildArgs(template, { month: '', all: false, regions: [], filter: null }, false),
+    ).toEqual([]);
   });
 
   it('give a script without a template no arguments at all', () => {

@@ -13,7 +13,10 @@ async function policyWith(text: string): Promise<string> {
 describe('the machine policy', () => {
   it('is the defaults when there is no policy file', async () => {
     expect(await loadPolicy(path.join(await tempDir(), 'absent.json'))).toEqual(DEFAULT_POLICY);
-    expect(DEFAULT_POLICY).toMatchObject({ maxConcurrentRuns: 3, maxOutputBytes: 64 * 1024 * 1024 });
+    expect(DEFAULT_POLICY).toMatchObject({
+      maxConcurrentRuns: 3,
+      maxOutputBytes: 64 * 1024 * 1024,
+    });
   });
 
   it('reads the settings IT set and keeps the defaults for the rest', async () => {

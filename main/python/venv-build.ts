@@ -1,0 +1,105 @@
+import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { summarisePipFailure } from './pip-failure.js';
+import { PythonProcessError, runPythonTool } from './python-process.js';
+import type { PythonRuntime } from './runtime.js';
+
+/** What the build steps need of a venv spec. */
+interface BuildInputs {
+  runtime: PythonRuntime;
+  lockText: string;
+  wheels: { filename: string; path: string }[];
+}
+
+/** A venv build that failed, with pip's own reason. */
+export class VenvBuildError extends Error {
+  override name = 'VenvBuildError';
+}
+
+const BUILD_TIMEOUT_MS = 300_000;
+
+/** The interpreter of a venv folder. */
+export function venvInterpreter(venvDir: string): string {
+  return process.platform === 'win32'
+    ? path.join(venvDir, 'Scripts', 'python.exe')
+    : path.join(venvDir, 'bin', 'python');
+}
+
+/**
+ * Builds a complete venv at `staging` (the caller renames it into place): a pip-less venv, then
+ * the locked wheels installed offline with hash checking. Throws {@link VenvBuildError}.
+ */
+export async function buildVenv(
+  spec: BuildInputs,
+  staging: string,
+  signal: AbortSignal,
+): Promise<void> {
+  await python(spec.runtime, ['-m', 'venv', '--without-pip', staging], 'creating the venv', signal);
+  if (spec.wheels.length > 0) await installLocked(spec, staging, signal);
+}
+
+/** Installs the locked wheels into the pip-less venv at `staging` with the base interpreter's pip. */
+async function installLocked(
+  spec: BuildInputs,
+  staging: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const wheelhouse = path.join(staging, '.wheelhouse');
+  const lockFile = path.join(staging, '.requirements.lock');
+  await mkdir(wheelhouse);
+  for (const wheel of spec.wheels)
+    await linkOrCopy(wheel.path, path.join(wheelhouse, wheel.filename));
+  await writeFile(lockFile, spec.lockText);
+  // The base interpreter's pip installs into the pip-less venv: ~4x faster than seeding pip.
+  await python(
+    spec.runtime,
+    [
+      '-m',
+      'pip',
+      '--isolated',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--no-cache-dir',
+      '--python',
+      venvInterpreter(staging),
+      'install',
+      '--no-index',
+      '--find-links',
+      wheelhouse,
+      '--require-hashes',
+      '--no-deps',
+      '--only-binary',
+      ':all:',
+      '-r',
+      lockFile,
+    ],
+    'installing the locked packages',
+    signal,
+  );
+  await rm(wheelhouse, { recursive: true, force: true });
+  await rm(lockFile, { force: true });
+}
+
+async function python(
+  runtime: PythonRuntime,
+  args: string[],
+  what: string,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    await runPythonTool(runtime.executable, args, { signal, timeoutMs: BUILD_TIMEOUT_MS });
+  } catch (error) {
+    if (!(error instanceof PythonProcessError)) throw error;
+    const reason =
+      error.stopped || !error.stderr.trim() ? error.message : summarisePipFailure(error.stderr);
+    throw new VenvBuildError(`${what} failed: ${reason}`);
+  }
+}
+
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to);
+  }
+}
