@@ -123,7 +123,7 @@ export async function validateCommand(
 export async function runCommand(
   app: ScriptDeskApp,
   scriptId: string,
-  options: { inputs: string; dryRun?: boolean; reason?: string },
+  options: { inputs: string; dryRun?: boolean; reason?: string; yes?: boolean },
   print: Print,
   printError: Print,
 ): Promise<number> {
@@ -156,6 +156,7 @@ export async function runCommand(
       inputs,
       dryRun: options.dryRun === true,
       ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.yes ? { confirmed: true } : {}),
     });
     runId = started.runId;
     printError(`Run ${runId} started`);

@@ -140,8 +140,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--inputs <file>', 'JSON file with the inputs, or - for stdin')
     .option('--dry-run', 'ask the script to change nothing (scripts that support it)')
     .option('--reason <text>', 'reason or ticket number, for scripts that require one')
+    .option('--yes', 'confirm a real run of a script that changes things (destructive)')
     .action(
-      async (scriptId: string, options: { inputs: string; dryRun?: boolean; reason?: string }) =>
+      async (
+        scriptId: string,
+        options: { inputs: string; dryRun?: boolean; reason?: string; yes?: boolean },
+      ) =>
         setExitCode(await withApp((app) => runCommand(app, scriptId, options, print, printError))),
     );
 

@@ -195,6 +195,8 @@ export const methods = {
         inputs: JsonObjectSchema,
         dryRun: z.boolean().optional(),
         reason: z.string().max(2000).optional(),
+        /** The user confirmed a real run of a destructive script (main refuses one without it). */
+        confirmed: z.boolean().optional(),
       })
       .strict(),
     z.object({ runId: z.string() }),

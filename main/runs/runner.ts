@@ -31,6 +31,8 @@ export interface RunRequest {
   inputs: Record<string, unknown>;
   dryRun?: boolean | undefined;
   reason?: string | undefined;
+  /** The user confirmed a real run of a destructive script. */
+  confirmed?: boolean | undefined;
 }
 
 export interface RunnerDeps {
@@ -134,6 +136,12 @@ export class Runner {
     const { manifest } = checked.script;
     if (request.dryRun && !manifest.supportsDryRun)
       throw new ApiFailure('bad_request', `"${manifest.title}" does not support a dry run.`);
+    if (manifest.destructive && !request.dryRun && request.confirmed !== true) {
+      throw new ApiFailure(
+        'bad_request',
+        `"${manifest.title}" changes things outside its output folder; confirm the run first${manifest.supportsDryRun ? ' (or do a dry run to see what it would do)' : ''}. From the command line: --yes.`,
+      );
+    }
     if (manifest.requireReason && !request.reason?.trim()) {
       throw new ApiFailure(
         'bad_request',
@@ -204,6 +212,7 @@ export class Runner {
           inputsSha256: sha256Hex(canonicalJson(inputs)),
           secrets: [...secrets.keys()],
           dryRun,
+          confirmed: request.confirmed === true,
           reason: request.reason ?? null,
         },
         executable: VenvManager.interpreter(venvDir),

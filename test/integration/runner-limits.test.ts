@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import type { ApiEvent } from '../../main/contract/api.js';
+import { callTyped } from '../../main/contract/dispatcher.js';
 import { DEFAULT_POLICY } from '../../main/policy/policy.js';
 import { processIdentity } from '../../main/runs/process-identity.js';
 import { appWithCatalogue, REPO } from '../support/catalogue.js';
@@ -123,11 +124,48 @@ describe('argv templates for argparse scripts', () => {
     const { detail } = await runToEnd(app, {
       scriptId: 'argparse-probe',
       inputs: { verbose: false, target: 'plain' },
+      confirmed: true,
     });
     const parsed = JSON.parse(
       await readFile(path.join(detail.outputDir, 'parsed.json'), 'utf8'),
     ) as { argv: string[] };
     expect(parsed.argv).toEqual(['--', 'plain']);
+  });
+});
+
+describe('destructive scripts', () => {
+  it('a real run of a destructive script is refused until the user confirmed it; a dry run needs no confirmation', async () => {
+    ({ app } = await appWithCatalogue());
+    const refused = await callTyped(
+      app.dispatch,
+      'run.start',
+      { scriptId: 'argparse-probe', inputs: { target: 'x' } },
+      { transport: 'http' },
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad_request',
+        message: expect.stringMatching(
+          /changes things outside its output folder; confirm the run first/,
+        ),
+      },
+    });
+    expect((await callOrThrow(app, 'run.list', {})).runs).toEqual([]);
+    const dry = await runToEnd(app, {
+      scriptId: 'argparse-probe',
+      inputs: { target: 'x' },
+      dryRun: true,
+    });
+    expect(dry.detail.status).toBe('succeeded');
+    const real = await runToEnd(app, {
+      scriptId: 'argparse-probe',
+      inputs: { target: 'x' },
+      confirmed: true,
+    });
+    expect(real.detail.status).toBe('succeeded');
+    const started = (await journalFor(real.runId))[0]!;
+    expect(started.data).toMatchObject({ confirmed: true, dryRun: false });
   });
 });
 
