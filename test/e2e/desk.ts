@@ -32,6 +32,10 @@ export interface DeskOptions {
   expires?: string;
   /** Instead of `expires`: a validity in ms, for a catalogue that expires during a test. */
   validForMs?: number;
+  /** The catalogue source to publish (default: the demo catalogue in examples/catalogue). */
+  source?: string;
+  /** Extra environment for `scriptdesk web`, e.g. `SCRIPTDESK_POLICY` for other run limits. */
+  env?: Record<string, string>;
 }
 
 function cliFor(home: string): Desk['cli'] {
@@ -72,9 +76,12 @@ export function publishFor(source: string, keyFile: string, out: string, validFo
 }
 
 /** Starts `scriptdesk web` on `home` and resolves with its address once it has printed it. */
-export async function startWeb(home: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startWeb(
+  home: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const web = spawn(process.execPath, [BIN, 'web', '--port', '0'], {
-    env: { ...process.env, SCRIPTDESK_HOME: home },
+    env: { ...process.env, ...env, SCRIPTDESK_HOME: home },
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -117,16 +124,16 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
   const keys = path.join(work, 'keys');
   const published = path.join(work, 'published');
   const cli = cliFor(home);
+  const source = options.source ?? DEMO_CATALOGUE;
   try {
     cli('keygen', '--out', keys);
     const key = path.join(keys, 'catalogue-signing.key');
-    if (options.validForMs !== undefined)
-      publishFor(DEMO_CATALOGUE, key, published, options.validForMs);
+    if (options.validForMs !== undefined) publishFor(source, key, published, options.validForMs);
     else
       cli(
         'catalogue',
         'build',
-        DEMO_CATALOGUE,
+        source,
         '--key',
         key,
         '--out',
@@ -135,7 +142,7 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
         options.expires ?? '30d',
       );
     cli('sync', '--from', published, '--pubkey', path.join(keys, 'catalogue-signing.pub'));
-    const web = await startWeb(home);
+    const web = await startWeb(home, options.env);
     return {
       work,
       home,
@@ -152,4 +159,22 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
     rmSync(work, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Calls one API method of the desk at `url` (the address with `#token=`) as the page would, for
+ * setting the stage quickly (e.g. starting a run that others queue behind); throws when it fails.
+ */
+export async function callApi<T>(url: string, method: string, input: object): Promise<T> {
+  const address = new URL(url);
+  const token = new URLSearchParams(address.hash.slice(1)).get('token');
+  const response = await fetch(new URL(`/api/call/${method}`, address.origin), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as
+    { ok: true; value: T } | { ok: false; error: { message: string } };
+  if (!result.ok) throw new Error(`${method} failed: ${result.error.message}`);
+  return result.value;
 }

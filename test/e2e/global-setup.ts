@@ -1,3 +1,4 @@
+import { startPrivateKeyring } from '../support/private-keyring.js';
 import { startDesk } from './desk.js';
 
 /**
@@ -9,8 +10,24 @@ import { startDesk } from './desk.js';
  * `startDesk()` instead, so no test depends on what another one did.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const desk = await startDesk();
+  // A private D-Bus session and gnome-keyring: every `scriptdesk` started from here or from the
+  // tests (which inherit this environment) uses it, never the developer's own keyring.
+  const keyring = await startPrivateKeyring();
+  Object.assign(process.env, keyring.env);
+  let desk;
+  try {
+    desk = await startDesk();
+  } catch (error) {
+    await keyring.stop();
+    throw error;
+  }
   process.env.SCRIPTDESK_E2E_URL = desk.url;
   process.env.SCRIPTDESK_E2E_WORK = desk.work;
-  return () => desk.stop();
+  return async () => {
+    try {
+      await desk.stop();
+    } finally {
+      await keyring.stop();
+    }
+  };
 }

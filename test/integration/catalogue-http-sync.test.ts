@@ -117,7 +117,9 @@ async function editProbeScript(source: string): Promise<void> {
 }
 
 function blobOf(document: CatalogueDocument, file: string): string {
-  return document.scripts[0]!.files.find((f) => f.path === file)!.sha256;
+  return document.scripts
+    .find((s) => s.manifest.id === 'probe')!
+    .files.find((f) => f.path === file)!.sha256;
 }
 
 describe('catalogue sync over HTTP from scriptdesk server', () => {

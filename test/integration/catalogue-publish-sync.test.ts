@@ -38,6 +38,7 @@ describe('catalogue build', () => {
     const { published, document } = await publish(DEMO_SOURCE);
     expect(document.version).toBe(1);
     expect(document.scripts.map((s) => s.manifest.id)).toEqual([
+      'api-check',
       'csv-summary',
       'loan-schedule',
       'rename-files',

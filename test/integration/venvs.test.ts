@@ -19,7 +19,10 @@ const HOUR = 60 * 60_000;
 const WRONG_HASH = 'f'.repeat(64);
 
 let runtimePromise: Promise<PythonRuntime> | undefined;
-const runtime = () => (runtimePromise ??= resolvePythonRuntime({ policy: { file: 'none' } }));
+const runtime = () =>
+  (runtimePromise ??= resolvePythonRuntime({
+    policy: { file: '(no machine policy in these tests)' },
+  }));
 
 async function setup(options: ConstructorParameters<typeof VenvManager>[1] = {}) {
   const root = await tempDir('scriptdesk-venvs-');

@@ -1,0 +1,259 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { callApi, REPO, startDesk, type Desk } from './desk.js';
+
+const SHOTS = path.join(REPO, 'test-results', 'screenshots');
+const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
+
+test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+/** A script for these tests only: sleeps, floods its output or ends with a chosen exit code. */
+const OUTCOME_SCRIPT = {
+  'script.json': {
+    id: 'outcome-demo',
+    title: 'Monthly extract',
+    summary: 'Test script: waits, writes many lines or ends with the exit code it is given.',
+    category: 'Reporting',
+    version: '1.0.0',
+    entrypoint: 'main.py',
+    python: '>=3.9',
+    timeoutSeconds: 300,
+    secrets: [],
+    allowed: { users: [], groups: ['analysts'] },
+    destructive: false,
+    supportsDryRun: false,
+    requireReason: false,
+    exitCodes: {
+      '0': { status: 'success' },
+      '1': { status: 'failed', message: 'The script stopped because of an unexpected error.' },
+      '3': { status: 'expected', message: 'There is no data for that month yet.' },
+      '75': { status: 'retriable', message: 'The data warehouse is busy.' },
+    },
+  },
+  'form.schema.json': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      sleepSeconds: { type: 'integer', title: 'Wait (seconds)', minimum: 0, maximum: 300 },
+      floodLines: { type: 'integer', title: 'Lines to write', minimum: 0, maximum: 10000000 },
+      exitCode: { type: 'integer', title: 'Exit code', minimum: 0, maximum: 255 },
+    },
+  },
+  'requirements.lock': '# Nothing to install.\n',
+  'main.py': `import json, os, sys, time
+inputs = json.load(open(os.environ["SCRIPTDESK_INPUTS"], encoding="utf-8"))
+print("Extract started.", flush=True)
+time.sleep(inputs.get("sleepSeconds", 0))
+line = "row " + "x" * 56
+for number in range(inputs.get("floodLines", 0)):
+    print(f"{number + 1:>9} {line}")
+print("Extract finished.", flush=True)
+sys.exit(inputs.get("exitCode", 0))
+`,
+};
+
+/** A script whose Python requirement no interpreter here meets, so its environment fails for real. */
+const FUTURE_PYTHON_SCRIPT = {
+  'script.json': {
+    ...OUTCOME_SCRIPT['script.json'],
+    id: 'future-python',
+    title: 'Forecast with Python 4',
+    summary: 'Test script: asks for a Python version that does not exist yet.',
+    python: '>=4.0',
+    exitCodes: { '0': { status: 'success' } },
+  },
+  'form.schema.json': OUTCOME_SCRIPT['form.schema.json'],
+  'requirements.lock': '# Nothing to install.\n',
+  'main.py': 'print("never runs")\n',
+};
+
+function writeScript(catalogue: string, files: Record<string, unknown>): void {
+  const id = (files['script.json'] as { id: string }).id;
+  const folder = path.join(catalogue, 'scripts', id);
+  mkdirSync(folder, { recursive: true });
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(
+      path.join(folder, name),
+      typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+    );
+}
+
+/**
+ * Starts a desk whose catalogue is the demo one plus the two test scripts, under a machine policy
+ * of one run at a time and 1 MiB of output per run, and stops it afterwards.
+ */
+async function withStatusDesk(body: (desk: Desk) => Promise<void>): Promise<void> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-statuses-'));
+  try {
+    const catalogue = path.join(work, 'catalogue');
+    cpSync(DEMO_CATALOGUE, catalogue, { recursive: true });
+    writeScript(catalogue, OUTCOME_SCRIPT);
+    writeScript(catalogue, FUTURE_PYTHON_SCRIPT);
+    const policy = path.join(work, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ maxConcurrentRuns: 1, maxOutputBytes: 1024 * 1024 }));
+    const desk = await startDesk({ source: catalogue, env: { SCRIPTDESK_POLICY: policy } });
+    try {
+      await body(desk);
+    } finally {
+      await desk.stop();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function startRun(desk: Desk, inputs: Record<string, number>): Promise<string> {
+  const { runId } = await callApi<{ runId: string }>(desk.url, 'run.start', {
+    scriptId: 'outcome-demo',
+    inputs,
+  });
+  return runId;
+}
+
+/** Opens the run view of `runId` (the page keeps its token after the first visit). */
+async function openRun(page: Page, runId: string): Promise<void> {
+  await page.evaluate((id) => (location.hash = `#/runs/${id}`), runId);
+  await expect(page.getByTestId('run-status')).toBeVisible();
+}
+
+test('runs beyond the limit wait for a free slot, say how many runs are ahead, and can be cancelled while waiting', async ({
+  page,
+}) => {
+  await withStatusDesk(async (desk) => {
+    const running = await startRun(desk, { sleepSeconds: 120 });
+    const next = await startRun(desk, {});
+    const last = await startRun(desk, {});
+    await page.goto(desk.url);
+    await expect(page.getByTestId('script-list')).toBeVisible();
+
+    await openRun(page, last);
+    const status = page.getByTestId('run-status');
+    await expect(status).toHaveAttribute('data-status', 'queued');
+    await expect(status).toHaveText('Waiting');
+    await expect(page.getByTestId('run-queue-position')).toHaveText(
+      'Waiting for a free slot — 1 run ahead',
+    );
+    await expect(page.getByTestId('run-result')).toHaveCount(0);
+    await page.screenshot({ path: path.join(SHOTS, 'status-queued.png'), fullPage: true });
+
+    await page.getByTestId('cancel-run').click();
+    await expect(status).toHaveAttribute('data-status', 'cancelled');
+    await expect(page.getByTestId('run-result')).toContainText('The run was cancelled');
+
+    await openRun(page, next);
+    await expect(page.getByTestId('run-queue-position')).toHaveText(
+      'Waiting for a free slot — starts next',
+    );
+    // The slot frees up: the waiting run starts by itself and the page follows it.
+    await callApi(desk.url, 'run.cancel', { runId: running });
+    await expect(status).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+    await expect(page.getByTestId('run-queue-position')).toHaveCount(0);
+    await expect(page.getByTestId('run-log')).toContainText('Extract finished.');
+
+    await page.getByRole('button', { name: 'History' }).first().click();
+    const history = page.getByTestId('history-table');
+    await expect(history.getByTestId(`history-row-${last}`)).toContainText('Cancelled');
+    await expect(history.getByTestId(`history-row-${next}`)).toContainText('Succeeded');
+    await expect(history.getByTestId(`history-row-${running}`)).toContainText('Cancelled');
+  });
+});
+
+test('a script that writes more than the output limit is stopped, and the log marks the lines it does not show', async ({
+  page,
+}) => {
+  await withStatusDesk(async (desk) => {
+    await page.goto(desk.url);
+    await page.getByTestId('script-item-outcome-demo').click();
+    // The wait lets the run view open first, so it follows the flood as batched events.
+    await page.locator('#root_sleepSeconds').fill('2');
+    await page.locator('#root_floodLines').fill('100000');
+    await page.getByTestId('run-button').click();
+    const status = page.getByTestId('run-status');
+    await expect(status).toHaveAttribute('data-status', 'output_limit', { timeout: 60_000 });
+    await expect(status).toHaveText('Too much output');
+    await expect(page.getByTestId('run-result')).toContainText(
+      'The script wrote more output than allowed and was stopped',
+    );
+    const log = page.getByTestId('run-log');
+    await expect(log.getByTestId('log-hidden-lines').first()).toContainText(
+      'not shown; the full log is in the run folder',
+    );
+    // The view stays bounded however much the script wrote, and what it shows is in order, without
+    // duplicates, and every jump is marked with the number of lines left out.
+    const shown = await log.evaluate((element) =>
+      Array.from(element.children).map((row) => row.textContent ?? ''),
+    );
+    expect(shown.filter((text) => / row x+$/.test(text)).length).toBeLessThanOrEqual(2000);
+    let previous: number | undefined;
+    let hidden = 0;
+    for (const text of shown) {
+      const marker = /^… ([\d,]+) (?:earlier )?lines? not shown/.exec(text);
+      if (marker) {
+        hidden = Number(marker[1]!.replace(/,/g, ''));
+        continue;
+      }
+      const row = /^\s*(\d+) row /.exec(text);
+      if (!row) continue;
+      const number = Number(row[1]);
+      if (previous !== undefined) expect(number).toBe(previous + 1 + hidden);
+      previous = number;
+      hidden = 0;
+    }
+    expect(previous).toBeDefined();
+    await page.screenshot({ path: path.join(SHOTS, 'status-output-limit.png'), fullPage: true });
+    // Lines left out between batches, not only before the first one shown.
+    const between = log.getByTestId('log-hidden-lines').filter({ hasNotText: 'earlier' });
+    await expect(between.first()).toContainText(/^… [\d,]+ lines not shown/);
+    await between.first().scrollIntoViewIfNeeded();
+    await log.screenshot({ path: path.join(SHOTS, 'status-output-limit-log.png') });
+  });
+});
+
+test('an expected outcome from the exit-code table is shown calmly as information, not as a failure', async ({
+  page,
+}) => {
+  await withStatusDesk(async (desk) => {
+    await page.goto(desk.url);
+    await page.getByTestId('script-item-outcome-demo').click();
+    await page.locator('#root_exitCode').fill('3');
+    await page.getByTestId('run-button').click();
+    const status = page.getByTestId('run-status');
+    await expect(status).toHaveAttribute('data-status', 'expected', { timeout: 30_000 });
+    await expect(status).toHaveText('Expected outcome');
+    const result = page.getByTestId('run-result');
+    await expect(result).toContainText('There is no data for that month yet.');
+    await expect(result).toContainText('This is not an error');
+    await expect(result).toHaveClass(/MuiAlert-colorInfo/);
+    await page.screenshot({ path: path.join(SHOTS, 'status-expected.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'History' }).first().click();
+    await expect(page.getByTestId('history-table')).toContainText('Expected outcome');
+    await page.screenshot({ path: path.join(SHOTS, 'status-history.png'), fullPage: true });
+  });
+});
+
+test('a script whose Python environment cannot be prepared is marked Unavailable and cannot be run', async ({
+  page,
+}) => {
+  await withStatusDesk(async (desk) => {
+    await page.goto(desk.url);
+    const chip = page.getByTestId('script-environment-future-python');
+    await expect(chip).toHaveText('Unavailable', { timeout: 30_000 });
+    await expect(page.getByTestId('script-environment-csv-summary')).toHaveCount(0);
+    await page.getByTestId('script-item-future-python').click();
+    const notice = page.getByTestId('environment-failed');
+    await expect(notice).toContainText('This script can’t run on this computer right now');
+    await expect(page.getByTestId('environment-failed-detail')).toContainText(
+      'Details for your administrator:',
+    );
+    await expect(page.getByTestId('environment-failed-detail')).toContainText('4.0');
+    await expect(page.getByTestId('run-button')).toBeDisabled();
+    await page.screenshot({
+      path: path.join(SHOTS, 'environment-unavailable.png'),
+      fullPage: true,
+    });
+  });
+});
