@@ -21,17 +21,29 @@ export interface Scrubber {
 }
 
 export type OutputStream = 'stdout' | 'stderr';
+
 /**
- * Receives the complete lines of one read. When it returns a promise, reading that stream waits
- * for it: the runner returns one while its log file is catching up, so a fast script is slowed
- * to the disk's pace instead of filling memory.
+ * The complete lines of one read as one text: every line ends with "\n", a "\r" before it is
+ * dropped, a line longer than {@link MAX_LINE_CHARS} is broken into several, and secrets are
+ * already blanked. Kept as one string rather than an array, so a script printing millions of
+ * lines costs a scan per read, not an allocation per line.
  */
-export type LinesListener = (stream: OutputStream, lines: string[]) => void | Promise<void>;
+export interface OutputChunk {
+  text: string;
+  lines: number;
+}
+
+/**
+ * Receives each read's complete lines. When it returns a promise, reading that stream waits for
+ * it: the runner returns one while its log file is catching up, so a fast script is slowed to the
+ * disk's pace instead of filling memory.
+ */
+export type OutputListener = (stream: OutputStream, chunk: OutputChunk) => void | Promise<void>;
 
 /** A started process: line streams, a way to end its whole tree, and its exit. */
 export interface ScriptProcess {
   pid: number;
-  onLines(listener: LinesListener): void;
+  onOutput(listener: OutputListener): void;
   /** Called once when the output cap is passed; output after it is dropped. */
   onOutputLimit(listener: () => void): void;
   /** Ends the process and everything it started (its process group): TERM, then KILL after a grace period. */
@@ -52,11 +64,11 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });
-  const listeners: LinesListener[] = [];
+  const listeners: OutputListener[] = [];
   const limitListeners: (() => void)[] = [];
   const budget = { left: request.maxOutputBytes ?? Number.POSITIVE_INFINITY, passed: false };
-  const deliver = async (stream: OutputStream, lines: string[]) => {
-    for (const listener of listeners) await listener(stream, lines);
+  const deliver = async (stream: OutputStream, chunk: OutputChunk) => {
+    for (const listener of listeners) await listener(stream, chunk);
   };
   const take = (bytes: number): number => {
     if (budget.passed) return 0;
@@ -71,7 +83,7 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     return allowed;
   };
   const pump = (stream: OutputStream, readable: Readable) =>
-    pumpLines(readable, request.scrub ?? null, take, (lines) => deliver(stream, lines));
+    pumpLines(readable, request.scrub ?? null, take, (chunk) => deliver(stream, chunk));
   const done = Promise.all([pump('stdout', child.stdout!), pump('stderr', child.stderr!)]);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve, reject) => {
@@ -93,7 +105,7 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   void exited.finally(() => clearTimeout(killTimer)).catch(() => {});
   return {
     pid: child.pid ?? -1,
-    onLines: (listener) => listeners.push(listener),
+    onOutput: (listener) => listeners.push(listener),
     onOutputLimit: (listener) => limitListeners.push(listener),
     killTree(graceMs = 3000) {
       signalTree(child, 'SIGTERM');
@@ -114,8 +126,9 @@ function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /**
- * Reads a stream to its end, decoding UTF-8 across chunk boundaries, and hands on complete lines
- * per chunk. Text is scrubbed before it is split, and a line too long to keep whole is cut only
+ * Reads a stream to its end, decoding UTF-8 across chunk boundaries, and hands on each read's
+ * complete lines. Complete lines are scrubbed as one text (a secret never spans a line: the
+ * scrubber looks for each line of a value). A partial line too long to keep whole is cut only
  * after scrubbing, keeping back enough characters that a secret straddling the cut is still seen
  * whole by the next scrub. Bytes beyond the budget are read (so the child never blocks on a full
  * pipe) and dropped.
@@ -124,46 +137,52 @@ async function pumpLines(
   stream: Readable,
   scrubber: Scrubber | null,
   take: (bytes: number) => number,
-  onLines: (lines: string[]) => void | Promise<void>,
+  onChunk: (chunk: OutputChunk) => void | Promise<void>,
 ): Promise<void> {
   const decoder = new StringDecoder('utf8');
   const scrub = scrubber ? (text: string) => scrubber.scrub(text) : (text: string) => text;
   const holdback = scrubber ? Math.max(0, scrubber.longest - 1) : 0;
   let pending = '';
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const allowed = take(chunk.length);
+  for await (const bytes of stream as AsyncIterable<Buffer>) {
+    const allowed = take(bytes.length);
     if (allowed === 0) continue;
-    pending += decoder.write(allowed < chunk.length ? chunk.subarray(0, allowed) : chunk);
-    const lines: string[] = [];
-    let start = 0;
-    let newline: number;
-    while ((newline = pending.indexOf('\n', start)) !== -1) {
-      pushCapped(scrub(pending.slice(start, newline)), lines);
-      start = newline + 1;
+    pending += decoder.write(allowed < bytes.length ? bytes.subarray(0, allowed) : bytes);
+    let text = '';
+    const last = pending.lastIndexOf('\n');
+    if (last !== -1) {
+      text = scrub(pending.slice(0, last + 1));
+      pending = pending.slice(last + 1);
     }
-    pending = start > 0 ? pending.slice(start) : pending;
     if (pending.length > MAX_LINE_CHARS + holdback) {
       pending = scrub(pending);
       const cut = pending.length - holdback;
-      pushCapped(pending.slice(0, cut), lines, true);
+      text += pending.slice(0, cut) + '\n';
       pending = pending.slice(cut);
     }
-    if (lines.length) await onLines(lines);
+    if (text) await onChunk(normalise(text));
   }
   pending += decoder.end();
-  if (pending) {
-    const lines: string[] = [];
-    pushCapped(scrub(pending), lines);
-    await onLines(lines);
-  }
+  if (pending) await onChunk(normalise(scrub(pending) + '\n'));
 }
 
-function pushCapped(line: string, into: string[], partial = false): void {
-  const text = !partial && line.endsWith('\r') ? line.slice(0, -1) : line;
-  if (text.length <= MAX_LINE_CHARS) {
-    into.push(text);
-    return;
+/** Counts the lines of `text` (each ends with "\n"); drops "\r" before "\n" and breaks long lines. */
+export function normalise(text: string): OutputChunk {
+  let lines = 0;
+  let long = false;
+  let previous = -1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    if (at - previous - 1 > MAX_LINE_CHARS) long = true;
+    previous = at;
+    lines++;
   }
-  for (let i = 0; i < text.length; i += MAX_LINE_CHARS)
-    into.push(text.slice(i, i + MAX_LINE_CHARS));
+  if (!long && !text.includes('\r')) return { text, lines };
+  const out: string[] = [];
+  for (const raw of text.slice(0, -1).split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.length <= MAX_LINE_CHARS) out.push(line);
+    else
+      for (let i = 0; i < line.length; i += MAX_LINE_CHARS)
+        out.push(line.slice(i, i + MAX_LINE_CHARS));
+  }
+  return { text: out.join('\n') + '\n', lines: out.length };
 }

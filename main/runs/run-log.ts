@@ -1,12 +1,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { EventPayload } from '../contract/api.js';
-import type { OutputStream } from './child-process.js';
+import type { OutputChunk, OutputStream } from './child-process.js';
 
 /** Lines kept in memory for `run.get` while a run is active. */
 export const TAIL_LINES = 500;
 /** Most lines one `run.log` event carries; a run writing faster has its older lines omitted. */
 export const EVENT_LINES = 200;
-/** How often buffered lines go to windows. */
+/** How often buffered lines go to the file and to windows. */
 export const EVENT_INTERVAL_MS = 100;
 /** Log text buffered before it is handed to the file. */
 const FILE_BUFFER_CHARS = 256 * 1024;
@@ -14,20 +14,31 @@ const FILE_BUFFER_CHARS = 256 * 1024;
 type LogEvent = EventPayload<'run.log'>;
 type Entry = LogEvent['lines'][number];
 
+/** One read's lines as received, numbered from `first`. */
+interface Block {
+  stream: OutputStream;
+  text: string;
+  first: number;
+  lines: number;
+}
+
 /**
  * The log of one run: every line goes to `log.txt` in the run folder (stderr lines start with
  * "! "), numbered from 1; windows get batches of new lines a few times a second, never more than
- * {@link EVENT_LINES} per batch, and the newest {@link TAIL_LINES} stay in memory for `run.get`.
- * So a script printing 50 MB costs the disk what it costs, and the UI a bounded amount.
+ * {@link EVENT_LINES} per batch, and `run.get` gets the newest {@link TAIL_LINES}. Lines are kept
+ * as the blocks they arrived in and only the newest are ever split, so a script printing 50 MB
+ * costs the disk what it costs and the UI a bounded amount.
  */
 export class RunLog {
   private seq = 0;
+  /** The last line sent to windows. */
+  private sent = 0;
   private readonly file: WriteStream;
   private parts: string[] = [];
   private partsChars = 0;
-  private batch: Entry[] = [];
-  private omitted = 0;
-  private readonly tail: string[] = new Array<string>(TAIL_LINES);
+  /** The newest blocks, holding at least the last TAIL_LINES lines. */
+  private recent: Block[] = [];
+  private recentLines = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -35,7 +46,13 @@ export class RunLog {
     private readonly runId: string,
     private readonly emit: (payload: LogEvent) => void,
   ) {
-    this.file = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    // A deep buffer: the file is written by libuv's threads while the pipe keeps being read; only a
+    // disk that falls 4 MB behind makes the runner wait (and so the script).
+    this.file = createWriteStream(path, {
+      flags: 'a',
+      mode: 0o600,
+      highWaterMark: 4 * 1024 * 1024,
+    });
     this.file.on('error', () => {}); // surfaced by close()
     this.timer = setInterval(() => {
       this.flushFile();
@@ -49,42 +66,28 @@ export class RunLog {
     return this.seq;
   }
 
-  /** Adds lines; returns a promise while the file is behind, so the caller can wait. */
-  write(stream: OutputStream, lines: readonly string[]): Promise<void> | undefined {
-    const count = lines.length;
-    if (count === 0) return undefined;
-    const first = this.seq + 1;
-    const prefix = stream === 'stderr' ? '! ' : '';
-    const text = prefix + lines.join(`\n${prefix}`) + '\n';
+  /** Adds one read's lines; returns a promise while the file is behind, so the caller can wait. */
+  write(stream: OutputStream, chunk: OutputChunk): Promise<void> | undefined {
+    if (chunk.lines === 0) return undefined;
+    const text = stream === 'stderr' ? markStderr(chunk.text) : chunk.text;
     this.parts.push(text);
     this.partsChars += text.length;
-    // Only the newest lines of a large read can matter to the tail and to windows.
-    for (let i = Math.max(0, count - TAIL_LINES); i < count; i++)
-      this.tail[(first + i) % TAIL_LINES] = prefix + lines[i]!;
-    const skipped = Math.max(0, count - EVENT_LINES);
-    if (skipped > 0) {
-      // Lines left out come before the ones sent, so what is already batched goes too.
-      this.omitted += this.batch.length + skipped;
-      this.batch = [];
-    } else if (this.batch.length + count > 2 * EVENT_LINES) {
-      const drop = this.batch.length + count - EVENT_LINES;
-      this.omitted += drop;
-      this.batch.splice(0, drop);
+    this.recent.push({ stream, text: chunk.text, first: this.seq + 1, lines: chunk.lines });
+    this.recentLines += chunk.lines;
+    this.seq += chunk.lines;
+    while (this.recentLines - this.recent[0]!.lines >= TAIL_LINES) {
+      this.recentLines -= this.recent.shift()!.lines;
     }
-    for (let i = skipped; i < count; i++)
-      this.batch.push({ seq: first + i, stream, line: lines[i]! });
-    this.seq += count;
     if (this.partsChars >= FILE_BUFFER_CHARS && !this.flushFile())
       return new Promise((resolve) => this.file.once('drain', resolve));
     return undefined;
   }
 
-  /** The newest lines, oldest first, and the `seq` of the last one. */
+  /** The newest lines as the log file shows them, oldest first, and the `seq` of the last one. */
   tailLines(): { lines: string[]; seq: number } {
-    const count = Math.min(this.seq, TAIL_LINES);
-    const lines: string[] = [];
-    for (let seq = this.seq - count + 1; seq <= this.seq; seq++)
-      lines.push(this.tail[seq % TAIL_LINES]!);
+    const lines = this.newest(Math.min(this.seq, TAIL_LINES)).map((entry) =>
+      entry.stream === 'stderr' ? `! ${entry.line}` : entry.line,
+    );
     return { lines, seq: this.seq };
   }
 
@@ -98,6 +101,18 @@ export class RunLog {
     );
   }
 
+  /** The newest `count` lines (at most what `recent` holds), split out of their blocks. */
+  private newest(count: number): Entry[] {
+    const entries: Entry[] = [];
+    for (let b = this.recent.length - 1; b >= 0 && entries.length < count; b--) {
+      const block = this.recent[b]!;
+      const lines = block.text.slice(0, -1).split('\n');
+      for (let i = lines.length - 1; i >= 0 && entries.length < count; i--)
+        entries.push({ seq: block.first + i, stream: block.stream, line: lines[i]! });
+    }
+    return entries.reverse();
+  }
+
   private flushFile(): boolean {
     if (this.parts.length === 0) return true;
     const text = this.parts.join('');
@@ -107,15 +122,15 @@ export class RunLog {
   }
 
   private flushEvents(): void {
-    if (this.batch.length === 0 && this.omitted === 0) return;
-    let lines = this.batch;
-    let omitted = this.omitted;
-    if (lines.length > EVENT_LINES) {
-      omitted += lines.length - EVENT_LINES;
-      lines = lines.slice(-EVENT_LINES);
-    }
-    this.batch = [];
-    this.omitted = 0;
-    this.emit({ runId: this.runId, lines, omitted });
+    const unsent = this.seq - this.sent;
+    if (unsent === 0) return;
+    const lines = this.newest(Math.min(unsent, EVENT_LINES));
+    this.sent = this.seq;
+    this.emit({ runId: this.runId, lines, omitted: unsent - lines.length });
   }
+}
+
+/** Marks every line of a stderr text with "! ". */
+function markStderr(text: string): string {
+  return `! ${text.slice(0, -1).replaceAll('\n', '\n! ')}\n`;
 }

@@ -16,7 +16,12 @@ import { VenvManager } from '../python/venvs.js';
 import { KeychainUnavailable, type SecretStore } from '../secrets/secret-store.js';
 import { buildArgs } from './argv-template.js';
 import { interpreterArgs } from './bootstrap.js';
-import { startScriptProcess, type OutputStream, type ScriptProcess } from './child-process.js';
+import {
+  startScriptProcess,
+  type OutputChunk,
+  type OutputStream,
+  type ScriptProcess,
+} from './child-process.js';
 import { checkFileInputs } from './file-inputs.js';
 import { listOutputs } from './outputs.js';
 import { isStillRunning, processIdentity, SELF } from './process-identity.js';
@@ -313,7 +318,7 @@ export class Runner {
       progress: null,
       finished: Promise.resolve(stored),
     };
-    child.onLines((stream, lines) => this.onLines(active, runId, stream, lines));
+    child.onOutput((stream, chunk) => this.onOutput(active, runId, stream, chunk));
     child.onOutputLimit(() => this.stop(runId, 'output_limit'));
     const timer = setTimeout(
       () => this.stop(runId, 'timeout'),
@@ -336,26 +341,27 @@ export class Runner {
     this.deps.emit({ name: 'run.status', payload: stripRun(stored) });
   }
 
-  private onLines(
+  private onOutput(
     active: ActiveRun,
     runId: string,
     stream: OutputStream,
-    lines: string[],
+    chunk: OutputChunk,
   ): Promise<void> | undefined {
-    let logged = lines;
-    if (stream === 'stdout' && lines.some((l) => l.startsWith('::progress'))) {
-      logged = [];
-      for (const line of lines) {
+    let logged = chunk;
+    if (stream === 'stdout' && chunk.text.includes('::progress')) {
+      const kept: string[] = [];
+      for (const line of chunk.text.slice(0, -1).split('\n')) {
         const progress = line.startsWith('::progress') ? PROGRESS_LINE.exec(line) : null;
         if (!progress) {
-          logged.push(line);
+          kept.push(line);
           continue;
         }
         active.progress = { percent: Math.min(100, Number(progress[1])), label: progress[2] ?? '' };
         this.deps.emit({ name: 'run.progress', payload: { runId, ...active.progress } });
       }
+      logged = { text: kept.length ? kept.join('\n') + '\n' : '', lines: kept.length };
     }
-    return logged.length ? active.log.write(stream, logged) : undefined;
+    return active.log.write(stream, logged);
   }
 
   /** Starts queued runs while there are free slots. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../main/contract/api.js';
+import { MAX_LINE_CHARS, normalise } from '../../main/runs/child-process.js';
 import { EVENT_LINES, RunLog, TAIL_LINES } from '../../main/runs/run-log.js';
 import { tempDir } from '../support/temp.js';
 
@@ -12,12 +13,23 @@ async function logWith(writes: [stream: 'stdout' | 'stderr', count: number][]) {
   let n = 0;
   for (const [stream, count] of writes) {
     const lines = Array.from({ length: count }, () => `line ${++n}`);
-    await log.write(stream, lines);
+    await log.write(stream, { text: lines.join('\n') + '\n', lines: count });
   }
   const tail = log.tailLines();
   await log.close();
   return { events, tail, text: await readFile(file, 'utf8'), total: n };
 }
+
+describe('reading output', () => {
+  it('counts lines, drops a carriage return before a newline and breaks lines over the cap', () => {
+    expect(normalise('a\r\nb\n\n')).toEqual({ text: 'a\nb\n\n', lines: 3 });
+    const long = 'x'.repeat(MAX_LINE_CHARS * 2 + 5);
+    expect(normalise(`${long}\nend\n`)).toEqual({
+      text: `${'x'.repeat(MAX_LINE_CHARS)}\n${'x'.repeat(MAX_LINE_CHARS)}\nxxxxx\nend\n`,
+      lines: 4,
+    });
+  });
+});
 
 describe('the run log', () => {
   it('writes every line to the file in order, stderr lines marked with "! "', async () => {
