@@ -20,12 +20,22 @@ export async function call<M extends MethodName>(
   input: MethodInput<M>,
 ): Promise<MethodOutput<M>> {
   const result = await callTyped(app.dispatch, method, input, { transport: 'cli' });
-  if (!result.ok) throw failure(result.error);
+  if (!result.ok)
+    throw failure(
+      result.error,
+      typeof input === 'object' && input !== null && 'scriptId' in input
+        ? String(input.scriptId)
+        : undefined,
+    );
   return result.value;
 }
 
-function failure(error: ApiError): CliError {
+function failure(error: ApiError, scriptId?: string): CliError {
   const lines = [error.message, ...(error.fields ?? []).map((f) => `  ${formatFieldError(f)}`)];
+  if (error.code === 'secret_missing' && scriptId)
+    lines.push(
+      `Set it with: scriptdesk secrets set ${scriptId} NAME (the value is read from stdin)`,
+    );
   return new CliError(lines.join('\n'));
 }
 

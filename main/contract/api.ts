@@ -215,10 +215,7 @@ export const methods = {
     z.object({ name: z.string(), text: z.string(), truncated: z.boolean() }),
   ),
   /** The secrets a script declares and whether each is set in the keychain (never the values). */
-  'secrets.status': method(
-    z.object({ scriptId: ScriptIdSchema }).strict(),
-    SecretsStatusSchema,
-  ),
+  'secrets.status': method(z.object({ scriptId: ScriptIdSchema }).strict(), SecretsStatusSchema),
   /** Stores a secret the script declares in the OS keychain; the value can never be read back. */
   'secrets.set': method(
     z

@@ -526,7 +526,7 @@ export class Runner {
   private async readSecrets(script: ResolvedScript): Promise<Map<string, string>> {
     const values = new Map<string, string>();
     const missing: string[] = [];
-    const { title, id } = script.manifest;
+    const { title } = script.manifest;
     for (const name of script.manifest.secrets) {
       let value: string | null;
       try {
@@ -545,7 +545,7 @@ export class Runner {
       const names = missing.join(', ');
       throw new ApiFailure(
         'secret_missing',
-        `"${title}" needs the secret${missing.length > 1 ? 's' : ''} ${names}, not set on this computer yet. Set ${missing.length > 1 ? 'them' : 'it'} with "Set…" on the script's page, or: scriptdesk secrets set ${id} ${missing[0]!}`,
+        `"${title}" needs the secret${missing.length > 1 ? 's' : ''} ${names}, which ${missing.length > 1 ? 'are' : 'is'} not set on this computer yet.`,
       );
     }
     return values;

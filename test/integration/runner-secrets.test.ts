@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { INHERITED_VARIABLES } from '../../main/runs/runner.js';
 import { appWithCatalogue } from '../support/catalogue.js';
+import { scriptdesk } from '../support/cli.js';
 import { callOrThrow, runToEnd } from '../support/runs.js';
 
 // These tests use the real OS keychain: a private gnome-keyring the vitest global setup starts.
@@ -27,7 +28,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 describe('secrets a script declares', () => {
-  it('a run is refused before anything starts when a declared secret is not set, naming it and how to set it', async () => {
+  it('a run is refused before anything starts when a declared secret is not set, naming it', async () => {
     ({ app } = await appWithCatalogue());
     const result = await callTyped(
       app.dispatch,
@@ -39,13 +40,28 @@ describe('secrets a script declares', () => {
       ok: false,
       error: {
         code: 'secret_missing',
-        message: expect.stringContaining('scriptdesk secrets set secret-probe PROBE_TOKEN'),
+        message:
+          '"Secret probe" needs the secret PROBE_TOKEN, which is not set on this computer yet.',
       },
     });
     expect((await callOrThrow(app, 'run.list', {})).runs).toEqual([]);
     expect(app.services.journal.list(10).map((e) => e.event.type)).not.toContain(
       'dev.scriptdesk.run.started',
     );
+  });
+
+  it('scriptdesk run names the missing secret and the command that sets it', async () => {
+    let home: string;
+    ({ app, home } = await appWithCatalogue());
+    await app.close();
+    app = undefined;
+    const inputs = path.join(home, 'inputs.json');
+    await writeFile(inputs, JSON.stringify({ mode: 'print' }));
+    const result = await scriptdesk(home, ['run', 'secret-probe', '--inputs', inputs]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"Secret probe" needs the secret PROBE_TOKEN');
+    expect(result.stderr).toContain('scriptdesk secrets set secret-probe NAME');
+    ({ app } = await appWithCatalogue());
   });
 
   it('the script gets exactly the allow-listed variables, the run variables and its declared secret', async () => {

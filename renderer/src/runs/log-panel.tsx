@@ -3,18 +3,59 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, memo, useLayoutEffect, useRef, useState } from 'react';
 import { monospaceFont } from '../theme.js';
-import { MAX_LOG_LINES, type LogLine } from './log-lines.js';
+import { displayText, hiddenBefore, hiddenMarker, type LogLine } from './log-lines.js';
 
 /** Distance from the bottom (px) within which the panel keeps following new lines. */
 const FOLLOW_SLACK = 24;
+
+/** One line; memoised because a busy log re-renders often and its old lines never change. */
+const LogRow = memo(function LogRow({ line }: { line: LogLine }) {
+  return (
+    <div className={line.stream === 'stderr' ? 'stderr' : undefined}>
+      {displayText(line.text) || '\u00a0'}
+    </div>
+  );
+});
+
+/** Where lines are missing: how many, and where the whole log is. */
+const HiddenMarker = memo(function HiddenMarker({
+  count,
+  earlier,
+}: {
+  count: number;
+  earlier: boolean;
+}) {
+  return (
+    <div className="hidden-lines" data-testid="log-hidden-lines">
+      {hiddenMarker(count, earlier)}
+    </div>
+  );
+});
+
+/** "12 lines", or "last 2,000 of 51,234 lines" when the start of the log is not shown. */
+function lineCount(lines: readonly LogLine[]): string {
+  const last = lines.at(-1)?.seq ?? 0;
+  if (lines.length > 0 && last > lines.length)
+    return `last ${lines.length.toLocaleString()} of ${last.toLocaleString()} lines`;
+  return `${lines.length} line${lines.length === 1 ? '' : 's'}`;
+}
 
 /**
  * The live output of a run: dark, monospace, following new lines while the user is at the
  * bottom (scrolling up to read stops the following until they scroll back down).
  */
-export function LogPanel({ lines, active }: { lines: readonly LogLine[]; active: boolean }) {
+export function LogPanel({
+  lines,
+  active,
+  waiting = false,
+}: {
+  lines: readonly LogLine[];
+  active: boolean;
+  /** The run waits for a free slot: nothing can have been printed yet. */
+  waiting?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
   const [copied, setCopied] = useState(false);
@@ -26,7 +67,11 @@ export function LogPanel({ lines, active }: { lines: readonly LogLine[]; active:
 
   async function copy() {
     try {
-      await navigator.clipboard.writeText(lines.map((line) => line.text).join('\n'));
+      const text = lines.flatMap((line, index) => {
+        const hidden = hiddenBefore(lines, index);
+        return hidden > 0 ? [hiddenMarker(hidden, index === 0), line.text] : [line.text];
+      });
+      await navigator.clipboard.writeText(text.join('\n'));
       setCopied(true);
       setTimeout(() => setCopied(false), 1500);
     } catch {
@@ -41,9 +86,7 @@ export function LogPanel({ lines, active }: { lines: readonly LogLine[]; active:
           Output
         </Typography>
         <Typography variant="caption" color="text.secondary">
-          {lines.length >= MAX_LOG_LINES
-            ? `last ${MAX_LOG_LINES} lines`
-            : `${lines.length} line${lines.length === 1 ? '' : 's'}`}
+          {lineCount(lines)}
         </Typography>
         <Box sx={{ flexGrow: 1 }} />
         <Button
@@ -81,6 +124,7 @@ export function LogPanel({ lines, active }: { lines: readonly LogLine[]; active:
           whiteSpace: 'pre-wrap',
           overflowWrap: 'anywhere',
           '& .stderr': { color: '#fca5a5' },
+          '& .hidden-lines': { color: '#9ca3af', fontStyle: 'italic' },
           '&:focus-visible': {
             outline: '2px solid',
             outlineColor: 'primary.light',
@@ -90,14 +134,22 @@ export function LogPanel({ lines, active }: { lines: readonly LogLine[]; active:
       >
         {lines.length === 0 ? (
           <Box component="span" sx={{ color: '#9ca3af' }}>
-            {active ? 'Waiting for output…' : 'The script printed nothing.'}
+            {waiting
+              ? 'The output appears here once the run starts.'
+              : active
+                ? 'Waiting for output…'
+                : 'The script printed nothing.'}
           </Box>
         ) : (
-          lines.map((line) => (
-            <div key={line.key} className={line.stream === 'stderr' ? 'stderr' : undefined}>
-              {line.text || '\u00a0'}
-            </div>
-          ))
+          lines.map((line, index) => {
+            const hidden = hiddenBefore(lines, index);
+            return (
+              <Fragment key={line.seq}>
+                {hidden > 0 ? <HiddenMarker count={hidden} earlier={index === 0} /> : null}
+                <LogRow line={line} />
+              </Fragment>
+            );
+          })
         )}
       </Box>
     </Box>

@@ -28,14 +28,18 @@ function Fact({
   );
 }
 
-/** Started, duration (ticking while active), exit code and where the files are. */
+/** Started (or requested, while queued), duration (ticking while active), exit code and where the files are. */
 export function RunFacts({ run }: { run: RunDetail }) {
   const active = isActive(run.status);
+  const waiting = run.status === 'queued';
   const now = useNow(active);
   return (
     <Box component="dl" sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1.5, m: 0 }}>
-      <Fact label="Started">{formatLocalTime(run.startedAt)}</Fact>
-      <Fact label={active ? 'Running for' : 'Duration'} testId="run-duration">
+      <Fact label={waiting ? 'Requested' : 'Started'}>{formatLocalTime(run.startedAt)}</Fact>
+      <Fact
+        label={waiting ? 'Waiting for' : active ? 'Running for' : 'Duration'}
+        testId="run-duration"
+      >
         {runDuration(run.startedAt, run.finishedAt, now)}
       </Fact>
       {!active ? (

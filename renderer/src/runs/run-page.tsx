@@ -15,6 +15,7 @@ import { StatusChip } from '../common/status-chip.js';
 import { LogPanel } from './log-panel.js';
 import { OutputList } from './output-list.js';
 import { OutputPreviewDialog } from './output-preview-dialog.js';
+import { QueueNotice } from './queue-notice.js';
 import { RunFacts } from './run-facts.js';
 import { RunProgress } from './run-progress.js';
 import { RunResult } from './run-result.js';
@@ -63,7 +64,10 @@ export function RunPage({
         </Typography>
         <Chip label={`Version ${detail.scriptVersion}`} variant="outlined" />
         {detail.dryRun ? <Chip label="Dry run" color="info" variant="outlined" /> : null}
-        <StatusChip status={detail.status} testId="run-status" />
+        {/* Read out when the status changes (e.g. from Waiting to Running to Succeeded). */}
+        <Box role="status" aria-live="polite" aria-atomic="true">
+          <StatusChip status={detail.status} testId="run-status" />
+        </Box>
         <Box sx={{ flexGrow: 1 }} />
         {active ? (
           <Button
@@ -89,7 +93,11 @@ export function RunPage({
         <Paper variant="outlined" sx={{ p: 2 }}>
           <Stack spacing={2}>
             <RunFacts run={detail} />
-            {active ? <RunProgress progress={run.progress} /> : null}
+            {detail.status === 'queued' ? (
+              <QueueNotice queuePosition={detail.queuePosition} />
+            ) : active ? (
+              <RunProgress progress={run.progress} />
+            ) : null}
           </Stack>
         </Paper>
         <RunResult run={detail} />
@@ -101,7 +109,7 @@ export function RunPage({
             <OutputList outputs={detail.outputs} onOpen={setPreviewed} />
           </Box>
         ) : null}
-        <LogPanel lines={run.log} active={active} />
+        <LogPanel lines={run.log} active={active} waiting={detail.status === 'queued'} />
       </Stack>
       <OutputPreviewDialog
         runId={runId}

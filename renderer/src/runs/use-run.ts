@@ -3,40 +3,39 @@ import type { ApiEvent, RunDetail } from '../../../main/contract/api.js';
 import type { ApiError } from '../../../main/contract/errors.js';
 import { useApiEvents, useTransport } from '../api/transport-context.js';
 import { isActive } from '../common/run-status.js';
-import { appendCapped, overlapLength, type LogLine } from './log-lines.js';
+import { eventLines, MAX_LOG_LINES, mergeLines, tailLines, type LogLine } from './log-lines.js';
 
 /** How often an active run is re-read in case pushed events were missed (e.g. the stream reconnected). */
 const POLL_MS = 5000;
-/** Log lines are put on screen in batches, so a chatty script does not re-render per line. */
-const FLUSH_MS = 60;
+/** Log lines are put on screen in batches, so a burst of events costs one render, not one each. */
+const FLUSH_MS = 100;
 
 /** A run as the run view shows it, kept current from `run.get` and pushed events. */
 export interface RunView {
   detail: RunDetail | undefined;
   error: ApiError | undefined;
+  /** The newest lines of the log in `seq` order, at most {@link MAX_LOG_LINES}. */
   log: LogLine[];
   progress: RunDetail['progress'];
   reload: () => void;
 }
 
-/** Loads run `runId` and follows it: log lines, progress and status changes. */
+/**
+ * Loads run `runId` and follows it: log lines, progress and status changes. Log lines are placed
+ * by their `seq`, so lines that arrive as events before `run.get` answers, or again in its tail,
+ * are shown once and in order.
+ */
 export function useRun(runId: string): RunView {
   const transport = useTransport();
   const [detail, setDetail] = useState<RunDetail | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [log, setLog] = useState<LogLine[]>([]);
   const [progress, setProgress] = useState<RunDetail['progress']>(null);
-  const nextKey = useRef(0);
   const loaded = useRef(false);
-  const early = useRef<LogLine[]>([]);
-  const queued = useRef<LogLine[]>([]);
+  const pending = useRef<LogLine[]>([]);
   const flushTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const request = useRef(0);
-
-  const toLine = useCallback((text: string, stream: LogLine['stream'] = 'stdout'): LogLine => {
-    nextKey.current += 1;
-    return { key: nextKey.current, stream, text };
-  }, []);
+  const waiting = useRef(false);
 
   const refresh = useCallback(async () => {
     const id = (request.current += 1);
@@ -47,30 +46,29 @@ export function useRun(runId: string): RunView {
       return;
     }
     const value = result.value;
+    const first = !loaded.current;
+    loaded.current = true;
+    waiting.current = value.status === 'queued';
     setError(undefined);
     setDetail(value);
     setProgress(value.progress);
-    if (!loaded.current) {
-      loaded.current = true;
-      const live = early.current;
-      early.current = [];
-      const overlap = overlapLength(
-        value.logTail,
-        live.map((line) => line.text),
+    const tail = tailLines(value.logTail, value.logSeq);
+    setLog((current) => {
+      // The first answer fills in what came before the events; later ones only catch up on
+      // lines missed while the event stream was away, so nothing moves under the reader's eyes.
+      if (first) return mergeLines(current, tail);
+      const last = current.at(-1)?.seq ?? 0;
+      return mergeLines(
+        current,
+        tail.filter((line) => line.seq > last),
       );
-      setLog(
-        appendCapped(
-          value.logTail.map((text) => toLine(text)),
-          live.slice(overlap),
-        ),
-      );
-    }
-  }, [transport, runId, toLine]);
+    });
+  }, [transport, runId]);
 
   useEffect(() => {
     loaded.current = false;
-    early.current = [];
-    queued.current = [];
+    waiting.current = false;
+    pending.current = [];
     setDetail(undefined);
     setError(undefined);
     setLog([]);
@@ -90,29 +88,34 @@ export function useRun(runId: string): RunView {
   }, [active, refresh]);
 
   useApiEvents((event: ApiEvent) => {
-    if (event.name === 'catalogue.status' || event.payload.runId !== runId) return;
     switch (event.name) {
       case 'run.log': {
-        const line = toLine(event.payload.line, event.payload.stream);
-        if (!loaded.current) {
-          early.current.push(line);
-          return;
-        }
-        queued.current.push(line);
+        if (event.payload.runId !== runId) return;
+        const lines = pending.current.concat(eventLines(event.payload.lines));
+        // Only the newest lines can be shown anyway; what is dropped shows as a gap in `seq`.
+        pending.current = lines.length > MAX_LOG_LINES ? lines.slice(-MAX_LOG_LINES) : lines;
         flushTimer.current ??= setTimeout(() => {
           flushTimer.current = undefined;
-          const batch = queued.current;
-          queued.current = [];
-          setLog((current) => appendCapped(current, batch));
+          const batch = pending.current.sort((a, b) => a.seq - b.seq);
+          pending.current = [];
+          setLog((current) => mergeLines(current, batch));
         }, FLUSH_MS);
         return;
       }
       case 'run.progress':
-        setProgress({ percent: event.payload.percent, label: event.payload.label });
+        if (event.payload.runId === runId)
+          setProgress({ percent: event.payload.percent, label: event.payload.label });
         return;
       case 'run.status':
-        setDetail((current) => (current ? { ...current, ...event.payload } : current));
-        void refresh();
+        if (event.payload.runId === runId) {
+          setDetail((current) => (current ? { ...current, ...event.payload } : current));
+          void refresh();
+        } else if (waiting.current) {
+          // Another run starting or ending moves this one up the queue.
+          void refresh();
+        }
+        return;
+      default:
         return;
     }
   });

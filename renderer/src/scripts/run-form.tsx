@@ -5,11 +5,15 @@ import CircularProgress from '@mui/material/CircularProgress';
 import Typography from '@mui/material/Typography';
 import type { IChangeEvent } from '@rjsf/core';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ScriptSummary } from '../../../main/contract/api.js';
-import type { FieldError } from '../../../main/contract/errors.js';
+import type { ApiError, FieldError } from '../../../main/contract/errors.js';
 import { scriptDeskValidator, withScriptDeskUi } from '../../../forms/theme/index.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
+import { SecretDialog } from '../secrets/secret-dialog.js';
+import { SecretsSection } from '../secrets/secrets-section.js';
+import { useSecretPrompt } from '../secrets/use-secret-prompt.js';
+import { isSecretSet, useSecrets } from '../secrets/use-secrets.js';
 import { ConfirmRunDialog } from './confirm-run-dialog.js';
 import { widgetId } from './field-errors.js';
 import { RunOptions } from './run-options.js';
@@ -26,12 +30,12 @@ const REASON_MISSING = 'Enter a reason or a ticket number before running.';
  * it is hidden. RJSF then hides the form's description too; it is returned to be shown here.
  */
 function withoutRepeatedTitle(
-  script: ScriptSummary,
+  scriptTitle: string,
   schema: RJSFSchema,
   uiSchema: UiSchema,
 ): { uiSchema: UiSchema; description: string | undefined } {
   const title = typeof uiSchema['ui:title'] === 'string' ? uiSchema['ui:title'] : schema.title;
-  if (title?.trim().toLowerCase() !== script.title.trim().toLowerCase())
+  if (title?.trim().toLowerCase() !== scriptTitle.trim().toLowerCase())
     return { uiSchema, description: undefined };
   const options = (uiSchema['ui:options'] ?? {}) as Record<string, unknown>;
   const description =
@@ -41,10 +45,12 @@ function withoutRepeatedTitle(
   return { uiSchema: { ...uiSchema, 'ui:options': { ...options, label: false } }, description };
 }
 
-function blockedMessage(problems: number, reasonMissing: boolean): string {
+function blockedMessage(problems: number, reasonMissing: boolean, preparing: boolean): string {
   if (problems > 0)
     return `Fix the ${problems === 1 ? 'marked field' : `${problems} marked fields`} to continue.`;
-  return reasonMissing ? 'Add a reason or ticket to continue.' : '';
+  if (reasonMissing) return 'Add a reason or ticket to continue.';
+  // The first run waits for the build, so Run stays on; the user just learns why it may take a while.
+  return preparing ? 'Preparing its Python environment…' : '';
 }
 
 function focusById(id: string): void {
@@ -52,7 +58,10 @@ function focusById(id: string): void {
   requestAnimationFrame(() => document.getElementById(id)?.focus());
 }
 
-/** The script's form with the run options and the Run button; starts the run and reports where it went. */
+/**
+ * The script's form with the run options, its secrets and the Run button; starts the run and
+ * reports where it went. Run is off while the script's Python environment is known to be broken.
+ */
 export function RunForm({
   script,
   schema,
@@ -65,12 +74,12 @@ export function RunForm({
   onStarted: (runId: string) => void;
 }) {
   const { fullUiSchema, formDescription } = useMemo(() => {
-    const shown = withoutRepeatedTitle(script, schema, uiSchema);
+    const shown = withoutRepeatedTitle(script.title, schema, uiSchema);
     return {
       fullUiSchema: withScriptDeskUi(schema as Record<string, unknown>, shown.uiSchema),
       formDescription: shown.description,
     };
-  }, [script, schema, uiSchema]);
+  }, [script.title, schema, uiSchema]);
   const [formData, setFormData] = useState<FormData>({});
   const [dryRun, setDryRun] = useState(true);
   const [reason, setReason] = useState('');
@@ -84,8 +93,29 @@ export function RunForm({
       setUnplaced(showServerErrors(errors, inputs)),
     [showServerErrors],
   );
-  const submission = useRunSubmission(script, onStarted, onFieldErrors);
+  const secrets = useSecrets(script.id, script.secrets);
+  const prompt = useSecretPrompt(secrets, script.secrets);
+  // A run refused for a missing secret starts again once it is saved; `restart` comes from the
+  // submission hook, which needs this callback first, hence the ref.
+  const restart = useRef<(request: RunRequest) => void>(() => {});
+  const { askForMissing } = prompt;
+  const onSecretMissing = useCallback(
+    (error: ApiError, request: RunRequest) =>
+      void askForMissing(error.message, () => restart.current(request)),
+    [askForMissing],
+  );
+  const submission = useRunSubmission(script, onStarted, onFieldErrors, onSecretMissing);
+  useEffect(() => {
+    restart.current = (request) => void submission.restart(request);
+  });
   const busy = submission.phase === 'checking' || submission.phase === 'starting';
+  const environmentFailed = script.environment.state === 'failed';
+  const preparing = script.environment.state === 'building';
+  // Once every secret is saved, "a secret is missing" is old news.
+  const secretsNowSet =
+    script.secrets.length > 0 && script.secrets.every((name) => isSecretSet(secrets.status, name));
+  const shownError =
+    submission.error?.code === 'secret_missing' && secretsNowSet ? undefined : submission.error;
   const reasonError =
     attempted && script.requireReason && !reason.trim() ? REASON_MISSING : undefined;
 
@@ -96,6 +126,7 @@ export function RunForm({
     const reasonMissing = script.requireReason && !reason.trim();
     if (problems.length > 0) return focusById(widgetId(problems[0]!.path));
     if (reasonMissing) return focusById('run-reason');
+    if (environmentFailed) return;
     void submission.submit({
       scriptId: script.id,
       inputs,
@@ -138,13 +169,23 @@ export function RunForm({
           onReasonChange={setReason}
           reasonError={reasonError}
         />
-        {submission.error ? (
+        {script.secrets.length > 0 ? (
+          <Box sx={{ mt: 2.5 }}>
+            <SecretsSection
+              declared={script.secrets}
+              secrets={secrets}
+              notice={prompt.notice}
+              onEdit={prompt.edit}
+            />
+          </Box>
+        ) : null}
+        {shownError ? (
           <Box sx={{ mt: 2 }}>
             <ApiErrorAlert
-              error={submission.error}
+              error={shownError}
               // E.g. an expired catalogue: the script is still shown, it just may not run now.
               title={
-                submission.error.code === 'catalogue_unavailable'
+                shownError.code === 'catalogue_unavailable'
                   ? 'This script cannot run right now'
                   : undefined
               }
@@ -160,7 +201,8 @@ export function RunForm({
             variant="contained"
             size="medium"
             color={realRun ? 'warning' : 'primary'}
-            disabled={busy}
+            disabled={busy || environmentFailed}
+            id="run-button"
             startIcon={
               busy ? (
                 <CircularProgress size={16} color="inherit" aria-hidden />
@@ -172,8 +214,15 @@ export function RunForm({
           >
             {busy ? busyLabel : label}
           </Button>
-          <Typography variant="body2" color="text.secondary" role="status">
-            {busy ? '' : blockedMessage(feedback.openProblems, Boolean(reasonError))}
+          <Typography
+            variant="body2"
+            color="text.secondary"
+            role="status"
+            data-testid="run-status-message"
+            sx={{ display: 'flex', alignItems: 'center', gap: 1 }}
+          >
+            {preparing && !busy ? <CircularProgress size={14} aria-hidden /> : null}
+            {busy ? '' : blockedMessage(feedback.openProblems, Boolean(reasonError), preparing)}
           </Typography>
         </Box>
       </ScriptForm>
@@ -182,6 +231,16 @@ export function RunForm({
         open={submission.phase === 'confirming'}
         onConfirm={submission.confirm}
         onCancel={submission.dismiss}
+      />
+      <SecretDialog
+        request={prompt.request}
+        scriptTitle={script.title}
+        keychain={secrets.status?.keychain}
+        onSave={prompt.save}
+        onRemove={prompt.remove}
+        onClose={prompt.close}
+        // Opened by Run: Run was busy (disabled) then, so the focus is put back on it explicitly.
+        onClosed={prompt.forRun ? () => document.getElementById('run-button')?.focus() : undefined}
       />
     </>
   );

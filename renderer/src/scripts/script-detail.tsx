@@ -4,22 +4,28 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import type { EnvironmentState } from '../../../main/contract/api.js';
 import { useApiQuery } from '../api/use-api-query.js';
 import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { LoadingState } from '../common/loading-state.js';
 import { RunForm } from './run-form.js';
+import { EnvironmentFailedNotice } from './environment-notice.js';
 import { ScriptBadges } from './script-badges.js';
+import { withLatestEnvironment } from './use-environment-updates.js';
 
 /** One script: what it is, and its form with the Run button. */
 export function ScriptDetail({
   scriptId,
   catalogueVersion,
+  environments,
   onStarted,
 }: {
   scriptId: string;
   /** The installed catalogue version: the form is read again when a sync changes it. */
   catalogueVersion: number | undefined;
+  /** Environment states pushed since the page opened (newer than `catalogue.get`'s). */
+  environments: ReadonlyMap<string, EnvironmentState>;
   onStarted: (runId: string) => void;
 }) {
   const query = useApiQuery('catalogue.get', { scriptId });
@@ -34,7 +40,8 @@ export function ScriptDetail({
   }
   if (!query.value) return <LoadingState label="Loading the form…" />;
 
-  const { script, schema, uiSchema } = query.value;
+  const { schema, uiSchema } = query.value;
+  const script = withLatestEnvironment(query.value.script, environments);
   return (
     <Box sx={{ p: 3, maxWidth: 860 }}>
       <Stack spacing={1} sx={{ mb: 2.5, alignItems: 'flex-start' }}>
@@ -55,6 +62,7 @@ export function ScriptDetail({
         <Typography color="text.secondary">{script.summary}</Typography>
         <ScriptBadges script={script} />
       </Stack>
+      <EnvironmentFailedNotice environment={script.environment} />
       <Paper variant="outlined" sx={{ p: 3 }}>
         <RunForm
           // A new version of the script may ask for other inputs, so its form starts afresh;

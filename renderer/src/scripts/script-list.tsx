@@ -4,12 +4,14 @@ import InputAdornment from '@mui/material/InputAdornment';
 import List from '@mui/material/List';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListSubheader from '@mui/material/ListSubheader';
+import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMemo, useState } from 'react';
 import type { ScriptSummary } from '../../../main/contract/api.js';
 import { EmptyState } from '../common/empty-state.js';
 import { groupScripts } from './group-scripts.js';
+import { EnvironmentChip } from './environment-chip.js';
 import { ScriptBadges } from './script-badges.js';
 
 /** The searchable catalogue, grouped by category. */
@@ -104,7 +106,13 @@ export function ScriptList({
                       >
                         {script.summary}
                       </Typography>
-                      <ScriptBadges script={script} />
+                      <Stack direction="row" spacing={0.75} useFlexGap sx={{ flexWrap: 'wrap' }}>
+                        <EnvironmentChip
+                          environment={script.environment}
+                          testId={`script-environment-${script.id}`}
+                        />
+                        <ScriptBadges script={script} />
+                      </Stack>
                     </ListItemButton>
                   ))}
                 </List>

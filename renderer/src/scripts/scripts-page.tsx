@@ -1,6 +1,7 @@
 import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
 import TouchAppOutlined from '@mui/icons-material/TouchAppOutlined';
 import Box from '@mui/material/Box';
+import { useMemo } from 'react';
 import { useApiQuery } from '../api/use-api-query.js';
 import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
@@ -8,6 +9,7 @@ import { EmptyState } from '../common/empty-state.js';
 import { LoadingState } from '../common/loading-state.js';
 import { ScriptDetail } from './script-detail.js';
 import { ScriptList } from './script-list.js';
+import { useEnvironmentUpdates, withLatestEnvironment } from './use-environment-updates.js';
 
 /** The Scripts place: the catalogue on the left, the selected script's form on the right. */
 export function ScriptsPage({
@@ -26,6 +28,12 @@ export function ScriptsPage({
 }) {
   const list = useApiQuery('catalogue.list', hasCatalogue ? {} : null);
   useReloadOnChange(catalogueVersion, list.reload);
+  const environments = useEnvironmentUpdates();
+  const listed = list.value?.scripts;
+  const scripts = useMemo(
+    () => listed?.map((script) => withLatestEnvironment(script, environments)),
+    [listed, environments],
+  );
 
   if (!hasCatalogue) {
     return (
@@ -42,7 +50,7 @@ export function ScriptsPage({
       </Box>
     );
   }
-  if (!list.value) return <LoadingState label="Loading scripts…" />;
+  if (!scripts) return <LoadingState label="Loading scripts…" />;
 
   return (
     <Box sx={{ display: 'flex', height: '100%', minHeight: 0 }}>
@@ -56,7 +64,7 @@ export function ScriptsPage({
           minHeight: 0,
         }}
       >
-        <ScriptList scripts={list.value.scripts} selectedId={scriptId} onSelect={onSelect} />
+        <ScriptList scripts={scripts} selectedId={scriptId} onSelect={onSelect} />
       </Box>
       <Box sx={{ flex: 1, minWidth: 0, overflowY: 'auto' }}>
         {scriptId ? (
@@ -64,6 +72,7 @@ export function ScriptsPage({
             key={scriptId}
             scriptId={scriptId}
             catalogueVersion={catalogueVersion}
+            environments={environments}
             onStarted={onStarted}
           />
         ) : (

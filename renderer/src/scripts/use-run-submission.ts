@@ -26,12 +26,14 @@ function invalidInputs(errors: FieldError[]): ApiError {
 
 /**
  * The Run sequence: main validates the inputs (it is the authority), the user confirms a run that
- * changes files, then `run.start`. Field errors from main go to `onFieldErrors`.
+ * changes files, then `run.start`. Field errors from main go to `onFieldErrors`; a run refused
+ * because a secret is not set goes to `onSecretMissing` with the request, to be started again.
  */
 export function useRunSubmission(
   script: ScriptSummary,
   onStarted: (runId: string) => void,
   onFieldErrors: (errors: FieldError[], inputs: RunRequest['inputs']) => void,
+  onSecretMissing: (error: ApiError, request: RunRequest) => void,
 ) {
   const transport = useTransport();
   const [phase, setPhase] = useState<SubmissionPhase>('idle');
@@ -49,13 +51,18 @@ export function useRunSubmission(
 
   const start = useCallback(
     async (request: RunRequest) => {
+      setError(undefined);
       setPhase('starting');
       const started = await transport.call('run.start', request);
-      if (!started.ok) return fail(started.error, request.inputs);
+      if (!started.ok) {
+        fail(started.error, request.inputs);
+        if (started.error.code === 'secret_missing') onSecretMissing(started.error, request);
+        return;
+      }
       setPhase('idle');
       onStarted(started.value.runId);
     },
-    [transport, fail, onStarted],
+    [transport, fail, onStarted, onSecretMissing],
   );
 
   const submit = useCallback(
@@ -81,7 +88,8 @@ export function useRunSubmission(
   );
 
   const confirm = useCallback(() => {
-    if (pending) void start(pending);
+    // main refuses a real run of a destructive script unless the request says it was confirmed.
+    if (pending) void start({ ...pending, confirmed: true });
     setPending(undefined);
   }, [pending, start]);
 
@@ -90,5 +98,14 @@ export function useRunSubmission(
     setPhase('idle');
   }, []);
 
-  return { phase, error, submit, confirm, dismiss, clearError: () => setError(undefined) };
+  return {
+    phase,
+    error,
+    submit,
+    confirm,
+    dismiss,
+    /** Starts `request` again without asking (it was checked and confirmed before). */
+    restart: start,
+    clearError: () => setError(undefined),
+  };
 }
