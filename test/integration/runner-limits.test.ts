@@ -53,6 +53,31 @@ describe('exit codes become statuses through the manifest table', () => {
   });
 });
 
+describe('live output', () => {
+  it('what a script prints reaches the window while it is still running, progress included', async () => {
+    ({ app } = await appWithCatalogue());
+    const markers = await tempDir('scriptdesk-marker-');
+    const seen: string[] = [];
+    let progress = 0;
+    app.subscribe((e) => {
+      if (e.name === 'run.log') seen.push(...e.payload.lines.map((l) => l.line));
+      if (e.name === 'run.progress') progress = e.payload.percent;
+    });
+    const { runId } = await callOrThrow(app, 'run.start', {
+      scriptId: 'probe',
+      inputs: { markerDir: markers, mode: 'sleep', count: 2 },
+    });
+    // The probe prints, then sleeps for a minute: the lines must not wait for it to exit.
+    await waitFor(
+      () => seen.includes('sleeping') && progress === 50,
+      'the lines printed before the sleep',
+    );
+    expect((await callOrThrow(app, 'run.get', { runId })).status).toBe('running');
+    expect(seen).toEqual(['line 1', 'line 2', 'to stderr', 'sleeping']);
+    await callOrThrow(app, 'run.cancel', { runId });
+  });
+});
+
 describe('the output cap', () => {
   it('a script writing 100 MB is stopped at the cap with status output_limit, and the log holds only what fits', async () => {
     ({ app } = await appWithCatalogue(undefined, { policy: DEFAULT_POLICY }));
