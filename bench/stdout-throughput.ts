@@ -13,7 +13,7 @@ import { stats } from './stats.js';
  * the run's log file and offered (bounded) to windows. The baseline is the same script started the
  * same way (same interpreter, flags and output bootstrap) with its stdout on /dev/null. Interleaved.
  */
-const ROUNDS = Number(process.env.BENCH_ROUNDS_STDOUT ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS_STDOUT ?? 9);
 const MEGABYTES = Number(process.env.BENCH_STDOUT_MB ?? 50);
 
 const PRINTER = `import json, os

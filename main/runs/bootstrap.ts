@@ -14,6 +14,13 @@
  */
 export const BOOTSTRAP = [
   'import _thread, atexit, io, sys, time',
+  'try:',
+  '    import fcntl',
+  '    fcntl.fcntl(1, 1031, 1 << 20)', // F_SETPIPE_SZ (Linux): a 1 MB pipe lets the script run ahead
+  '    del fcntl',
+  'except Exception:',
+  '    pass',
+  'sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False), 1 << 16), encoding="utf-8", errors=sys.stdout.errors)',
   'class _ScriptDeskStderr(io.TextIOWrapper):',
   '    stdout = sys.stdout',
   '    def write(self, text):',

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 
 /** How the runner starts a script process: absolute path, argument vector, no shell. */
 export interface SpawnRequest {
@@ -23,13 +22,14 @@ export interface Scrubber {
 export type OutputStream = 'stdout' | 'stderr';
 
 /**
- * The complete lines of one read as one text: every line ends with "\n", a "\r" before it is
+ * The complete lines of one read, as UTF-8 bytes: every line ends with "\n", a "\r" before it is
  * dropped, a line longer than {@link MAX_LINE_CHARS} is broken into several, and secrets are
- * already blanked. Kept as one string rather than an array, so a script printing millions of
- * lines costs a scan per read, not an allocation per line.
+ * already blanked. Kept as the bytes the script wrote whenever nothing had to change, so a script
+ * printing millions of lines costs a scan per read — not a decode, an allocation per line and an
+ * encode back for the log file.
  */
 export interface OutputChunk {
-  text: string;
+  bytes: Buffer;
   lines: number;
 }
 
@@ -67,8 +67,10 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   const listeners: OutputListener[] = [];
   const limitListeners: (() => void)[] = [];
   const budget = { left: request.maxOutputBytes ?? Number.POSITIVE_INFINITY, passed: false };
-  const deliver = async (stream: OutputStream, chunk: OutputChunk) => {
-    for (const listener of listeners) await listener(stream, chunk);
+  // Synchronous unless a listener asks to wait: most reads must not cost a promise.
+  const deliver = (stream: OutputStream, chunk: OutputChunk): Promise<void> | void => {
+    const waits = listeners.map((listener) => listener(stream, chunk)).filter((w) => w);
+    if (waits.length) return Promise.all(waits).then(() => {});
   };
   const take = (bytes: number): number => {
     if (budget.passed) return 0;
@@ -126,12 +128,12 @@ function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /**
- * Reads a stream to its end, decoding UTF-8 across chunk boundaries, and hands on each read's
- * complete lines. Complete lines are scrubbed as one text (a secret never spans a line: the
- * scrubber looks for each line of a value). A partial line too long to keep whole is cut only
- * after scrubbing, keeping back enough characters that a secret straddling the cut is still seen
- * whole by the next scrub. Bytes beyond the budget are read (so the child never blocks on a full
- * pipe) and dropped.
+ * Reads a stream to its end and hands on each read's complete lines. Lines are found in the bytes
+ * ("\n" never occurs inside a multi-byte UTF-8 character). Complete lines are scrubbed as one text
+ * (a secret never spans a line: the scrubber looks for each line of a value). A partial line too
+ * long to keep whole is cut only after scrubbing, keeping back enough characters that a secret
+ * straddling the cut is still seen whole by the next scrub. Bytes beyond the budget are read (so
+ * the child never blocks on a full pipe) and dropped.
  */
 async function pumpLines(
   stream: Readable,
@@ -139,50 +141,106 @@ async function pumpLines(
   take: (bytes: number) => number,
   onChunk: (chunk: OutputChunk) => void | Promise<void>,
 ): Promise<void> {
-  const decoder = new StringDecoder('utf8');
-  const scrub = scrubber ? (text: string) => scrubber.scrub(text) : (text: string) => text;
   const holdback = scrubber ? Math.max(0, scrubber.longest - 1) : 0;
-  let pending = '';
-  for await (const bytes of stream as AsyncIterable<Buffer>) {
-    const allowed = take(bytes.length);
-    if (allowed === 0) continue;
-    pending += decoder.write(allowed < bytes.length ? bytes.subarray(0, allowed) : bytes);
-    let text = '';
-    const last = pending.lastIndexOf('\n');
-    if (last !== -1) {
-      text = scrub(pending.slice(0, last + 1));
-      pending = pending.slice(last + 1);
+  const scrub = (bytes: Buffer): Buffer => {
+    if (!scrubber) return bytes;
+    const text = bytes.toString('utf8');
+    const scrubbed = scrubber.scrub(text);
+    return scrubbed === text ? bytes : Buffer.from(scrubbed, 'utf8');
+  };
+  let carry: Buffer = EMPTY;
+  const onRead = (read: Buffer): Promise<void> | void => {
+    const allowed = take(read.length);
+    if (allowed === 0) return;
+    const bytes = allowed < read.length ? read.subarray(0, allowed) : read;
+    const parts: Buffer[] = [];
+    const newline = bytes.lastIndexOf(NEWLINE);
+    if (newline === -1) {
+      carry = carry.length ? Buffer.concat([carry, bytes]) : bytes;
+    } else {
+      const head = bytes.subarray(0, newline + 1);
+      parts.push(scrub(carry.length ? Buffer.concat([carry, head]) : head));
+      carry = bytes.subarray(newline + 1);
     }
-    if (pending.length > MAX_LINE_CHARS + holdback) {
-      pending = scrub(pending);
-      const cut = pending.length - holdback;
-      text += pending.slice(0, cut) + '\n';
-      pending = pending.slice(cut);
+    // 4 bytes per character at most: past this, the partial line is surely over the cap.
+    if (carry.length > 4 * (MAX_LINE_CHARS + holdback)) {
+      const cut = cutLongLine(carry, scrubber, holdback);
+      parts.push(cut.line);
+      carry = cut.rest;
     }
-    if (text) await onChunk(normalise(text));
-  }
-  pending += decoder.end();
-  if (pending) await onChunk(normalise(scrub(pending) + '\n'));
+    if (parts.length)
+      return onChunk(normalise(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
+  };
+  // 'data' events rather than async iteration: a chatty script means thousands of reads, and a
+  // promise per read is measurable. A listener that returns a promise pauses the stream until it settles.
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (read: Buffer) => {
+      const waiting = onRead(read);
+      if (waiting) {
+        stream.pause();
+        waiting.then(() => stream.resume(), reject);
+      }
+    });
+    stream.once('end', resolve);
+    stream.once('error', reject);
+  });
+  if (carry.length) await onChunk(normalise(scrub(Buffer.concat([carry, NEWLINE_BYTES]))));
 }
 
-/** Counts the lines of `text` (each ends with "\n"); drops "\r" before "\n" and breaks long lines. */
-export function normalise(text: string): OutputChunk {
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = 0x0a;
+const NEWLINE_BYTES = Buffer.from('\n');
+
+/**
+ * Ends a partial line that grew too long: everything but the last `holdback` characters becomes a
+ * line of its own (scrubbed); the rest stays for the next read. Cuts only between characters.
+ */
+function cutLongLine(
+  carry: Buffer,
+  scrubber: Scrubber | null,
+  holdback: number,
+): { line: Buffer; rest: Buffer } {
+  const whole = utf8Boundary(carry);
+  let text = carry.toString('utf8', 0, whole);
+  if (scrubber) text = scrubber.scrub(text);
+  const cut = text.length - holdback;
+  return {
+    line: Buffer.from(`${text.slice(0, cut)}\n`, 'utf8'),
+    rest: Buffer.concat([Buffer.from(text.slice(cut), 'utf8'), carry.subarray(whole)]),
+  };
+}
+
+/** Where the last complete UTF-8 character of `bytes` ends. */
+function utf8Boundary(bytes: Buffer): number {
+  let start = bytes.length;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte of the last character.
+  while (start > 0 && bytes.length - start < 3 && (bytes[start - 1]! & 0xc0) === 0x80) start--;
+  if (start === 0) return bytes.length;
+  const lead = bytes[start - 1]!;
+  if (lead < 0xc0) return bytes.length; // ASCII (or stray continuation bytes): nothing pending
+  const size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  return bytes.length - (start - 1) >= size ? bytes.length : start - 1;
+}
+
+/** Counts the lines of `bytes` (each ends with "\n"); drops "\r" before "\n" and breaks long lines. */
+export function normalise(bytes: Buffer): OutputChunk {
   let lines = 0;
   let long = false;
   let previous = -1;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) {
+    // Bytes, not characters: a line over the cap in bytes is checked properly below.
     if (at - previous - 1 > MAX_LINE_CHARS) long = true;
     previous = at;
     lines++;
   }
-  if (!long && !text.includes('\r')) return { text, lines };
+  if (!long && !bytes.includes(0x0d)) return { bytes, lines };
   const out: string[] = [];
-  for (const raw of text.slice(0, -1).split('\n')) {
+  for (const raw of bytes.toString('utf8', 0, bytes.length - 1).split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length <= MAX_LINE_CHARS) out.push(line);
     else
       for (let i = 0; i < line.length; i += MAX_LINE_CHARS)
         out.push(line.slice(i, i + MAX_LINE_CHARS));
   }
-  return { text: out.join('\n') + '\n', lines: out.length };
+  return { bytes: Buffer.from(`${out.join('\n')}\n`, 'utf8'), lines: out.length };
 }

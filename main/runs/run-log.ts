@@ -8,8 +8,8 @@ export const TAIL_LINES = 500;
 export const EVENT_LINES = 200;
 /** How often buffered lines go to the file and to windows. */
 export const EVENT_INTERVAL_MS = 100;
-/** Log text buffered before it is handed to the file. */
-const FILE_BUFFER_CHARS = 256 * 1024;
+/** Log bytes buffered before they are handed to the file. */
+const FILE_BUFFER_BYTES = 1024 * 1024;
 
 type LogEvent = EventPayload<'run.log'>;
 type Entry = LogEvent['lines'][number];
@@ -17,7 +17,7 @@ type Entry = LogEvent['lines'][number];
 /** One read's lines as received, numbered from `first`. */
 interface Block {
   stream: OutputStream;
-  text: string;
+  bytes: Buffer;
   first: number;
   lines: number;
 }
@@ -34,8 +34,8 @@ export class RunLog {
   /** The last line sent to windows. */
   private sent = 0;
   private readonly file: WriteStream;
-  private parts: string[] = [];
-  private partsChars = 0;
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
   /** The newest blocks, holding at least the last TAIL_LINES lines. */
   private recent: Block[] = [];
   private recentLines = 0;
@@ -69,16 +69,16 @@ export class RunLog {
   /** Adds one read's lines; returns a promise while the file is behind, so the caller can wait. */
   write(stream: OutputStream, chunk: OutputChunk): Promise<void> | undefined {
     if (chunk.lines === 0) return undefined;
-    const text = stream === 'stderr' ? markStderr(chunk.text) : chunk.text;
-    this.parts.push(text);
-    this.partsChars += text.length;
-    this.recent.push({ stream, text: chunk.text, first: this.seq + 1, lines: chunk.lines });
+    const bytes = stream === 'stderr' ? markStderr(chunk.bytes) : chunk.bytes;
+    this.parts.push(bytes);
+    this.partsBytes += bytes.length;
+    this.recent.push({ stream, bytes: chunk.bytes, first: this.seq + 1, lines: chunk.lines });
     this.recentLines += chunk.lines;
     this.seq += chunk.lines;
     while (this.recentLines - this.recent[0]!.lines >= TAIL_LINES) {
       this.recentLines -= this.recent.shift()!.lines;
     }
-    if (this.partsChars >= FILE_BUFFER_CHARS && !this.flushFile())
+    if (this.partsBytes >= FILE_BUFFER_BYTES && !this.flushFile())
       return new Promise((resolve) => this.file.once('drain', resolve));
     return undefined;
   }
@@ -106,7 +106,7 @@ export class RunLog {
     const entries: Entry[] = [];
     for (let b = this.recent.length - 1; b >= 0 && entries.length < count; b--) {
       const block = this.recent[b]!;
-      const lines = block.text.slice(0, -1).split('\n');
+      const lines = block.bytes.toString('utf8', 0, block.bytes.length - 1).split('\n');
       for (let i = lines.length - 1; i >= 0 && entries.length < count; i--)
         entries.push({ seq: block.first + i, stream: block.stream, line: lines[i]! });
     }
@@ -115,10 +115,10 @@ export class RunLog {
 
   private flushFile(): boolean {
     if (this.parts.length === 0) return true;
-    const text = this.parts.join('');
+    const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
-    this.partsChars = 0;
-    return this.file.write(text);
+    this.partsBytes = 0;
+    return this.file.write(bytes);
   }
 
   private flushEvents(): void {
@@ -130,7 +130,8 @@ export class RunLog {
   }
 }
 
-/** Marks every line of a stderr text with "! ". */
-function markStderr(text: string): string {
-  return `! ${text.slice(0, -1).replaceAll('\n', '\n! ')}\n`;
+/** Marks every line of stderr output with "! ". */
+function markStderr(bytes: Buffer): Buffer {
+  const text = bytes.toString('utf8', 0, bytes.length - 1);
+  return Buffer.from(`! ${text.replaceAll('\n', '\n! ')}\n`, 'utf8');
 }

@@ -348,9 +348,10 @@ export class Runner {
     chunk: OutputChunk,
   ): Promise<void> | undefined {
     let logged = chunk;
-    if (stream === 'stdout' && chunk.text.includes('::progress')) {
+    if (stream === 'stdout' && chunk.bytes.includes('::progress')) {
       const kept: string[] = [];
-      for (const line of chunk.text.slice(0, -1).split('\n')) {
+      const text = chunk.bytes.toString('utf8', 0, chunk.bytes.length - 1);
+      for (const line of text.split('\n')) {
         const progress = line.startsWith('::progress') ? PROGRESS_LINE.exec(line) : null;
         if (!progress) {
           kept.push(line);
@@ -359,7 +360,10 @@ export class Runner {
         active.progress = { percent: Math.min(100, Number(progress[1])), label: progress[2] ?? '' };
         this.deps.emit({ name: 'run.progress', payload: { runId, ...active.progress } });
       }
-      logged = { text: kept.length ? kept.join('\n') + '\n' : '', lines: kept.length };
+      logged = {
+        bytes: Buffer.from(kept.length ? `${kept.join('\n')}\n` : '', 'utf8'),
+        lines: kept.length,
+      };
     }
     return active.log.write(stream, logged);
   }

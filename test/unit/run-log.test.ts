@@ -13,7 +13,7 @@ async function logWith(writes: [stream: 'stdout' | 'stderr', count: number][]) {
   let n = 0;
   for (const [stream, count] of writes) {
     const lines = Array.from({ length: count }, () => `line ${++n}`);
-    await log.write(stream, { text: lines.join('\n') + '\n', lines: count });
+    await log.write(stream, { bytes: Buffer.from(lines.join('\n') + '\n'), lines: count });
   }
   const tail = log.tailLines();
   await log.close();
@@ -22,12 +22,19 @@ async function logWith(writes: [stream: 'stdout' | 'stderr', count: number][]) {
 
 describe('reading output', () => {
   it('counts lines, drops a carriage return before a newline and breaks lines over the cap', () => {
-    expect(normalise('a\r\nb\n\n')).toEqual({ text: 'a\nb\n\n', lines: 3 });
+    const read = (text: string) => {
+      const { bytes, lines } = normalise(Buffer.from(text));
+      return { text: bytes.toString(), lines };
+    };
+    expect(read('a\r\nb\n\n')).toEqual({ text: 'a\nb\n\n', lines: 3 });
     const long = 'x'.repeat(MAX_LINE_CHARS * 2 + 5);
-    expect(normalise(`${long}\nend\n`)).toEqual({
+    expect(read(`${long}\nend\n`)).toEqual({
       text: `${'x'.repeat(MAX_LINE_CHARS)}\n${'x'.repeat(MAX_LINE_CHARS)}\nxxxxx\nend\n`,
       lines: 4,
     });
+    // A line of multi-byte characters under the cap in characters stays whole.
+    const accents = 'é'.repeat(MAX_LINE_CHARS);
+    expect(read(`${accents}\n`)).toEqual({ text: `${accents}\n`, lines: 1 });
   });
 });
 
