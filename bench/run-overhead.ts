@@ -51,7 +51,7 @@ export async function benchRunOverhead(): Promise<void> {
       `  ScriptDesk  run.start → finished     median ${f.median.toFixed(1)} ms   p95 ${f.p95.toFixed(1)} ms`,
     );
     console.log(
-      `  overhead    median ${(f.median - b.median).toFixed(1)} ms   (${(f.median / b.median).toFixed(2)}x the bare spawn)`,
+      `  overhead    median ${(f.median - b.median).toFixed(1)} ms   (${(f.median / b.median).toFixed(2)}x the bare spawn; target under 10 ms: ${f.median - b.median < 10 ? 'met' : 'NOT met'})`,
     );
   } finally {
     await desk.close();

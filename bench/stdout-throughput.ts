@@ -82,8 +82,9 @@ export async function benchStdoutThroughput(): Promise<void> {
     console.log(
       `  through the runner    median ${f.median.toFixed(0)} ms (${rate(f.median)} MB/s)   p95 ${f.p95.toFixed(0)} ms`,
     );
+    const share = (b.median / f.median) * 100;
     console.log(
-      `  runner throughput     ${((b.median / f.median) * 100).toFixed(0)}% of /dev/null (target at least 80%)`,
+      `  runner throughput     ${share.toFixed(0)}% of /dev/null (target at least 80%: ${share >= 80 ? 'met' : 'NOT met'})`,
     );
   } finally {
     await desk.close();
