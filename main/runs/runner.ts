@@ -491,30 +491,22 @@ export class Runner {
     const { status, message } = endedBy
       ? endedMessage(endedBy, run.script, this.deps.maxOutputBytes)
       : statusFromExitCode(exitCode, signal, run.script);
-    const finishedAt = this.now().toISOString();
-    const done: StoredRun = {
-      ...run.stored,
+    const ending = {
       status,
       message,
       exitCode,
-      finishedAt,
+      finishedAt: this.now().toISOString(),
       outputs,
       logLines,
     };
+    const done: StoredRun = { ...run.stored, ...ending };
     try {
       this.deps.runs.transaction(() => {
         this.deps.journal.append(AUDIT_TYPES.runFinished, run.subject, {
           ...this.finishedRecord(done, run),
           dryRun: done.dryRun,
         });
-        this.deps.runs.update(done.runId, {
-          status,
-          message,
-          exitCode,
-          finishedAt,
-          outputs,
-          logLines,
-        });
+        this.deps.runs.update(done.runId, ending);
       });
     } catch (error) {
       // The run has ended either way; the next start finds it unfinished and records it then.

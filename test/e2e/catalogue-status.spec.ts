@@ -1,26 +1,13 @@
 import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO, startDesk, type Desk } from './desk.js';
+import { REPO, withDesk, type Desk } from './desk.js';
 
 const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
 const DEMO_NAME = 'Acme Analytics demo catalogue';
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
-
-/** Starts a desk for one test and stops it afterwards, whatever happened. */
-async function withDesk(
-  options: Parameters<typeof startDesk>[0],
-  body: (desk: Desk) => Promise<void>,
-): Promise<void> {
-  const desk = await startDesk(options);
-  try {
-    await body(desk);
-  } finally {
-    await desk.stop();
-  }
-}
 
 /** Publishes `source` again into the desk's folder (one version up), signed with `keyFile`. */
 function republish(desk: Desk, keyFile: string, source = DEMO_CATALOGUE): void {

@@ -162,6 +162,28 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
 }
 
 /**
+ * Starts a desk of its own for one test and stops it afterwards, whatever happened. `tidy` (when
+ * given) runs before the test and again after it, for state desks share (the keychain).
+ */
+export async function withDesk(
+  options: DeskOptions,
+  body: (desk: Desk) => Promise<void>,
+  tidy?: (desk: Desk) => void,
+): Promise<void> {
+  const desk = await startDesk(options);
+  try {
+    tidy?.(desk);
+    await body(desk);
+  } finally {
+    try {
+      tidy?.(desk);
+    } finally {
+      await desk.stop();
+    }
+  }
+}
+
+/**
  * Calls one API method of the desk at `url` (the address with `#token=`) as the page would, for
  * setting the stage quickly (e.g. starting a run that others queue behind); throws when it fails.
  */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO, startDesk, type Desk } from './desk.js';
+import { REPO, startDesk, withDesk as withDeskOf, type Desk } from './desk.js';
 
 const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 /** Looks like a real token, and is long enough that finding it anywhere by accident is impossible. */
@@ -11,26 +11,14 @@ const NAME = 'DEMO_API_TOKEN';
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
 /**
- * Starts a desk of its own for one test. The keychain is shared by every desk of the run (the
- * private keyring of global-setup.ts) and the secret is filed by name, so it starts unset and is
- * removed again afterwards, whatever happened.
+ * The keychain is shared by every desk of the run (the private keyring of global-setup.ts) and the
+ * secret is filed by name, so each test starts with it unset and removes it again afterwards.
  */
-async function withDesk(
-  options: Parameters<typeof startDesk>[0],
+const clearSecret = (desk: Desk) => desk.cli('secrets', 'clear', 'api-check', NAME);
+const withDesk = (
+  options: Parameters<typeof withDeskOf>[0],
   body: (desk: Desk) => Promise<void>,
-): Promise<void> {
-  const desk = await startDesk(options);
-  try {
-    desk.cli('secrets', 'clear', 'api-check', NAME);
-    await body(desk);
-  } finally {
-    try {
-      desk.cli('secrets', 'clear', 'api-check', NAME);
-    } finally {
-      await desk.stop();
-    }
-  }
-}
+): Promise<void> => withDeskOf(options, body, clearSecret);
 
 /** Everything the page holds that a value could hide in: its HTML, field values, address and storage. */
 async function everythingOnThePage(page: Page): Promise<string> {
