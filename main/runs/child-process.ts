@@ -158,8 +158,13 @@ async function pumpLines(
     if (newline === -1) {
       carry = carry.length ? Buffer.concat([carry, bytes]) : bytes;
     } else {
-      const head = bytes.subarray(0, newline + 1);
-      parts.push(scrub(carry.length ? Buffer.concat([carry, head]) : head));
+      // Only the line the carried part completes is copied; the read's other lines are a view.
+      let from = 0;
+      if (carry.length) {
+        from = bytes.indexOf(NEWLINE) + 1;
+        parts.push(scrub(Buffer.concat([carry, bytes.subarray(0, from)])));
+      }
+      if (from <= newline) parts.push(scrub(bytes.subarray(from, newline + 1)));
       carry = bytes.subarray(newline + 1);
     }
     // 4 bytes per character at most: past this, the partial line is surely over the cap.
@@ -168,8 +173,8 @@ async function pumpLines(
       parts.push(cut.line);
       carry = cut.rest;
     }
-    if (parts.length)
-      return onChunk(normalise(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
+    const waits = parts.map((part) => onChunk(normalise(part))).filter((w) => w);
+    if (waits.length) return Promise.all(waits).then(() => {});
   };
   // 'data' events rather than async iteration: a chatty script means thousands of reads, and a
   // promise per read is measurable. A listener that returns a promise pauses the stream until it settles.

@@ -114,11 +114,16 @@ export class RunLog {
   }
 
   private flushFile(): boolean {
-    if (this.parts.length === 0) return true;
-    const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    const parts = this.parts;
+    if (parts.length === 0) return true;
     this.parts = [];
     this.partsBytes = 0;
-    return this.file.write(bytes);
+    // Corked, the parts go to the file in one writev without being copied together first.
+    this.file.cork();
+    let ready = true;
+    for (const part of parts) ready = this.file.write(part);
+    this.file.uncork();
+    return ready;
   }
 
   private flushEvents(): void {
