@@ -5,6 +5,7 @@ import type { ZodError } from 'zod';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { lintFormSchema } from '../../forms/schema-lint.js';
 import { lintUiSchema } from '../../forms/ui-schema-lint.js';
+import { parseSpecifier, SpecifierError } from '../python/version-specifier.js';
 import { checkArgTemplate } from '../runs/argv-template.js';
 import { sha256File, sha256Hex } from './hashing.js';
 import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
@@ -96,6 +97,15 @@ async function readScript(
     throw new SourceError(
       rel('script.json'),
       `field \`id\` is "${manifest.id}" but the folder is "${folderName}"; make them the same`,
+    );
+  }
+  try {
+    parseSpecifier(manifest.python);
+  } catch (error) {
+    if (!(error instanceof SpecifierError)) throw error;
+    throw new SourceError(
+      rel('script.json'),
+      `field \`python\` cannot be read: ${error.message}; write a version specifier like ">=3.9" or ">=3.9, <3.13" (or "" for any)`,
     );
   }
   for (const group of manifest.allowed.groups) {

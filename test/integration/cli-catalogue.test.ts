@@ -196,6 +196,26 @@ describe('scriptdesk catalogue build refuses a broken source', () => {
       /form\.schema\.json: default of \/count must be <= 10; fix the "default"$/,
     ],
     [
+      'a python specifier that cannot be read',
+      async (src) => {
+        const file = path.join(src, 'scripts/probe/script.json');
+        const manifest = JSON.parse(await readFile(file, 'utf8'));
+        manifest.python = '3.9+';
+        await writeFile(file, JSON.stringify(manifest));
+      },
+      /script\.json: field `python` cannot be read: "3\.9\+" does not start with one of >=, <=, >, <, ==, !=, ~=; write a version specifier like ">=3\.9" or ">=3\.9, <3\.13" \(or "" for any\)$/,
+    ],
+    [
+      'an argv template naming an input the form does not have',
+      async (src) => {
+        const file = path.join(src, 'scripts/argparse-probe/script.json');
+        const manifest = JSON.parse(await readFile(file, 'utf8'));
+        manifest.args.push({ flag: '--missing', input: 'missing' });
+        await writeFile(file, JSON.stringify(manifest));
+      },
+      /script\.json: field `args\.6` names the input "missing", which form\.schema\.json does not declare; use one of its top-level properties$/,
+    ],
+    [
       'a malformed script.json',
       async (src) => {
         const file = path.join(src, 'scripts/probe/script.json');
