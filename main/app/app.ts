@@ -126,7 +126,14 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     logError,
   });
   // Runs a crash or power loss left unfinished are recorded as interrupted before anything else.
-  await runner.recoverUnfinished();
+  // If that cannot be written now (a read-only journal), the app still opens; the next start tries again.
+  await runner
+    .recoverUnfinished()
+    .catch((error: unknown) =>
+      logError(
+        `[scriptdesk] unfinished runs could not be recorded as interrupted: ${(error as Error).message}`,
+      ),
+    );
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const ticks = new Set<Promise<void>>();
