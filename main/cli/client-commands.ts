@@ -20,23 +20,34 @@ export async function call<M extends MethodName>(
   input: MethodInput<M>,
 ): Promise<MethodOutput<M>> {
   const result = await callTyped(app.dispatch, method, input, { transport: 'cli' });
-  if (!result.ok)
-    throw failure(
-      result.error,
-      typeof input === 'object' && input !== null && 'scriptId' in input
-        ? String(input.scriptId)
-        : undefined,
-    );
-  return result.value;
+  if (result.ok) return result.value;
+  const hints =
+    result.error.code === 'secret_missing' && 'scriptId' in input
+      ? await secretHints(app, String(input.scriptId))
+      : [];
+  throw failure(result.error, hints);
 }
 
-function failure(error: ApiError, scriptId?: string): CliError {
+function failure(error: ApiError, hints: string[] = []): CliError {
   const lines = [error.message, ...(error.fields ?? []).map((f) => `  ${formatFieldError(f)}`)];
-  if (error.code === 'secret_missing' && scriptId)
-    lines.push(
-      `Set it with: scriptdesk secrets set ${scriptId} NAME (the value is read from stdin)`,
+  return new CliError([...lines, ...hints].join('\n'));
+}
+
+/** The exact commands that set a script's missing secrets (the value is read from stdin). */
+async function secretHints(app: ScriptDeskApp, scriptId: string): Promise<string[]> {
+  const status = await callTyped(
+    app.dispatch,
+    'secrets.status',
+    { scriptId },
+    { transport: 'cli' },
+  );
+  if (!status.ok) return [];
+  return status.value.secrets
+    .filter((secret) => !secret.set)
+    .map(
+      (secret) =>
+        `Set it with: scriptdesk secrets set ${scriptId} ${secret.name}  (reads the value from stdin)`,
     );
-  return new CliError(lines.join('\n'));
 }
 
 /** `scriptdesk sync [--from DIR|URL] [--pubkey PUB]... [--audience NAME]` */

@@ -60,7 +60,7 @@ describe('secrets a script declares', () => {
     const result = await scriptdesk(home, ['run', 'secret-probe', '--inputs', inputs]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('"Secret probe" needs the secret PROBE_TOKEN');
-    expect(result.stderr).toContain('scriptdesk secrets set secret-probe NAME');
+    expect(result.stderr).toContain('Set it with: scriptdesk secrets set secret-probe PROBE_TOKEN');
     ({ app } = await appWithCatalogue());
   });
 
