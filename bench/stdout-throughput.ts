@@ -15,7 +15,7 @@ import { stats } from './stats.js';
  * its stdout on /dev/null. A second baseline runs it through ScriptDesk printing into /dev/null
  * itself, so the run's fixed costs cancel out and only capturing the output remains. Interleaved.
  */
-const ROUNDS = Number(process.env.BENCH_ROUNDS_STDOUT ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS_STDOUT ?? 31);
 const MEGABYTES = Number(process.env.BENCH_STDOUT_MB ?? 50);
 
 const PRINTER = `import json, os, sys
