@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { signalProcessGroup } from '../runs/process-identity.js';
 
 /** How a Python helper process ended badly: its stderr, and whether it was stopped. */
 export class PythonProcessError extends Error {
@@ -51,12 +52,7 @@ export function runPythonTool(
     });
     const stop = (why: 'aborted' | 'timeout') => {
       stopped ??= why;
-      try {
-        if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
+      if (child.pid !== undefined) signalProcessGroup(child.pid, 'SIGKILL');
     };
     const onAbort = () => stop('aborted');
     options.signal?.addEventListener('abort', onAbort, { once: true });

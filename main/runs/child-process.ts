@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { signalProcessGroup } from './process-identity.js';
 
 /** How the runner starts a script process: absolute path, argument vector, no shell. */
 export interface SpawnRequest {
@@ -118,13 +119,7 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
 }
 
 function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    if (process.platform === 'win32') child.kill(signal);
-    else process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
+  if (child.pid !== undefined) signalProcessGroup(child.pid, signal);
 }
 
 /**

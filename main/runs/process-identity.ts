@@ -39,6 +39,19 @@ export function isStillRunning(recorded: ProcessIdentity): boolean {
   return now !== null && (recorded.started === null || now.started === recorded.started);
 }
 
+/**
+ * Sends `signal` to the process group `pid` leads (every process a script or tool started runs in
+ * its own group, so its descendants go with it); on Windows to the process alone. A group that
+ * is already gone is not an error.
+ */
+export function signalProcessGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 /** This ScriptDesk process. */
 export const SELF: ProcessIdentity = processIdentity(process.pid) ?? {
   pid: process.pid,

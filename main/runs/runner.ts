@@ -12,6 +12,7 @@ import type { ApiEvent, RunStatus } from '../contract/api.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { Identity } from '../identity/identity.js';
 import type { PythonRuntime } from '../python/runtime.js';
+import { ScriptEnvironments } from '../python/script-environments.js';
 import { VenvManager } from '../python/venvs.js';
 import { KeychainUnavailable, type SecretStore } from '../secrets/secret-store.js';
 import { buildArgs } from './argv-template.js';
@@ -24,7 +25,7 @@ import {
 } from './child-process.js';
 import { checkFileInputs } from './file-inputs.js';
 import { listOutputs } from './outputs.js';
-import { isStillRunning, processIdentity, SELF } from './process-identity.js';
+import { isStillRunning, processIdentity, SELF, signalProcessGroup } from './process-identity.js';
 import { RunLog } from './run-log.js';
 import type { RunStore, StoredRun } from './run-store.js';
 import { secretScrubber } from './scrubber.js';
@@ -553,12 +554,12 @@ export class Runner {
   ): Promise<{ runtime: PythonRuntime; venvDir: string; release: () => void }> {
     try {
       const runtime = await this.deps.runtime();
-      const lease = await this.deps.venvs.lease({
-        runtime,
-        lockText: script.lockText,
-        wheels: script.wheels,
-        requiresPython: script.manifest.python,
-      });
+      const lease = await this.deps.venvs.lease(
+        ScriptEnvironments.specOf(
+          { python: script.manifest.python, lockText: script.lockText, wheels: script.wheels },
+          runtime,
+        ),
+      );
       return { runtime, venvDir: lease.dir, release: () => lease.release() };
     } catch (error) {
       throw new ApiFailure(
@@ -580,7 +581,7 @@ export class Runner {
         continue;
       if (run.owner && isStillRunning(run.owner)) continue;
       const stillRunning = run.process !== null && isStillRunning(run.process);
-      if (stillRunning) killGroup(run.process!.pid);
+      if (stillRunning) signalProcessGroup(run.process!.pid, 'SIGKILL');
       const outputs = await listOutputs(path.join(run.runDir, 'outputs'));
       const finishedAt = this.now().toISOString();
       const message =
@@ -613,19 +614,6 @@ export class Runner {
       recovered.push(done);
     }
     return recovered;
-  }
-}
-
-function killGroup(pid: number): void {
-  try {
-    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
-    else process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
   }
 }
 
