@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
+import { loadDeviceSigner } from '../audit/device-key.js';
 import { AUDIT_TYPES, AuditJournal } from '../audit/journal.js';
+import { AUDIT_TOKEN_NAME, AuditReporter, type DeliveryStatus } from '../audit/reporter.js';
 import { CatalogueService, type SyncListener } from '../catalogue/catalogue-service.js';
 import { TrustStore } from '../catalogue/trust-store.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
@@ -32,6 +34,13 @@ export interface ScriptDeskApp {
     catalogue: CatalogueService;
     runner: Runner;
     journal: AuditJournal;
+    /** Delivers the journal to the policy's audit endpoint (null: none configured). */
+    reporter: AuditReporter | null;
+    /** Delivery as shown in the app and by `scriptdesk audit flush`. */
+    deliveryStatus(): DeliveryStatus;
+    /** Loads the device's signing key from the keychain if it is not loaded yet; throws why not. */
+    journalReady(): Promise<void>;
+    policy: Policy;
     trust: TrustStore;
     secrets: SecretStore;
     environments: ScriptEnvironments;
@@ -66,11 +75,47 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   const logError = options.logError ?? ((message: string) => process.stderr.write(`${message}\n`));
   const identity = await loadIdentity(paths.device);
   const db = openDatabase(paths.database);
-  const journal = new AuditJournal(db, identity.source);
+  let journal: AuditJournal;
+  try {
+    journal = new AuditJournal(db, identity.source, options.clock);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const runs = new RunStore(db);
   const trust = new TrustStore(paths.trustedKeys);
   const hub = new EventHub();
   const secrets = options.secrets ?? new KeytarSecretStore();
+  // The device key signs every event. Without it nothing can be journaled, so nothing runs; the
+  // app still opens (to show why) and tries the keychain again at the next run.
+  let signerLoading: Promise<void> | null = null;
+  const journalReady = () =>
+    journal.publicKey
+      ? Promise.resolve()
+      : (signerLoading ??= loadDeviceSigner(secrets, identity.deviceId)
+          .then((signer) => journal.setSigner(signer))
+          .catch((error: unknown) => {
+            journal.setSigner(null, (error as Error).message);
+            throw error;
+          })
+          .finally(() => (signerLoading = null)));
+  // A one-shot command that needs the journal reports the problem itself; the app logs it once.
+  await journalReady().catch((error: unknown) => {
+    if (options.autoSyncMs !== undefined)
+      logError(
+        `[scriptdesk] audit events cannot be signed, so no script can run: ${(error as Error).message}`,
+      );
+  });
+  const reporter = policy.audit.endpoint
+    ? new AuditReporter({
+        journal,
+        endpoint: policy.audit.endpoint,
+        token: () => secrets.get(AUDIT_TOKEN_NAME),
+        onChange: () => hub.emit({ name: 'audit.status', payload: deliveryStatus() }),
+      })
+    : null;
+  const deliveryStatus = (): DeliveryStatus =>
+    reporter?.status() ?? { endpoint: null, nextAttemptAt: null, ...journal.deliveryState() };
   const journalSync = journalSyncs(journal);
   // Only long-running hosts build ahead; one-shot CLI commands stay fast (a run builds on demand).
   const prepareInBackground = options.autoSyncMs !== undefined;
@@ -123,6 +168,8 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     emit: hub.emit,
     maxConcurrentRuns: policy.maxConcurrentRuns,
     maxOutputBytes: policy.maxOutputBytes,
+    journalReady,
+    journalFile: paths.database,
     logError,
   });
   // Runs a crash or power loss left unfinished are recorded as interrupted before anything else.
@@ -135,6 +182,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       ),
     );
   let timer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
   let closed = false;
   const ticks = new Set<Promise<void>>();
   /**
@@ -162,6 +210,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       secrets,
       environments,
       syncAndPublish,
+      deliveryStatus,
     }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),
@@ -180,6 +229,17 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     };
     syncNow();
     void environments.prepare(); // the catalogue installed before this start
+    reporter?.start();
+    const prune = () => {
+      try {
+        journal.prune(new Date(Date.now() - policy.audit.retainDeliveredDays * 86_400_000));
+      } catch (error) {
+        logError(`[scriptdesk] old audit events could not be pruned: ${(error as Error).message}`);
+      }
+    };
+    prune();
+    pruneTimer = setInterval(prune, 86_400_000);
+    pruneTimer.unref();
     timer = setInterval(syncNow, options.autoSyncMs);
     timer.unref();
   }
@@ -190,14 +250,30 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      clearInterval(pruneTimer);
       // Background venv builds are abandoned (their staging folders removed), not awaited.
       await environments.close();
       // Never close the database under a sync that is journaling.
       await Promise.all([...ticks, catalogue.settled()]);
       await runner.shutdown();
+      // After the runs: their last events go now if the endpoint answers, else at the next start.
+      await reporter?.stop();
       db.close();
     },
-    services: { paths, identity, catalogue, runner, journal, trust, secrets, environments },
+    services: {
+      paths,
+      identity,
+      catalogue,
+      runner,
+      journal,
+      reporter,
+      deliveryStatus,
+      journalReady,
+      policy,
+      trust,
+      secrets,
+      environments,
+    },
   };
 }
 

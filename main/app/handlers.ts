@@ -5,6 +5,7 @@ import { summarise, type CatalogueService } from '../catalogue/catalogue-service
 import type { Handlers } from '../contract/dispatcher.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { AuditJournal } from '../audit/journal.js';
+import type { DeliveryStatus } from '../audit/reporter.js';
 import type { Identity } from '../identity/identity.js';
 import type { ScriptEnvironments } from '../python/script-environments.js';
 import type { RunStore, StoredRun } from '../runs/run-store.js';
@@ -30,11 +31,22 @@ export interface HandlerDeps {
   environments: ScriptEnvironments;
   /** Syncs from the configured source and pushes the status to every window. */
   syncAndPublish: () => Promise<void>;
+  /** Delivery of the journal to the audit endpoint. */
+  deliveryStatus: () => DeliveryStatus;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { catalogue, runner, runs, journal, identity, environments, syncAndPublish } = deps;
+  const {
+    catalogue,
+    runner,
+    runs,
+    journal,
+    identity,
+    environments,
+    syncAndPublish,
+    deliveryStatus,
+  } = deps;
   const runOf = (runId: string): StoredRun => {
     const run = runs.get(runId);
     if (!run) throw new ApiFailure('not_found', `There is no run ${runId} on this device.`);
@@ -145,6 +157,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
     },
     ...createSecretHandlers(deps),
+    'audit.status': async () => deliveryStatus(),
     'audit.list': async ({ limit }) => ({
       events: journal.list(limit ?? 100).map(({ seq, event }) => ({
         seq,

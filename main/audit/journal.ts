@@ -1,34 +1,30 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../storage/database.js';
+import { checkChain, type ChainReport, type ChainStart } from './chain.js';
+import type { DeviceSigner } from './device-key.js';
+import { eventBody, eventHash, MAX_EVENT_BYTES, type AuditEvent } from './event.js';
 
-/** A CloudEvents 1.0 event as ScriptDesk writes it. */
-export interface AuditEvent {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  time: string;
-  subject: string;
-  datacontenttype: 'application/json';
-  /** Per-device sequence number: gaps and reordering are detectable. */
-  sequence: number;
-  /** Hash of the previous event's body ("" for the first). */
-  prevhash: string;
-  data: Record<string, unknown>;
-}
+export type { AuditEvent } from './event.js';
 
 /** The event types ScriptDesk writes (reverse-DNS, as CloudEvents recommends). */
 export const AUDIT_TYPES = {
+  /** A run was accepted: it starts now or waits in the queue. */
+  runRequested: 'dev.scriptdesk.run.requested',
+  /** A run was refused before anything started (inputs, permission, secrets, environment…). */
+  runRefused: 'dev.scriptdesk.run.refused',
   runStarted: 'dev.scriptdesk.run.started',
   runFinished: 'dev.scriptdesk.run.finished',
-  runQueued: 'dev.scriptdesk.run.queued',
   runInterrupted: 'dev.scriptdesk.run.interrupted',
   catalogueSynced: 'dev.scriptdesk.catalogue.synced',
   catalogueRejected: 'dev.scriptdesk.catalogue.rejected',
+  /** A run was given a secret from the keychain; data: {name, scriptId, runId}, never the value. */
+  secretUsed: 'dev.scriptdesk.secret.used',
   /** A script's secret was stored in the keychain; data: {name, scriptId}, never the value. */
   secretSet: 'dev.scriptdesk.secret.set',
   /** A script's secret was removed from the keychain; data: {name, scriptId}. */
   secretCleared: 'dev.scriptdesk.secret.cleared',
+  /** A setting of this computer changed; data: {setting, from?, to?} (never a secret value). */
+  settingsChanged: 'dev.scriptdesk.settings.changed',
 } as const;
 
 /** A stored event with its sequence number. */
@@ -37,19 +33,65 @@ export interface JournalEntry {
   event: AuditEvent;
 }
 
+/** Which events {@link AuditJournal.list} returns. */
+export interface JournalFilter {
+  type?: string | undefined;
+  /** The script id (the subject's part before `@`). */
+  scriptId?: string | undefined;
+  /** `data.status` (run.finished and run.interrupted carry one). */
+  status?: string | undefined;
+  /** ISO times, inclusive. */
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+/** Delivery to the audit endpoint, as the app and `scriptdesk audit flush` show it. */
+export interface DeliveryState {
+  /** Events the endpoint has not acknowledged yet. */
+  pending: number;
+  /** Events the endpoint refused for good (it flagged them; they stay here). */
+  rejected: number;
+  /** The oldest pending event's time. */
+  oldestPending: string | null;
+  lastDeliveryAt: string | null;
+  lastAttemptAt: string | null;
+  /** Why the last attempt failed (null after a success). Never holds a token. */
+  lastError: string | null;
+}
+
+/** The journal cannot take events: the run (or change) that needs one must not go on. */
+export class JournalUnavailable extends Error {
+  override name = 'JournalUnavailable';
+}
+
 interface Row {
   seq: number;
   body: string;
   hash: string;
 }
 
+/** A pending event as the reporter sends it. */
+export interface OutboxEvent {
+  seq: number;
+  id: string;
+  body: string;
+}
+
 /**
- * The local audit journal: append-only, each event chained to the previous by hash. Appends are
- * synchronous on purpose — a run may start only after its started event is durably on disk.
+ * The local audit journal and the reporter's outbox. Each event is numbered, chained to the
+ * previous one by hash and signed with the device key from the keychain, so editing, deleting or
+ * reordering rows shows in {@link verify} and at the endpoint. Appends are synchronous on purpose:
+ * a run may start only after its started event is durably on disk (the database runs with
+ * `synchronous=FULL`). Rows are never changed except for their delivery state, and only delivered
+ * rows older than the retention period are ever removed.
  */
 export class AuditJournal {
+  private signer: DeviceSigner | null = null;
+  private signerProblem = 'the audit signing key has not been loaded yet';
   private readonly last;
+  private readonly checkpoint;
   private readonly insert;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly db: Db,
@@ -59,16 +101,50 @@ export class AuditJournal {
     this.last = db.prepare<[], Row>(
       'SELECT seq, body, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
     );
+    this.checkpoint = db.prepare<[], ChainStart>(
+      'SELECT sequence, hash FROM audit_checkpoint WHERE id = 1',
+    );
     this.insert = db.prepare(
       'INSERT INTO audit_events (seq, id, type, time, subject, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    const newest = this.last.get();
+    if (newest) {
+      const { source: journalSource } = JSON.parse(newest.body) as { source?: unknown };
+      if (journalSource !== source)
+        throw new Error(
+          `the audit journal belongs to device ${String(journalSource)}, not ${source}; restore that device's device.json or move the database away`,
+        );
+    }
   }
 
-  /** Appends one event and returns it; throws if it could not be written (the caller must not proceed). */
+  /** Gives the journal the device's key; null (with why) when the keychain could not provide it. */
+  setSigner(signer: DeviceSigner | null, problem?: string): void {
+    this.signer = signer;
+    if (problem) this.signerProblem = problem;
+  }
+
+  get publicKey(): string | null {
+    return this.signer?.publicKey ?? null;
+  }
+
+  /** Called after every append (the reporter wakes up). */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Appends one signed, chained event and returns it; throws {@link JournalUnavailable} when it
+   * could not be written, and then the caller must not go on. Inside a caller's transaction the
+   * event is durable when that transaction commits.
+   */
   append(type: string, subject: string, data: Record<string, unknown>): AuditEvent {
-    return this.db.transaction(() => {
-      const previous = this.last.get();
-      const event: AuditEvent = {
+    const signer = this.signer;
+    if (!signer) throw new JournalUnavailable(this.signerProblem);
+    const event = this.db.transaction(() => {
+      const previous = this.last.get() ?? this.checkpointRow();
+      const sequence = (previous?.seq ?? 0) + 1;
+      const signed = signer.sign({
         specversion: '1.0',
         id: randomUUID(),
         source: this.source,
@@ -76,31 +152,220 @@ export class AuditJournal {
         time: this.now().toISOString(),
         subject,
         datacontenttype: 'application/json',
-        sequence: (previous?.seq ?? 0) + 1,
+        sequence,
         prevhash: previous?.hash ?? '',
         data,
-      };
-      const body = JSON.stringify(event);
-      const hash = createHash('sha256').update(body).digest('hex');
+      });
+      const body = eventBody(signed);
+      if (Buffer.byteLength(body) > MAX_EVENT_BYTES)
+        throw new JournalUnavailable(
+          `the ${type} record is larger than ${MAX_EVENT_BYTES / 1024 / 1024} MiB; use shorter inputs`,
+        );
       this.insert.run(
-        event.sequence,
-        event.id,
+        sequence,
+        signed.id,
         type,
-        event.time,
+        signed.time,
         subject,
         body,
-        event.prevhash,
-        hash,
+        signed.prevhash,
+        eventHash(signed),
       );
-      return event;
+      return signed;
+    })();
+    for (const listener of this.listeners) listener();
+    return event;
+  }
+
+  private checkpointRow(): Row | undefined {
+    const checkpoint = this.checkpoint.get();
+    return checkpoint && { seq: checkpoint.sequence, hash: checkpoint.hash, body: '' };
+  }
+
+  /** The newest events first, at most `limit`, optionally filtered. */
+  list(limit: number, filter: JournalFilter = {}): JournalEntry[] {
+    const { where, params } = whereOf(filter);
+    const rows = this.db
+      .prepare<unknown[], Row>(
+        `SELECT seq, body, hash FROM audit_events ${where} ORDER BY seq DESC LIMIT ?`,
+      )
+      .all(...params, limit);
+    return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.body) as AuditEvent }));
+  }
+
+  /** Every matching event's stored text in sequence order, a page at a time (for export). */
+  *bodies(filter: JournalFilter = {}): Generator<string> {
+    const { where, params } = whereOf(filter, 'seq > ?');
+    const page = this.db.prepare<unknown[], Row>(
+      `SELECT seq, body, hash FROM audit_events ${where} ORDER BY seq LIMIT 1000`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, ...params);
+      if (rows.length === 0) return;
+      for (const row of rows) yield row.body;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  /** The oldest events the endpoint has not acknowledged, in order: at most `limit` and about `maxBytes`. */
+  pending(limit: number, maxBytes: number): OutboxEvent[] {
+    const rows = this.db
+      .prepare<[number], OutboxEvent>(
+        'SELECT seq, id, body FROM audit_events WHERE delivery IS NULL ORDER BY seq LIMIT ?',
+      )
+      .all(limit);
+    let bytes = 0;
+    const batch: OutboxEvent[] = [];
+    for (const row of rows) {
+      bytes += Buffer.byteLength(row.body) + 1;
+      if (batch.length > 0 && bytes > maxBytes) break;
+      batch.push(row);
+    }
+    return batch;
+  }
+
+  /**
+   * Records what the endpoint answered for one batch, in one transaction: acknowledged events
+   * are delivered, refused ones rejected with the reason.
+   */
+  recordDelivery(
+    outcome: { delivered: number[]; rejected: { seq: number; reason: string }[] },
+    at: Date = this.now(),
+  ): void {
+    const time = at.toISOString();
+    const deliver = this.db.prepare(
+      "UPDATE audit_events SET delivery = 'delivered', delivered_at = ? WHERE seq = ? AND delivery IS NULL",
+    );
+    const reject = this.db.prepare(
+      "UPDATE audit_events SET delivery = 'rejected', delivered_at = ?, delivery_note = ? WHERE seq = ? AND delivery IS NULL",
+    );
+    this.db.transaction(() => {
+      for (const seq of outcome.delivered) deliver.run(time, seq);
+      for (const { seq, reason } of outcome.rejected) reject.run(time, reason, seq);
+      this.setDeliveryState({
+        last_attempt_at: time,
+        ...(outcome.delivered.length ? { last_delivery_at: time } : {}),
+        last_error: null,
+      });
     })();
   }
 
-  /** The newest events first, at most `limit`. */
-  list(limit: number): JournalEntry[] {
-    const rows = this.db
-      .prepare<[number], Row>('SELECT seq, body, hash FROM audit_events ORDER BY seq DESC LIMIT ?')
-      .all(limit);
-    return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.body) as AuditEvent }));
+  /** Records a failed attempt (the endpoint unreachable or refusing); `error` must hold no secret. */
+  recordFailure(error: string, at: Date = this.now()): void {
+    this.setDeliveryState({ last_attempt_at: at.toISOString(), last_error: error });
   }
+
+  private setDeliveryState(values: Record<string, string | null>): void {
+    this.db.prepare('INSERT OR IGNORE INTO audit_delivery (id) VALUES (1)').run();
+    const columns = Object.keys(values);
+    this.db
+      .prepare(
+        `UPDATE audit_delivery SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = 1`,
+      )
+      .run(...columns.map((c) => values[c]));
+  }
+
+  deliveryState(): DeliveryState {
+    const counts = this.db
+      .prepare<[], { pending: number; rejected: number; oldest: string | null }>(
+        "SELECT (SELECT count(*) FROM audit_events WHERE delivery IS NULL) AS pending, (SELECT count(*) FROM audit_events WHERE delivery = 'rejected') AS rejected, (SELECT min(time) FROM audit_events WHERE delivery IS NULL) AS oldest",
+      )
+      .get()!;
+    const state = this.db
+      .prepare<
+        [],
+        {
+          last_delivery_at: string | null;
+          last_attempt_at: string | null;
+          last_error: string | null;
+        }
+      >('SELECT last_delivery_at, last_attempt_at, last_error FROM audit_delivery WHERE id = 1')
+      .get();
+    return {
+      pending: counts.pending,
+      rejected: counts.rejected,
+      oldestPending: counts.oldest,
+      lastDeliveryAt: state?.last_delivery_at ?? null,
+      lastAttemptAt: state?.last_attempt_at ?? null,
+      lastError: state?.last_error ?? null,
+    };
+  }
+
+  /**
+   * Checks the whole local chain against the device key: every row well-formed, signed by this
+   * device, numbered in order without gaps and naming its predecessor's hash. Starts after the
+   * checkpoint pruning left, if any.
+   */
+  verify(deviceKey: string): ChainReport & { after: ChainStart | null } {
+    const after = this.checkpoint.get() ?? null;
+    const rows = this.db
+      .prepare<[], Row>('SELECT seq, body, hash FROM audit_events ORDER BY seq')
+      .iterate();
+    const report = checkChain(
+      (function* () {
+        for (const row of rows) yield { body: row.body, position: row.seq };
+      })(),
+      { ...(after ? { after } : {}), isDeviceKey: (key) => key === deviceKey },
+    );
+    return { ...report, after };
+  }
+
+  /**
+   * Removes delivered events older than `before`, oldest first and never past an undelivered one
+   * or the newest event, and remembers where the chain continues so {@link verify} still checks
+   * what is left. Returns how many were removed.
+   */
+  prune(before: Date): number {
+    return this.db.transaction(() => {
+      const boundary = this.db
+        .prepare<[string], { seq: number | null }>(
+          'SELECT max(seq) AS seq FROM audit_events WHERE seq < (SELECT coalesce(min(seq), 9e18) FROM audit_events WHERE delivery IS NULL OR time >= ?) AND seq < (SELECT max(seq) FROM audit_events)',
+        )
+        .get(before.toISOString());
+      const through = boundary?.seq;
+      if (!through) return 0;
+      const last = this.db
+        .prepare<[number], Row>('SELECT seq, body, hash FROM audit_events WHERE seq = ?')
+        .get(through)!;
+      const removed = this.db
+        .prepare('DELETE FROM audit_events WHERE seq <= ?')
+        .run(through).changes;
+      this.db
+        .prepare(
+          'INSERT INTO audit_checkpoint (id, sequence, hash, pruned_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash, pruned_at = excluded.pruned_at',
+        )
+        .run(last.seq, last.hash, this.now().toISOString());
+      return removed;
+    })();
+  }
+}
+
+function whereOf(
+  filter: JournalFilter,
+  first?: string,
+): { where: string; params: (string | number)[] } {
+  const clauses: string[] = first ? [first] : [];
+  const params: (string | number)[] = [];
+  if (filter.type) {
+    clauses.push('type = ?');
+    params.push(filter.type);
+  }
+  if (filter.scriptId) {
+    clauses.push("(subject = ? OR subject LIKE ? ESCAPE '\\')");
+    params.push(filter.scriptId, `${filter.scriptId.replace(/[\\%_]/g, '\\$&')}@%`);
+  }
+  if (filter.status) {
+    clauses.push("json_extract(body, '$.data.status') = ?");
+    params.push(filter.status);
+  }
+  if (filter.since) {
+    clauses.push('time >= ?');
+    params.push(filter.since);
+  }
+  if (filter.until) {
+    clauses.push('time <= ?');
+    params.push(filter.until);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

@@ -154,7 +154,12 @@ export async function runCommand(
   let resolveDone: (status: MethodOutput<'run.get'>['status']) => void = () => {};
   const done = new Promise<MethodOutput<'run.get'>['status']>((resolve) => (resolveDone = resolve));
   const onEvent = (event: ApiEvent) => {
-    if (event.name === 'catalogue.status' || event.name === 'environment.status') return;
+    if (
+      event.name === 'catalogue.status' ||
+      event.name === 'environment.status' ||
+      event.name === 'audit.status'
+    )
+      return;
     if (event.payload.runId !== runId) return;
     if (event.name === 'run.log') {
       if (event.payload.omitted > 0)
@@ -187,35 +192,16 @@ export async function runCommand(
     printError(`Run ${runId} ${run.status}: ${run.message}`);
     for (const output of run.outputs)
       printError(`  output ${output.name} (${output.size} bytes) in ${run.outputDir}`);
+    // The record goes to the audit endpoint now if it answers; otherwise it waits in the journal
+    // for the next command or the app, which retry.
+    const delivery = await app.services.reporter?.flush(new Date(Date.now() + 5000));
+    if (delivery && delivery.pending > 0)
+      printError(
+        `[${delivery.pending} audit event${delivery.pending > 1 ? 's' : ''} waiting for delivery: ${delivery.lastError ?? 'not sent yet'}]`,
+      );
     return run.exitCode ?? 1;
   } finally {
     unsubscribe();
-  }
-}
-
-/** `scriptdesk audit list [--json] [--limit N]` */
-export async function auditListCommand(
-  app: ScriptDeskApp,
-  options: { json?: boolean; limit: string },
-  print: Print,
-): Promise<void> {
-  const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new CliError(`--limit "${options.limit}" must be a whole number from 1 to 1000`, 2);
-  const { events } = await call(app, 'audit.list', { limit });
-  if (options.json) return print(JSON.stringify(events, null, 2));
-  if (events.length === 0) return print('The audit journal is empty.');
-  for (const e of events) {
-    const detail = [
-      e.data.user,
-      e.data.status,
-      e.data.exitCode !== undefined ? `exit ${String(e.data.exitCode)}` : '',
-    ]
-      .filter((v) => v !== undefined && v !== '')
-      .join(' ');
-    print(
-      `${String(e.seq).padStart(5)}  ${e.time}  ${e.type.replace('dev.scriptdesk.', '').padEnd(20)} ${e.subject}  ${detail}`,
-    );
   }
 }
 

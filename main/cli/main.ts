@@ -9,10 +9,17 @@ import {
   keygenCommand,
 } from './admin-commands.js';
 import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './secrets-command.js';
-import { serverCommand } from './server-command.js';
+import { serverCommand, type ServerCommandOptions } from './server-command.js';
 import { CliError } from './cli-error.js';
 import {
+  auditExportCommand,
+  auditFlushCommand,
   auditListCommand,
+  auditTokenCommand,
+  auditVerifyCommand,
+  type AuditFilterOptions,
+} from './audit-command.js';
+import {
   listCommand,
   runCommand,
   syncCommand,
@@ -90,14 +97,26 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('server')
-    .description('serve a published catalogue folder over HTTP, with ETags')
-    .requiredOption('--root <dir>', 'the folder written by catalogue build')
+    .description('serve a published catalogue folder and/or the audit endpoint over HTTP')
+    .option('--root <dir>', 'the folder written by catalogue build (serves the catalogue)')
     .option('--port <n>', 'port (0 picks a free one)', '8470')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--database <urlOrFile>',
+      'audit storage: a postgres:// URL or a SQLite file (default: $SCRIPTDESK_HOME/server/audit.sqlite)',
+    )
+    .option(
+      '--devices <mode>',
+      'new devices: auto (registered when first seen, the default) or approve (wait for an admin)',
+    )
     .option('--verbose', 'print one line per request')
-    .action((options: { root: string; port: string; host: string; verbose?: boolean }) =>
-      serverCommand(options, print),
-    );
+    .addHelpText(
+      'after',
+      '\nThe audit endpoint (POST /v1/events, admin API under /v1/admin/) is on when both\n' +
+        'SCRIPTDESK_INGEST_TOKEN (devices) and SCRIPTDESK_ADMIN_TOKEN (admins) are set, 16+ characters\n' +
+        'each. Keep a PostgreSQL password out of --database: use PGPASSWORD or ~/.pgpass.',
+    )
+    .action((options: ServerCommandOptions) => serverCommand(options, print));
 
   program
     .command('sync')
@@ -171,15 +190,62 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       withApp((app) => secretsClearCommand(app, scriptId, name, print)),
     );
 
-  const audit = program.command('audit').description('read the local audit journal');
-  audit
-    .command('list')
-    .description('list audit events, newest first')
-    .option('--json', 'print JSON')
+  const audit = program
+    .command('audit')
+    .description('the audit journal: read, export, verify and deliver it');
+  const filters = (command: Command) =>
+    command
+      .option('--type <type>', 'only this event type, e.g. dev.scriptdesk.run.finished')
+      .option('--script <id>', 'only events of this script')
+      .option('--status <status>', 'only runs that ended with this status')
+      .option('--since <time>', 'from this date or time')
+      .option('--until <time>', 'up to this date or time');
+  filters(audit.command('list').description('list audit events, newest first'))
+    .option('--json', 'print the events as JSON')
     .option('--limit <n>', 'how many events', '100')
-    .action((options: { json?: boolean; limit: string }) =>
-      withApp((app) => auditListCommand(app, options, print)),
+    .action((options: AuditFilterOptions & { json?: boolean; limit: string }) =>
+      withApp(async (app) => auditListCommand(app, options, print)),
     );
+  filters(
+    audit
+      .command('export')
+      .description('write every matching event in sequence order, as signed JSON Lines or CSV'),
+  )
+    .option('--format <format>', 'jsonl or csv', 'jsonl')
+    .option('--out <file>', 'write to this new file instead of stdout')
+    .action((options: AuditFilterOptions & { format: string; out?: string }) =>
+      withApp((app) => auditExportCommand(app, options, printError)),
+    );
+  audit
+    .command('verify')
+    .description(
+      'check that no event was edited, deleted or reordered; exit 1 naming where the chain breaks',
+    )
+    .option('--json', 'print the report as JSON')
+    .action((options: { json?: boolean }) =>
+      withApp(async (app) => setExitCode(await auditVerifyCommand(app, options, print))),
+    );
+  audit
+    .command('flush')
+    .description(
+      'deliver waiting events to the audit endpoint now; exit 1 if any are still waiting',
+    )
+    .option('--timeout <seconds>', 'keep retrying this long', '20')
+    .option('--json', 'print the delivery state as JSON')
+    .action((options: { timeout: string; json?: boolean }) =>
+      withApp(async (app) => setExitCode(await auditFlushCommand(app, options, print))),
+    );
+  const token = audit
+    .command('token')
+    .description("this computer's bearer token for the audit endpoint, kept in the OS keychain");
+  token
+    .command('set')
+    .description('store the token, read from stdin (a hidden prompt at a terminal)')
+    .action(() => withApp((app) => auditTokenCommand(app, 'set', print, printError)));
+  token
+    .command('clear')
+    .description('remove the token from the OS keychain')
+    .action(() => withApp((app) => auditTokenCommand(app, 'clear', print, printError)));
 
   program
     .command('web')

@@ -5,13 +5,16 @@ import { CliError } from './cli-error.js';
  * history would keep it): typed at a terminal without echo after a prompt on stderr, or piped in
  * whole, less one trailing newline (what `echo` and most files end with).
  */
-export async function readSecretValue(name: string): Promise<string> {
+export async function readSecretValue(
+  name: string,
+  command = `scriptdesk secrets set SCRIPT ${name}`,
+): Promise<string> {
   const value = process.stdin.isTTY
     ? await readHidden(`Value for ${name} (typing is hidden; Enter to finish): `)
     : stripOneNewline(await readAll());
   if (value === '')
     throw new CliError(
-      `the value for ${name} is empty; type it at the prompt or pipe it in, e.g. printf '%s' "$VALUE" | scriptdesk secrets set SCRIPT ${name}`,
+      `the value for ${name} is empty; type it at the prompt or pipe it in, e.g. printf '%s' "$VALUE" | ${command}`,
     );
   return value;
 }

@@ -1,18 +1,62 @@
 import path from 'node:path';
-import { startServer, type CatalogueServer } from '../server/server.js';
+import { defaultHome } from '../app/home.js';
+import { isUsableToken, MIN_TOKEN_LENGTH } from '../server/audit/audit-endpoint.js';
+import { defaultAuditDatabase } from '../server/audit/open-audit-store.js';
+import { DEVICE_MODES, type DeviceMode } from '../server/audit/protocol.js';
+import { startServer, type AuditServerOptions, type CatalogueServer } from '../server/server.js';
 import { CliError } from './cli-error.js';
 
-/** `scriptdesk server --root DIR [--port N] [--host ADDR]`: serves until SIGINT or SIGTERM. */
+/** The options of `scriptdesk server`, as commander hands them over. */
+export interface ServerCommandOptions {
+  root?: string;
+  port: string;
+  host: string;
+  database?: string;
+  devices?: string;
+  verbose?: boolean;
+}
+
+const INGEST_VARIABLE = 'SCRIPTDESK_INGEST_TOKEN';
+const ADMIN_VARIABLE = 'SCRIPTDESK_ADMIN_TOKEN';
+const TURN_ON = `set ${INGEST_VARIABLE} and ${ADMIN_VARIABLE} (${MIN_TOKEN_LENGTH}+ characters each, e.g. from openssl rand -base64 32)`;
+
+/**
+ * `scriptdesk server [--root DIR] [--port N] [--host ADDR] [--database URL|FILE]
+ * [--devices auto|approve]`: serves the catalogue (with --root) and the audit endpoint (when both
+ * tokens are in the environment) until SIGINT or SIGTERM. Tokens come only from the environment:
+ * on the command line every user of the machine could read them in `ps`.
+ */
 export async function serverCommand(
-  options: { root: string; port: string; host: string; verbose?: boolean },
+  options: ServerCommandOptions,
   print: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const port = parsePort(options.port);
-  const root = path.resolve(options.root);
+  const devices = parseDevices(options.devices);
+  const tokens = readTokens(env);
+  const root = options.root === undefined ? undefined : path.resolve(options.root);
+  if (!tokens && root === undefined)
+    throw new CliError(
+      `nothing to serve: give --root DIR (a published catalogue) and/or ${TURN_ON} to turn on the audit endpoint`,
+      2,
+    );
+  if (!tokens && (options.database !== undefined || options.devices !== undefined))
+    throw new CliError(
+      `--database and --devices configure the audit endpoint, which is off: ${TURN_ON}`,
+      2,
+    );
+  const audit: AuditServerOptions | undefined = tokens && {
+    ...tokens,
+    database: options.database ?? defaultAuditDatabase(defaultHome(env)),
+    createFolder: options.database === undefined,
+    devices,
+  };
+
   let server: CatalogueServer;
   try {
     server = await startServer({
       root,
+      audit,
       host: options.host,
       port,
       log: print,
@@ -21,9 +65,72 @@ export async function serverCommand(
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  print(`Serving catalogue from ${root} at ${server.url}`);
+  if (root !== undefined) print(`Serving catalogue from ${root} at ${server.url}`);
+  if (audit) {
+    const registration =
+      devices === 'auto'
+        ? 'new devices are registered when first seen'
+        : 'new devices wait for scriptdesk audit approve';
+    print(
+      `Audit endpoint at ${server.url}/v1/events (admin API under /v1/admin/), events stored in ${server.auditDatabase}; ${registration}`,
+    );
+    if (!isLoopback(options.host))
+      print(
+        'Tokens and events travel unencrypted over plain HTTP: put a TLS proxy in front of this server',
+      );
+  } else {
+    print(`Audit endpoint off: ${TURN_ON} to turn it on`);
+  }
   await untilStopSignal();
   await server.close();
+}
+
+/** Both tokens, or undefined when neither is set; anything else is refused, naming the variable. */
+function readTokens(
+  env: NodeJS.ProcessEnv,
+): { ingestToken: string; adminToken: string } | undefined {
+  const ingestToken = env[INGEST_VARIABLE] || undefined;
+  const adminToken = env[ADMIN_VARIABLE] || undefined;
+  if (ingestToken === undefined && adminToken === undefined) return undefined;
+  if (ingestToken === undefined || adminToken === undefined) {
+    const [missing, present] =
+      ingestToken === undefined
+        ? [INGEST_VARIABLE, ADMIN_VARIABLE]
+        : [ADMIN_VARIABLE, INGEST_VARIABLE];
+    throw new CliError(
+      `${present} is set but ${missing} is not: set both to turn on the audit endpoint, or neither to serve only the catalogue`,
+      2,
+    );
+  }
+  for (const [name, token] of [
+    [INGEST_VARIABLE, ingestToken],
+    [ADMIN_VARIABLE, adminToken],
+  ] as const) {
+    if (!isUsableToken(token))
+      throw new CliError(
+        `${name} must be at least ${MIN_TOKEN_LENGTH} characters of visible ASCII without spaces; make one with: openssl rand -base64 32`,
+        2,
+      );
+  }
+  if (ingestToken === adminToken)
+    throw new CliError(
+      `${INGEST_VARIABLE} and ${ADMIN_VARIABLE} must differ: every device holds the ingest token, only admins the admin token`,
+      2,
+    );
+  return { ingestToken, adminToken };
+}
+
+function parseDevices(value: string | undefined): DeviceMode {
+  if (value === undefined) return 'auto';
+  if ((DEVICE_MODES as readonly string[]).includes(value)) return value as DeviceMode;
+  throw new CliError(
+    `--devices "${value}" must be auto (register devices when first seen) or approve (wait for scriptdesk audit approve)`,
+    2,
+  );
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function parsePort(text: string): number {

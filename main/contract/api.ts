@@ -103,6 +103,20 @@ export const AuditEventSchema = z.object({
 });
 export type AuditEventView = z.infer<typeof AuditEventSchema>;
 
+const Timestamp = z.string().nullable();
+/** Delivery of the local journal to the audit endpoint (see main/audit/reporter.ts). */
+export const DeliveryStatusSchema = z.object({
+  /** null: no endpoint is configured; events stay in the local journal. */
+  endpoint: z.string().nullable(),
+  pending: z.number().int().min(0),
+  rejected: z.number().int().min(0),
+  oldestPending: Timestamp,
+  lastDeliveryAt: Timestamp,
+  lastAttemptAt: Timestamp,
+  lastError: z.string().nullable(),
+  nextAttemptAt: Timestamp,
+});
+
 export const CatalogueStatusSchema = z.object({
   name: z.string(),
   version: z.number().int(),
@@ -236,6 +250,8 @@ export const methods = {
     z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
     z.object({ events: z.array(AuditEventSchema) }),
   ),
+  /** Delivery of the journal to the audit endpoint: what is waiting, the last delivery, the last problem. */
+  'audit.status': method(z.object({}).strict(), DeliveryStatusSchema),
 } as const;
 
 export type Methods = typeof methods;
@@ -271,6 +287,8 @@ export const eventSchemas = {
   'catalogue.status': CatalogueSyncStatusSchema,
   /** A script's Python environment changed state (building, ready, failed). */
   'environment.status': z.object({ scriptId: z.string(), environment: EnvironmentStateSchema }),
+  /** Delivery to the audit endpoint changed (an attempt ended). */
+  'audit.status': DeliveryStatusSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -35,8 +35,46 @@ export const PolicySchema = z
       .describe(
         'The most a run may write to stdout and stderr together, in bytes (1 MiB to 4 GiB); a run that writes more is stopped with status output_limit.',
       ),
+    audit: z
+      .object({
+        endpoint: z
+          .string()
+          .refine(
+            isAuditEndpoint,
+            'must be an https:// URL (http:// only for 127.0.0.1 or localhost)',
+          )
+          .optional()
+          .describe(
+            'The audit endpoint every event is delivered to, e.g. https://audit.example.org/ (batches go to v1/events under it). Without it, events stay in the local journal.',
+          ),
+        retainDeliveredDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(36500)
+          .default(90)
+          .describe(
+            'How many days an event the endpoint acknowledged stays in the local journal; undelivered events are never removed.',
+          ),
+      })
+      .strict()
+      .default({ retainDeliveredDays: 90 })
+      .describe('Delivery of audit events to the central endpoint.'),
   })
   .strict();
+
+/** Plain http would show the audit token and every record to the network, except on loopback. */
+function isAuditEndpoint(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
 
 export type Policy = z.output<typeof PolicySchema>;
 

@@ -5,7 +5,7 @@ import type { Ajv } from 'ajv';
 import { validateAgainst } from '../../forms/authority-validator.js';
 import { redactSensitive } from '../../forms/redaction.js';
 import { canonicalJson } from '../audit/canonical-json.js';
-import { AUDIT_TYPES, type AuditJournal } from '../audit/journal.js';
+import { AUDIT_TYPES, JournalUnavailable, type AuditJournal } from '../audit/journal.js';
 import { CatalogueService, type ResolvedScript } from '../catalogue/catalogue-service.js';
 import { sha256Hex } from '../catalogue/hashing.js';
 import type { ApiEvent, RunStatus } from '../contract/api.js';
@@ -57,6 +57,10 @@ export interface RunnerDeps {
   /** Most bytes a run may write to stdout and stderr together (machine policy). */
   maxOutputBytes: number;
   now?: () => Date;
+  /** Resolves when the journal can sign events (the device key loaded); throws why not. */
+  journalReady?: () => Promise<void>;
+  /** The journal's database file, named in messages about it. */
+  journalFile?: string;
   /** Where problems that must not fail a call go (a journal write failing after a run ended). */
   logError?: (message: string) => void;
 }
@@ -165,9 +169,20 @@ export class Runner {
   async start(request: RunRequest): Promise<{ runId: string; finished: Promise<StoredRun> }> {
     if (this.closing)
       throw new ApiFailure('unsupported', 'ScriptDesk is closing; run it again after it restarts.');
-    const { script, inputs } = await this.validateRequest(request);
-    const secrets = await this.readSecrets(script);
-    const { runtime, venvDir, release } = await this.prepareEnvironment(script);
+    await this.journalReady();
+    let checked: Awaited<ReturnType<Runner['validateRequest']>>;
+    let secrets: Map<string, string>;
+    let environment: Awaited<ReturnType<Runner['prepareEnvironment']>>;
+    try {
+      checked = await this.validateRequest(request);
+      secrets = await this.readSecrets(checked.script);
+      environment = await this.prepareEnvironment(checked.script);
+    } catch (error) {
+      if (error instanceof ApiFailure) this.journalRefusal(request, error);
+      throw error;
+    }
+    const { script, inputs } = checked;
+    const { runtime, venvDir, release } = environment;
     const runId = randomUUID();
     const runDir = path.join(this.deps.runsDir, runId);
     let finished!: Promise<StoredRun>;
@@ -239,23 +254,32 @@ export class Runner {
         releaseVenv: release,
         done,
       };
-      if (this.active.size < this.deps.maxConcurrentRuns && this.queue.length === 0) {
+      const startsNow = this.active.size < this.deps.maxConcurrentRuns && this.queue.length === 0;
+      const requested = () =>
+        this.deps.journal.append(AUDIT_TYPES.runRequested, prepared.subject, {
+          runId,
+          scriptId: manifest.id,
+          scriptVersion: manifest.version,
+          user: this.deps.identity.user,
+          host: this.deps.identity.host,
+          dryRun,
+          reason: request.reason ?? null,
+          requestedAt: startedAt,
+          queued: !startsNow,
+          ahead: startsNow ? 0 : this.queue.length,
+        });
+      if (startsNow) {
         prepared.stored.status = 'running';
         prepared.stored.message = 'Running';
         this.record(() => {
           this.deps.runs.insert(prepared.stored, SELF);
+          requested();
         }, prepared);
         this.launch(prepared);
       } else {
         this.record(() => {
           this.deps.runs.insert(prepared.stored, SELF);
-          this.deps.journal.append(AUDIT_TYPES.runQueued, prepared.subject, {
-            runId,
-            scriptId: manifest.id,
-            user: this.deps.identity.user,
-            queuedAt: startedAt,
-            ahead: this.queue.length,
-          });
+          requested();
         });
         this.queue.push(prepared);
         this.deps.emit({ name: 'run.status', payload: stripRun(prepared.stored) });
@@ -266,6 +290,41 @@ export class Runner {
       throw error;
     }
     return { runId, finished };
+  }
+
+  /** Refuses every run up front, with the reason, while the journal cannot sign (no device key). */
+  private async journalReady(): Promise<void> {
+    try {
+      await this.deps.journalReady?.();
+    } catch (error) {
+      throw new ApiFailure(
+        'journal_unavailable',
+        `The run was not started because the audit journal cannot be written: ${journalProblem(error, this.deps.journalFile)}`,
+      );
+    }
+  }
+
+  /**
+   * Records a refused run request: who asked for which script and why it was refused. The
+   * message names fields at most, never input values. A journal that cannot take it is logged.
+   */
+  private journalRefusal(request: RunRequest, refusal: ApiFailure): void {
+    try {
+      this.deps.journal.append(AUDIT_TYPES.runRefused, request.scriptId, {
+        scriptId: request.scriptId,
+        user: this.deps.identity.user,
+        host: this.deps.identity.host,
+        code: refusal.code,
+        message: refusal.message,
+        fields: (refusal.fields ?? []).map((field) => field.path),
+        dryRun: request.dryRun === true,
+        reason: request.reason ?? null,
+      });
+    } catch (error) {
+      this.deps.logError?.(
+        `[scriptdesk] a refused run of ${request.scriptId} could not be journaled: ${(error as Error).message}`,
+      );
+    }
   }
 
   /**
@@ -281,7 +340,7 @@ export class Runner {
     } catch (error) {
       throw new ApiFailure(
         'journal_unavailable',
-        `The run was not started because the audit journal cannot be written (${(error as Error).message}). Free disk space or contact support.`,
+        `The run was not started because the audit journal cannot be written: ${journalProblem(error, this.deps.journalFile)}`,
       );
     }
   }
@@ -291,6 +350,13 @@ export class Runner {
       ...run.record,
       startedAt: run.stored.startedAt,
     });
+    for (const name of run.secrets.keys())
+      this.deps.journal.append(AUDIT_TYPES.secretUsed, run.subject, {
+        name,
+        scriptId: run.stored.scriptId,
+        runId: run.stored.runId,
+        user: this.deps.identity.user,
+      });
   }
 
   /** Spawns a prepared run whose start is journaled. */
@@ -708,4 +774,28 @@ export function statusFromExitCode(
 export function stripRun(run: StoredRun) {
   const { outputs: _outputs, runDir: _runDir, logLines: _logLines, ...summary } = run;
   return summary;
+}
+
+/**
+ * Why the journal could not be written, for the person who asked for the run: what happened and
+ * what to do, from SQLite's error code. Never includes anything of the event.
+ */
+export function journalProblem(error: unknown, file = 'the journal'): string {
+  if (error instanceof JournalUnavailable) return `${error.message}.`;
+  const raw = (error as { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw : '';
+  if (code === 'SQLITE_FULL') return 'the disk is full. Free some space and run it again.';
+  if (
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code === 'SQLITE_PERM'
+  )
+    return `${file} is read-only. Ask IT to make it writable for you, then run it again.`;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return `${file} is locked by another program. Close it (or wait a moment) and run it again.`;
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+    return `${file} is damaged. Contact support before running anything else; nothing was run.`;
+  if (code.startsWith('SQLITE_IOERR'))
+    return `${file} could not be written to disk (${code}). Check the disk, then run it again.`;
+  return `${(error as Error).message}. Contact support if this keeps happening.`;
 }

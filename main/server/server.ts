@@ -1,13 +1,19 @@
 import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { createAuditHandler, isUsableToken, MIN_TOKEN_LENGTH } from './audit/audit-endpoint.js';
+import type { AuditStore } from './audit/audit-store.js';
+import { openAuditStore } from './audit/open-audit-store.js';
+import type { DeviceMode } from './audit/protocol.js';
 import { createCatalogueFilesHandler, type RouteHandler } from './catalogue-files.js';
 
-/** Options of {@link startServer}. */
+/** Options of {@link startServer}: at least one of `root` and `audit`. */
 export interface ServerOptions {
-  /** The published catalogue folder (written by `scriptdesk catalogue build`). */
-  root: string;
+  /** The published catalogue folder (written by `scriptdesk catalogue build`); absent: none served. */
+  root?: string;
+  /** The audit endpoint (`/v1/events`, `/v1/admin/*`); absent: off. */
+  audit?: AuditServerOptions;
   /** Address to listen on; default 127.0.0.1. */
   host?: string;
   /** 0 or absent: a free port chosen by the OS. */
@@ -17,10 +23,25 @@ export interface ServerOptions {
   verbose?: boolean;
 }
 
-/** A running catalogue server. */
+/** What the audit endpoint needs: where to store, and the two tokens. */
+export interface AuditServerOptions {
+  /** A `postgres://` URL or a SQLite file (see `openAuditStore`). */
+  database: string;
+  /** Create the SQLite file's folder if missing (for the default location). */
+  createFolder?: boolean;
+  ingestToken: string;
+  adminToken: string;
+  /** How devices seen for the first time are registered; default `auto`. */
+  devices?: DeviceMode;
+}
+
+/** A running `scriptdesk server`: the catalogue files and/or the audit endpoint. */
 export interface CatalogueServer {
   url: string;
   port: number;
+  /** Where audit events are stored, password redacted; absent when the endpoint is off. */
+  auditDatabase?: string;
+  /** Stops listening, drops connections and closes the audit store. */
   close(): Promise<void>;
 }
 
@@ -29,15 +50,36 @@ export interface CatalogueServer {
 const KEEP_ALIVE_MS = 30_000;
 
 /**
- * Serves a published catalogue folder over HTTP. Routes are tried in order; a request none of
- * them takes is a 404. Unexpected failures answer a generic 500 and log one line.
+ * Serves a published catalogue folder and/or the audit endpoint over HTTP. Routes are tried in
+ * order; a request none of them takes is a 404. Unexpected failures answer a generic 500 and log
+ * one line.
  */
 export async function startServer(options: ServerOptions): Promise<CatalogueServer> {
-  const root = path.resolve(options.root);
-  await assertPublishedFolder(root);
+  if (options.root === undefined && options.audit === undefined)
+    throw new Error(
+      'nothing to serve: give a published catalogue folder, or turn on the audit endpoint',
+    );
+  const root = options.root === undefined ? undefined : path.resolve(options.root);
+  if (root !== undefined) await assertPublishedFolder(root);
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
-  const routes: RouteHandler[] = [createCatalogueFilesHandler(root)];
+  const routes: RouteHandler[] = [];
+  let store: AuditStore | undefined;
+  if (options.audit) {
+    const audit = options.audit;
+    assertTokens(audit.ingestToken, audit.adminToken);
+    store = await openAuditStore(audit.database, { createFolder: audit.createFolder, log });
+    routes.push(
+      createAuditHandler({
+        store,
+        ingestToken: audit.ingestToken,
+        adminToken: audit.adminToken,
+        devices: audit.devices ?? 'auto',
+        log,
+      }),
+    );
+  }
+  if (root !== undefined) routes.push(createCatalogueFilesHandler(root));
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     for (const route of routes) if (await route(request, response)) return;
@@ -61,31 +103,57 @@ export async function startServer(options: ServerOptions): Promise<CatalogueServ
   });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new Error(
-          `cannot listen on ${host}:${options.port ?? 0} (${error.code ?? error.message}); choose another port or host`,
-          { cause: error },
-        ),
-      ),
-    );
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
+  try {
+    await listen(server, host, options.port ?? 0);
+  } catch (error) {
+    await store?.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${urlHost}:${address.port}`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    ...(store ? { auditDatabase: store.location } : {}),
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         // Idle keep-alive sockets would hold close() open for the keep-alive timeout, and a
         // half-sent blob is cheaper to retry than a shutdown that waits for it.
         server.closeAllConnections();
-      }),
+      });
+      await store?.close();
+    },
   };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          `cannot listen on ${host}:${port} (${error.code ?? error.message}); choose another port or host`,
+          { cause: error },
+        ),
+      ),
+    );
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** The tokens must be long enough not to be guessed, and differ, so neither opens the other's door. */
+function assertTokens(ingestToken: string, adminToken: string): void {
+  for (const [name, token] of [
+    ['ingest', ingestToken],
+    ['admin', adminToken],
+  ] as const) {
+    if (!isUsableToken(token))
+      throw new Error(
+        `the ${name} token must be at least ${MIN_TOKEN_LENGTH} characters of visible ASCII (no spaces)`,
+      );
+  }
+  if (ingestToken === adminToken) throw new Error('the ingest and admin tokens must differ');
 }
 
 /** Fails early, naming the folder and the fix, when `root` is not a published catalogue. */

@@ -41,6 +41,36 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE runs ADD COLUMN pid_started TEXT;
    ALTER TABLE runs ADD COLUMN log_lines INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX runs_unfinished ON runs(status) WHERE finished_at IS NULL;`,
+  // Signed events and delivery to the audit endpoint. Events written before signing existed are
+  // kept, untouched, in their own table; the signed chain starts again at 1.
+  `ALTER TABLE audit_events RENAME TO audit_events_unsigned;
+   CREATE TABLE audit_events (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     type TEXT NOT NULL,
+     time TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     body TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     delivery TEXT CHECK (delivery IN ('delivered', 'rejected')),
+     delivered_at TEXT,
+     delivery_note TEXT
+   );
+   CREATE INDEX audit_events_pending ON audit_events(seq) WHERE delivery IS NULL;
+   CREATE INDEX audit_events_time ON audit_events(time);
+   CREATE TABLE audit_checkpoint (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     sequence INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     pruned_at TEXT NOT NULL
+   );
+   CREATE TABLE audit_delivery (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     last_delivery_at TEXT,
+     last_attempt_at TEXT,
+     last_error TEXT
+   );`,
 ];
 
 /** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */

@@ -68,6 +68,7 @@ describe('scriptdesk CLI, as a new user runs it', () => {
     }[];
     const runEvents = audit.filter((e) => e.type.startsWith('dev.scriptdesk.run.')).reverse();
     expect(runEvents.map((e) => e.type)).toEqual([
+      'dev.scriptdesk.run.requested',
       'dev.scriptdesk.run.started',
       'dev.scriptdesk.run.finished',
     ]);
@@ -77,7 +78,7 @@ describe('scriptdesk CLI, as a new user runs it', () => {
         scriptVersion: '1.0.0',
         user: expect.any(String),
       });
-    expect(runEvents[1]!.data.exitCode).toBe(0);
+    expect(runEvents[2]!.data.exitCode).toBe(0);
   });
 
   it('validate and run with inputs that break the schema exit 1, print the field and the reason, and start no script', async () => {

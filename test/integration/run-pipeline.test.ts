@@ -46,10 +46,13 @@ describe('running a script through the API', () => {
     ).toBe(true);
 
     const { events: audit } = await call('audit.list', { limit: 10 });
-    const mine = audit.filter((e) => e.data.runId === runId).reverse();
-    expect(mine.map((e) => e.type)).toEqual([
-      'dev.scriptdesk.run.started',
+    const mine = audit
+      .filter((e) => e.data.runId === runId && e.type !== 'dev.scriptdesk.run.requested')
+      .reverse();
+    expect(audit.filter((e) => e.data.runId === runId).map((e) => e.type)).toEqual([
       'dev.scriptdesk.run.finished',
+      'dev.scriptdesk.run.started',
+      'dev.scriptdesk.run.requested',
     ]);
     expect(mine[0]!.subject).toBe('probe@2.1.0');
     expect(mine[0]!.data).toMatchObject({
@@ -131,9 +134,15 @@ describe('running a script through the API', () => {
     );
     expect(await readdir(markers)).toEqual([]);
     expect((await call('run.list', {})).runs).toEqual([]);
-    expect((await call('audit.list', {})).events.filter((e) => e.type.includes('run.'))).toEqual(
-      [],
-    );
+    // The refusal is journaled: who asked, for what, why, and which fields — never their values.
+    const runEvents = (await call('audit.list', {})).events.filter((e) => e.type.includes('run.'));
+    expect(runEvents.map((e) => e.type)).toEqual(['dev.scriptdesk.run.refused']);
+    expect(runEvents[0]!.data).toMatchObject({
+      scriptId: 'probe',
+      code: 'invalid_inputs',
+      fields: expect.arrayContaining(['/count', '/extra']),
+    });
+    expect(JSON.stringify(runEvents[0]!.data)).not.toContain('99');
   });
 
   it('refuses a file input that does not exist before anything runs', async () => {

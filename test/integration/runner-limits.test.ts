@@ -189,7 +189,9 @@ describe('destructive scripts', () => {
       confirmed: true,
     });
     expect(real.detail.status).toBe('succeeded');
-    const started = (await journalFor(real.runId))[0]!;
+    const started = (await journalFor(real.runId)).find(
+      (e) => e.type === 'dev.scriptdesk.run.started',
+    )!;
     expect(started.data).toMatchObject({ confirmed: true, dryRun: false });
   });
 });
@@ -270,11 +272,12 @@ describe('the concurrency limit and the queue', () => {
     );
     const type = (e: { type: string }) => e.type.replace('dev.scriptdesk.', '');
     expect((await journalFor(second.runId)).map(type)).toEqual([
-      'run.queued',
+      'run.requested',
       'run.started',
       'run.finished',
     ]);
-    expect((await journalFor(third.runId)).map(type)).toEqual(['run.queued', 'run.finished']);
+    expect((await journalFor(second.runId))[0]!.data).toMatchObject({ queued: true, ahead: 0 });
+    expect((await journalFor(third.runId)).map(type)).toEqual(['run.requested', 'run.finished']);
   });
 });
 
@@ -324,15 +327,16 @@ describe('crash safety', () => {
     await waitFor(() => processIdentity(grandchild) === null, 'the orphaned processes to end');
     const journal = await journalFor(runId);
     expect(journal.map((e) => e.type)).toEqual([
+      'dev.scriptdesk.run.requested',
       'dev.scriptdesk.run.started',
       'dev.scriptdesk.run.interrupted',
     ]);
-    expect(journal[1]!.data).toMatchObject({ processStillRunning: true, status: 'interrupted' });
+    expect(journal[2]!.data).toMatchObject({ processStillRunning: true, status: 'interrupted' });
 
     // Found once: a second start has nothing left to recover.
     await app.close();
     app = await openScriptDeskApp({ home, logError: () => {}, policy: DEFAULT_POLICY });
-    expect(await journalFor(runId)).toHaveLength(2);
+    expect(await journalFor(runId)).toHaveLength(3);
   });
 
   it('a run another live ScriptDesk process is supervising is left alone', async () => {
@@ -340,7 +344,10 @@ describe('crash safety', () => {
     app = await openScriptDeskApp({ home, logError: () => {}, policy: DEFAULT_POLICY });
     expect(await callOrThrow(app, 'run.get', { runId })).toMatchObject({ status: 'running' });
     expect(processIdentity(grandchild)).not.toBeNull();
-    expect((await journalFor(runId)).map((e) => e.type)).toEqual(['dev.scriptdesk.run.started']);
+    expect((await journalFor(runId)).map((e) => e.type)).toEqual([
+      'dev.scriptdesk.run.requested',
+      'dev.scriptdesk.run.started',
+    ]);
   });
 });
 
@@ -364,6 +371,7 @@ describe('closing the app', () => {
       message: 'Stopped because ScriptDesk was closed during the run.',
     });
     expect((await journalFor(runId)).map((e) => e.type)).toEqual([
+      'dev.scriptdesk.run.requested',
       'dev.scriptdesk.run.started',
       'dev.scriptdesk.run.finished',
     ]);

@@ -1,0 +1,112 @@
+import type { CheckedEvent, IngestOptions } from './ingest-plan.js';
+import type {
+  Device,
+  EventFilters,
+  EventResult,
+  Flag,
+  FlagKind,
+  KeyStatus,
+} from './protocol.js';
+
+/**
+ * Where the audit endpoint keeps events, device keys, chain heads and flags. Two implementations
+ * (SQLite, PostgreSQL) behave the same: the ingest rules live once in `ingest-plan.ts`, and each
+ * store only loads what a batch needs and writes the plan back in one transaction.
+ *
+ * Events are append-only in both (the database itself refuses UPDATE and DELETE on them).
+ */
+export interface AuditStore {
+  /** Where the data lives, fit to print: a file path or a URL with its password replaced. */
+  readonly location: string;
+  /** Judges and stores one batch atomically; returns one result per offered event, in order. */
+  ingest(batch: readonly CheckedEvent[], options: IngestOptions): Promise<EventResult[]>;
+  /** One page of events matching the filters, in the order asked for. */
+  events(query: EventPageQuery): Promise<StoredEventRow[]>;
+  /** One page of a device's events in (sequence, id) order, for checking its chain. */
+  chain(source: string, after: ChainCursor | undefined, limit: number): Promise<ChainRow[]>;
+  /** Devices with their keys and counts; only `source` when given. Sorted by source. */
+  devices(source?: string): Promise<Device[]>;
+  /** Approves or revokes keys of a device; see {@link KeyChange}. */
+  changeKeys(change: KeyChange): Promise<KeyChangeOutcome>;
+  /** One page of flags in the order they were recorded. */
+  flags(query: FlagPageQuery): Promise<Flag[]>;
+  close(): Promise<void>;
+}
+
+/** The sort key of the event list: unique, and the same order in both stores (bytewise text). */
+export interface EventKey {
+  /** The event's time in UTC, `YYYY-MM-DDTHH:mm:ss.sssZ`, so text order is time order. */
+  time: string;
+  source: string;
+  sequence: number;
+  id: string;
+}
+
+export interface EventPageQuery extends EventFilters {
+  order: 'asc' | 'desc';
+  /** Only events strictly past this key in `order`. */
+  after?: EventKey;
+  limit: number;
+}
+
+export interface StoredEventRow extends EventKey {
+  receivedAt: string;
+  /** The canonical JSON the device signed, byte for byte. */
+  body: string;
+}
+
+export interface ChainCursor {
+  sequence: number;
+  id: string;
+}
+
+export interface ChainRow extends ChainCursor {
+  body: string;
+}
+
+export interface FlagPageQuery {
+  source?: string;
+  /** Only flags with a greater id. */
+  afterId?: number;
+  limit: number;
+}
+
+/**
+ * `approve`: pending keys become active (all of them when `key` is absent); a revoked key comes
+ * back only when named. `revoke`: the key, or every key of the device, becomes revoked.
+ */
+export interface KeyChange {
+  action: 'approve' | 'revoke';
+  source: string;
+  key?: string;
+  /** When it happened (ISO 8601 UTC). */
+  at: string;
+}
+
+export type KeyChangeOutcome =
+  | { ok: true; changed: { key: string; status: KeyStatus }[] }
+  | { ok: false; missing: 'device' | 'key' };
+
+/** A row to append to the events table, built from a validly signed event. */
+export interface EventRow extends EventKey {
+  type: string;
+  subject: string;
+  /** `data.user`, `data.scriptId`, `data.status` when they are strings: queryable columns. */
+  user: string | null;
+  script: string | null;
+  status: string | null;
+  body: string;
+  /** `eventHash` of the event: what the device's next event names as `prevhash`. */
+  hash: string;
+}
+
+/** A flag about to be recorded; `fingerprint` makes recording the same flag twice a no-op. */
+export interface FlagDraft {
+  source: string | null;
+  sequence: number | null;
+  eventId: string | null;
+  kind: FlagKind;
+  message: string;
+  body: string | null;
+  fingerprint: string;
+}

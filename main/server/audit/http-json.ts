@@ -1,0 +1,123 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The HTTP plumbing the audit routes share: JSON answers, bearer tokens, capped bodies. */
+
+/** Sends a JSON answer that is never cached or sniffed. */
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify(value);
+  for (const [name, headerValue] of Object.entries(headers)) response.setHeader(name, headerValue);
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.setHeader('Cache-Control', 'no-store');
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.writeHead(status).end(body);
+}
+
+/**
+ * Sends `{ error: { code, message } }`. The message names the problem and the fix; callers never
+ * put event content or tokens in it.
+ */
+export function sendError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(response, status, { error: { code, message } }, headers);
+}
+
+/**
+ * Answers before the request body was read, then drops the connection: whatever the client is
+ * still sending (an oversized or unauthorised upload) is never read.
+ */
+export function sendErrorAndClose(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  response.once('finish', () => request.destroy());
+  sendError(response, status, code, message, { ...headers, Connection: 'close' });
+}
+
+/** The SHA-256 of a token: what {@link hasBearerToken} compares, in constant time. */
+export function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/**
+ * True when the request carries `Authorization: Bearer <token>` for exactly this token. Digests
+ * of equal length are compared with timingSafeEqual, so neither the token's length nor its
+ * prefix leaks through timing.
+ */
+export function hasBearerToken(request: IncomingMessage, expected: Buffer): boolean {
+  const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+  if (!match) return false;
+  return timingSafeEqual(tokenDigest(match[1]!), expected);
+}
+
+/** The request's media type, lower-case, without parameters ("" when absent). */
+export function mediaType(request: IncomingMessage): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Reads the whole body, counting bytes as they stream in; undefined as soon as it would pass
+ * `maxBytes` (also when Content-Length announces more), without reading further. The caller
+ * then answers 413 with {@link sendErrorAndClose}.
+ */
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+      request.pause();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        stop();
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(new ClientGoneError(error));
+    };
+    const onClose = () => onError(new Error('the connection closed before the body ended'));
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
+}
+
+/** The client hung up while sending its body: nobody is left to answer, and nothing to log. */
+export class ClientGoneError extends Error {
+  constructor(cause: Error) {
+    super(`client went away: ${cause.message}`, { cause });
+    this.name = 'ClientGoneError';
+  }
+}

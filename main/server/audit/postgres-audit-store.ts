@@ -1,0 +1,405 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type {
+  AuditStore,
+  ChainCursor,
+  ChainRow,
+  EventPageQuery,
+  FlagPageQuery,
+  KeyChange,
+  KeyChangeOutcome,
+  StoredEventRow,
+} from './audit-store.js';
+import {
+  batchNeeds,
+  eventSlot,
+  planBatch,
+  type CheckedEvent,
+  type IngestOptions,
+  type IngestPlan,
+  type IngestSnapshot,
+} from './ingest-plan.js';
+import type { Device, EventResult, Flag, FlagKind, KeyStatus } from './protocol.js';
+import { eventPageSql, keyChangeTargets, mergeDevices, type DeviceRows } from './store-queries.js';
+
+/**
+ * Schema migrations, applied in order inside one transaction each and recorded in
+ * `audit_schema_version`. Append only. Text columns that are compared or sorted use the "C"
+ * collation, so PostgreSQL orders them bytewise, exactly like SQLite: both stores page the same.
+ * `body` is `text`, never `jsonb`: the bytes the device signed must come back unchanged.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE audit_devices (
+     source text COLLATE "C" NOT NULL,
+     public_key text COLLATE "C" NOT NULL,
+     status text NOT NULL CHECK (status IN ('active', 'pending', 'revoked')),
+     first_seen text NOT NULL,
+     changed_at text NOT NULL,
+     PRIMARY KEY (source, public_key)
+   );
+   CREATE TABLE audit_events (
+     source text COLLATE "C" NOT NULL,
+     id text COLLATE "C" NOT NULL,
+     sequence bigint NOT NULL,
+     type text COLLATE "C" NOT NULL,
+     time text COLLATE "C" NOT NULL,
+     subject text NOT NULL,
+     user_name text COLLATE "C",
+     script_id text COLLATE "C",
+     status text COLLATE "C",
+     body text NOT NULL,
+     hash text NOT NULL,
+     received_at text NOT NULL,
+     PRIMARY KEY (source, id)
+   );
+   CREATE INDEX audit_events_chain ON audit_events (source, sequence, id);
+   CREATE INDEX audit_events_time ON audit_events (time, source, sequence, id);
+   CREATE INDEX audit_events_script ON audit_events (script_id, time);
+   CREATE INDEX audit_events_user ON audit_events (user_name, time);
+   CREATE TABLE audit_device_heads (
+     source text COLLATE "C" PRIMARY KEY,
+     sequence bigint NOT NULL,
+     hash text NOT NULL
+   );
+   CREATE TABLE audit_flags (
+     id bigserial PRIMARY KEY,
+     source text COLLATE "C",
+     sequence bigint,
+     event_id text,
+     kind text NOT NULL,
+     message text NOT NULL,
+     body text,
+     received_at text NOT NULL,
+     fingerprint text NOT NULL UNIQUE
+   );
+   CREATE INDEX audit_flags_source ON audit_flags (source, id);
+   -- The record is append-only: the database refuses to change or remove what was received.
+   CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
+   END
+   $$;
+   CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+     FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+   CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
+   CREATE TRIGGER audit_flags_append_only BEFORE UPDATE OR DELETE ON audit_flags
+     FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+   CREATE TRIGGER audit_flags_no_truncate BEFORE TRUNCATE ON audit_flags
+     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();`,
+];
+
+/** Advisory lock keys: one bigint for migrations, (class, hash) pairs for sources. */
+const MIGRATION_LOCK = 0x5344_4155_0000n;
+const SOURCE_LOCK_CLASS = 0x53444155;
+
+interface FlagRecord {
+  id: string;
+  source: string | null;
+  sequence: string | null;
+  event_id: string | null;
+  kind: string;
+  message: string;
+  body: string | null;
+  received_at: string;
+}
+
+/**
+ * The audit store in PostgreSQL (a `pg` pool). Each batch runs in one transaction on one
+ * connection, holding a transaction-scoped advisory lock per source, so two batches from the same
+ * device (even through two servers) cannot interleave their chain checks. Only parameterized
+ * queries: event content never becomes SQL text.
+ */
+export class PostgresAuditStore implements AuditStore {
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly location: string,
+  ) {}
+
+  /**
+   * Connects and migrates. `location` is what messages print (the URL without its password);
+   * `onIdleError` hears about connections the server dropped while idle (the pool replaces them).
+   */
+  static async open(
+    connectionString: string,
+    location: string,
+    onIdleError: (error: Error) => void = () => {},
+  ): Promise<PostgresAuditStore> {
+    const pool = new pg.Pool({
+      connectionString,
+      max: 10,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'scriptdesk-server',
+    });
+    pool.on('error', onIdleError);
+    try {
+      await migrate(pool, location);
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw error;
+    }
+    return new PostgresAuditStore(pool, location);
+  }
+
+  async ingest(batch: readonly CheckedEvent[], options: IngestOptions): Promise<EventResult[]> {
+    const receivedAt = new Date().toISOString();
+    return this.transaction(async (client) => {
+      const needs = batchNeeds(batch);
+      const lockKeys = [...new Set(needs.sources.map(sourceLockKey))].sort((a, b) => a - b);
+      for (const key of lockKeys)
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [SOURCE_LOCK_CLASS, key]);
+      const snapshot = await loadSnapshot(client, needs);
+      const plan = planBatch(batch, snapshot, options);
+      await writePlan(client, plan, receivedAt);
+      return plan.results;
+    });
+  }
+
+  async events(query: EventPageQuery): Promise<StoredEventRow[]> {
+    const { sql, params } = eventPageSql(query, (position) => `$${position}`);
+    const result = await this.pool.query<StoredEventRow & { sequence: string }>(sql, params);
+    return result.rows.map((row) => ({ ...row, sequence: Number(row.sequence) }));
+  }
+
+  async chain(source: string, after: ChainCursor | undefined, limit: number): Promise<ChainRow[]> {
+    const result = await this.pool.query<{ sequence: string; id: string; body: string }>(
+      `SELECT sequence, id, body FROM audit_events
+       WHERE source = $1 AND (sequence, id) > ($2::bigint, $3::text) ORDER BY sequence, id LIMIT $4`,
+      [source, after?.sequence ?? 0, after?.id ?? '', limit],
+    );
+    return result.rows.map((row) => ({ ...row, sequence: Number(row.sequence) }));
+  }
+
+  async devices(source?: string): Promise<Device[]> {
+    const where = source === undefined ? '' : 'WHERE source = $1';
+    const params = source === undefined ? [] : [source];
+    const [keys, events, heads, flags] = await Promise.all([
+      this.pool.query<DeviceRows['keys'][number]>(
+        `SELECT source, public_key, status, first_seen, changed_at FROM audit_devices ${where}`,
+        params,
+      ),
+      this.pool.query<DeviceRows['events'][number]>(
+        `SELECT source, count(*) AS n FROM audit_events ${where} GROUP BY source`,
+        params,
+      ),
+      this.pool.query<DeviceRows['heads'][number]>(
+        `SELECT source, sequence FROM audit_device_heads ${where}`,
+        params,
+      ),
+      this.pool.query<DeviceRows['flags'][number]>(
+        `SELECT source, count(*) AS n FROM audit_flags ${where} GROUP BY source`,
+        params,
+      ),
+    ]);
+    return mergeDevices({
+      keys: keys.rows,
+      events: events.rows,
+      heads: heads.rows,
+      flags: flags.rows,
+    });
+  }
+
+  async changeKeys(change: KeyChange): Promise<KeyChangeOutcome> {
+    return this.transaction(async (client) => {
+      const keys = await client.query<{ public_key: string; status: KeyStatus }>(
+        'SELECT public_key, status FROM audit_devices WHERE source = $1 FOR UPDATE',
+        [change.source],
+      );
+      const targets = keyChangeTargets(
+        keys.rows.map((row) => ({ key: row.public_key, status: row.status })),
+        change,
+      );
+      if (!targets.ok) return targets;
+      for (const target of targets.changed)
+        await client.query(
+          'UPDATE audit_devices SET status = $1, changed_at = $2 WHERE source = $3 AND public_key = $4',
+          [target.status, change.at, change.source, target.key],
+        );
+      return targets;
+    });
+  }
+
+  async flags(query: FlagPageQuery): Promise<Flag[]> {
+    const params: unknown[] = [query.afterId ?? 0, query.limit];
+    const bySource = query.source === undefined ? '' : 'AND source = $3';
+    if (query.source !== undefined) params.push(query.source);
+    const result = await this.pool.query<FlagRecord>(
+      `SELECT id, source, sequence, event_id, kind, message, body, received_at FROM audit_flags
+       WHERE id > $1 ${bySource} ORDER BY id LIMIT $2`,
+      params,
+    );
+    return result.rows.map((row) => ({
+      id: Number(row.id),
+      source: row.source,
+      sequence: row.sequence === null ? null : Number(row.sequence),
+      eventId: row.event_id,
+      kind: row.kind as FlagKind,
+      message: row.message,
+      body: row.body,
+      receivedAt: row.received_at,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  /** Runs `work` between BEGIN and COMMIT on one pooled connection; ROLLBACK on any failure. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const value = await work(client);
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      // A connection that cannot even roll back is discarded rather than returned to the pool.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/** A source's advisory lock key: 32 bits of its SHA-256 (a collision only serializes more). */
+function sourceLockKey(source: string): number {
+  return createHash('sha256').update(source).digest().readInt32BE(0);
+}
+
+async function loadSnapshot(
+  client: pg.PoolClient,
+  needs: ReturnType<typeof batchNeeds>,
+): Promise<IngestSnapshot> {
+  const snapshot: IngestSnapshot = { keys: new Map(), heads: new Map(), bodies: new Map() };
+  if (needs.sources.length === 0) return snapshot;
+  const keys = await client.query<{ source: string; public_key: string; status: KeyStatus }>(
+    'SELECT source, public_key, status FROM audit_devices WHERE source = ANY($1::text[])',
+    [needs.sources],
+  );
+  for (const row of keys.rows) {
+    let map = snapshot.keys.get(row.source);
+    if (!map) snapshot.keys.set(row.source, (map = new Map()));
+    map.set(row.public_key, row.status);
+  }
+  const heads = await client.query<{ source: string; sequence: string; hash: string }>(
+    'SELECT source, sequence, hash FROM audit_device_heads WHERE source = ANY($1::text[])',
+    [needs.sources],
+  );
+  for (const row of heads.rows)
+    snapshot.heads.set(row.source, { sequence: Number(row.sequence), hash: row.hash });
+  const bodies = await client.query<{ source: string; id: string; body: string }>(
+    `SELECT e.source, e.id, e.body FROM audit_events e
+     JOIN unnest($1::text[], $2::text[]) AS wanted(source, id)
+       ON e.source = wanted.source AND e.id = wanted.id`,
+    [needs.events.map((e) => e.source), needs.events.map((e) => e.id)],
+  );
+  for (const row of bodies.rows) snapshot.bodies.set(eventSlot(row.source, row.id), row.body);
+  return snapshot;
+}
+
+/** Writes a batch's plan with one statement per table (arrays as parameters, never SQL text). */
+async function writePlan(client: pg.PoolClient, plan: IngestPlan, receivedAt: string) {
+  const column = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick);
+  if (plan.newKeys.length > 0)
+    await client.query(
+      `INSERT INTO audit_devices (source, public_key, status, first_seen, changed_at)
+       SELECT source, public_key, status, $4, $4
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(source, public_key, status)`,
+      [
+        column(plan.newKeys, (k) => k.source),
+        column(plan.newKeys, (k) => k.key),
+        column(plan.newKeys, (k) => k.status),
+        receivedAt,
+      ],
+    );
+  const events = plan.events;
+  if (events.length > 0)
+    await client.query(
+      `INSERT INTO audit_events (source, id, sequence, type, time, subject, user_name, script_id,
+         status, body, hash, received_at)
+       SELECT source, id, sequence, type, time, subject, user_name, script_id, status, body, hash, $12
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+         $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+         AS e(source, id, sequence, type, time, subject, user_name, script_id, status, body, hash)`,
+      [
+        column(events, (e) => e.source),
+        column(events, (e) => e.id),
+        column(events, (e) => e.sequence),
+        column(events, (e) => e.type),
+        column(events, (e) => e.time),
+        column(events, (e) => e.subject),
+        column(events, (e) => e.user),
+        column(events, (e) => e.script),
+        column(events, (e) => e.status),
+        column(events, (e) => e.body),
+        column(events, (e) => e.hash),
+        receivedAt,
+      ],
+    );
+  const heads = [...plan.heads];
+  if (heads.length > 0)
+    await client.query(
+      `INSERT INTO audit_device_heads (source, sequence, hash)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+       ON CONFLICT (source) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash`,
+      [
+        column(heads, ([source]) => source),
+        column(heads, ([, head]) => head.sequence),
+        column(heads, ([, head]) => head.hash),
+      ],
+    );
+  const flags = plan.flags;
+  if (flags.length > 0)
+    await client.query(
+      `INSERT INTO audit_flags (source, sequence, event_id, kind, message, body, received_at,
+         fingerprint)
+       SELECT source, sequence, event_id, kind, message, body, $7, fingerprint
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+         $8::text[]) WITH ORDINALITY AS f(source, sequence, event_id, kind, message, body,
+         fingerprint, position)
+       ORDER BY position
+       ON CONFLICT (fingerprint) DO NOTHING`,
+      [
+        column(flags, (f) => f.source),
+        column(flags, (f) => f.sequence),
+        column(flags, (f) => f.eventId),
+        column(flags, (f) => f.kind),
+        column(flags, (f) => f.message),
+        column(flags, (f) => f.body),
+        receivedAt,
+        column(flags, (f) => f.fingerprint),
+      ],
+    );
+}
+
+async function migrate(pool: pg.Pool, location: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Two servers starting at once on an empty database must not both create the tables.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS audit_schema_version (version integer NOT NULL)',
+    );
+    const result = await client.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM audit_schema_version',
+    );
+    const current = result.rows[0]?.version ?? 0;
+    if (current > MIGRATIONS.length)
+      throw new Error(
+        `audit database ${location} has schema version ${current}, newer than this ScriptDesk knows (${MIGRATIONS.length}); update ScriptDesk`,
+      );
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      await client.query(MIGRATIONS[version]!);
+      await client.query('INSERT INTO audit_schema_version (version) VALUES ($1)', [version + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
