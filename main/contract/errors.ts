@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'catalogue_unavailable',
   'environment_failed',
   'journal_unavailable',
+  'storage_unavailable',
   'secret_missing',
   'keychain_unavailable',
   'run_not_active',

@@ -188,11 +188,8 @@ export class Runner {
     let finished!: Promise<StoredRun>;
     try {
       const outputDir = path.join(runDir, 'outputs');
-      await mkdir(outputDir, { recursive: true, mode: 0o700 });
       const inputsFile = path.join(runDir, 'inputs.json');
-      const handle = await open(inputsFile, 'wx', 0o600);
-      await handle.writeFile(JSON.stringify(inputs));
-      await handle.close();
+      await writeRunFolder(runDir, outputDir, inputsFile, inputs);
 
       const dryRun = request.dryRun === true;
       const { manifest } = script;
@@ -796,6 +793,40 @@ export function journalProblem(error: unknown, file = 'the journal'): string {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
     return `${file} is damaged. Contact support before running anything else; nothing was run.`;
   if (code.startsWith('SQLITE_IOERR'))
-    return `${file} could not be written to disk (${code}). Check the disk, then run it again.`;
+    return `${file} could not be written (${code}: the file may be read-only, or the disk full or failing). Make sure it is writable and the disk has space, then run it again.`;
   return `${(error as Error).message}. Contact support if this keeps happening.`;
+}
+
+/**
+ * Creates the run folder with its outputs folder and the 0600 inputs file. A disk that is full or
+ * read-only refuses the run in words the user can act on.
+ */
+async function writeRunFolder(
+  runDir: string,
+  outputDir: string,
+  inputsFile: string,
+  inputs: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await mkdir(outputDir, { recursive: true, mode: 0o700 });
+    const handle = await open(inputsFile, 'wx', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(inputs));
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'the disk is full. Free some space and run it again.'
+        : code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+          ? 'it is read-only. Ask IT to make it writable for you, then run it again.'
+          : null;
+    if (!why) throw error;
+    throw new ApiFailure(
+      'storage_unavailable',
+      `The run was not started because its folder ${runDir} cannot be written: ${why}`,
+    );
+  }
 }

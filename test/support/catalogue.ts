@@ -48,7 +48,7 @@ export const FIXTURE_SCRIPT_IDS = ['argparse-probe', 'probe', 'secret-probe'];
 /** An app on a fresh home with `source` published, trusted and synced. */
 export async function appWithCatalogue(
   source = FIXTURE_SOURCE,
-  options: Omit<AppOptions, 'home'> = {},
+  options: Omit<AppOptions, 'home'> & { home?: string } = {},
 ): Promise<{
   app: ScriptDeskApp;
   home: string;
@@ -56,7 +56,7 @@ export async function appWithCatalogue(
   keys: Awaited<ReturnType<typeof makeKeys>>;
 }> {
   const { keys, published } = await publish(source);
-  const home = await tempDir('scriptdesk-home-');
+  const home = options.home ?? (await tempDir('scriptdesk-home-'));
   const app = await openScriptDeskApp({ home, logError: () => {}, ...options });
   await app.services.trust.add(await loadPublicKey(keys.publicKeyFile));
   await app.services.catalogue.sync(folderSource(published));

@@ -12,6 +12,7 @@ const TITLES: Record<ErrorCode, string> = {
   catalogue_unavailable: 'The script catalogue is not available',
   environment_failed: 'The Python environment could not be prepared',
   journal_unavailable: 'The audit journal is not available',
+  storage_unavailable: "This computer's disk cannot be written",
   secret_missing: 'A secret this script needs is not set',
   keychain_unavailable: 'The keychain is not available',
   run_not_active: 'The run is no longer active',
