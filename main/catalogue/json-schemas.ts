@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { ScriptDeskEventSchema } from '../audit/event-data.js';
 import { CatalogueSourceSchema, ScriptManifestSchema } from './manifest.js';
 
 /** Where the published schema files say they live; `$id` only names them, nothing is fetched. */
@@ -15,6 +16,8 @@ export interface SourceJsonSchema {
 const SOURCES = [
   { fileName: 'script.schema.json', zod: ScriptManifestSchema },
   { fileName: 'catalogue.schema.json', zod: CatalogueSourceSchema },
+  // Not edited by admins but read by auditors and collectors: the events the journal delivers.
+  { fileName: 'audit-event.schema.json', zod: ScriptDeskEventSchema },
 ] as const;
 
 /**

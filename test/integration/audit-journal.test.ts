@@ -14,7 +14,9 @@ import {
   type AuditEvent,
 } from '../../main/audit/event.js';
 import { KeytarSecretStore } from '../../main/secrets/keytar-store.js';
-import { appWithCatalogue } from '../support/catalogue.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { appWithCatalogue, REPO } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
 import { runToEnd } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
@@ -95,6 +97,25 @@ describe('the local journal is signed and chained', () => {
     const result = await verify(home);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/intact: events 1 to \d+/);
+
+    // The published JSON Schema describes every event written, and each type's data in full.
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const schema = JSON.parse(
+      await readFile(path.join(REPO, 'schemas', 'audit-event.schema.json'), 'utf8'),
+    ) as object;
+    const valid = ajv.compile(schema);
+    for (const event of events) expect(valid(event), ajv.errorsText(valid.errors)).toBe(true);
+    expect(new Set(events.map((e) => e.type))).toEqual(
+      new Set([
+        'dev.scriptdesk.catalogue.synced',
+        'dev.scriptdesk.run.requested',
+        'dev.scriptdesk.run.started',
+        'dev.scriptdesk.run.finished',
+      ]),
+    );
+    const broken = { ...events[1]!, data: { ...events[1]!.data, user: 42 } };
+    expect(valid(broken)).toBe(false);
   });
 
   it('a row edited in the database is reported at its sequence number', async () => {
