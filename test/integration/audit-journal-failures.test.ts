@@ -39,6 +39,7 @@ async function smallDisk(): Promise<string> {
   } catch (error) {
     throw new Error(
       `this test mounts a small tmpfs to fill it, which needs root (CI runs as root): ${(error as Error).message}`,
+      { cause: error },
     );
   }
   undo.push(() => execFileSync('umount', ['--lazy', dir]));
