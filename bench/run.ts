@@ -1,3 +1,4 @@
+import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
 import { benchRunOverhead } from './run-overhead.js';
 import { benchStdoutThroughput } from './stdout-throughput.js';
@@ -9,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'stdout-throughput': benchStdoutThroughput,
   'catalogue-sync': benchCatalogueSync,
   'venv-build': benchVenvBuild,
+  'audit-journal': benchAuditJournal,
 };
 
 /**

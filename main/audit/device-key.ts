@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { KeychainUnavailable, type SecretStore } from '../secrets/secret-store.js';
-import { publicKeyBase64, signEvent, type AuditEvent, type UnsignedEvent } from './event.js';
+import { publicKeyBase64, sealEvent, type SealedEvent, type UnsignedEvent } from './event.js';
 
 /**
  * The keychain entry of a device's signing key. Script secrets are upper-case environment names,
@@ -14,7 +14,7 @@ export function deviceKeyName(deviceId: string): string {
 export interface DeviceSigner {
   /** The public key as events carry it in `devicekey`. */
   publicKey: string;
-  sign(event: Omit<UnsignedEvent, 'devicekey'>): AuditEvent;
+  sign(event: Omit<UnsignedEvent, 'devicekey'>): SealedEvent;
 }
 
 /** Why the journal cannot sign: the keychain is out of reach or holds something unusable. */
@@ -70,10 +70,15 @@ export async function loadDeviceSigner(
       throw unavailable(error);
     }
   }
+  return signerFor(privateKey);
+}
+
+/** A signer over an Ed25519 private key already in memory. */
+export function signerFor(privateKey: KeyObject): DeviceSigner {
   const publicKey = publicKeyBase64(privateKey);
   return {
     publicKey,
-    sign: (event) => signEvent({ ...event, devicekey: publicKey }, privateKey),
+    sign: (event) => sealEvent({ ...event, devicekey: publicKey }, privateKey),
   };
 }
 

@@ -86,7 +86,32 @@ export function eventBody(event: AuditEvent): string {
 
 /** Signs an event with the device's private key. */
 export function signEvent(event: UnsignedEvent, privateKey: KeyObject): AuditEvent {
-  return { ...event, signature: sign(null, signingBytes(event), privateKey).toString('base64') };
+  return sealEvent(event, privateKey).event;
+}
+
+/** A signed event with its hash and stored body, each computed once. */
+export interface SealedEvent {
+  event: AuditEvent;
+  /** {@link eventHash} of the event. */
+  hash: string;
+  /** {@link eventBody} of the event. */
+  body: string;
+}
+
+/** Signs an event and computes its hash from the same canonical bytes (the journal's hot path). */
+export function sealEvent(unsigned: UnsignedEvent, privateKey: KeyObject): SealedEvent {
+  const text = canonicalJson(unsigned);
+  const bytes = Buffer.from(text, 'utf8');
+  const signature = sign(null, bytes, privateKey).toString('base64');
+  // The body is the same canonical text with "signature" in its sorted place, just before the
+  // top-level "source". Found from the end: every top-level value after it is a plain string, in
+  // which an unescaped quote cannot occur, so the last `,"source":` is the top-level one.
+  const at = text.lastIndexOf(',"source":');
+  return {
+    event: { ...unsigned, signature },
+    hash: createHash('sha256').update(bytes).digest('hex'),
+    body: `${text.slice(0, at)},"signature":${JSON.stringify(signature)}${text.slice(at)}`,
+  };
 }
 
 /** The base64 raw public key of an Ed25519 key (private or public), as `devicekey` carries it. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../storage/database.js';
 import { checkChain, type ChainReport, type ChainStart } from './chain.js';
 import type { DeviceSigner } from './device-key.js';
-import { eventBody, eventHash, MAX_EVENT_BYTES, type AuditEvent } from './event.js';
+import { MAX_EVENT_BYTES, type AuditEvent } from './event.js';
 
 export type { AuditEvent } from './event.js';
 
@@ -91,6 +91,12 @@ export class AuditJournal {
   private readonly last;
   private readonly checkpoint;
   private readonly insert;
+  private readonly appendInTransaction: (
+    signer: DeviceSigner,
+    type: string,
+    subject: string,
+    data: Record<string, unknown>,
+  ) => AuditEvent;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -106,6 +112,43 @@ export class AuditJournal {
     );
     this.insert = db.prepare(
       'INSERT INTO audit_events (seq, id, type, time, subject, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.appendInTransaction = db.transaction(
+      (signer: DeviceSigner, type: string, subject: string, data: Record<string, unknown>) => {
+        const previous = this.last.get() ?? this.checkpointRow();
+        const sequence = (previous?.seq ?? 0) + 1;
+        const {
+          event: signed,
+          hash,
+          body,
+        } = signer.sign({
+          specversion: '1.0',
+          id: randomUUID(),
+          source: this.source,
+          type,
+          time: this.now().toISOString(),
+          subject,
+          datacontenttype: 'application/json',
+          sequence,
+          prevhash: previous?.hash ?? '',
+          data,
+        });
+        if (Buffer.byteLength(body) > MAX_EVENT_BYTES)
+          throw new JournalUnavailable(
+            `the ${type} record is larger than ${MAX_EVENT_BYTES / 1024 / 1024} MiB; use shorter inputs`,
+          );
+        this.insert.run(
+          sequence,
+          signed.id,
+          type,
+          signed.time,
+          subject,
+          body,
+          signed.prevhash,
+          hash,
+        );
+        return signed;
+      },
     );
     const newest = this.last.get();
     if (newest) {
@@ -141,38 +184,7 @@ export class AuditJournal {
   append(type: string, subject: string, data: Record<string, unknown>): AuditEvent {
     const signer = this.signer;
     if (!signer) throw new JournalUnavailable(this.signerProblem);
-    const event = this.db.transaction(() => {
-      const previous = this.last.get() ?? this.checkpointRow();
-      const sequence = (previous?.seq ?? 0) + 1;
-      const signed = signer.sign({
-        specversion: '1.0',
-        id: randomUUID(),
-        source: this.source,
-        type,
-        time: this.now().toISOString(),
-        subject,
-        datacontenttype: 'application/json',
-        sequence,
-        prevhash: previous?.hash ?? '',
-        data,
-      });
-      const body = eventBody(signed);
-      if (Buffer.byteLength(body) > MAX_EVENT_BYTES)
-        throw new JournalUnavailable(
-          `the ${type} record is larger than ${MAX_EVENT_BYTES / 1024 / 1024} MiB; use shorter inputs`,
-        );
-      this.insert.run(
-        sequence,
-        signed.id,
-        type,
-        signed.time,
-        subject,
-        body,
-        signed.prevhash,
-        eventHash(signed),
-      );
-      return signed;
-    })();
+    const event = this.appendInTransaction(signer, type, subject, data);
     for (const listener of this.listeners) listener();
     return event;
   }
