@@ -10,7 +10,7 @@ import type { AuditEvent } from '../../main/audit/event.js';
 import { AUDIT_TOKEN_NAME } from '../../main/audit/reporter.js';
 import { DEFAULT_POLICY, type Policy } from '../../main/policy/policy.js';
 import { KeytarSecretStore } from '../../main/secrets/keytar-store.js';
-import { startServer, type CatalogueServer } from '../../main/server/server.js';
+import { startServer } from '../../main/server/server.js';
 import type { VerifyResponseSchema } from '../../main/server/audit/protocol.js';
 import {
   ADMIN_TOKEN,
@@ -22,6 +22,7 @@ import {
 import { appWithCatalogue, REPO } from '../support/catalogue.js';
 import { BIN } from '../support/cli.js';
 import { runToEnd } from '../support/runs.js';
+import { withPostgresClient } from '../support/postgres-database.js';
 import { tempDir } from '../support/temp.js';
 import type { z } from 'zod';
 
@@ -331,7 +332,6 @@ async function storeBytes(kind: AuditStoreKind, database: string): Promise<Buffe
   }
   // Force everything to disk, then read the cluster's files as they are.
   let dataDirectory = '';
-  const { withPostgresClient } = await import('../support/postgres-database.js');
   await withPostgresClient(database, async (client) => {
     await client.query('CHECKPOINT');
     dataDirectory = (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!
