@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { IngestResponseSchema, type EventResult } from '../server/audit/protocol.js';
 import type { AuditJournal, DeliveryState } from './journal.js';
 
 /** The keychain entry of the bearer token this computer sends to the audit endpoint. */
@@ -31,19 +31,6 @@ export interface ReporterOptions {
   /** Told after every attempt, so the app can show the new state. */
   onChange?: () => void;
 }
-
-/** What the endpoint answers for each event of a batch (see README, "The audit endpoint"). */
-const BatchResultSchema = z.object({
-  results: z.array(
-    z.object({
-      id: z.string(),
-      status: z.enum(['stored', 'duplicate', 'refused']),
-      reason: z.string().optional(),
-      retry: z.boolean().optional(),
-      message: z.string().optional(),
-    }),
-  ),
-});
 
 type Attempt = 'empty' | 'sent' | 'failed';
 
@@ -163,13 +150,8 @@ export class AuditReporter {
     });
   }
 
-  /** Full jitter: a random delay up to min(max, min × 2^(failures − 1)). */
   private nextDelay(): number {
-    const ceiling = Math.min(
-      this.maxDelayMs,
-      this.minDelayMs * 2 ** Math.min(30, this.failures - 1),
-    );
-    return Math.max(1, Math.round(this.random() * ceiling));
+    return backoffDelay(this.failures, this.minDelayMs, this.maxDelayMs, this.random);
   }
 
   /** One batch; concurrent callers (the loop and a flush) share the request in flight. */
@@ -230,9 +212,9 @@ export class AuditReporter {
     }
     if (![200, 403, 409, 422].includes(response.status))
       return fail(`the audit endpoint answered HTTP ${response.status}`);
-    let results: z.infer<typeof BatchResultSchema>['results'];
+    let results: EventResult[];
     try {
-      results = BatchResultSchema.parse(JSON.parse(text)).results;
+      results = IngestResponseSchema.parse(JSON.parse(text)).results;
     } catch {
       return fail(`the audit endpoint's answer (HTTP ${response.status}) is not a batch result`);
     }
@@ -241,7 +223,7 @@ export class AuditReporter {
     const rejected: { seq: number; reason: string }[] = [];
     let retryLater: string | null = null;
     for (const result of results) {
-      const seq = seqOf.get(result.id);
+      const seq = result.id === null ? undefined : seqOf.get(result.id);
       if (seq === undefined) continue;
       if (result.status !== 'refused') delivered.push(seq);
       else if (result.retry) retryLater ??= result.message ?? result.reason ?? 'refused for now';
@@ -267,4 +249,19 @@ function reasonOf(error: unknown): string {
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 300);
+}
+
+/**
+ * How long to wait after `failures` failed attempts in a row: full jitter, a uniformly random
+ * delay up to min(max, min × 2^(failures − 1)), so many laptops coming back online at once do not
+ * hit the endpoint in step.
+ */
+export function backoffDelay(
+  failures: number,
+  minMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(30, Math.max(0, failures - 1)));
+  return Math.max(1, Math.round(random() * ceiling));
 }

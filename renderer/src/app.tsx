@@ -1,5 +1,6 @@
 import Box from '@mui/material/Box';
 import { useApiQuery } from './api/use-api-query.js';
+import { useDeliveryStatus } from './audit/use-delivery-status.js';
 import { CatalogueBanner } from './catalogue/catalogue-banner.js';
 import { useCatalogueStatus } from './catalogue/use-catalogue-status.js';
 import { ApiErrorAlert } from './common/api-error-alert.js';
@@ -17,6 +18,7 @@ export function App() {
   const [route, navigate] = useRoute();
   const info = useApiQuery('app.info', {});
   const catalogue = useCatalogueStatus();
+  const delivery = useDeliveryStatus();
   const status = catalogue.status;
   // The sync status is the live source; app.info only covers the moment before it has loaded.
   const hasCatalogue = status
@@ -26,7 +28,7 @@ export function App() {
 
   return (
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
-      <TopBar info={info.value} catalogue={catalogue} />
+      <TopBar info={info.value} catalogue={catalogue} delivery={delivery} />
       <CatalogueBanner catalogue={catalogue} />
       <Box sx={{ flex: 1, display: 'flex', minHeight: 0 }}>
         <NavRail route={route} onNavigate={navigate} appVersion={info.value?.appVersion} />

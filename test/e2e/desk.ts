@@ -36,6 +36,8 @@ export interface DeskOptions {
   source?: string;
   /** Extra environment for `scriptdesk web`, e.g. `SCRIPTDESK_POLICY` for other run limits. */
   env?: Record<string, string>;
+  /** Runs on the synced home just before `scriptdesk web` starts (e.g. to set what it reads at start). */
+  beforeStart?: (home: string) => void;
 }
 
 function cliFor(home: string): Desk['cli'] {
@@ -142,6 +144,7 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
         options.expires ?? '30d',
       );
     cli('sync', '--from', published, '--pubkey', path.join(keys, 'catalogue-signing.pub'));
+    options.beforeStart?.(home);
     const web = await startWeb(home, options.env);
     return {
       work,

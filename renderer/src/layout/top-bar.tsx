@@ -5,18 +5,25 @@ import Box from '@mui/material/Box';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import type { MethodOutput } from '../../../main/contract/api.js';
+import { DeliveryBadge } from '../audit/delivery-badge.js';
+import type { DeliveryStatusView } from '../audit/use-delivery-status.js';
 import { CatalogueBadge } from '../catalogue/catalogue-badge.js';
 import type { CatalogueStatusView } from '../catalogue/use-catalogue-status.js';
 
 type AppInfo = MethodOutput<'app.info'>;
 
-/** The bar across the top: app name, the catalogue in use and how fresh it is, who is signed in. */
+/**
+ * The bar across the top: app name, the catalogue in use and how fresh it is, whether audit
+ * records reach the audit endpoint, who is signed in.
+ */
 export function TopBar({
   info,
   catalogue,
+  delivery,
 }: {
   info: AppInfo | undefined;
   catalogue: CatalogueStatusView;
+  delivery: DeliveryStatusView;
 }) {
   return (
     <AppBar position="static" color="primary">
@@ -28,6 +35,7 @@ export function TopBar({
           </Typography>
         </Box>
         {info ? <CatalogueBadge fallback={info.catalogue} view={catalogue} /> : null}
+        <DeliveryBadge view={delivery} />
         <Box sx={{ flexGrow: 1 }} />
         {info ? (
           <Box
