@@ -5,6 +5,16 @@ import { csvRecord } from '../audit/csv.js';
 import type { AuditEvent, JournalFilter } from '../audit/journal.js';
 import { AUDIT_TYPES } from '../audit/journal.js';
 import { AUDIT_TOKEN_NAME, type DeliveryStatus } from '../audit/reporter.js';
+import type { Writable } from 'node:stream';
+import type { EventFilters } from '../server/audit/protocol.js';
+import {
+  remoteApprove,
+  remoteDevices,
+  remoteExport,
+  remoteList,
+  remoteRevoke,
+  remoteVerify,
+} from './audit-remote.js';
 import { CliError } from './cli-error.js';
 import { readSecretValue } from './read-secret-value.js';
 
@@ -134,17 +144,7 @@ export async function auditExportCommand(
 ): Promise<void> {
   const format = exportFormat(options.format);
   const filter = journalFilter(options);
-  const out = options.out
-    ? createWriteStream(options.out, { flags: 'wx', mode: 0o600 })
-    : process.stdout;
-  if (options.out)
-    await once(out, 'open').catch((error: NodeJS.ErrnoException) => {
-      throw new CliError(
-        error.code === 'EEXIST'
-          ? `${options.out} already exists; choose another --out file`
-          : `cannot write ${options.out} (${error.code ?? error.message})`,
-      );
-    });
+  const out = await openOut(options.out);
   let count = 0;
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
@@ -273,4 +273,153 @@ export async function auditTokenCommand(
       ? 'The audit token is stored in the OS keychain.'
       : 'The audit token was removed from the OS keychain.',
   );
+}
+
+/** The filters of `audit list|export --server`, checked; `--device` is the endpoint's `source`. */
+function remoteFilters(
+  options: AuditFilterOptions & { device?: string; user?: string },
+): EventFilters {
+  const local = journalFilter(options);
+  const filters: EventFilters = {};
+  if (options.device) filters.source = options.device;
+  if (options.user) filters.user = options.user;
+  if (local.scriptId) filters.script = local.scriptId;
+  if (local.status) filters.status = local.status;
+  if (local.type) filters.type = local.type;
+  if (local.since) filters.since = local.since;
+  if (local.until) filters.until = local.until;
+  return filters;
+}
+
+/** `--device` and `--user` select among many devices: only an endpoint has them. */
+export function refuseServerOnly(options: {
+  device?: string;
+  user?: string;
+  server?: string;
+}): void {
+  for (const flag of ['device', 'user'] as const)
+    if (options[flag] !== undefined && options.server === undefined)
+      throw new CliError(
+        `--${flag} needs --server URL: the local journal holds this computer's events only`,
+        2,
+      );
+}
+
+/** `scriptdesk audit list --server URL`: the endpoint's events, newest first. */
+export async function remoteListCommand(
+  server: string,
+  options: AuditFilterOptions & { device?: string; user?: string; json?: boolean; limit: string },
+  print: Print,
+): Promise<void> {
+  const { events } = await remoteList(server, {
+    ...remoteFilters(options),
+    limit: parseLimit(options.limit),
+  });
+  if (options.json) return print(JSON.stringify(events, null, 2));
+  if (events.length === 0) return print('No audit events match.');
+  for (const event of events) print(`${eventLine(event)}  ${printable(event.source)}`);
+}
+
+/** `scriptdesk audit export --server URL`: the endpoint's export, streamed. */
+export async function remoteExportCommand(
+  server: string,
+  options: AuditFilterOptions & { device?: string; user?: string; format: string; out?: string },
+  printError: Print,
+): Promise<void> {
+  const format = exportFormat(options.format);
+  const out = await openOut(options.out);
+  await remoteExport(server, format, remoteFilters(options), out);
+  if (options.out) {
+    out.end();
+    await once(out, 'finish');
+    printError(`Exported to ${options.out}`);
+  }
+}
+
+/**
+ * `scriptdesk audit verify --server URL [--device SOURCE]`: every device's stored chain checked
+ * again by the endpoint, with what it flagged at ingest; exit 1 when any is not intact.
+ */
+export async function remoteVerifyCommand(
+  server: string,
+  options: { device?: string; json?: boolean },
+  print: Print,
+): Promise<number> {
+  const { devices } = await remoteVerify(server, options.device);
+  const intact = devices.every((device) => device.intact);
+  if (options.json) {
+    print(JSON.stringify({ intact, devices }, null, 2));
+    return intact ? 0 : 1;
+  }
+  if (devices.length === 0) print('The endpoint has no events yet.');
+  for (const device of devices) {
+    if (device.intact) {
+      print(`${printable(device.source)}: intact (${device.checked} events)`);
+      continue;
+    }
+    const first = Math.min(
+      ...device.problems.map((p) => p.sequence),
+      ...device.flags.map((f) => f.sequence ?? Infinity),
+    );
+    print(`${printable(device.source)}: NOT intact, first break at event ${first}:`);
+    for (const problem of device.problems)
+      print(`  event ${problem.sequence}: ${printable(problem.message)}`);
+    for (const flag of device.flags)
+      print(
+        `  event ${flag.sequence ?? '?'}: flagged at delivery (${flag.kind}): ${printable(flag.message)}`,
+      );
+  }
+  return intact ? 0 : 1;
+}
+
+/** `scriptdesk audit devices --server URL`: the devices the endpoint knows and their keys. */
+export async function remoteDevicesCommand(
+  server: string,
+  options: { json?: boolean },
+  print: Print,
+): Promise<void> {
+  const devices = await remoteDevices(server);
+  if (options.json) return print(JSON.stringify(devices, null, 2));
+  if (devices.length === 0) return print('No device has delivered events yet.');
+  for (const device of devices) {
+    print(
+      `${printable(device.source)}  ${device.events} events, up to ${device.headSequence}${device.flags ? `, ${device.flags} flags` : ''}`,
+    );
+    for (const key of device.keys)
+      print(`  key ${key.key}  ${key.status}  first seen ${key.firstSeen}`);
+  }
+}
+
+/** `scriptdesk audit approve|revoke SOURCE [--key KEY] --server URL` */
+export async function remoteKeyCommand(
+  server: string,
+  action: 'approve' | 'revoke',
+  source: string,
+  options: { key?: string },
+  print: Print,
+): Promise<void> {
+  const change = await (action === 'approve' ? remoteApprove : remoteRevoke)(
+    server,
+    source,
+    options.key,
+  );
+  if (change.changed.length === 0)
+    return print(`Nothing changed: ${printable(source)} has no key to ${action}.`);
+  for (const key of change.changed)
+    print(`${printable(change.source)}: key ${key.key} is now ${key.status}`);
+}
+
+async function openOut(file: string | undefined): Promise<Writable> {
+  if (!file) return process.stdout;
+  const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+  await once(out, 'open').catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(
+      error.code === 'EEXIST'
+        ? `${file} already exists; choose another --out file`
+        : `cannot write ${file} (${error.code ?? error.message})`,
+      1,
+      { cause: error },
+    );
+  });
+  return out;
 }

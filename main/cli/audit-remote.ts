@@ -144,7 +144,10 @@ function baseUrl(server: string): URL {
   try {
     url = new URL(server);
   } catch {
-    throw new CliError(`--server "${server}" is not a URL; give e.g. https://audit.example.org/`, 2);
+    throw new CliError(
+      `--server "${server}" is not a URL; give e.g. https://audit.example.org/`,
+      2,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new CliError(`--server must be an http:// or https:// URL`, 2);

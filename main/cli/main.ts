@@ -17,8 +17,21 @@ import {
   auditListCommand,
   auditTokenCommand,
   auditVerifyCommand,
+  refuseServerOnly,
+  remoteDevicesCommand,
+  remoteExportCommand,
+  remoteKeyCommand,
+  remoteListCommand,
+  remoteVerifyCommand,
   type AuditFilterOptions,
 } from './audit-command.js';
+
+/** The options only `--server` gives meaning to. */
+interface RemoteOnly {
+  server?: string;
+  device?: string;
+  user?: string;
+}
 import {
   listCommand,
   runCommand,
@@ -199,13 +212,24 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--script <id>', 'only events of this script')
       .option('--status <status>', 'only runs that ended with this status')
       .option('--since <time>', 'from this date or time')
-      .option('--until <time>', 'up to this date or time');
+      .option('--until <time>', 'up to this date or time')
+      .option(
+        '--server <url>',
+        'ask this audit endpoint instead (admin token in SCRIPTDESK_ADMIN_TOKEN)',
+      )
+      .option('--device <source>', 'with --server: only this device')
+      .option('--user <name>', 'with --server: only this user');
+  type ListOptions = AuditFilterOptions & RemoteOnly & { json?: boolean; limit: string };
   filters(audit.command('list').description('list audit events, newest first'))
     .option('--json', 'print the events as JSON')
     .option('--limit <n>', 'how many events', '100')
-    .action((options: AuditFilterOptions & { json?: boolean; limit: string }) =>
-      withApp(async (app) => auditListCommand(app, options, print)),
-    );
+    .action((options: ListOptions) => {
+      refuseServerOnly(options);
+      return options.server
+        ? remoteListCommand(options.server, options, print)
+        : withApp(async (app) => auditListCommand(app, options, print));
+    });
+  type ExportOptions = AuditFilterOptions & RemoteOnly & { format: string; out?: string };
   filters(
     audit
       .command('export')
@@ -213,18 +237,55 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   )
     .option('--format <format>', 'jsonl or csv', 'jsonl')
     .option('--out <file>', 'write to this new file instead of stdout')
-    .action((options: AuditFilterOptions & { format: string; out?: string }) =>
-      withApp((app) => auditExportCommand(app, options, printError)),
-    );
+    .action((options: ExportOptions) => {
+      refuseServerOnly(options);
+      return options.server
+        ? remoteExportCommand(options.server, options, printError)
+        : withApp((app) => auditExportCommand(app, options, printError));
+    });
   audit
     .command('verify')
     .description(
       'check that no event was edited, deleted or reordered; exit 1 naming where the chain breaks',
     )
     .option('--json', 'print the report as JSON')
-    .action((options: { json?: boolean }) =>
-      withApp(async (app) => setExitCode(await auditVerifyCommand(app, options, print))),
+    .option(
+      '--server <url>',
+      "check the endpoint's stored chains instead (admin token in SCRIPTDESK_ADMIN_TOKEN)",
+    )
+    .option('--device <source>', 'with --server: only this device')
+    .action(async (options: { json?: boolean; server?: string; device?: string }) => {
+      refuseServerOnly(options);
+      setExitCode(
+        options.server
+          ? await remoteVerifyCommand(options.server, options, print)
+          : await withApp((app) => auditVerifyCommand(app, options, print)),
+      );
+    });
+  audit
+    .command('devices')
+    .description("the devices an audit endpoint knows, with their keys' status")
+    .requiredOption('--server <url>', 'the audit endpoint (admin token in SCRIPTDESK_ADMIN_TOKEN)')
+    .option('--json', 'print JSON')
+    .action((options: { server: string; json?: boolean }) =>
+      remoteDevicesCommand(options.server, options, print),
     );
+  for (const action of ['approve', 'revoke'] as const)
+    audit
+      .command(`${action} <source>`)
+      .description(
+        action === 'approve'
+          ? "let the endpoint accept a device's pending key (or the one given)"
+          : "make the endpoint refuse a device's events from now on (all its keys, or the one given)",
+      )
+      .requiredOption(
+        '--server <url>',
+        'the audit endpoint (admin token in SCRIPTDESK_ADMIN_TOKEN)',
+      )
+      .option('--key <key>', 'only this key (base64, as audit devices lists it)')
+      .action((source: string, options: { server: string; key?: string }) =>
+        remoteKeyCommand(options.server, action, source, options, print),
+      );
   audit
     .command('flush')
     .description(

@@ -778,7 +778,7 @@ export function stripRun(run: StoredRun) {
  * what to do, from SQLite's error code. Never includes anything of the event.
  */
 export function journalProblem(error: unknown, file = 'the journal'): string {
-  if (error instanceof JournalUnavailable) return `${error.message}.`;
+  if (error instanceof JournalUnavailable) return `${error.message.replace(/\.$/, '')}.`;
   const raw = (error as { code?: unknown }).code;
   const code = typeof raw === 'string' ? raw : '';
   if (code === 'SQLITE_FULL') return 'the disk is full. Free some space and run it again.';
@@ -794,7 +794,7 @@ export function journalProblem(error: unknown, file = 'the journal'): string {
     return `${file} is damaged. Contact support before running anything else; nothing was run.`;
   if (code.startsWith('SQLITE_IOERR'))
     return `${file} could not be written (${code}: the file may be read-only, or the disk full or failing). Make sure it is writable and the disk has space, then run it again.`;
-  return `${(error as Error).message}. Contact support if this keeps happening.`;
+  return `${(error as Error).message.replace(/\.$/, '')}. Contact support if this keeps happening.`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { startPrivateKeyring } from '../support/private-keyring.js';
+import { startPrivateKeyring } from '../../main/dev/private-keyring.js';
 import { startDesk } from './desk.js';
 
 /**

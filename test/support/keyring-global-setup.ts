@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPrivateKeyring } from './private-keyring.js';
+import { startPrivateKeyring } from '../../main/dev/private-keyring.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

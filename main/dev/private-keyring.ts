@@ -6,7 +6,10 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
-/** A gnome-keyring of the tests' own, on a D-Bus session bus of its own. */
+/**
+ * A gnome-keyring of our own on a D-Bus session bus of its own: for the tests, and for `npm start`
+ * on a machine without a desktop session (a development convenience; never the shipped app).
+ */
 export interface PrivateKeyring {
   /** What a process needs to use this keyring instead of the user's: the private bus's address. */
   env: { DBUS_SESSION_BUS_ADDRESS: string };
@@ -20,22 +23,27 @@ const READY_WITHIN_MS = 15_000;
 
 /**
  * Starts `dbus-daemon` and an unlocked `gnome-keyring-daemon` (Secret Service only) in a fresh
- * temporary HOME / XDG_DATA_HOME / XDG_RUNTIME_DIR (mode 700), so tests use the real keychain
- * code without a desktop session and without ever touching the developer's own keyring.
+ * temporary HOME / XDG_DATA_HOME / XDG_RUNTIME_DIR (mode 700), or in `keep` so its keyring file
+ * survives restarts, so the real keychain code runs without a desktop session and without ever
+ * touching the developer's own keyring.
  *
  * Both daemons run in the foreground as children of this process (not `--fork`ed), so this
  * process knows their ids, stops them, and reaps them; if it dies without calling `stop`, an
  * exit hook kills them.
  */
-export async function startPrivateKeyring(): Promise<PrivateKeyring> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-keyring-'));
+export async function startPrivateKeyring(
+  options: { keep?: string } = {},
+): Promise<PrivateKeyring> {
+  // `keep`: a folder kept between starts (the keyring's file survives; the bus socket does not).
+  const root = options.keep ?? (await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-keyring-')));
   const dirs = {
     HOME: path.join(root, 'home'),
     XDG_DATA_HOME: path.join(root, 'data'),
     XDG_CONFIG_HOME: path.join(root, 'config'),
     XDG_RUNTIME_DIR: path.join(root, 'run'),
   };
-  for (const dir of Object.values(dirs)) await mkdir(dir, { mode: 0o700 });
+  for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true, mode: 0o700 });
+  await rm(path.join(dirs.XDG_RUNTIME_DIR, 'bus'), { force: true });
   // Nothing of the caller's session leaks in: no DISPLAY, no bus address, no keyring control.
   const daemonEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...dirs };
 
@@ -47,7 +55,7 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
     // The keyring first: it should not see its bus vanish under it.
     for (const child of children.reverse()) await stopChild(child);
     children.length = 0;
-    await rm(root, { recursive: true, force: true });
+    if (!options.keep) await rm(root, { recursive: true, force: true });
   };
 
   try {
