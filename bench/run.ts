@@ -1,3 +1,4 @@
+import { benchAuditEndpoint } from './audit-endpoint.js';
 import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
 import { benchRunOverhead } from './run-overhead.js';
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'catalogue-sync': benchCatalogueSync,
   'venv-build': benchVenvBuild,
   'audit-journal': benchAuditJournal,
+  'audit-endpoint': benchAuditEndpoint,
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgresCluster } from './postgres.js';
+import { startPostgresCluster } from '../../main/dev/postgres-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -21,11 +21,15 @@ const limit = z
   .regex(/^\d{1,4}$/)
   .transform(Number)
   .pipe(z.number().int().min(1).max(1000));
-const eventCursor = z.string().max(4000).transform(decodeEventCursor).pipe(
-  z.tuple([z.string(), z.string(), z.number().int().min(1), z.string()]).transform(
-    ([time, source, sequence, id]): EventKey => ({ time, source, sequence, id }),
-  ),
-);
+const eventCursor = z
+  .string()
+  .max(4000)
+  .transform(decodeEventCursor)
+  .pipe(
+    z
+      .tuple([z.string(), z.string(), z.number().int().min(1), z.string()])
+      .transform(([time, source, sequence, id]): EventKey => ({ time, source, sequence, id })),
+  );
 const flagCursor = z
   .string()
   .regex(/^\d{1,15}$/)

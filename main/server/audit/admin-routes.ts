@@ -15,7 +15,7 @@ import {
   mediaType,
   readBody,
   sendError,
-  sendErrorAndClose,
+  sendErrorAndDiscard,
   sendJson,
 } from './http-json.js';
 import type { EventList, FlagsResponse, KeyChangeResponse } from './protocol.js';
@@ -74,7 +74,10 @@ export function createAdminRoute(options: AdminRouteOptions) {
     const query = parseExportQuery(search);
     if (!query.ok) return sendError(response, 400, 'bad_query', query.message);
     const { filters, format } = query.value;
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     response.setHeader('Content-Type', EXPORT_MEDIA[format].contentType);
     response.setHeader(
       'Content-Disposition',
@@ -107,7 +110,7 @@ export function createAdminRoute(options: AdminRouteOptions) {
     (action: 'approve' | 'revoke'): Handler =>
     async (request, response) => {
       if (mediaType(request) !== 'application/json')
-        return sendErrorAndClose(
+        return sendErrorAndDiscard(
           request,
           response,
           415,
@@ -116,7 +119,13 @@ export function createAdminRoute(options: AdminRouteOptions) {
         );
       const body = await readBody(request, MAX_CHANGE_BYTES);
       if (!body)
-        return sendErrorAndClose(request, response, 413, 'body_too_large', 'the body is too large');
+        return sendErrorAndDiscard(
+          request,
+          response,
+          413,
+          'body_too_large',
+          'the body is too large',
+        );
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
@@ -196,7 +205,7 @@ export function createAdminRoute(options: AdminRouteOptions) {
   ): Promise<void> => {
     // Authenticated first: without the token, every admin path looks the same.
     if (!hasBearerToken(request, options.adminDigest))
-      return sendErrorAndClose(
+      return sendErrorAndDiscard(
         request,
         response,
         401,
@@ -213,7 +222,7 @@ export function createAdminRoute(options: AdminRouteOptions) {
         'no such admin route; see the audit endpoint section of the README',
       );
     if (request.method !== route.method)
-      return sendErrorAndClose(
+      return sendErrorAndDiscard(
         request,
         response,
         405,

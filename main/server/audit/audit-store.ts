@@ -1,12 +1,5 @@
 import type { CheckedEvent, IngestOptions } from './ingest-plan.js';
-import type {
-  Device,
-  EventFilters,
-  EventResult,
-  Flag,
-  FlagKind,
-  KeyStatus,
-} from './protocol.js';
+import type { Device, EventFilters, EventResult, Flag, FlagKind, KeyStatus } from './protocol.js';
 
 /**
  * Where the audit endpoint keeps events, device keys, chain heads and flags. Two implementations

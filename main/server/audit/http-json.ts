@@ -34,10 +34,12 @@ export function sendError(
 }
 
 /**
- * Answers before the request body was read, then drops the connection: whatever the client is
- * still sending (an oversized or unauthorised upload) is never read.
+ * Answers a request whose body will not be used (unauthorised, wrong type, too large), then
+ * discards whatever is still arriving for a moment before dropping the connection. Closing at
+ * once would make the client's kernel reset the connection while it is still uploading, and the
+ * client would see "connection reset" instead of this answer; nothing discarded is kept.
  */
-export function sendErrorAndClose(
+export function sendErrorAndDiscard(
   request: IncomingMessage,
   response: ServerResponse,
   status: number,
@@ -45,9 +47,25 @@ export function sendErrorAndClose(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  response.once('finish', () => request.destroy());
-  sendError(response, status, code, message, { ...headers, Connection: 'close' });
+  sendError(response, status, code, message, headers);
+  if (request.complete) return;
+  let discarded = 0;
+  const drop = () => {
+    clearTimeout(timer);
+    request.destroy();
+  };
+  const timer = setTimeout(drop, DISCARD_FOR_MS).unref();
+  request.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_AT_MOST_BYTES) drop();
+  });
+  for (const done of ['end', 'close']) request.once(done, () => clearTimeout(timer));
+  request.resume();
 }
+
+/** How long, and how much, {@link sendErrorAndDiscard} lets a client keep sending. */
+const DISCARD_FOR_MS = 2_000;
+const DISCARD_AT_MOST_BYTES = 64 * 1024 * 1024;
 
 /** The SHA-256 of a token: what {@link hasBearerToken} compares, in constant time. */
 export function tokenDigest(token: string): Buffer {
@@ -72,8 +90,8 @@ export function mediaType(request: IncomingMessage): string {
 
 /**
  * Reads the whole body, counting bytes as they stream in; undefined as soon as it would pass
- * `maxBytes` (also when Content-Length announces more), without reading further. The caller
- * then answers 413 with {@link sendErrorAndClose}.
+ * `maxBytes` (also when Content-Length announces more), without keeping anything more. The
+ * caller then answers 413 with {@link sendErrorAndDiscard}.
  */
 export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   const declared = Number(request.headers['content-length']);

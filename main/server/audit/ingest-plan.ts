@@ -140,7 +140,10 @@ function column(value: unknown): string | null {
 /** An invalid event, keeping only the attributes that pass the envelope's own rules. */
 function invalid(json: unknown, message: string): CheckedEvent {
   const fields = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
-  const readable = <T>(schema: { safeParse(value: unknown): { success: boolean; data?: T } }, value: unknown) => {
+  const readable = <T>(
+    schema: { safeParse(value: unknown): { success: boolean; data?: T } },
+    value: unknown,
+  ) => {
     const result = schema.safeParse(value);
     return result.success ? (result.data as T) : null;
   };
@@ -269,10 +272,14 @@ export function planBatch(
     let flagged: FlagKind | undefined;
     let message: string | undefined;
     if (event.sequence > expected) {
-      message =
+      const missing =
         event.sequence - expected === 1
-          ? `event ${expected} is missing (event ${event.sequence} arrived after event ${head.sequence})`
-          : `events ${expected} to ${event.sequence - 1} are missing (event ${event.sequence} arrived after event ${head.sequence})`;
+          ? `event ${expected} is missing`
+          : `events ${expected} to ${event.sequence - 1} are missing`;
+      message =
+        head.sequence === 0
+          ? `${missing} (event ${event.sequence} is the first received from this device)`
+          : `${missing} (event ${event.sequence} arrived after event ${head.sequence})`;
       flagged = flag({ ...at, sequence: expected, kind: 'gap', message });
     } else if (event.sequence < expected) {
       message = `event ${event.sequence} arrived after event ${head.sequence}: out of order or repeated`;

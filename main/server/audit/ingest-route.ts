@@ -5,7 +5,7 @@ import {
   mediaType,
   readBody,
   sendError,
-  sendErrorAndClose,
+  sendErrorAndDiscard,
   sendJson,
 } from './http-json.js';
 import { checkEvent, type CheckedEvent } from './ingest-plan.js';
@@ -36,13 +36,13 @@ export interface IngestRouteOptions {
 export function createIngestRoute(options: IngestRouteOptions) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'POST') {
-      sendErrorAndClose(request, response, 405, 'method_not_allowed', 'send events with POST', {
+      sendErrorAndDiscard(request, response, 405, 'method_not_allowed', 'send events with POST', {
         Allow: 'POST',
       });
       return;
     }
     if (!hasBearerToken(request, options.ingestDigest)) {
-      sendErrorAndClose(
+      sendErrorAndDiscard(
         request,
         response,
         401,
@@ -54,7 +54,7 @@ export function createIngestRoute(options: IngestRouteOptions) {
     }
     const type = mediaType(request);
     if (!BATCH_TYPES.has(type) && type !== SINGLE_TYPE) {
-      sendErrorAndClose(
+      sendErrorAndDiscard(
         request,
         response,
         415,
@@ -65,7 +65,7 @@ export function createIngestRoute(options: IngestRouteOptions) {
     }
     const body = await readBody(request, MAX_BATCH_BYTES);
     if (!body) {
-      sendErrorAndClose(
+      sendErrorAndDiscard(
         request,
         response,
         413,

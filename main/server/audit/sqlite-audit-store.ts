@@ -9,6 +9,7 @@ import type {
   KeyChangeOutcome,
   StoredEventRow,
 } from './audit-store.js';
+import { migrateSqlite } from './sqlite-schema.js';
 import { eventPageSql, keyChangeTargets, mergeDevices, type DeviceRows } from './store-queries.js';
 import {
   batchNeeds,
@@ -19,67 +20,6 @@ import {
   type IngestSnapshot,
 } from './ingest-plan.js';
 import type { Device, EventResult, Flag, FlagKind, KeyStatus } from './protocol.js';
-
-/**
- * Schema migrations of the server's audit database, applied in order and recorded in
- * `PRAGMA user_version`. Append only: a released migration is never edited. This is a database
- * of its own (`--database FILE`), never a device's journal.
- */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE audit_devices (
-     source TEXT NOT NULL,
-     public_key TEXT NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('active', 'pending', 'revoked')),
-     first_seen TEXT NOT NULL,
-     changed_at TEXT NOT NULL,
-     PRIMARY KEY (source, public_key)
-   ) STRICT;
-   CREATE TABLE audit_events (
-     source TEXT NOT NULL,
-     id TEXT NOT NULL,
-     sequence INTEGER NOT NULL,
-     type TEXT NOT NULL,
-     time TEXT NOT NULL,
-     subject TEXT NOT NULL,
-     user_name TEXT,
-     script_id TEXT,
-     status TEXT,
-     body TEXT NOT NULL,
-     hash TEXT NOT NULL,
-     received_at TEXT NOT NULL,
-     PRIMARY KEY (source, id)
-   ) STRICT;
-   CREATE INDEX audit_events_chain ON audit_events(source, sequence, id);
-   CREATE INDEX audit_events_time ON audit_events(time, source, sequence, id);
-   CREATE INDEX audit_events_script ON audit_events(script_id, time);
-   CREATE INDEX audit_events_user ON audit_events(user_name, time);
-   CREATE TABLE audit_device_heads (
-     source TEXT PRIMARY KEY,
-     sequence INTEGER NOT NULL,
-     hash TEXT NOT NULL
-   ) STRICT;
-   CREATE TABLE audit_flags (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     source TEXT,
-     sequence INTEGER,
-     event_id TEXT,
-     kind TEXT NOT NULL,
-     message TEXT NOT NULL,
-     body TEXT,
-     received_at TEXT NOT NULL,
-     fingerprint TEXT NOT NULL UNIQUE
-   ) STRICT;
-   CREATE INDEX audit_flags_source ON audit_flags(source, id);
-   -- The record is append-only: the database refuses to change or remove what was received.
-   CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-     BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END;
-   CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-     BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END;
-   CREATE TRIGGER audit_flags_no_update BEFORE UPDATE ON audit_flags
-     BEGIN SELECT RAISE(ABORT, 'audit flags are append-only: UPDATE refused'); END;
-   CREATE TRIGGER audit_flags_no_delete BEFORE DELETE ON audit_flags
-     BEGIN SELECT RAISE(ABORT, 'audit flags are append-only: DELETE refused'); END;`,
-];
 
 interface FlagRecord {
   id: number;
@@ -111,7 +51,7 @@ export class SqliteAuditStore implements AuditStore {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.pragma('synchronous = FULL');
-      migrate(db, file);
+      migrateSqlite(db, file);
     } catch (error) {
       db.close();
       throw error;
@@ -288,34 +228,5 @@ export class SqliteAuditStore implements AuditStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-}
-
-/** `PRAGMA application_id` of a ScriptDesk audit server database ("SDAU"). */
-const APPLICATION_ID = 0x53444155;
-
-function migrate(db: Database.Database, file: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const applicationId = db.pragma('application_id', { simple: true }) as number;
-  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as {
-    n: number;
-  };
-  // A device's journal or any other SQLite file must not be migrated into an audit database.
-  if (applicationId !== APPLICATION_ID && (applicationId !== 0 || tables.n > 0)) {
-    throw new Error(
-      `${file} is not a ScriptDesk audit server database; choose another --database (a new file is created)`,
-    );
-  }
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `audit database ${file} has schema version ${current}, newer than this ScriptDesk knows (${MIGRATIONS.length}); update ScriptDesk`,
-    );
-  }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`application_id = ${APPLICATION_ID}`);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
   }
 }

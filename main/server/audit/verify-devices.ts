@@ -12,10 +12,7 @@ const PAGE = 1000;
  * here, for an admin to review. The ingest flags of the device are listed beside the problems;
  * a device is intact when there are neither.
  */
-export async function verifyDevices(
-  store: AuditStore,
-  devices: Device[],
-): Promise<VerifyResponse> {
+export async function verifyDevices(store: AuditStore, devices: Device[]): Promise<VerifyResponse> {
   const report: VerifyResponse = { devices: [] };
   for (const device of devices) {
     const active = new Set(device.keys.filter((k) => k.status === 'active').map((k) => k.key));
@@ -36,7 +33,7 @@ export async function verifyDevices(
       cursor = { sequence: last.sequence, id: last.id };
     }
     const flags = [];
-    for (let afterId: number | undefined; ; ) {
+    for (let afterId: number | undefined; ;) {
       const page = await store.flags({ source: device.source, afterId, limit: PAGE });
       flags.push(
         ...page.map(({ sequence, kind, message, receivedAt }) => ({

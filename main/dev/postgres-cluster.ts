@@ -13,7 +13,7 @@ const BIN = process.env.SCRIPTDESK_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const INSTALL_HINT =
   'the tests need a PostgreSQL server: apt-get install postgresql (or set SCRIPTDESK_TEST_PG_BIN to its bin folder)';
 
-/** A throwaway PostgreSQL cluster of the tests' own. */
+/** A throwaway PostgreSQL cluster of our own, for the tests and the benchmarks. */
 export interface PostgresCluster {
   /** Superuser URL of the `postgres` database: `postgres://postgres@127.0.0.1:<port>/postgres`. */
   url: string;
@@ -34,7 +34,8 @@ export interface PostgresCluster {
  */
 export async function startPostgresCluster(): Promise<PostgresCluster> {
   for (const tool of ['initdb', 'pg_ctl', 'postgres'])
-    if (!existsSync(path.join(BIN, tool))) throw new Error(`${BIN}/${tool} is missing; ${INSTALL_HINT}`);
+    if (!existsSync(path.join(BIN, tool)))
+      throw new Error(`${BIN}/${tool} is missing; ${INSTALL_HINT}`);
   const root = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-pg-'));
   const data = path.join(root, 'data');
   const asRoot = process.geteuid?.() === 0;
