@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { ScriptDeskApp } from '../app/app.js';
-import { csvRecord } from '../audit/csv.js';
+import { csvRecord, EVENT_CSV_COLUMNS, eventCsvFields } from '../audit/csv.js';
 import type { AuditEvent, JournalFilter } from '../audit/journal.js';
 import { AUDIT_TYPES } from '../audit/journal.js';
 import { AUDIT_TOKEN_NAME, type DeliveryStatus } from '../audit/reporter.js';
@@ -101,38 +101,6 @@ export function parseLimit(text: string): number {
   return limit;
 }
 
-/** The CSV columns of an export, local or from the endpoint. */
-export const EXPORT_CSV_HEADER = [
-  'source',
-  'sequence',
-  'id',
-  'type',
-  'time',
-  'subject',
-  'user',
-  'script',
-  'status',
-  'data',
-] as const;
-
-/** One event as a CSV record under {@link EXPORT_CSV_HEADER}. */
-export function eventCsvRecord(event: AuditEvent): string {
-  const data = event.data;
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  return csvRecord([
-    event.source,
-    event.sequence,
-    event.id,
-    event.type,
-    event.time,
-    event.subject,
-    text(data.user),
-    text(data.scriptId),
-    text(data.status),
-    JSON.stringify(data),
-  ]);
-}
-
 /**
  * `scriptdesk audit export [filters] [--format jsonl|csv] [--out FILE]`: every matching event
  * of the local journal in sequence order; JSON Lines are the signed events exactly as stored.
@@ -149,9 +117,11 @@ export async function auditExportCommand(
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  if (format === 'csv') await write(csvRecord(EXPORT_CSV_HEADER));
+  if (format === 'csv') await write(csvRecord(EVENT_CSV_COLUMNS));
   for (const body of app.services.journal.bodies(filter)) {
-    await write(format === 'jsonl' ? `${body}\n` : eventCsvRecord(JSON.parse(body) as AuditEvent));
+    await write(
+      format === 'jsonl' ? `${body}\n` : csvRecord(eventCsvFields(JSON.parse(body) as AuditEvent)),
+    );
     count++;
   }
   if (options.out) {

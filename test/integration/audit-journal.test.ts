@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
+import { csvRecord } from '../../main/audit/csv.js';
 import { deviceKeyName } from '../../main/audit/device-key.js';
 import {
   eventBody,
@@ -175,6 +176,50 @@ describe('the local journal is signed and chained', () => {
     const result = await verify(home);
     expect(result.code).toBe(1);
     expect(result.report.problems[0]).toMatchObject({ sequence: target.seq, kind: 'key' });
+  });
+});
+
+describe('exporting the local journal', () => {
+  it('CSV quotes every field, keeps CR/LF inside it and defuses formulas; JSON Lines are the signed bodies as stored', async () => {
+    const made = await appWithCatalogue();
+    app = made.app;
+    app.services.journal.append('dev.scriptdesk.settings.changed', 'settings', {
+      setting: 'audit.token',
+      change: '=HYPERLINK("http://x")\r\nsecond line',
+    });
+    await app.close();
+    app = undefined;
+    const csv = await scriptdesk(made.home, ['audit', 'export', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.split('\r\n');
+    expect(lines[0]).toBe(
+      '"source","sequence","id","type","time","subject","user","script","status","data"',
+    );
+    expect(csv.stdout).toContain('\\r\\nsecond line'); // data is JSON text: escaped, not raw
+    const jsonl = await scriptdesk(made.home, [
+      'audit',
+      'export',
+      '--type',
+      'dev.scriptdesk.settings.changed',
+    ]);
+    const stored = rows(made.home).map((row) => row.body);
+    expect(jsonl.stdout.trim().split('\n')).toEqual([stored.at(-1)]);
+    const event = JSON.parse(stored.at(-1)!) as AuditEvent;
+    expect(hasValidSignature(event)).toBe(true);
+    expect(event.data.change).toBe('=HYPERLINK("http://x")\r\nsecond line');
+    // Each row is quoted field by field; a field that starts like a formula is prefixed.
+    const oneRow = await scriptdesk(made.home, [
+      'audit',
+      'export',
+      '--format',
+      'csv',
+      '--type',
+      'dev.scriptdesk.settings.changed',
+    ]);
+    expect(oneRow.stdout.split('\r\n')[1]).toMatch(/^"urn:scriptdesk:device:[^"]+","\d+",/);
+    expect(csvRecord(['=1+1', '-2', '@x', 'plain', 'a"b'])).toBe(
+      `"'=1+1","'-2","'@x","plain","a""b"\r\n`,
+    );
   });
 });
 

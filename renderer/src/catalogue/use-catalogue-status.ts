@@ -1,13 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CatalogueSyncStatus } from '../../../main/contract/api.js';
 import type { ApiError } from '../../../main/contract/errors.js';
-import { useApiEvents, useTransport } from '../api/transport-context.js';
+import { useTransport } from '../api/transport-context.js';
+import { useFollowedStatus } from '../api/use-followed-status.js';
 
-/**
- * How often the status is re-read although no event came: pushed events can be missed while the
- * event stream reconnects, and only main can say when the catalogue has expired.
- */
-const POLL_MS = 60_000;
 /** The longest delay `setTimeout` keeps; a later expiry is caught by the poll anyway. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Re-read a moment after the expiry time, so main's trusted time has surely passed it too. */
@@ -35,46 +31,10 @@ export interface CatalogueStatusView {
  */
 export function useCatalogueStatus(): CatalogueStatusView {
   const transport = useTransport();
-  const [status, setStatus] = useState<CatalogueSyncStatus | undefined>();
-  const [error, setError] = useState<ApiError | undefined>();
+  const { status, error, accept, refresh } = useFollowedStatus('catalogue.status');
   const [requested, setRequested] = useState(false);
   const [syncError, setSyncError] = useState<ApiError | undefined>();
-  // Counts statuses taken in, so an answer to a read sent before a newer event is not applied.
-  const received = useRef(0);
   const inFlight = useRef(false);
-
-  const accept = useCallback((next: CatalogueSyncStatus) => {
-    received.current += 1;
-    setStatus(next);
-    setError(undefined);
-  }, []);
-
-  const refresh = useCallback(async () => {
-    const before = received.current;
-    const result = await transport.call('catalogue.status', {});
-    if (received.current !== before) return; // something newer arrived meanwhile
-    if (result.ok) accept(result.value);
-    else setError(result.error);
-  }, [transport, accept]);
-
-  useApiEvents((event) => {
-    if (event.name === 'catalogue.status') accept(event.payload);
-  });
-
-  useEffect(() => {
-    void refresh();
-    const timer = setInterval(() => void refresh(), POLL_MS);
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void refresh();
-    };
-    window.addEventListener('focus', onVisible);
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener('focus', onVisible);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [refresh]);
 
   const expires = status?.installed?.expires;
   const expired = status?.expired ?? false;
