@@ -1,3 +1,4 @@
+import { keychainWithoutDesktop } from '../main/dev/private-keyring.js';
 import { benchAuditEndpoint } from './audit-endpoint.js';
 import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
@@ -28,7 +29,13 @@ if (unknown.length) {
   process.exit(2);
 }
 const selected = names.length ? names : Object.keys(BENCHMARKS);
-for (const [index, name] of selected.entries()) {
-  if (index > 0) console.log();
-  await BENCHMARKS[name]!();
+// Runs journal signed events, with the device key from the keychain.
+const keyring = await keychainWithoutDesktop(undefined, (line) => console.log(`bench: ${line}`));
+try {
+  for (const [index, name] of selected.entries()) {
+    if (index > 0) console.log();
+    await BENCHMARKS[name]!();
+  }
+} finally {
+  await keyring?.stop();
 }

@@ -17,6 +17,32 @@ export interface PrivateKeyring {
   stop(): Promise<void>;
 }
 
+/**
+ * Secrets and the audit signing key live in the OS keychain. A Linux machine without a desktop
+ * session (a container, CI, a server over ssh) has none, so `npm start` and `npm run bench` run a
+ * private gnome-keyring there (in `keep` when given, so its file survives restarts) and point this
+ * process at it. Null where a desktop session exists, or when none could be started (said in `say`).
+ */
+export async function keychainWithoutDesktop(
+  keep: string | undefined,
+  say: (line: string) => void,
+): Promise<PrivateKeyring | null> {
+  if (process.platform !== 'linux' || process.env.DBUS_SESSION_BUS_ADDRESS) return null;
+  try {
+    const started = await startPrivateKeyring(keep ? { keep } : {});
+    Object.assign(process.env, started.env);
+    say(
+      `no desktop session here, so secrets and the audit signing key go to a private keyring${keep ? ` in ${keep}` : ''} (development only)`,
+    );
+    return started;
+  } catch (error) {
+    say(
+      `there is no desktop keychain here and a private one could not be started (${(error as Error).message}); scripts cannot run until a keychain is reachable`,
+    );
+    return null;
+  }
+}
+
 const INSTALL_HINT =
   'install the Debian packages gnome-keyring dbus dbus-user-session (see .ci/run)';
 const READY_WITHIN_MS = 15_000;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_SYNC_INTERVAL_MS, openScriptDeskApp } from '../app/app.js';
 import { startWebHost } from '../host/web-host.js';
 import { prepareDemo } from './demo-setup.js';
-import { startPrivateKeyring, type PrivateKeyring } from './private-keyring.js';
+import { keychainWithoutDesktop } from './private-keyring.js';
 
 /**
  * `npm start`: prepares a development home with the signed demo catalogue, then opens the
@@ -17,7 +17,9 @@ const home = process.env.SCRIPTDESK_HOME
   ? path.resolve(process.env.SCRIPTDESK_HOME)
   : path.join(workDir, 'home');
 
-const keyring = await keychainForDevelopment();
+const keyring = await keychainWithoutDesktop(path.join(workDir, 'keyring'), (line) =>
+  console.log(`scriptdesk: ${line}`),
+);
 const app = await openScriptDeskApp({ home, autoSyncMs: DEFAULT_SYNC_INTERVAL_MS });
 try {
   for (const line of await prepareDemo(app, path.join(root, 'examples', 'catalogue'), workDir))
@@ -70,26 +72,4 @@ function findElectron(): { ok: true; path: string } | { ok: false; reason: strin
     ? 'its binary could not be downloaded'
     : 'its binary is missing';
   return { ok: false, reason };
-}
-
-/**
- * Secrets and the audit signing key live in the OS keychain. A Linux machine without a desktop
- * session (a container, CI, a server over ssh) has none, so for development `npm start` runs a
- * private gnome-keyring whose file is kept in .scriptdesk-dev/keyring.
- */
-async function keychainForDevelopment(): Promise<PrivateKeyring | null> {
-  if (process.platform !== 'linux' || process.env.DBUS_SESSION_BUS_ADDRESS) return null;
-  try {
-    const started = await startPrivateKeyring({ keep: path.join(workDir, 'keyring') });
-    Object.assign(process.env, started.env);
-    console.log(
-      'scriptdesk: no desktop session here, so secrets and the audit signing key go to a private keyring in .scriptdesk-dev/keyring (development only)',
-    );
-    return started;
-  } catch (error) {
-    console.log(
-      `scriptdesk: there is no desktop keychain here and a private one could not be started (${(error as Error).message}); scripts cannot run until a keychain is reachable`,
-    );
-    return null;
-  }
 }

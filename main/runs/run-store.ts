@@ -107,11 +107,21 @@ export class RunStore {
       );
   }
 
-  /** Records the script process a run started, so a later start can find it after a crash. */
+  /**
+   * Records the script process a run started, so a later start can find it after a crash. Written
+   * without waiting for the disk (`synchronous=NORMAL` for this one commit): an app crash keeps it
+   * (it is in the OS's cache), and only a power loss could undo it, which ends the script too. It
+   * becomes durable with the next full commit; sparing a flush here keeps runs fast.
+   */
   setProcess(runId: string, child: ProcessIdentity): void {
-    this.db
-      .prepare('UPDATE runs SET pid = ?, pid_started = ? WHERE run_id = ?')
-      .run(child.pid, child.started, runId);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db
+        .prepare('UPDATE runs SET pid = ?, pid_started = ? WHERE run_id = ?')
+        .run(child.pid, child.started, runId);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   /** Runs with no recorded finish (queued or running), oldest first. */

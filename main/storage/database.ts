@@ -58,7 +58,6 @@ const MIGRATIONS: readonly string[] = [
      delivery_note TEXT
    );
    CREATE INDEX audit_events_pending ON audit_events(seq) WHERE delivery IS NULL;
-   CREATE INDEX audit_events_time ON audit_events(time);
    CREATE TABLE audit_checkpoint (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      sequence INTEGER NOT NULL,
