@@ -63,6 +63,22 @@ export class RunStore {
     this.db.transaction(work)();
   }
 
+  /**
+   * Like {@link transaction} but without waiting for the disk (`synchronous=NORMAL` for this one
+   * commit), for writes that gate nothing: what a run did once it ended, and which process it
+   * started. A crash of ScriptDesk keeps them (they are in the OS's cache); only a power loss
+   * could undo them, and they become durable with the next full commit anyway. The writes that
+   * let a run start always wait for the disk.
+   */
+  transactionWithoutFlush(work: () => void): void {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(work)();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   /** Records a new run, owned by `owner` (the ScriptDesk process that will supervise it). */
   insert(run: StoredRun, owner: ProcessIdentity): void {
     this.db
@@ -107,21 +123,13 @@ export class RunStore {
       );
   }
 
-  /**
-   * Records the script process a run started, so a later start can find it after a crash. Written
-   * without waiting for the disk (`synchronous=NORMAL` for this one commit): an app crash keeps it
-   * (it is in the OS's cache), and only a power loss could undo it, which ends the script too. It
-   * becomes durable with the next full commit; sparing a flush here keeps runs fast.
-   */
+  /** Records the script process a run started, so a later start can find it after a crash. */
   setProcess(runId: string, child: ProcessIdentity): void {
-    this.db.pragma('synchronous = NORMAL');
-    try {
+    this.transactionWithoutFlush(() =>
       this.db
         .prepare('UPDATE runs SET pid = ?, pid_started = ? WHERE run_id = ?')
-        .run(child.pid, child.started, runId);
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+        .run(child.pid, child.started, runId),
+    );
   }
 
   /** Runs with no recorded finish (queued or running), oldest first. */

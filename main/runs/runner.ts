@@ -511,7 +511,7 @@ export class Runner {
     const finishedAt = this.now().toISOString();
     const done: StoredRun = { ...run.stored, status, message, finishedAt };
     try {
-      this.deps.runs.transaction(() => {
+      this.deps.runs.transactionWithoutFlush(() => {
         this.deps.journal.append(AUDIT_TYPES.runFinished, run.subject, {
           ...this.finishedRecord(done, run),
           startedAt: null,
@@ -565,7 +565,9 @@ export class Runner {
     };
     const done: StoredRun = { ...run.stored, ...ending };
     try {
-      this.deps.runs.transaction(() => {
+      // Not flushed: a run's end gates nothing, and if a power loss undid it the next start
+      // would find the run unfinished and record it as interrupted (see transactionWithoutFlush).
+      this.deps.runs.transactionWithoutFlush(() => {
         this.deps.journal.append(AUDIT_TYPES.runFinished, run.subject, {
           ...this.finishedRecord(done, run),
           dryRun: done.dryRun,
