@@ -1,11 +1,11 @@
 import CloudDoneOutlined from '@mui/icons-material/CloudDoneOutlined';
 import CloudUploadOutlined from '@mui/icons-material/CloudUploadOutlined';
 import ComputerOutlined from '@mui/icons-material/ComputerOutlined';
-import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Popover from '@mui/material/Popover';
 import Typography from '@mui/material/Typography';
 import { useId, useState } from 'react';
+import { FactList } from '../common/fact-list.js';
 import { formatDateTime, formatTimeAgo, formatTimeUntil } from '../common/format.js';
 import { useNow } from '../runs/use-now.js';
 import { summariseDelivery, type DeliverySummary } from './delivery-summary.js';
@@ -127,29 +127,12 @@ export function DeliveryBadge({ view }: { view: DeliveryStatusView }) {
         <Typography variant="body2" sx={{ mb: 1.5 }} data-testid="audit-delivery-headline">
           {summary.headline}
         </Typography>
-        <Box
-          component="dl"
-          data-testid="audit-delivery-facts"
-          sx={{
-            m: 0,
-            display: 'grid',
-            gridTemplateColumns: 'auto 1fr',
-            columnGap: 1.5,
-            rowGap: 0.5,
-            fontSize: 13,
-          }}
-        >
-          {detailRows(status, now).map(([label, value]) => (
-            <Box key={label} sx={{ display: 'contents' }}>
-              <Box component="dt" sx={{ fontWeight: 600, color: 'text.secondary' }}>
-                {label}
-              </Box>
-              <Box component="dd" sx={{ m: 0, overflowWrap: 'anywhere' }}>
-                {value}
-              </Box>
-            </Box>
-          ))}
-        </Box>
+        <FactList
+          testId="audit-delivery-facts"
+          rows={detailRows(status, now)}
+          labelSx={{ color: 'text.secondary' }}
+          sx={{ columnGap: 1.5, rowGap: 0.5, fontSize: 13 }}
+        />
       </Popover>
     </>
   );

@@ -5,6 +5,7 @@ import IconButton from '@mui/material/IconButton';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import type { CatalogueSyncStatus, MethodOutput } from '../../../main/contract/api.js';
+import { FactList } from '../common/fact-list.js';
 import { formatDateTime, formatTimeAgo } from '../common/format.js';
 import { useNow } from '../runs/use-now.js';
 import { describeSource } from './catalogue-notice.js';
@@ -59,20 +60,7 @@ function Details({
     ]);
     rows.push(['Last checked', lastChecked(status, now)]);
   }
-  return (
-    <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: 'auto 1fr', gap: 0.25 }}>
-      {rows.map(([label, value]) => (
-        <Box key={label} sx={{ display: 'contents' }}>
-          <Box component="dt" sx={{ fontWeight: 600, pr: 1 }}>
-            {label}
-          </Box>
-          <Box component="dd" sx={{ m: 0, overflowWrap: 'anywhere' }}>
-            {value}
-          </Box>
-        </Box>
-      ))}
-    </Box>
-  );
+  return <FactList rows={rows} labelSx={{ pr: 1 }} sx={{ gap: 0.25 }} />;
 }
 
 /**
