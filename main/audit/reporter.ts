@@ -58,6 +58,8 @@ export class AuditReporter {
   private wakeUp: (() => void) | null = null;
   private pendingWake = false;
   private sending: Promise<Attempt> | null = null;
+  /** While a flush runs: when it must be over. */
+  private deadline: Date | null = null;
 
   constructor(private readonly options: ReporterOptions) {
     this.url = new URL(
@@ -101,18 +103,25 @@ export class AuditReporter {
   }
 
   /**
-   * Sends everything pending now, retrying failures with the same backoff until `deadline`;
-   * resolves with the state afterwards (`scriptdesk audit flush`, and `scriptdesk run` before it
-   * exits). Never throws: what went wrong is in `lastError`.
+   * Sends everything pending now and resolves with the state afterwards (`scriptdesk audit flush`,
+   * and `scriptdesk run` before it exits). Failures are retried with the same backoff until
+   * `deadline`; with `retry: false` the first failure ends it. No request outlasts the deadline
+   * by more than a second. Never throws: what went wrong is in `lastError`.
    */
-  async flush(deadline: Date): Promise<DeliveryStatus> {
-    for (;;) {
-      const attempt = await this.attempt();
-      if (attempt === 'empty') break;
-      if (attempt === 'sent') continue;
-      const delay = this.nextDelay();
-      if (Date.now() + delay >= deadline.getTime()) break;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+  async flush(deadline: Date, options: { retry?: boolean } = {}): Promise<DeliveryStatus> {
+    this.deadline = deadline;
+    try {
+      for (;;) {
+        const attempt = await this.attempt();
+        if (attempt === 'empty') break;
+        if (attempt === 'sent') continue;
+        if (options.retry === false) break;
+        const delay = this.nextDelay();
+        if (Date.now() + delay >= deadline.getTime()) break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    } finally {
+      this.deadline = null;
     }
     this.nextAttemptAt = null;
     return this.status();
@@ -194,12 +203,22 @@ export class AuditReporter {
           'content-type': 'application/cloudevents-batch+json',
         },
         body: `[${batch.map((event) => event.body).join(',')}]`,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(
+          this.deadline
+            ? Math.min(this.timeoutMs, Math.max(1000, this.deadline.getTime() - Date.now()))
+            : this.timeoutMs,
+        ),
+        // A redirect would carry the token and the records somewhere else: follow none.
+        redirect: 'manual',
       });
       text = await response.text();
     } catch (error) {
       return fail(`the audit endpoint ${this.url.origin} cannot be reached (${reasonOf(error)})`);
     }
+    if (response.status >= 300 && response.status < 400)
+      return fail(
+        `the audit endpoint redirects (HTTP ${response.status}${response.headers.get('location') ? ` to ${oneLine(response.headers.get('location')!)}` : ''}); nothing is sent through a redirect, so IT must set audit.endpoint in the machine policy to the final address`,
+      );
     if (response.status === 401)
       return fail(
         "the audit endpoint refused this computer's token; an administrator sets the right one with: scriptdesk audit token set",

@@ -192,9 +192,11 @@ export async function runCommand(
     printError(`Run ${runId} ${run.status}: ${run.message}`);
     for (const output of run.outputs)
       printError(`  output ${output.name} (${output.size} bytes) in ${run.outputDir}`);
-    // The record goes to the audit endpoint now if it answers; otherwise it waits in the journal
-    // for the next command or the app, which retry.
-    const delivery = await app.services.reporter?.flush(new Date(Date.now() + 5000));
+    // The record goes to the audit endpoint now if it answers at once; otherwise it waits in the
+    // journal for `audit flush`, the next run or the app, which retry. Offline, this costs nothing.
+    const delivery = await app.services.reporter?.flush(new Date(Date.now() + 5000), {
+      retry: false,
+    });
     if (delivery && delivery.pending > 0)
       printError(
         `[${delivery.pending} audit event${delivery.pending > 1 ? 's' : ''} waiting for delivery: ${delivery.lastError ?? 'not sent yet'}]`,

@@ -20,7 +20,7 @@ import {
   type AuditStoreKind,
 } from '../support/audit-server.js';
 import { appWithCatalogue, REPO } from '../support/catalogue.js';
-import { BIN } from '../support/cli.js';
+import { BIN, scriptdesk } from '../support/cli.js';
 import { runToEnd } from '../support/runs.js';
 import { withPostgresClient } from '../support/postgres-database.js';
 import { tempDir } from '../support/temp.js';
@@ -349,3 +349,29 @@ async function filesUnder(dir: string): Promise<Buffer[]> {
   }
   return found;
 }
+
+describe('scriptdesk run and an endpoint that is down', () => {
+  it("the run keeps the script's exit code and says its records wait for delivery, and why", async () => {
+    await setToken();
+    const made = await appWithCatalogue();
+    await made.app.close();
+    const dir = await tempDir('scriptdesk-policy-');
+    const policyFile = path.join(dir, 'policy.json');
+    const port = await freePort();
+    await writeFile(
+      policyFile,
+      JSON.stringify({ audit: { endpoint: `http://127.0.0.1:${port}/` } }),
+    );
+    const inputs = path.join(dir, 'inputs.json');
+    await writeFile(inputs, JSON.stringify({ markerDir: dir, mode: 'exit3' }));
+    const result = await scriptdesk(made.home, ['run', 'probe', '--inputs', inputs], {
+      env: { SCRIPTDESK_POLICY: policyFile },
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `\\[\\d+ audit events waiting for delivery: the audit endpoint http://127\\.0\\.0\\.1:${port} cannot be reached \\(ECONNREFUSED\\)\\]`,
+      ),
+    );
+  });
+});

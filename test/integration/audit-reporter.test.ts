@@ -144,6 +144,25 @@ describe('the audit reporter', () => {
     },
   );
 
+  it('follows no redirect, so neither the token nor the records go anywhere but the configured endpoint', async () => {
+    const journal = await journalWith(2);
+    const elsewhere = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
+    const endpoint = await fakeEndpoint((_batch, _request, response) =>
+      response.writeHead(307, { location: `${elsewhere.url}v1/events` }).end(),
+    );
+    const reporter = new AuditReporter({
+      journal,
+      endpoint: endpoint.url,
+      token: async () => 'the-token-0123456789',
+      minDelayMs: 1,
+      maxDelayMs: 5,
+    });
+    const status = await reporter.flush(new Date(Date.now() + 200));
+    expect(elsewhere.seen).toEqual([]);
+    expect(status.pending).toBe(2);
+    expect(status.lastError).toContain(`redirects (HTTP 307 to ${elsewhere.url}v1/events)`);
+  });
+
   it('without a token it sends nothing and says how to set one', async () => {
     const journal = await journalWith(1);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
