@@ -60,6 +60,8 @@ export class AuditReporter {
   private sending: Promise<Attempt> | null = null;
   /** While a flush runs: when it must be over. */
   private deadline: Date | null = null;
+  /** Aborted by {@link stop}: closing the app never waits for a slow endpoint. */
+  private readonly abandon = new AbortController();
 
   constructor(private readonly options: ReporterOptions) {
     this.url = new URL(
@@ -95,9 +97,11 @@ export class AuditReporter {
     if (this.nextAttemptAt === null) this.wakeUp?.();
   }
 
+  /** Stops the background loop; a request in flight is abandoned (its events stay pending). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeUp?.();
+    this.abandon.abort();
     await this.running;
     await this.sending;
   }
@@ -203,16 +207,20 @@ export class AuditReporter {
           'content-type': 'application/cloudevents-batch+json',
         },
         body: `[${batch.map((event) => event.body).join(',')}]`,
-        signal: AbortSignal.timeout(
-          this.deadline
-            ? Math.min(this.timeoutMs, Math.max(1000, this.deadline.getTime() - Date.now()))
-            : this.timeoutMs,
-        ),
+        signal: AbortSignal.any([
+          this.abandon.signal,
+          AbortSignal.timeout(
+            this.deadline
+              ? Math.min(this.timeoutMs, Math.max(1000, this.deadline.getTime() - Date.now()))
+              : this.timeoutMs,
+          ),
+        ]),
         // A redirect would carry the token and the records somewhere else: follow none.
         redirect: 'manual',
       });
       text = await response.text();
     } catch (error) {
+      if (this.stopped) return 'failed'; // abandoned at shutdown: not the endpoint's failure
       return fail(`the audit endpoint ${this.url.origin} cannot be reached (${reasonOf(error)})`);
     }
     if (response.status >= 300 && response.status < 400)

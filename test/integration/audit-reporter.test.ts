@@ -163,6 +163,23 @@ describe('the audit reporter', () => {
     expect(status.lastError).toContain(`redirects (HTTP 307 to ${elsewhere.url}v1/events)`);
   });
 
+  it('stop() abandons a request the endpoint never answers, leaving its events pending', async () => {
+    const journal = await journalWith(2);
+    let arrived: () => void = () => {};
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const endpoint = await fakeEndpoint(() => arrived()); // never answers
+    const reporter = new AuditReporter({
+      journal,
+      endpoint: endpoint.url,
+      token: async () => 'the-token-0123456789',
+      timeoutMs: 600_000,
+    });
+    reporter.start();
+    await requested;
+    await reporter.stop();
+    expect(journal.deliveryState()).toMatchObject({ pending: 2, lastError: null });
+  });
+
   it('without a token it sends nothing and says how to set one', async () => {
     const journal = await journalWith(1);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
