@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DeliveryStatus } from '../contract/api.js';
 import type { Db } from '../storage/database.js';
 import { checkChain, type ChainReport, type ChainStart } from './chain.js';
 import type { DeviceSigner } from './device-key.js';
@@ -46,18 +47,7 @@ export interface JournalFilter {
 }
 
 /** Delivery to the audit endpoint, as the app and `scriptdesk audit flush` show it. */
-export interface DeliveryState {
-  /** Events the endpoint has not acknowledged yet. */
-  pending: number;
-  /** Events the endpoint refused for good (it flagged them; they stay here). */
-  rejected: number;
-  /** The oldest pending event's time. */
-  oldestPending: string | null;
-  lastDeliveryAt: string | null;
-  lastAttemptAt: string | null;
-  /** Why the last attempt failed (null after a success). Never holds a token. */
-  lastError: string | null;
-}
+export type DeliveryState = Omit<DeliveryStatus, 'endpoint' | 'nextAttemptAt'>;
 
 /** The journal cannot take events: the run (or change) that needs one must not go on. */
 export class JournalUnavailable extends Error {

@@ -1,16 +1,9 @@
 import { IngestResponseSchema, type EventResult } from '../server/audit/protocol.js';
-import type { AuditJournal, DeliveryState } from './journal.js';
+import type { DeliveryStatus } from '../contract/api.js';
+import type { AuditJournal } from './journal.js';
 
 /** The keychain entry of the bearer token this computer sends to the audit endpoint. */
 export const AUDIT_TOKEN_NAME = 'scriptdesk.audit-token';
-
-/** Delivery as the app and the CLI show it. */
-export interface DeliveryStatus extends DeliveryState {
-  /** The configured endpoint (null: none; events stay in the local journal). */
-  endpoint: string | null;
-  /** When the reporter tries again after a failure (null: it is not waiting). */
-  nextAttemptAt: string | null;
-}
 
 export interface ReporterOptions {
   journal: AuditJournal;

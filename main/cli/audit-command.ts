@@ -4,7 +4,8 @@ import type { ScriptDeskApp } from '../app/app.js';
 import { csvRecord, EVENT_CSV_COLUMNS, eventCsvFields } from '../audit/csv.js';
 import type { AuditEvent, JournalFilter } from '../audit/journal.js';
 import { AUDIT_TYPES } from '../audit/journal.js';
-import { AUDIT_TOKEN_NAME, type DeliveryStatus } from '../audit/reporter.js';
+import { AUDIT_TOKEN_NAME } from '../audit/reporter.js';
+import type { DeliveryStatus } from '../contract/api.js';
 import type { Writable } from 'node:stream';
 import type { EventFilters } from '../server/audit/protocol.js';
 import {

@@ -108,14 +108,20 @@ const Timestamp = z.string().nullable();
 export const DeliveryStatusSchema = z.object({
   /** null: no endpoint is configured; events stay in the local journal. */
   endpoint: z.string().nullable(),
+  /** Events the endpoint has not acknowledged yet. */
   pending: z.number().int().min(0),
+  /** Events the endpoint refused for good (it flagged them; they stay in the journal). */
   rejected: z.number().int().min(0),
+  /** The oldest pending event's time. */
   oldestPending: Timestamp,
   lastDeliveryAt: Timestamp,
   lastAttemptAt: Timestamp,
+  /** Why the last attempt failed (null after a success). Never holds a token. */
   lastError: z.string().nullable(),
+  /** When the reporter tries again after a failure (null: it is not waiting). */
   nextAttemptAt: Timestamp,
 });
+export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
 
 export const CatalogueStatusSchema = z.object({
   name: z.string(),

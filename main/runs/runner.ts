@@ -289,15 +289,20 @@ export class Runner {
     return { runId, finished };
   }
 
+  /** The refusal of a run whose events the journal could not take, saying why and what to do. */
+  private journalFailure(error: unknown): ApiFailure {
+    return new ApiFailure(
+      'journal_unavailable',
+      `The run was not started because the audit journal cannot be written: ${journalProblem(error, this.deps.journalFile)}`,
+    );
+  }
+
   /** Refuses every run up front, with the reason, while the journal cannot sign (no device key). */
   private async journalReady(): Promise<void> {
     try {
       await this.deps.journalReady?.();
     } catch (error) {
-      throw new ApiFailure(
-        'journal_unavailable',
-        `The run was not started because the audit journal cannot be written: ${journalProblem(error, this.deps.journalFile)}`,
-      );
+      throw this.journalFailure(error);
     }
   }
 
@@ -335,10 +340,7 @@ export class Runner {
         if (startedRun) this.journalStarted(startedRun);
       });
     } catch (error) {
-      throw new ApiFailure(
-        'journal_unavailable',
-        `The run was not started because the audit journal cannot be written: ${journalProblem(error, this.deps.journalFile)}`,
-      );
+      throw this.journalFailure(error);
     }
   }
 
