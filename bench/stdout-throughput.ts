@@ -3,7 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VenvManager } from '../main/python/venvs.js';
-import { interpreterArgs } from '../main/runs/bootstrap.js';
+import { interpreterArgs, RELEASE } from '../main/runs/bootstrap.js';
 import { benchDesk, timedRun } from './bench-desk.js';
 import { stats } from './stats.js';
 
@@ -33,10 +33,11 @@ function toDevNull(interpreter: string, script: string, inputsFile: string): Pro
   const devNull = openSync('/dev/null', 'w');
   return new Promise((resolve, reject) => {
     const child = spawn(interpreter, interpreterArgs(script, []), {
-      stdio: ['ignore', devNull, 'ignore'],
+      stdio: ['pipe', devNull, 'ignore'],
       env: { PATH: '/usr/bin:/bin', SCRIPTDESK_INPUTS: inputsFile },
     });
     closeSync(devNull);
+    child.stdin!.end(RELEASE); // through the bootstrap's gate at once
     child.once('error', reject);
     child.once('close', (code) =>
       code === 0

@@ -11,15 +11,25 @@
  * in `__main__` with `__file__` and `sys.argv` as if it had been started directly (not through
  * runpy, which costs a few milliseconds of imports per run). `-I` keeps sys.path free of the
  * working directory and the script's folder, with `-c` too.
+ *
+ * The gate: the script's code runs only once the runner writes "1" to the bootstrap's stdin, which
+ * it does when the run's start is durably journaled. So the interpreter's own start (about 15 ms)
+ * overlaps the journal's flush to disk instead of following it, and yet no line of the script runs
+ * unrecorded: if the journal refuses, the runner kills the waiting process; if ScriptDesk dies
+ * first, stdin reaches its end and the bootstrap exits without running anything. Once through,
+ * stdin is /dev/null again, as it is for every script.
+ *
+ * Stdout is a socket on Linux and macOS (Node's child pipes are socket pairs), so there is no pipe
+ * size to raise; 64 KB writes measured best for the socket's default buffer.
  */
+/** How the bootstrap exits when it was never let through (see the gate above): no script code ran. */
+export const NOT_RELEASED_EXIT = 86;
+
+/** What the runner writes to the bootstrap's stdin to let the script's code run. */
+export const RELEASE = '1';
+
 export const BOOTSTRAP = [
-  'import _thread, atexit, io, sys, time',
-  'try:',
-  '    import fcntl',
-  '    fcntl.fcntl(1, 1031, 1 << 20)', // F_SETPIPE_SZ (Linux): a 1 MB pipe lets the script run ahead
-  '    del fcntl',
-  'except Exception:',
-  '    pass',
+  'import _thread, atexit, io, os, sys, time',
   'sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False), 1 << 16), encoding="utf-8", errors=sys.stdout.errors)',
   'class _ScriptDeskStderr(io.TextIOWrapper):',
   '    stdout = sys.stdout',
@@ -47,7 +57,12 @@ export const BOOTSTRAP = [
   '__file__ = sys.argv[0]',
   'with open(__file__, "rb") as _source:',
   '    _scriptdesk_code = compile(_source.read(), __file__, "exec")',
-  'del _thread, atexit, io, time, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source',
+  `if os.read(0, 1) != b"${RELEASE}":`,
+  `    os._exit(${NOT_RELEASED_EXIT})`,
+  '_stdin = os.open(os.devnull, os.O_RDONLY)',
+  'os.dup2(_stdin, 0)',
+  'os.close(_stdin)',
+  'del _thread, atexit, io, os, time, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin',
   'exec(_scriptdesk_code)',
 ].join('\n');
 

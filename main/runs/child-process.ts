@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { RELEASE } from './bootstrap.js';
 import { signalProcessGroup } from './process-identity.js';
 
 /** How the runner starts a script process: absolute path, argument vector, no shell. */
@@ -12,6 +13,11 @@ export interface SpawnRequest {
   maxOutputBytes?: number;
   /** Rewrites text before it is split into lines (the runner blanks secret values here). */
   scrub?: Scrubber;
+  /**
+   * The process waits at the bootstrap's gate (see `bootstrap.ts`) until {@link ScriptProcess.release}:
+   * its stdin is a pipe that carries the one release byte. Otherwise stdin is /dev/null.
+   */
+  gated?: boolean;
 }
 
 /** Blanks secret values in text; `longest` is the longest value it looks for. */
@@ -44,6 +50,8 @@ export type OutputListener = (stream: OutputStream, chunk: OutputChunk) => void 
 /** A started process: line streams, a way to end its whole tree, and its exit. */
 export interface ScriptProcess {
   pid: number;
+  /** Lets a gated process's script run (once; a no-op for a process that is not gated or is gone). */
+  release(): void;
   onOutput(listener: OutputListener): void;
   /** Called once when the output cap is passed; output after it is dropped. */
   onOutputLimit(listener: () => void): void;
@@ -62,9 +70,11 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     env: request.env,
     shell: false,
     detached: process.platform !== 'win32',
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [request.gated ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });
+  // A process that dies at the gate closes its end: EPIPE then is not an error of ours.
+  child.stdin?.on('error', () => {});
   const listeners: OutputListener[] = [];
   const limitListeners: (() => void)[] = [];
   const budget = { left: request.maxOutputBytes ?? Number.POSITIVE_INFINITY, passed: false };
@@ -108,6 +118,9 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   void exited.finally(() => clearTimeout(killTimer)).catch(() => {});
   return {
     pid: child.pid ?? -1,
+    release: () => {
+      if (child.stdin && !child.stdin.writableEnded) child.stdin.end(RELEASE);
+    },
     onOutput: (listener) => listeners.push(listener),
     onOutputLimit: (listener) => limitListeners.push(listener),
     killTree(graceMs = 3000) {

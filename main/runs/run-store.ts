@@ -65,8 +65,7 @@ export class RunStore {
 
   /**
    * Like {@link transaction} but without waiting for the disk (`synchronous=NORMAL` for this one
-   * commit), for writes that gate nothing: what a run did once it ended, and which process it
-   * started. A crash of ScriptDesk keeps them (they are in the OS's cache); only a power loss
+   * commit), for writes that gate nothing: what a run did once it ended. A crash of ScriptDesk keeps them (they are in the OS's cache); only a power loss
    * could undo them, and they become durable with the next full commit anyway. The writes that
    * let a run start always wait for the disk.
    */
@@ -123,13 +122,14 @@ export class RunStore {
       );
   }
 
-  /** Records the script process a run started, so a later start can find it after a crash. */
+  /**
+   * Records the script process a run started, so a later start can find it after a crash. Part
+   * of the transaction that records the run's start, so the two are durable together.
+   */
   setProcess(runId: string, child: ProcessIdentity): void {
-    this.transactionWithoutFlush(() =>
-      this.db
-        .prepare('UPDATE runs SET pid = ?, pid_started = ? WHERE run_id = ?')
-        .run(child.pid, child.started, runId),
-    );
+    this.db
+      .prepare('UPDATE runs SET pid = ?, pid_started = ? WHERE run_id = ?')
+      .run(child.pid, child.started, runId);
   }
 
   /** Runs with no recorded finish (queued or running), oldest first. */

@@ -96,8 +96,9 @@ const PROGRESS_LINE = /^::progress\s+(\d{1,3}(?:\.\d+)?)\s*(.*)$/;
 
 /**
  * Runs approved scripts: re-validates inputs against the verified schema, reads the declared
- * secrets, prepares the venv, journals the started event durably, and only then spawns the venv's
- * interpreter with `-I` and no shell. At most `maxConcurrentRuns` run at once; the rest wait in a
+ * secrets, prepares the venv, then starts the venv's interpreter with `-I` and no shell, held at
+ * the bootstrap's gate while the started event is journaled durably; only then does the script's
+ * code run (a refused journal kills the waiting interpreter). At most `maxConcurrentRuns` run at once; the rest wait in a
  * queue in request order. Output streams to the run's log file, capped; the outcome is journaled.
  */
 export class Runner {
@@ -268,11 +269,12 @@ export class Runner {
       if (startsNow) {
         prepared.stored.status = 'running';
         prepared.stored.message = 'Running';
-        this.record(() => {
+        const child = this.spawnGated(prepared);
+        this.recordOrKill(child, () => {
           this.deps.runs.insert(prepared.stored, SELF);
           requested();
         }, prepared);
-        this.launch(prepared);
+        this.launch(prepared, child);
       } else {
         this.record(() => {
           this.deps.runs.insert(prepared.stored, SELF);
@@ -344,6 +346,37 @@ export class Runner {
     }
   }
 
+  /**
+   * Records a run's start while its interpreter is starting, held at the bootstrap's gate: the
+   * flush to disk overlaps Python's own start-up instead of adding to it. The process is recorded
+   * with the start. If the journal refuses, the process is killed before any of the script ran.
+   */
+  private recordOrKill(child: ScriptProcess, write: () => void, run: PreparedRun): void {
+    try {
+      this.record(() => {
+        write();
+        const identity = processIdentity(child.pid);
+        if (identity) this.deps.runs.setProcess(run.stored.runId, identity);
+      }, run);
+    } catch (error) {
+      child.killTree(0);
+      throw error;
+    }
+  }
+
+  /** Starts a run's interpreter, waiting at the bootstrap's gate until {@link launch} lets it through. */
+  private spawnGated(run: PreparedRun): ScriptProcess {
+    return startScriptProcess({
+      executable: run.executable,
+      args: run.args,
+      cwd: run.stored.runDir,
+      env: run.env,
+      maxOutputBytes: this.deps.maxOutputBytes,
+      scrub: secretScrubber(run.secrets) ?? undefined,
+      gated: true,
+    });
+  }
+
   private journalStarted(run: PreparedRun): void {
     this.deps.journal.append(AUDIT_TYPES.runStarted, run.subject, {
       ...run.record,
@@ -358,22 +391,12 @@ export class Runner {
       });
   }
 
-  /** Spawns a prepared run whose start is journaled. */
-  private launch(run: PreparedRun): void {
+  /** Supervises a run whose start is journaled, and lets its script run. */
+  private launch(run: PreparedRun, child: ScriptProcess): void {
     const { stored, script } = run;
     const { runId } = stored;
     stored.status = 'running';
     stored.message = 'Running';
-    const child = startScriptProcess({
-      executable: run.executable,
-      args: run.args,
-      cwd: stored.runDir,
-      env: run.env,
-      maxOutputBytes: this.deps.maxOutputBytes,
-      scrub: secretScrubber(run.secrets) ?? undefined,
-    });
-    const identity = processIdentity(child.pid);
-    if (identity) this.deps.runs.setProcess(runId, identity);
     const log = new RunLog(path.join(stored.runDir, 'log.txt'), runId, (payload) =>
       this.deps.emit({ name: 'run.log', payload }),
     );
@@ -404,6 +427,7 @@ export class Runner {
       });
     void active.finished.then(run.done);
     this.active.set(runId, active);
+    child.release();
     this.deps.emit({ name: 'run.status', payload: stripRun(stored) });
   }
 
@@ -439,8 +463,10 @@ export class Runner {
     while (!this.closing && this.queue.length && this.active.size < this.deps.maxConcurrentRuns) {
       const next = this.queue.shift()!;
       next.stored.startedAt = this.now().toISOString();
+      const child = this.spawnGated(next);
       try {
-        this.record(
+        this.recordOrKill(
+          child,
           () =>
             this.deps.runs.update(next.stored.runId, {
               status: 'running',
@@ -453,7 +479,7 @@ export class Runner {
         this.endUnstarted(next, 'failed', (error as Error).message);
         continue;
       }
-      this.launch(next);
+      this.launch(next, child);
       this.emitQueuePositions();
     }
   }

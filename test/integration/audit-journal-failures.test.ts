@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { open, readdir, rm, symlink } from 'node:fs/promises';
+import { open, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { appWithCatalogue } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
-import { callOrThrow, runToEnd } from '../support/runs.js';
+import { callOrThrow, runToEnd, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
 let app: ScriptDeskApp | undefined;
@@ -67,8 +67,25 @@ async function fill(dir: string): Promise<() => Promise<void>> {
   return () => rm(filler);
 }
 
-describe('a journal that cannot be written stops the run before anything starts', () => {
-  it('a read-only journal (the files made immutable) refuses the run with a clear message, and no script process starts', async () => {
+/**
+ * Waits until no process runs from `home` (its venvs and scripts live there): the interpreter the
+ * runner started while it tried to record the run must be gone. Left alone it would wait at the
+ * gate for as long as ScriptDesk runs. Linux only (/proc), as the tests of this file are.
+ */
+async function noInterpreterLeft(home: string): Promise<void> {
+  const fromHome = async () => {
+    const found: string[] = [];
+    for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+      const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (commandLine.includes(home)) found.push(pid);
+    }
+    return found;
+  };
+  await waitFor(async () => (await fromHome()).length === 0, `no process to run from ${home}`);
+}
+
+describe('a journal that cannot be written stops the run before its script runs', () => {
+  it('a read-only journal (the files made immutable) refuses the run with a clear message; the script never runs and its interpreter, held at the gate, is killed', async () => {
     const made = await appWithCatalogue();
     app = made.app;
     const markerDir = await tempDir('scriptdesk-marker-');
@@ -89,6 +106,7 @@ describe('a journal that cannot be written stops the run before anything starts'
     expect(error.message).toContain(database);
     expect(error.message).toMatch(/read-only|written to disk/);
     expect(await readdir(markerDir)).toEqual(before); // the script never ran
+    await noInterpreterLeft(made.home);
     expect((await callOrThrow(app, 'run.list', {})).runs).toHaveLength(runsBefore);
 
     // Writable again: the next run goes ahead.
@@ -97,7 +115,7 @@ describe('a journal that cannot be written stops the run before anything starts'
     expect(again.detail.status).toBe('succeeded');
   });
 
-  it('a full disk under the journal refuses the run saying so, no script process starts, and runs work again once there is space', async () => {
+  it('a full disk under the journal refuses the run saying so; the script never runs, its held interpreter is killed, and runs work again once there is space', async () => {
     // The journal's database lives on a small file system of its own (SQLite follows the link and
     // keeps its WAL beside the real file), so filling it affects nothing but the journal.
     const journalDisk = await smallDisk();
@@ -124,6 +142,7 @@ describe('a journal that cannot be written stops the run before anything starts'
       'The run was not started because the audit journal cannot be written: the disk is full. Free some space and run it again.',
     );
     expect(await readdir(markerDir)).toEqual(before);
+    await noInterpreterLeft(home);
 
     await emptyAgain();
     const again = await runToEnd(app, { scriptId: 'probe', inputs: { markerDir, mode: 'ok' } });

@@ -7,7 +7,7 @@ import { callTyped } from '../../main/contract/dispatcher.js';
 import type { MethodInput, MethodName } from '../../main/contract/api.js';
 import type { StoredRun } from '../../main/runs/run-store.js';
 import { appWithCatalogue } from '../support/catalogue.js';
-import { callOrThrow, runToEnd as runToEndOn } from '../support/runs.js';
+import { callOrThrow, runToEnd as runToEndOn, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
 let app: ScriptDeskApp | undefined;
@@ -206,7 +206,10 @@ describe('running a script through the API', () => {
         e.payload.finishedAt &&
         finished(e.payload as StoredRun),
     );
-    await waitFor(async () => (await readdir(markers)).some((n) => n.startsWith('child-')));
+    await waitFor(
+      async () => (await readdir(markers)).some((n) => n.startsWith('child-')),
+      'the probe and its child to start',
+    );
     expect(await call('run.cancel', { runId })).toEqual({ cancelled: true });
     expect((await done).status).toBe('cancelled');
   });
@@ -284,10 +287,3 @@ function isAlive(pid: number): boolean {
   return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -10,7 +10,7 @@ import { DEFAULT_POLICY } from '../../main/policy/policy.js';
 import { processIdentity } from '../../main/runs/process-identity.js';
 import { appWithCatalogue, REPO } from '../support/catalogue.js';
 import { BIN } from '../support/cli.js';
-import { callOrThrow, runToEnd } from '../support/runs.js';
+import { callOrThrow, runToEnd, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
 let app: ScriptDeskApp | undefined;
@@ -24,14 +24,6 @@ afterEach(async () => {
 async function journalFor(runId: string) {
   const { events } = await callOrThrow(app!, 'audit.list', { limit: 1000 });
   return events.filter((e) => e.data.runId === runId).reverse();
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('exit codes become statuses through the manifest table', () => {

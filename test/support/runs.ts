@@ -37,3 +37,15 @@ export async function runToEnd(
     detail: await callOrThrow(app, 'run.get', { runId }),
   };
 }
+
+/** Waits until `check` holds, polling every 50 ms for up to 10 s; then fails naming `what`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

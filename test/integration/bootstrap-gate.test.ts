@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { interpreterArgs, NOT_RELEASED_EXIT, RELEASE } from '../../main/runs/bootstrap.js';
+import { startScriptProcess, type OutputChunk } from '../../main/runs/child-process.js';
+import { waitFor } from '../support/runs.js';
+import { tempDir } from '../support/temp.js';
+import { BASE_PYTHON } from '../support/wheels.js';
+
+/**
+ * The bootstrap's gate: the runner starts the interpreter while the run's start is being made
+ * durable, and the script's code runs only once it writes the release byte. These tests run the
+ * real bootstrap in the real interpreter.
+ */
+
+/** A script whose first act is to leave a marker in `dir`, then reports what its stdin holds. */
+async function markerScript(dir: string): Promise<string> {
+  const script = path.join(dir, 'main.py');
+  await writeFile(
+    script,
+    [
+      'import os, sys',
+      'open(os.path.join(os.path.dirname(__file__), "ran"), "w").close()',
+      'print(repr(sys.stdin.read()))',
+      'print(os.readlink("/proc/self/fd/0") if os.path.exists("/proc/self/fd/0") else "no /proc")',
+    ].join('\n'),
+  );
+  return script;
+}
+
+/** Runs the bootstrap on `script`, writes `gate` to its stdin (then ends it), and waits for the exit. */
+function throughGate(script: string, gate: string): Promise<{ code: number | null; out: string }> {
+  const child = spawn(BASE_PYTHON, interpreterArgs(script, []), {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { PATH: '/usr/bin:/bin' },
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+  child.stdin.end(gate);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('the bootstrap runs the script only once the runner releases it', () => {
+  it.each([
+    ['stdin ends with nothing written (ScriptDesk died before the start was recorded)', ''],
+    ['stdin carries something other than the release byte', 'x'],
+  ])('when %s, none of the script runs and the interpreter exits with the not-released code', async (_, gate) => {
+    const dir = await tempDir('scriptdesk-gate-');
+    const result = await throughGate(await markerScript(dir), gate);
+    expect(result.code).toBe(NOT_RELEASED_EXIT);
+    expect(result.out).toBe('');
+    expect(await readdir(dir)).toEqual(['main.py']);
+  });
+
+  it('released, the script runs with stdin on /dev/null: the release byte never reaches it', async () => {
+    const dir = await tempDir('scriptdesk-gate-');
+    const result = await throughGate(await markerScript(dir), RELEASE);
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(`''\n/dev/null\n`);
+    expect((await readdir(dir)).sort()).toEqual(['main.py', 'ran']);
+  });
+
+  it('a gated process started by the runner waits at the gate, then runs its script once release() is called', async () => {
+    const dir = await tempDir('scriptdesk-gate-');
+    const held = startScriptProcess({
+      executable: BASE_PYTHON,
+      args: interpreterArgs(await markerScript(dir), []),
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin' },
+      gated: true,
+    });
+    const lines: string[] = [];
+    held.onOutput((_, chunk: OutputChunk) => void lines.push(chunk.bytes.toString('utf8')));
+    await waitFor(() => waitsAtGate(held.pid), 'the interpreter to wait at the gate');
+    expect(await readdir(dir)).toEqual(['main.py']);
+    held.release();
+    held.release(); // a second release is harmless
+    expect(await held.exited).toEqual({ code: 0, signal: null });
+    expect(lines.join('')).toBe(`''\n/dev/null\n`);
+    expect((await readdir(dir)).sort()).toEqual(['main.py', 'ran']);
+  });
+
+  it('a gated process killed at the gate (the journal refused the start) runs none of its script', async () => {
+    const dir = await tempDir('scriptdesk-gate-');
+    const held = startScriptProcess({
+      executable: BASE_PYTHON,
+      args: interpreterArgs(await markerScript(dir), []),
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin' },
+      gated: true,
+    });
+    await waitFor(() => waitsAtGate(held.pid), 'the interpreter to wait at the gate');
+    held.killTree(0);
+    expect((await held.exited).signal).toBe('SIGTERM');
+    held.release(); // after its end: a no-op, not an error
+    expect(await readdir(dir)).toEqual(['main.py']);
+  });
+});
+
+/**
+ * True while `pid` is blocked reading one byte from its stdin: Linux shows the system call a
+ * sleeping process is in as its number and arguments (fd 0, a buffer, count 1).
+ */
+function waitsAtGate(pid: number): boolean {
+  try {
+    const [, fd, , count] = readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ');
+    return fd === '0x0' && count === '0x1';
+  } catch {
+    return false;
+  }
+}
