@@ -65,9 +65,10 @@ export class RunStore {
 
   /**
    * Like {@link transaction} but without waiting for the disk (`synchronous=NORMAL` for this one
-   * commit), for writes that gate nothing: what a run did once it ended. A crash of ScriptDesk keeps them (they are in the OS's cache); only a power loss
-   * could undo them, and they become durable with the next full commit anyway. The writes that
-   * let a run start always wait for the disk.
+   * commit), for writes that gate nothing: what a run did once it ended. A crash of ScriptDesk
+   * keeps them (they are in the OS's cache); only a power loss could undo them, and they become
+   * durable with the next full commit anyway. The writes that let a run start always wait for the
+   * disk.
    */
   transactionWithoutFlush(work: () => void): void {
     this.db.pragma('synchronous = NORMAL');

@@ -98,8 +98,9 @@ const PROGRESS_LINE = /^::progress\s+(\d{1,3}(?:\.\d+)?)\s*(.*)$/;
  * Runs approved scripts: re-validates inputs against the verified schema, reads the declared
  * secrets, prepares the venv, then starts the venv's interpreter with `-I` and no shell, held at
  * the bootstrap's gate while the started event is journaled durably; only then does the script's
- * code run (a refused journal kills the waiting interpreter). At most `maxConcurrentRuns` run at once; the rest wait in a
- * queue in request order. Output streams to the run's log file, capped; the outcome is journaled.
+ * code run (a refused journal kills the waiting interpreter). At most `maxConcurrentRuns` run at
+ * once; the rest wait in a queue in request order. Output streams to the run's log file, capped;
+ * the outcome is journaled.
  */
 export class Runner {
   private readonly active = new Map<string, ActiveRun>();
@@ -270,10 +271,14 @@ export class Runner {
         prepared.stored.status = 'running';
         prepared.stored.message = 'Running';
         const child = this.spawnGated(prepared);
-        this.recordOrKill(child, () => {
-          this.deps.runs.insert(prepared.stored, SELF);
-          requested();
-        }, prepared);
+        this.recordOrKill(
+          child,
+          () => {
+            this.deps.runs.insert(prepared.stored, SELF);
+            requested();
+          },
+          prepared,
+        );
         this.launch(prepared, child);
       } else {
         this.record(() => {

@@ -49,13 +49,16 @@ describe('the bootstrap runs the script only once the runner releases it', () =>
   it.each([
     ['stdin ends with nothing written (ScriptDesk died before the start was recorded)', ''],
     ['stdin carries something other than the release byte', 'x'],
-  ])('when %s, none of the script runs and the interpreter exits with the not-released code', async (_, gate) => {
-    const dir = await tempDir('scriptdesk-gate-');
-    const result = await throughGate(await markerScript(dir), gate);
-    expect(result.code).toBe(NOT_RELEASED_EXIT);
-    expect(result.out).toBe('');
-    expect(await readdir(dir)).toEqual(['main.py']);
-  });
+  ])(
+    'when %s, none of the script runs and the interpreter exits with the not-released code',
+    async (_, gate) => {
+      const dir = await tempDir('scriptdesk-gate-');
+      const result = await throughGate(await markerScript(dir), gate);
+      expect(result.code).toBe(NOT_RELEASED_EXIT);
+      expect(result.out).toBe('');
+      expect(await readdir(dir)).toEqual(['main.py']);
+    },
+  );
 
   it('released, the script runs with stdin on /dev/null: the release byte never reaches it', async () => {
     const dir = await tempDir('scriptdesk-gate-');
