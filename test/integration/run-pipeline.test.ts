@@ -286,4 +286,3 @@ function isAlive(pid: number): boolean {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
 }
-
