@@ -4,7 +4,11 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interpreterArgs, NOT_RELEASED_EXIT, RELEASE } from '../../main/runs/bootstrap.js';
-import { startScriptProcess, type OutputChunk } from '../../main/runs/child-process.js';
+import {
+  startScriptProcess,
+  type OutputChunk,
+  type ScriptProcess,
+} from '../../main/runs/child-process.js';
 import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 import { BASE_PYTHON } from '../support/wheels.js';
@@ -69,17 +73,9 @@ describe('the bootstrap runs the script only once the runner releases it', () =>
   });
 
   it('a gated process started by the runner waits at the gate, then runs its script once release() is called', async () => {
-    const dir = await tempDir('scriptdesk-gate-');
-    const held = startScriptProcess({
-      executable: BASE_PYTHON,
-      args: interpreterArgs(await markerScript(dir), []),
-      cwd: dir,
-      env: { PATH: '/usr/bin:/bin' },
-      gated: true,
-    });
+    const { dir, held } = await heldAtGate();
     const lines: string[] = [];
     held.onOutput((_, chunk: OutputChunk) => void lines.push(chunk.bytes.toString('utf8')));
-    await waitFor(() => waitsAtGate(held.pid), 'the interpreter to wait at the gate');
     expect(await readdir(dir)).toEqual(['main.py']);
     held.release();
     held.release(); // a second release is harmless
@@ -89,21 +85,27 @@ describe('the bootstrap runs the script only once the runner releases it', () =>
   });
 
   it('a gated process killed at the gate (the journal refused the start) runs none of its script', async () => {
-    const dir = await tempDir('scriptdesk-gate-');
-    const held = startScriptProcess({
-      executable: BASE_PYTHON,
-      args: interpreterArgs(await markerScript(dir), []),
-      cwd: dir,
-      env: { PATH: '/usr/bin:/bin' },
-      gated: true,
-    });
-    await waitFor(() => waitsAtGate(held.pid), 'the interpreter to wait at the gate');
+    const { dir, held } = await heldAtGate();
     held.killTree(0);
     expect((await held.exited).signal).toBe('SIGTERM');
     held.release(); // after its end: a no-op, not an error
     expect(await readdir(dir)).toEqual(['main.py']);
   });
 });
+
+/** Starts the marker script the way the runner does, gated, and waits until it waits at the gate. */
+async function heldAtGate(): Promise<{ dir: string; held: ScriptProcess }> {
+  const dir = await tempDir('scriptdesk-gate-');
+  const held = startScriptProcess({
+    executable: BASE_PYTHON,
+    args: interpreterArgs(await markerScript(dir), []),
+    cwd: dir,
+    env: { PATH: '/usr/bin:/bin' },
+    gated: true,
+  });
+  await waitFor(() => waitsAtGate(held.pid), 'the interpreter to wait at the gate');
+  return { dir, held };
+}
 
 /**
  * True while `pid` is blocked reading one byte from its stdin: Linux shows the system call a
