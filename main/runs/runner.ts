@@ -468,8 +468,9 @@ export class Runner {
     while (!this.closing && this.queue.length && this.active.size < this.deps.maxConcurrentRuns) {
       const next = this.queue.shift()!;
       next.stored.startedAt = this.now().toISOString();
-      const child = this.spawnGated(next);
+      let child: ScriptProcess;
       try {
+        child = this.spawnGated(next);
         this.recordOrKill(
           child,
           () =>
