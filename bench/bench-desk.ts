@@ -95,13 +95,13 @@ export async function benchDesk(
 
 /**
  * Runs a script through the API the UI uses (over the IPC-shaped dispatch) and resolves with the
- * milliseconds from the call to the final status event, and the final status.
+ * milliseconds from the call to the final status event, the final status and the run's id.
  */
 export async function timedRun(
   app: ScriptDeskApp,
   scriptId: string,
   inputs: Record<string, unknown>,
-): Promise<{ ms: number; status: string }> {
+): Promise<{ ms: number; status: string; runId: string }> {
   const started = process.hrtime.bigint();
   let done: (status: string) => void = () => {};
   const finished = new Promise<string>((resolve) => (done = resolve));
@@ -121,5 +121,5 @@ export async function timedRun(
   runId = result.value.runId;
   const status = await finished;
   unsubscribe();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, status };
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, status, runId };
 }

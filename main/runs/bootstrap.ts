@@ -1,3 +1,15 @@
+/** How the bootstrap exits when it was never let through (see the gate below): no script code ran. */
+export const NOT_RELEASED_EXIT = 86;
+
+/** What the runner writes to the bootstrap's stdin to let the script's code run. */
+export const RELEASE = '1';
+
+/** Stdout bytes after which a script counts as chatty and its stdout gets a deeper buffer. */
+export const DEEPEN_AFTER_BYTES = 1024 * 1024;
+
+/** The send buffer a chatty script's stdout asks for (see below). */
+export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /**
  * How the runner starts a script's entry point: `python -I -X utf8 -c BOOTSTRAP <entry> [args]`.
  *
@@ -19,18 +31,33 @@
  * first, stdin reaches its end and the bootstrap exits without running anything. Once through,
  * stdin is /dev/null again, as it is for every script.
  *
- * Stdout is a socket on Linux and macOS (Node's child pipes are socket pairs), so there is no pipe
- * size to raise; 64 KB writes measured best for the socket's default buffer.
+ * Stdout is a socket pair on Linux and macOS (that is what Node's child pipes are), with a send
+ * buffer of about 200 KB: a fraction of a millisecond of a chatty script's output, so every pause
+ * of ScriptDesk's main thread (a garbage collection, a batch of log lines) stopped the script. Once
+ * a script has written 1 MB to stdout, the bootstrap asks for a 4 MB buffer (`SO_SNDBUF`; the OS
+ * may allow less: Linux caps it at `net.core.wmem_max`). Only then, because importing `_socket`
+ * costs about 1.7 ms, which a script printing a few lines should not pay. Writes stay 64 KB.
  */
-/** How the bootstrap exits when it was never let through (see the gate above): no script code ran. */
-export const NOT_RELEASED_EXIT = 86;
-
-/** What the runner writes to the bootstrap's stdin to let the script's code run. */
-export const RELEASE = '1';
-
 export const BOOTSTRAP = [
   'import _thread, atexit, io, os, sys, time',
-  'sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False), 1 << 16), encoding="utf-8", errors=sys.stdout.errors)',
+  'class _ScriptDeskStdout(io.FileIO):',
+  `    unhurried = ${DEEPEN_AFTER_BYTES}`,
+  '    def write(self, data):',
+  '        written = super().write(data)',
+  '        if self.unhurried > 0 and written:',
+  '            self.unhurried -= written',
+  '            if self.unhurried <= 0:',
+  '                try:',
+  '                    import _socket',
+  '                    out = _socket.socket(fileno=self.fileno())',
+  '                    try:',
+  `                        out.setsockopt(_socket.SOL_SOCKET, _socket.SO_SNDBUF, ${DEEP_SEND_BUFFER_BYTES})`,
+  '                    finally:',
+  '                        out.detach()',
+  '                except Exception:',
+  '                    pass',
+  '        return written',
+  'sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(_ScriptDeskStdout(1, "w", closefd=False), 1 << 16), encoding="utf-8", errors=sys.stdout.errors)',
   'class _ScriptDeskStderr(io.TextIOWrapper):',
   '    stdout = sys.stdout',
   '    def write(self, text):',
@@ -62,7 +89,7 @@ export const BOOTSTRAP = [
   '_stdin = os.open(os.devnull, os.O_RDONLY)',
   'os.dup2(_stdin, 0)',
   'os.close(_stdin)',
-  'del _thread, atexit, io, os, time, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin',
+  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin',
   'exec(_scriptdesk_code)',
 ].join('\n');
 

@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interpreterArgs, NOT_RELEASED_EXIT, RELEASE } from '../../main/runs/bootstrap.js';
+import {
+  DEEP_SEND_BUFFER_BYTES,
+  DEEPEN_AFTER_BYTES,
+  interpreterArgs,
+  NOT_RELEASED_EXIT,
+  RELEASE,
+} from '../../main/runs/bootstrap.js';
 import {
   startScriptProcess,
   type OutputChunk,
@@ -14,9 +20,9 @@ import { tempDir } from '../support/temp.js';
 import { BASE_PYTHON } from '../support/wheels.js';
 
 /**
- * The bootstrap's gate: the runner starts the interpreter while the run's start is being made
- * durable, and the script's code runs only once it writes the release byte. These tests run the
- * real bootstrap in the real interpreter.
+ * The bootstrap, run in the real interpreter. Its gate: the runner starts the interpreter while
+ * the run's start is being made durable, and the script's code runs only once it writes the
+ * release byte. Its stdout: a chatty script's socket gets a deeper send buffer.
  */
 
 /** A script whose first act is to leave a marker in `dir`, then reports what its stdin holds. */
@@ -90,6 +96,62 @@ describe('the bootstrap runs the script only once the runner releases it', () =>
     expect((await held.exited).signal).toBe('SIGTERM');
     held.release(); // after its end: a no-op, not an error
     expect(await readdir(dir)).toEqual(['main.py']);
+  });
+});
+
+describe("the bootstrap deepens a chatty script's stdout buffer", () => {
+  /**
+   * Runs a script printing `bytes` (a multiple of 100, in lines of 100) through the bootstrap,
+   * gated as the runner does; returns its stdout's SO_SNDBUF as the script sees it then.
+   */
+  async function sendBufferAfter(bytes: number): Promise<number> {
+    const dir = await tempDir('scriptdesk-stdout-');
+    const script = path.join(dir, 'main.py');
+    await writeFile(
+      script,
+      [
+        'import sys, _socket',
+        `sys.stdout.write(("x" * 99 + "\\n") * ${bytes / 100})`,
+        'sys.stdout.flush()',
+        'out = _socket.socket(fileno=1)',
+        'print(out.getsockopt(_socket.SOL_SOCKET, _socket.SO_SNDBUF), file=sys.stderr)',
+        'out.detach()',
+      ].join('\n'),
+    );
+    const child = startScriptProcess({
+      executable: BASE_PYTHON,
+      args: interpreterArgs(script, []),
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin' },
+      gated: true,
+    });
+    let stdout = 0;
+    const stderr: string[] = [];
+    child.onOutput((stream, chunk) => {
+      if (stream === 'stdout') stdout += chunk.bytes.length;
+      else stderr.push(chunk.bytes.toString('utf8'));
+    });
+    child.release();
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(stdout).toBe(bytes);
+    return Number(stderr.join('').trim());
+  }
+
+  /** A kernel setting of this machine, in bytes. */
+  const sysctl = (name: string) => Number(readFileSync(`/proc/sys/net/core/${name}`, 'utf8'));
+
+  it('the threshold sits between the two scripts below', () => {
+    expect(900_000).toBeLessThan(DEEPEN_AFTER_BYTES);
+    expect(1_100_000).toBeGreaterThan(DEEPEN_AFTER_BYTES);
+  });
+
+  it('after 1 MB the socket asks for 4 MB (Linux grants up to net.core.wmem_max, and reports it doubled)', async () => {
+    const granted = 2 * Math.min(DEEP_SEND_BUFFER_BYTES, sysctl('wmem_max'));
+    expect(await sendBufferAfter(1_100_000)).toBe(granted);
+  });
+
+  it('a script printing less keeps the default buffer (and never imports the socket module for it)', async () => {
+    expect(await sendBufferAfter(900_000)).toBe(sysctl('wmem_default'));
   });
 });
 
