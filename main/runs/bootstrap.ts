@@ -17,10 +17,10 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  * 50 MB should not be slowed by its log). `python -u` gives the first and loses the second: every
  * print becomes two unbuffered writes to the pipe, and the pipe wake-ups cost 4x the script's own
  * time. So stdout stays block-buffered, as Python makes it for pipes, and a background thread
- * flushes it every 100 ms (a bare `_thread`: importing `threading` would cost 4 ms per run); whatever goes to stderr first flushes stdout, so a traceback still follows the
- * lines printed before it. At exit it is stopped, under its lock, before Python finalises its
- * streams (a thread holding the stdout lock then is a fatal error). Then the entry point's code runs
- * in `__main__` with `__file__` and `sys.argv` as if it had been started directly (not through
+ * flushes it every 100 ms (a bare `_thread`: importing `threading` would cost 4 ms per run);
+ * whatever goes to stderr first flushes stdout, so a traceback still follows the lines printed
+ * before it. At exit it is stopped, under its lock, before Python finalises its streams (a thread
+ * holding the stdout lock then is a fatal error). Then the entry point's code runs in `__main__` with `__file__` and `sys.argv` as if it had been started directly (not through
  * runpy, which costs a few milliseconds of imports per run). `-I` keeps sys.path free of the
  * working directory and the script's folder, with `-c` too.
  *
@@ -41,12 +41,12 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
 export const BOOTSTRAP = [
   'import _thread, atexit, io, os, sys, time',
   'class _ScriptDeskStdout(io.FileIO):',
-  `    unhurried = ${DEEPEN_AFTER_BYTES}`,
+  `    until_deepened = ${DEEPEN_AFTER_BYTES}`,
   '    def write(self, data):',
   '        written = super().write(data)',
-  '        if self.unhurried > 0 and written:',
-  '            self.unhurried -= written',
-  '            if self.unhurried <= 0:',
+  '        if self.until_deepened > 0 and written:',
+  '            self.until_deepened -= written',
+  '            if self.until_deepened <= 0:',
   '                try:',
   '                    import _socket',
   '                    out = _socket.socket(fileno=self.fileno())',
