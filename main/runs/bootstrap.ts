@@ -1,4 +1,4 @@
-/** How the bootstrap exits when it was never let through (see the gate below): no script code ran. */
+/** How the bootstrap exits when it was never let through (the gate, below): no script code ran. */
 export const NOT_RELEASED_EXIT = 86;
 
 /** What the runner writes to the bootstrap's stdin to let the script's code run. */
@@ -20,9 +20,10 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  * flushes it every 100 ms (a bare `_thread`: importing `threading` would cost 4 ms per run);
  * whatever goes to stderr first flushes stdout, so a traceback still follows the lines printed
  * before it. At exit it is stopped, under its lock, before Python finalises its streams (a thread
- * holding the stdout lock then is a fatal error). Then the entry point's code runs in `__main__` with `__file__` and `sys.argv` as if it had been started directly (not through
- * runpy, which costs a few milliseconds of imports per run). `-I` keeps sys.path free of the
- * working directory and the script's folder, with `-c` too.
+ * holding the stdout lock then is a fatal error). Then the entry point's code runs in `__main__`
+ * with `__file__` and `sys.argv` as if it had been started directly (not through runpy, which
+ * costs a few milliseconds of imports per run). `-I` keeps sys.path free of the working directory
+ * and the script's folder, with `-c` too.
  *
  * The gate: the script's code runs only once the runner writes "1" to the bootstrap's stdin, which
  * it does when the run's start is durably journaled. So the interpreter's own start (about 15 ms)
