@@ -5,7 +5,7 @@ import path from 'node:path';
 import { VenvManager } from '../main/python/venvs.js';
 import { interpreterArgs, RELEASE } from '../main/runs/bootstrap.js';
 import { benchDesk, timedRun } from './bench-desk.js';
-import { stats } from './stats.js';
+import { quantiles, stats } from './stats.js';
 
 /**
  * What capturing output costs a chatty script: it prints 50 MB as 100-byte lines with print().
@@ -154,9 +154,13 @@ export async function benchStdoutThroughput(): Promise<void> {
  * the drift; the ratio within a round, its ways measured back to back, cancels most of it.
  */
 function paired(faster: readonly number[], slower: readonly number[]) {
-  const ratios = faster.map((ms, i) => ms / slower[i]!).sort((a, b) => a - b);
-  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!;
-  return { median: at(0.5), low: at(0.25), high: at(0.75) };
+  const [median, low, high] = quantiles(
+    faster.map((ms, i) => ms / slower[i]!),
+    0.5,
+    0.25,
+    0.75,
+  );
+  return { median: median!, low: low!, high: high! };
 }
 
 /** "83% (quartiles 74–97%)"; the median with `digits` decimals where a target is judged on it. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signerFor } from '../../main/audit/device-key.js';
 import { AuditJournal } from '../../main/audit/journal.js';
-import { AuditReporter, backoffDelay } from '../../main/audit/reporter.js';
+import { AuditReporter, backoffDelay, type ReporterOptions } from '../../main/audit/reporter.js';
 import { openDatabase, type Db } from '../../main/storage/database.js';
 import { tempDir } from '../support/temp.js';
 
@@ -52,6 +52,20 @@ function storedAll(batch: { id: string }[], response: ServerResponse, status = 2
 
 const soon = () => new Date(Date.now() + 5000);
 
+/** A reporter delivering `journal` to `endpoint` with a valid token, and any other `options`. */
+function reporterFor(
+  journal: AuditJournal,
+  endpoint: { url: string },
+  options: Partial<ReporterOptions> = {},
+): AuditReporter {
+  return new AuditReporter({
+    journal,
+    endpoint: endpoint.url,
+    token: async () => 'the-token-0123456789',
+    ...options,
+  });
+}
+
 describe('the audit reporter', () => {
   it('backs off with full jitter: up to min × 2^(failures − 1), capped at max', () => {
     expect([1, 2, 3, 4, 5, 9].map((n) => backoffDelay(n, 1000, 300_000, () => 1))).toEqual([
@@ -65,12 +79,7 @@ describe('the audit reporter', () => {
   it('sends the bearer token and the events in sequence order, and marks them delivered only when acknowledged', async () => {
     const journal = await journalWith(7);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
-    const reporter = new AuditReporter({
-      journal,
-      endpoint: endpoint.url,
-      token: async () => 'the-token-0123456789',
-      batchSize: 3,
-    });
+    const reporter = reporterFor(journal, endpoint, { batchSize: 3 });
     const status = await reporter.flush(soon());
     expect(status).toMatchObject({ pending: 0, lastError: null });
     expect(endpoint.seen.map((s) => s.ids.length)).toEqual([3, 3, 1]);
@@ -90,12 +99,7 @@ describe('the audit reporter', () => {
     const endpoint = await fakeEndpoint((batch, _request, response) =>
       storedAll(calls++ === 0 ? batch.slice(0, 2) : batch, response),
     );
-    const reporter = new AuditReporter({
-      journal,
-      endpoint: endpoint.url,
-      token: async () => 'the-token-0123456789',
-      minDelayMs: 1,
-    });
+    const reporter = reporterFor(journal, endpoint, { minDelayMs: 1 });
     expect((await reporter.flush(soon())).pending).toBe(0);
     expect(endpoint.seen.map((s) => s.ids.length)).toEqual([4, 2]);
   });
@@ -105,13 +109,7 @@ describe('the audit reporter', () => {
     const endpoint = await fakeEndpoint((batch, _request, response) =>
       batch.length > 3 ? response.writeHead(413).end() : storedAll(batch, response),
     );
-    const reporter = new AuditReporter({
-      journal,
-      endpoint: endpoint.url,
-      token: async () => 'the-token-0123456789',
-      batchSize: 10,
-      minDelayMs: 1,
-    });
+    const reporter = reporterFor(journal, endpoint, { batchSize: 10, minDelayMs: 1 });
     expect((await reporter.flush(soon())).pending).toBe(0);
     expect(endpoint.seen.map((s) => s.ids.length)).toEqual([10, 5, 2, 2, 2, 2, 2]);
   });
@@ -130,13 +128,7 @@ describe('the audit reporter', () => {
       const endpoint = await fakeEndpoint((_batch, _request, response) =>
         response.writeHead(code, { 'content-type': 'text/plain' }).end('nope'),
       );
-      const reporter = new AuditReporter({
-        journal,
-        endpoint: endpoint.url,
-        token: async () => 'the-token-0123456789',
-        minDelayMs: 1,
-        maxDelayMs: 5,
-      });
+      const reporter = reporterFor(journal, endpoint, { minDelayMs: 1, maxDelayMs: 5 });
       const status = await reporter.flush(new Date(Date.now() + 200));
       expect(status.pending).toBe(2);
       expect(status.lastError).toMatch(why);
@@ -150,13 +142,7 @@ describe('the audit reporter', () => {
     const endpoint = await fakeEndpoint((_batch, _request, response) =>
       response.writeHead(307, { location: `${elsewhere.url}v1/events` }).end(),
     );
-    const reporter = new AuditReporter({
-      journal,
-      endpoint: endpoint.url,
-      token: async () => 'the-token-0123456789',
-      minDelayMs: 1,
-      maxDelayMs: 5,
-    });
+    const reporter = reporterFor(journal, endpoint, { minDelayMs: 1, maxDelayMs: 5 });
     const status = await reporter.flush(new Date(Date.now() + 200));
     expect(elsewhere.seen).toEqual([]);
     expect(status.pending).toBe(2);
@@ -168,12 +154,7 @@ describe('the audit reporter', () => {
     let arrived: () => void = () => {};
     const requested = new Promise<void>((resolve) => (arrived = resolve));
     const endpoint = await fakeEndpoint(() => arrived()); // never answers
-    const reporter = new AuditReporter({
-      journal,
-      endpoint: endpoint.url,
-      token: async () => 'the-token-0123456789',
-      timeoutMs: 600_000,
-    });
+    const reporter = reporterFor(journal, endpoint, { timeoutMs: 600_000 });
     reporter.start();
     await requested;
     await reporter.stop();
@@ -183,11 +164,7 @@ describe('the audit reporter', () => {
   it('without a token it sends nothing and says how to set one', async () => {
     const journal = await journalWith(1);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
-    const reporter = new AuditReporter({
-      journal,
-      endpoint: endpoint.url,
-      token: async () => null,
-    });
+    const reporter = reporterFor(journal, endpoint, { token: async () => null });
     const status = await reporter.flush(new Date(Date.now() + 50));
     expect(endpoint.seen).toEqual([]);
     expect(status).toMatchObject({
@@ -199,11 +176,7 @@ describe('the audit reporter', () => {
   it('in the background, a new event is delivered without being asked, and stop() ends the loop', async () => {
     const journal = await journalWith(0);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
-    const reporter = new AuditReporter({
-      journal,
-      endpoint: endpoint.url,
-      token: async () => 'the-token-0123456789',
-    });
+    const reporter = reporterFor(journal, endpoint);
     let resolveDelivered: () => void = () => {};
     const delivered = new Promise<void>((resolve) => (resolveDelivered = resolve));
     const checking = setInterval(() => {
