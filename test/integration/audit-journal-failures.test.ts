@@ -73,15 +73,14 @@ async function fill(dir: string): Promise<() => Promise<void>> {
  * gate for as long as ScriptDesk runs. Linux only (/proc), as the tests of this file are.
  */
 async function noInterpreterLeft(home: string): Promise<void> {
-  const fromHome = async () => {
-    const found: string[] = [];
+  const noneFromHome = async () => {
     for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
       const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (commandLine.includes(home)) found.push(pid);
+      if (commandLine.includes(home)) return false;
     }
-    return found;
+    return true;
   };
-  await waitFor(async () => (await fromHome()).length === 0, `no process to run from ${home}`);
+  await waitFor(noneFromHome, `no process to run from ${home}`);
 }
 
 describe('a journal that cannot be written stops the run before its script runs', () => {

@@ -7,6 +7,7 @@ import { signerFor } from '../../main/audit/device-key.js';
 import { AuditJournal } from '../../main/audit/journal.js';
 import { AuditReporter, backoffDelay, type ReporterOptions } from '../../main/audit/reporter.js';
 import { openDatabase, type Db } from '../../main/storage/database.js';
+import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
 const closers: (() => unknown)[] = [];
@@ -177,15 +178,9 @@ describe('the audit reporter', () => {
     const journal = await journalWith(0);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
     const reporter = reporterFor(journal, endpoint);
-    let resolveDelivered: () => void = () => {};
-    const delivered = new Promise<void>((resolve) => (resolveDelivered = resolve));
-    const checking = setInterval(() => {
-      if (journal.deliveryState().lastDeliveryAt) resolveDelivered();
-    }, 10);
-    closers.push(() => clearInterval(checking));
     reporter.start();
     journal.append('dev.scriptdesk.settings.changed', 'settings', { setting: 's', change: 'x' });
-    await delivered;
+    await waitFor(() => journal.deliveryState().lastDeliveryAt !== null, 'the event to arrive');
     expect(journal.deliveryState().pending).toBe(0);
     await reporter.stop();
     journal.append('dev.scriptdesk.settings.changed', 'settings', { setting: 's', change: 'y' });
