@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openScriptDeskApp, type ScriptDeskApp } from '../main/app/app.js';
 import { generateSigningKey, loadPublicKey } from '../main/catalogue/keys.js';
-import { publishCatalogue } from '../main/catalogue/publish.js';
+import { publishCatalogue } from '../main/publishing/publish.js';
 import { folderSource } from '../main/catalogue/sources.js';
 import { callTyped } from '../main/contract/dispatcher.js';
 import { DEFAULT_POLICY } from '../main/policy/policy.js';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateSigningKey } from '../main/catalogue/keys.js';
-import { publishCatalogue } from '../main/catalogue/publish.js';
+import { publishCatalogue } from '../main/publishing/publish.js';
 
 /** A catalogue source written for a benchmark, its signing key and where it is published. */
 export interface GeneratedCatalogue {

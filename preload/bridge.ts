@@ -1,7 +1,7 @@
 import { METHOD_NAMES, type ApiEvent } from '../main/contract/api.js';
 import type { ScriptDeskBridge } from '../main/contract/bridge.js';
 import type { Result } from '../main/contract/errors.js';
-import { API_EVENT_CHANNEL, ipcChannelFor } from '../main/electron/ipc-channels.js';
+import { API_EVENT_CHANNEL, ipcChannelFor } from '../main/contract/ipc-channels.js';
 
 /** The part of Electron's `ipcRenderer` the bridge uses; tests pass a hand-written fake. */
 export interface IpcRendererLike {

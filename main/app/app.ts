@@ -20,7 +20,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { openDatabase } from '../storage/database.js';
 import { EventHub } from './event-hub.js';
 import { createHandlers } from './handlers.js';
-import { homePaths, type HomePaths } from './home.js';
+import { homePaths, type HomePaths } from '../shared/home.js';
 
 /** The assembled main side: what the Electron shell, the web host and the CLI all drive. */
 export interface ScriptDeskApp {

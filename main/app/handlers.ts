@@ -14,7 +14,7 @@ import { stripRun, type Runner } from '../runs/runner.js';
 import { readLogTail } from '../runs/log-tail.js';
 import { TAIL_LINES } from '../runs/run-log.js';
 import { createSecretHandlers } from './secret-handlers.js';
-import { APP_VERSION } from './version.js';
+import { APP_VERSION } from '../shared/version.js';
 
 /** Largest output preview sent to the UI. */
 const PREVIEW_BYTES = 256 * 1024;

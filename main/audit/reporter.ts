@@ -1,4 +1,4 @@
-import { IngestResponseSchema, type EventResult } from '../server/audit/protocol.js';
+import { IngestResponseSchema, type EventResult } from './protocol.js';
 import type { DeliveryStatus } from '../contract/api.js';
 import type { AuditJournal } from './journal.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256Hex } from './hashing.js';
+import { sha256Hex } from '../shared/hashing.js';
 import type { CatalogueDocument, PublishedScript } from './document.js';
 import type { PublicKeyInfo } from './keys.js';
 import { verifySignedDocument, CatalogueRejected } from './verify.js';

@@ -9,7 +9,7 @@ import {
 } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathExists, writeFileAtomic } from '../app/files.js';
+import { pathExists, writeFileAtomic } from '../shared/files.js';
 
 /** File names `scriptdesk keygen` writes. */
 export const PRIVATE_KEY_FILE = 'catalogue-signing.key';

@@ -215,13 +215,3 @@ export const CatalogueSourceSchema = z
   });
 /** A validated catalogue source `catalogue.json`. */
 export type CatalogueSource = z.infer<typeof CatalogueSourceSchema>;
-
-/** Formats a zod failure as "field `x` reason" lines. */
-export function describeZodIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const field = issue.path.length
-      ? `field \`${issue.path.map(String).join('.')}\``
-      : 'the document';
-    return `${field} ${issue.message.replace(/^Invalid input: /, '')}`;
-  });
-}

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../app/files.js';
+import { writeFileAtomic } from '../shared/files.js';
 import { REJECTION_REASONS } from './verify.js';
 
 const SyncStateSchema = z.object({

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../app/files.js';
-import type { HomePaths } from '../app/home.js';
-import { APP_VERSION } from '../app/version.js';
+import { writeFileAtomic } from '../shared/files.js';
+import type { HomePaths } from '../shared/home.js';
+import { APP_VERSION } from '../shared/version.js';
 import { BlobMismatch, ContentStore } from './content-store.js';
 import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
-import { sha256Hex } from './hashing.js';
+import { sha256Hex } from '../shared/hashing.js';
 import { readInstalledPair, scriptFolderName } from './installed.js';
 import type { PublicKeyInfo } from './keys.js';
 import type { CatalogueSourceReader } from './sources.js';

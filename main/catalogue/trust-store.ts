@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../app/files.js';
+import { writeFileAtomic } from '../shared/files.js';
 import { parsePublicKey, type PublicKeyInfo } from './keys.js';
 
 /** The catalogue signing keys this device trusts: `trusted-keys/<keyId>.pub` in the home folder. */

@@ -8,7 +8,7 @@ import {
 } from './document.js';
 import { REJECTION_REASONS, type RejectionReason } from '../contract/api.js';
 import { verifyBytes, type PublicKeyInfo } from './keys.js';
-import { describeZodIssues } from './manifest.js';
+import { describeZodIssues } from '../shared/zod-issues.js';
 
 export { REJECTION_REASONS, type RejectionReason };
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { generateSigningKey, loadPublicKey } from '../catalogue/keys.js';
-import { parseDuration, publishCatalogue } from '../catalogue/publish.js';
+import { parseDuration, publishCatalogue } from '../publishing/publish.js';
 import { sourceFor } from '../catalogue/sources.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
-import { verifyPublished } from '../catalogue/verify-published.js';
-import { writeSourceJsonSchemas } from '../catalogue/json-schemas.js';
+import { verifyPublished } from '../publishing/verify-published.js';
+import { writeSourceJsonSchemas } from '../publishing/json-schemas.js';
 import { CliError } from './cli-error.js';
 
 type Print = (line: string) => void;

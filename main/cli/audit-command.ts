@@ -7,7 +7,7 @@ import { AUDIT_TYPES } from '../audit/journal.js';
 import { AUDIT_TOKEN_NAME } from '../audit/reporter.js';
 import type { DeliveryStatus } from '../contract/api.js';
 import type { Writable } from 'node:stream';
-import type { EventFilters } from '../server/audit/protocol.js';
+import type { EventFilters } from '../audit/protocol.js';
 import {
   remoteApprove,
   remoteDevices,

@@ -13,7 +13,7 @@ import {
   type EventList,
   type KeyChangeResponse,
   type VerifyResponse,
-} from '../server/audit/protocol.js';
+} from '../audit/protocol.js';
 import { CliError } from './cli-error.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_SYNC_INTERVAL_MS, openScriptDeskApp, type ScriptDeskApp } from '../app/app.js';
-import { defaultHome } from '../app/home.js';
-import { APP_VERSION } from '../app/version.js';
+import { defaultHome } from '../shared/home.js';
+import { APP_VERSION } from '../shared/version.js';
 import {
   catalogueBuildCommand,
   catalogueSchemasCommand,

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { defaultHome } from '../app/home.js';
+import { defaultHome } from '../shared/home.js';
 import { isUsableToken, MIN_TOKEN_LENGTH } from '../server/audit/audit-endpoint.js';
 import { defaultAuditDatabase } from '../server/audit/open-audit-store.js';
-import { DEVICE_MODES, type DeviceMode } from '../server/audit/protocol.js';
+import { DEVICE_MODES, type DeviceMode } from '../audit/protocol.js';
 import { startServer, type AuditServerOptions, type CatalogueServer } from '../server/server.js';
 import { CliError } from './cli-error.js';
 

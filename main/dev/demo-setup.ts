@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathExists, writeFileAtomic } from '../app/files.js';
+import { pathExists, writeFileAtomic } from '../shared/files.js';
 import type { ScriptDeskApp } from '../app/app.js';
 import {
   generateSigningKey,
@@ -9,7 +9,7 @@ import {
   PRIVATE_KEY_FILE,
   PUBLIC_KEY_FILE,
 } from '../catalogue/keys.js';
-import { publishCatalogue } from '../catalogue/publish.js';
+import { publishCatalogue } from '../publishing/publish.js';
 import { folderSource } from '../catalogue/sources.js';
 
 /** Where the development setup keeps its keys and published catalogue. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { isAppUrl, parseUrl } from './app-origin.js';
-import { contentSecurityPolicy } from './content-security-policy.js';
+import { contentSecurityPolicy } from '../shared/content-security-policy.js';
 
 /** What an `app://` request resolves to. */
 export type AppFileLookup =

@@ -1,9 +1,13 @@
 import { METHOD_NAMES, type ApiEvent } from '../contract/api.js';
 import type { Dispatch } from '../contract/dispatcher.js';
 import { internalError, type Result } from '../contract/errors.js';
-import { API_EVENT_CHANNEL, ipcChannelFor, METHOD_CHANNEL_PREFIX } from './ipc-channels.js';
+import {
+  API_EVENT_CHANNEL,
+  ipcChannelFor,
+  METHOD_CHANNEL_PREFIX,
+} from '../contract/ipc-channels.js';
 
-export { API_EVENT_CHANNEL, ipcChannelFor } from './ipc-channels.js';
+export { API_EVENT_CHANNEL, ipcChannelFor } from '../contract/ipc-channels.js';
 
 /** The part of Electron's `ipcMain` the shell uses; tests pass a hand-written fake. */
 export interface IpcMainLike<Event> {

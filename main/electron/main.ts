@@ -17,7 +17,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SYNC_INTERVAL_MS, openScriptDeskApp } from '../app/app.js';
-import { defaultHome } from '../app/home.js';
+import { defaultHome } from '../shared/home.js';
 import type { Dispatch } from '../contract/dispatcher.js';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME } from './app-origin.js';
 import { appResponseHeaders, resolveAppFile } from './app-protocol.js';

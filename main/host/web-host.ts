@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ApiEvent } from '../contract/api.js';
 import type { Dispatch } from '../contract/dispatcher.js';
-import { contentSecurityPolicy } from '../electron/content-security-policy.js';
+import { contentSecurityPolicy } from '../shared/content-security-policy.js';
 import { indexStaticFiles } from './static-files.js';
 
 /** Largest request body the host reads. */

@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../app/files.js';
+import { writeFileAtomic } from '../shared/files.js';
 
 /** Who is running ScriptDesk, on which machine: what every audit record names. */
 export interface Identity {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { describeZodIssues } from '../catalogue/manifest.js';
+import { describeZodIssues } from '../shared/zod-issues.js';
 
 /**
  * The machine policy: settings an organisation's IT fixes for every user of a computer (deployed

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { signalProcessGroup } from '../runs/process-identity.js';
+import { signalProcessGroup } from '../shared/process-identity.js';
 
 /** How a Python helper process ended badly: its stderr, and whether it was stopped. */
 export class PythonProcessError extends Error {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256Hex } from '../catalogue/hashing.js';
+import { sha256Hex } from '../shared/hashing.js';
 import type { EnvironmentState } from '../contract/api.js';
 import type { PythonRuntime } from './runtime.js';
 import { Semaphore } from './semaphore.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { RELEASE } from './bootstrap.js';
-import { signalProcessGroup } from './process-identity.js';
+import { signalProcessGroup } from '../shared/process-identity.js';
 
 /** How the runner starts a script process: absolute path, argument vector, no shell. */
 export interface SpawnRequest {

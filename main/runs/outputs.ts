@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../contract/api.js';
-import { sha256File } from '../catalogue/hashing.js';
+import { sha256File } from '../shared/hashing.js';
 
 /** Most output files listed for one run. */
 export const MAX_OUTPUT_FILES = 1000;

@@ -1,6 +1,6 @@
 import type { OutputFile, RunStatus, RunSummary } from '../contract/api.js';
 import type { Db } from '../storage/database.js';
-import type { ProcessIdentity } from './process-identity.js';
+import type { ProcessIdentity } from '../shared/process-identity.js';
 
 /** A run as stored: its summary plus where its files are. */
 export interface StoredRun extends RunSummary {

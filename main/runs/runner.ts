@@ -7,7 +7,7 @@ import { redactSensitive } from '../../forms/redaction.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { AUDIT_TYPES, JournalUnavailable, type AuditJournal } from '../audit/journal.js';
 import { CatalogueService, type ResolvedScript } from '../catalogue/catalogue-service.js';
-import { sha256Hex } from '../catalogue/hashing.js';
+import { sha256Hex } from '../shared/hashing.js';
 import type { ApiEvent, RunStatus } from '../contract/api.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { Identity } from '../identity/identity.js';
@@ -25,11 +25,16 @@ import {
 } from './child-process.js';
 import { checkFileInputs } from './file-inputs.js';
 import { listOutputs } from './outputs.js';
-import { isStillRunning, processIdentity, SELF, signalProcessGroup } from './process-identity.js';
+import {
+  isStillRunning,
+  processIdentity,
+  SELF,
+  signalProcessGroup,
+} from '../shared/process-identity.js';
 import { RunLog } from './run-log.js';
 import type { RunStore, StoredRun } from './run-store.js';
 import { secretScrubber } from './scrubber.js';
-import { APP_VERSION } from '../app/version.js';
+import { APP_VERSION } from '../shared/version.js';
 
 /** What the UI or the CLI asks for. */
 export interface RunRequest {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createAuditHandler, isUsableToken, MIN_TOKEN_LENGTH } from './audit/audit-endpoint.js';
 import type { AuditStore } from './audit/audit-store.js';
 import { openAuditStore } from './audit/open-audit-store.js';
-import type { DeviceMode } from './audit/protocol.js';
+import type { DeviceMode } from '../audit/protocol.js';
 import { createCatalogueFilesHandler, type RouteHandler } from './catalogue-files.js';
 
 /** Options of {@link startServer}: at least one of `root` and `audit`. */

@@ -11,7 +11,7 @@ import { AUDIT_TOKEN_NAME } from '../../main/audit/reporter.js';
 import { DEFAULT_POLICY, type Policy } from '../../main/policy/policy.js';
 import { KeytarSecretStore } from '../../main/secrets/keytar-store.js';
 import { startServer } from '../../main/server/server.js';
-import type { VerifyResponseSchema } from '../../main/server/audit/protocol.js';
+import type { VerifyResponseSchema } from '../../main/audit/protocol.js';
 import {
   ADMIN_TOKEN,
   admin,

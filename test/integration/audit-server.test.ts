@@ -7,7 +7,7 @@ import type {
   FlagsResponse,
   KeyChangeResponse,
   VerifyResponse,
-} from '../../main/server/audit/protocol.js';
+} from '../../main/audit/protocol.js';
 import { startServer, type CatalogueServer } from '../../main/server/server.js';
 import { newDeviceKey, rewritten, runData, tampered, testDevice } from '../support/audit-events.js';
 import {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import type { CatalogueDocument } from '../../main/catalogue/document.js';
 import { loadPublicKey } from '../../main/catalogue/keys.js';
-import { publishCatalogue } from '../../main/catalogue/publish.js';
+import { publishCatalogue } from '../../main/publishing/publish.js';
 import { httpSource } from '../../main/catalogue/sources.js';
 import { CatalogueRejected, type RejectionReason } from '../../main/catalogue/verify.js';
 import { callTyped } from '../../main/contract/dispatcher.js';

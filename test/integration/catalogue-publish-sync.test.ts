@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import { loadPublicKey } from '../../main/catalogue/keys.js';
-import { publishCatalogue } from '../../main/catalogue/publish.js';
+import { publishCatalogue } from '../../main/publishing/publish.js';
 import { folderSource } from '../../main/catalogue/sources.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import {

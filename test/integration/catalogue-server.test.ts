@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../main/cli/cli-error.js';
 import { serverCommand } from '../../main/cli/server-command.js';
-import { publishCatalogue } from '../../main/catalogue/publish.js';
+import { publishCatalogue } from '../../main/publishing/publish.js';
 import { startServer, type CatalogueServer } from '../../main/server/server.js';
 import { FIXTURE_SOURCE, publish } from '../support/catalogue.js';
 import { rawRequest } from '../support/http.js';

@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { publishCatalogue } from '../../main/catalogue/publish.js';
+import { publishCatalogue } from '../../main/publishing/publish.js';
 import { copySource, flipByte, REPO } from '../support/catalogue.js';
 import { BIN, scriptdesk } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';

@@ -7,7 +7,7 @@ import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import type { ApiEvent } from '../../main/contract/api.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { DEFAULT_POLICY } from '../../main/policy/policy.js';
-import { processIdentity } from '../../main/runs/process-identity.js';
+import { processIdentity } from '../../main/shared/process-identity.js';
 import { appWithCatalogue, REPO } from '../support/catalogue.js';
 import { BIN } from '../support/cli.js';
 import { callOrThrow, runToEnd, waitFor } from '../support/runs.js';

@@ -7,7 +7,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
-import { sha256Hex } from '../../main/catalogue/hashing.js';
+import { sha256Hex } from '../../main/shared/hashing.js';
 import { loadPublicKey } from '../../main/catalogue/keys.js';
 import { folderSource } from '../../main/catalogue/sources.js';
 import type { ApiEvent, EnvironmentState } from '../../main/contract/api.js';

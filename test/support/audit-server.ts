@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEvent } from '../../main/audit/event.js';
-import type { IngestResponse } from '../../main/server/audit/protocol.js';
+import type { IngestResponse } from '../../main/audit/protocol.js';
 import { freshPostgresDatabase, withPostgresClient } from './postgres-database.js';
 import { tempDir } from './temp.js';
 

@@ -9,7 +9,7 @@ import {
   loadPublicKey,
   signBytes,
 } from '../../main/catalogue/keys.js';
-import { publishCatalogue } from '../../main/catalogue/publish.js';
+import { publishCatalogue } from '../../main/publishing/publish.js';
 import { folderSource } from '../../main/catalogue/sources.js';
 import { tempDir } from './temp.js';
 

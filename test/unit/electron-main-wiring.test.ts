@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy } from '../../main/electron/content-security-policy.js';
+import { contentSecurityPolicy } from '../../main/shared/content-security-policy.js';
 
 /** The parts of `electron` main.ts uses; records everything on `globalThis.__fake`. */
 const FAKE_ELECTRON = `

@@ -5,7 +5,7 @@ import { APP_ENTRY_URL, APP_ORIGIN } from '../../main/electron/app-origin.js';
 import {
   AJV_RUNTIME_COMPILATION,
   contentSecurityPolicy,
-} from '../../main/electron/content-security-policy.js';
+} from '../../main/shared/content-security-policy.js';
 import {
   ipcChannelFor,
   registeredMethods,

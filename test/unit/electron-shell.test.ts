@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../main/contract/api.js';
 import { APP_ORIGIN } from '../../main/electron/app-origin.js';
 import { appResponseHeaders, resolveAppFile } from '../../main/electron/app-protocol.js';
-import { contentSecurityPolicy } from '../../main/electron/content-security-policy.js';
+import { contentSecurityPolicy } from '../../main/shared/content-security-policy.js';
 import {
   API_EVENT_CHANNEL,
   forwardApiEvents,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { sourceJsonSchemas, writeSourceJsonSchemas } from '../../main/catalogue/json-schemas.js';
+import { sourceJsonSchemas, writeSourceJsonSchemas } from '../../main/publishing/json-schemas.js';
 import {
   CatalogueSourceSchema,
   SCRIPT_ID_PATTERN,

@@ -4,7 +4,7 @@ import { getDefaultRegistry } from '@rjsf/core';
 import { getWidget } from '@rjsf/utils';
 import { describe, expect, it } from 'vitest';
 import { lintUiSchema, UI_WIDGETS, type FieldType } from '../../forms/ui-schema-lint.js';
-import { readCatalogueSource } from '../../main/catalogue/source-reader.js';
+import { readCatalogueSource } from '../../main/publishing/source-reader.js';
 import { copySource, DEMO_SOURCE, FIXTURE_SOURCE } from '../support/catalogue.js';
 
 type Json = Record<string, unknown>;

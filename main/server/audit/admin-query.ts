@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { EventKey } from './audit-store.js';
-import type { EventFilters } from './protocol.js';
+import type { EventKey } from './event-rows.js';
+import type { EventFilters } from '../../audit/protocol.js';
 
 /**
  * The admin API's query parameters, each validated on its own so a bad one is named in the 400

@@ -18,7 +18,7 @@ import {
   sendErrorAndDiscard,
   sendJson,
 } from './http-json.js';
-import type { EventList, FlagsResponse, KeyChangeResponse } from './protocol.js';
+import type { EventList, FlagsResponse, KeyChangeResponse } from '../../audit/protocol.js';
 import { verifyDevices } from './verify-devices.js';
 
 export interface AdminRouteOptions {

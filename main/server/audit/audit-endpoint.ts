@@ -4,7 +4,7 @@ import { createAdminRoute } from './admin-routes.js';
 import type { AuditStore } from './audit-store.js';
 import { ClientGoneError, sendError, tokenDigest } from './http-json.js';
 import { createIngestRoute } from './ingest-route.js';
-import type { DeviceMode } from './protocol.js';
+import type { DeviceMode } from '../../audit/protocol.js';
 
 /** Shortest token the server accepts: guessing must be hopeless. */
 export const MIN_TOKEN_LENGTH = 16;

@@ -1,5 +1,6 @@
+import type { EventKey } from './event-rows.js';
 import type { CheckedEvent, IngestOptions } from './ingest-plan.js';
-import type { Device, EventFilters, EventResult, Flag, FlagKind, KeyStatus } from './protocol.js';
+import type { Device, EventFilters, EventResult, Flag, KeyStatus } from '../../audit/protocol.js';
 
 /**
  * Where the audit endpoint keeps events, device keys, chain heads and flags. Two implementations
@@ -24,15 +25,6 @@ export interface AuditStore {
   /** One page of flags in the order they were recorded. */
   flags(query: FlagPageQuery): Promise<Flag[]>;
   close(): Promise<void>;
-}
-
-/** The sort key of the event list: unique, and the same order in both stores (bytewise text). */
-export interface EventKey {
-  /** The event's time in UTC, `YYYY-MM-DDTHH:mm:ss.sssZ`, so text order is time order. */
-  time: string;
-  source: string;
-  sequence: number;
-  id: string;
 }
 
 export interface EventPageQuery extends EventFilters {
@@ -79,27 +71,3 @@ export interface KeyChange {
 export type KeyChangeOutcome =
   | { ok: true; changed: { key: string; status: KeyStatus }[] }
   | { ok: false; missing: 'device' | 'key' };
-
-/** A row to append to the events table, built from a validly signed event. */
-export interface EventRow extends EventKey {
-  type: string;
-  subject: string;
-  /** `data.user`, `data.scriptId`, `data.status` when they are strings: queryable columns. */
-  user: string | null;
-  script: string | null;
-  status: string | null;
-  body: string;
-  /** `eventHash` of the event: what the device's next event names as `prevhash`. */
-  hash: string;
-}
-
-/** A flag about to be recorded; `fingerprint` makes recording the same flag twice a no-op. */
-export interface FlagDraft {
-  source: string | null;
-  sequence: number | null;
-  eventId: string | null;
-  kind: FlagKind;
-  message: string;
-  body: string | null;
-  fingerprint: string;
-}

@@ -8,8 +8,8 @@ import {
   parseEvent,
   type AuditEvent,
 } from '../../audit/event.js';
-import type { EventRow, FlagDraft } from './audit-store.js';
-import type { DeviceMode, EventResult, FlagKind, KeyStatus } from './protocol.js';
+import type { EventRow, FlagDraft } from './event-rows.js';
+import type { DeviceMode, EventResult, FlagKind, KeyStatus } from '../../audit/protocol.js';
 
 /**
  * The ingest rules, as pure functions: what to do with each offered event given what the store

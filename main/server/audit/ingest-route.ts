@@ -9,7 +9,7 @@ import {
   sendJson,
 } from './http-json.js';
 import { checkEvent, type CheckedEvent } from './ingest-plan.js';
-import type { DeviceMode, EventResult, IngestResponse } from './protocol.js';
+import type { DeviceMode, EventResult, IngestResponse } from '../../audit/protocol.js';
 
 /** Largest request body `POST /v1/events` reads; larger ones get 413 and are not read further. */
 export const MAX_BATCH_BYTES = 32 * 1024 * 1024;

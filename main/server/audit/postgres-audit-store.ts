@@ -20,7 +20,7 @@ import {
   type IngestSnapshot,
 } from './ingest-plan.js';
 import { migratePostgres } from './postgres-schema.js';
-import type { Device, EventResult, Flag, FlagKind, KeyStatus } from './protocol.js';
+import type { Device, EventResult, Flag, FlagKind, KeyStatus } from '../../audit/protocol.js';
 import { eventPageSql, keyChangeTargets, mergeDevices, type DeviceRows } from './store-queries.js';
 
 /** Advisory lock class of the per-source locks: (class, hash of the source) pairs. */

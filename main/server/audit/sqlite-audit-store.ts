@@ -19,7 +19,7 @@ import {
   type IngestOptions,
   type IngestSnapshot,
 } from './ingest-plan.js';
-import type { Device, EventResult, Flag, FlagKind, KeyStatus } from './protocol.js';
+import type { Device, EventResult, Flag, FlagKind, KeyStatus } from '../../audit/protocol.js';
 
 interface FlagRecord {
   id: number;

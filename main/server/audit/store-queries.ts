@@ -1,5 +1,5 @@
 import type { EventPageQuery, KeyChange, KeyChangeOutcome } from './audit-store.js';
-import type { Device, KeyStatus } from './protocol.js';
+import type { Device, KeyStatus } from '../../audit/protocol.js';
 
 /**
  * The parts of the two stores that are the same but for the SQL dialect: the event page query

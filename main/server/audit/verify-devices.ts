@@ -1,6 +1,6 @@
 import { checkChain, type ChainProblem, type ChainStart } from '../../audit/chain.js';
 import type { AuditStore, ChainCursor } from './audit-store.js';
-import type { Device, VerifyResponse } from './protocol.js';
+import type { Device, VerifyResponse } from '../../audit/protocol.js';
 
 /** Rows read per query while walking a chain: bounded memory however long the chain is. */
 const PAGE = 1000;

@@ -1,22 +1,22 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathExists } from '../app/files.js';
+import { pathExists } from '../shared/files.js';
 import type { ZodError } from 'zod';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { lintFormSchema } from '../../forms/schema-lint.js';
 import { lintUiSchema } from '../../forms/ui-schema-lint.js';
 import { parseSpecifier, SpecifierError } from '../python/version-specifier.js';
 import { checkArgTemplate } from '../runs/argv-template.js';
-import { sha256File, sha256Hex } from './hashing.js';
+import { sha256File, sha256Hex } from '../shared/hashing.js';
 import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
 import {
   CatalogueSourceSchema,
-  describeZodIssues,
   ScriptManifestSchema,
   type CatalogueSource,
   type ScriptManifest,
-} from './manifest.js';
-import { isSafeRelativePath } from './document.js';
+} from '../catalogue/manifest.js';
+import { isSafeRelativePath } from '../catalogue/document.js';
+import { describeZodIssues } from '../shared/zod-issues.js';
 
 /** A file of a script, on disk in the source, with its digest. */
 export interface SourceFile {

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadPrivateKey, signBytes } from './keys.js';
+import { loadPrivateKey, signBytes } from '../catalogue/keys.js';
 import {
   CATALOGUE_TYPE,
   MAX_DOCUMENT_BYTES,
   type CatalogueDocument,
   type SignatureList,
-} from './document.js';
+} from '../catalogue/document.js';
 import { readCatalogueSource, SourceError } from './source-reader.js';
-import { APP_VERSION } from '../app/version.js';
+import { APP_VERSION } from '../shared/version.js';
 
 /** Options of `scriptdesk catalogue build`. */
 export interface PublishOptions {

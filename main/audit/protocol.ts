@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuditEventSchema } from '../../audit/event.js';
+import { AuditEventSchema } from './event.js';
 
 /**
  * The audit endpoint's wire format, shared by the server (which writes it) and `scriptdesk audit

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ScriptDeskEventSchema } from '../audit/event-data.js';
-import { CatalogueSourceSchema, ScriptManifestSchema } from './manifest.js';
+import { CatalogueSourceSchema, ScriptManifestSchema } from '../catalogue/manifest.js';
 
 /** Where the published schema files say they live; `$id` only names them, nothing is fetched. */
 export const SCHEMA_BASE_URL = 'https://scriptdesk.dev/schemas/';

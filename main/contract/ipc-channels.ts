@@ -1,4 +1,4 @@
-import type { MethodName } from '../contract/api.js';
+import type { MethodName } from './api.js';
 
 /**
  * IPC channel names, shared by the shell and the preload bridge so the two cannot drift.

@@ -1,8 +1,8 @@
-import { BlobMismatch, readVerifiedBlob } from './content-store.js';
-import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
-import type { PublicKeyInfo } from './keys.js';
-import type { CatalogueSourceReader } from './sources.js';
-import { checkNotExpired, checkPaths, verifySignedDocument } from './verify.js';
+import { BlobMismatch, readVerifiedBlob } from '../catalogue/content-store.js';
+import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from '../catalogue/document.js';
+import type { PublicKeyInfo } from '../catalogue/keys.js';
+import type { CatalogueSourceReader } from '../catalogue/sources.js';
+import { checkNotExpired, checkPaths, verifySignedDocument } from '../catalogue/verify.js';
 
 /** What `scriptdesk catalogue verify` found. */
 export interface PublishedReport {
