@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiFailure } from '../contract/errors.js';
-import type { EnvironmentState, ScriptSummary } from '../contract/api.js';
+import type { CatalogueSyncStatus, EnvironmentState, ScriptSummary } from '../contract/api.js';
 import type { HomePaths } from '../shared/home.js';
 import { ContentStore } from './content-store.js';
 import { sha256Hex } from '../shared/hashing.js';
@@ -13,7 +13,7 @@ import { sourceFor, type CatalogueSourceReader } from './sources.js';
 import { syncCatalogue, type SyncOutcome } from './sync.js';
 import { latest, SyncStateFile } from './sync-state.js';
 import type { TrustStore } from './trust-store.js';
-import { CatalogueRejected, isExpired, type RejectionReason } from './verify.js';
+import { CatalogueRejected, isExpired } from './verify.js';
 
 /** Everything needed to show a script's form and run it, read from verified bytes. */
 export interface ResolvedScript {
@@ -33,21 +33,6 @@ export type SyncListener = (
     | { ok: true; result: SyncOutcome; location: string }
     | { ok: false; error: CatalogueRejected; location: string },
 ) => void;
-
-/** What the UI shows about the catalogue: what is installed, where it syncs from, how the last sync went. */
-export interface CatalogueStatus {
-  source: string | null;
-  audience: string | null;
-  installed: { name: string; version: number; issuedAt: string; expires: string } | null;
-  /** True when the installed catalogue has expired by the trusted time: runs are refused. */
-  expired: boolean;
-  /** Why the installed catalogue cannot be used at all (edited on disk, key no longer trusted). */
-  unusable: string | null;
-  lastAttemptAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: { reason: RejectionReason; message: string; at: string } | null;
-  syncing: boolean;
-}
 
 export interface CatalogueServiceOptions {
   paths: HomePaths;
@@ -136,7 +121,7 @@ export class CatalogueService {
     return (await this.state.read()).source ?? null;
   }
 
-  async status(): Promise<CatalogueStatus> {
+  async status(): Promise<CatalogueSyncStatus> {
     const state = await this.state.read();
     let installed: InstalledCatalogue | null = null;
     let unusable: string | null = null;

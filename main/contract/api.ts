@@ -164,6 +164,19 @@ export const CatalogueSyncStatusSchema = z.object({
 });
 export type CatalogueSyncStatus = z.infer<typeof CatalogueSyncStatusSchema>;
 
+/** What the UI or the CLI asks for when it starts a run (the runner takes exactly this). */
+export const RunRequestSchema = z
+  .object({
+    scriptId: ScriptIdSchema,
+    inputs: JsonObjectSchema,
+    dryRun: z.boolean().optional(),
+    reason: z.string().max(2000).optional(),
+    /** The user confirmed a real run of a destructive script (main refuses one without it). */
+    confirmed: z.boolean().optional(),
+  })
+  .strict();
+export type RunRequest = z.infer<typeof RunRequestSchema>;
+
 /** A secret's name: the environment variable the script reads it from. */
 export const SecretNameSchema = z
   .string()
@@ -208,19 +221,7 @@ export const methods = {
     z.object({ scriptId: ScriptIdSchema, inputs: JsonObjectSchema }).strict(),
     z.object({ valid: z.boolean(), errors: z.array(FieldErrorSchema) }),
   ),
-  'run.start': method(
-    z
-      .object({
-        scriptId: ScriptIdSchema,
-        inputs: JsonObjectSchema,
-        dryRun: z.boolean().optional(),
-        reason: z.string().max(2000).optional(),
-        /** The user confirmed a real run of a destructive script (main refuses one without it). */
-        confirmed: z.boolean().optional(),
-      })
-      .strict(),
-    z.object({ runId: z.string() }),
-  ),
+  'run.start': method(RunRequestSchema, z.object({ runId: z.string() })),
   'run.get': method(z.object({ runId: RunIdSchema }).strict(), RunDetailSchema),
   'run.list': method(
     z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
-import { INHERITED_VARIABLES } from '../../main/runs/runner.js';
+import { INHERITED_VARIABLES } from '../../main/runs/run-spec.js';
 import { appWithCatalogue } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
 import { callOrThrow, runToEnd } from '../support/runs.js';

@@ -1,0 +1,175 @@
+import { mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+import { redactSensitive } from '../../forms/redaction.js';
+import { canonicalJson } from '../audit/canonical-json.js';
+import { CatalogueService, type ResolvedScript } from '../catalogue/catalogue-service.js';
+import type { RunRequest } from '../contract/api.js';
+import { ApiFailure } from '../contract/errors.js';
+import type { Identity } from '../identity/identity.js';
+import type { PythonRuntime } from '../python/runtime.js';
+import { VenvManager } from '../python/venvs.js';
+import { sha256Hex } from '../shared/hashing.js';
+import { APP_VERSION } from '../shared/version.js';
+import { buildArgs } from './argv-template.js';
+import { interpreterArgs } from './bootstrap.js';
+import type { StoredRun } from './run-store.js';
+
+/** Everything a run needs to start, prepared before it is queued or started. */
+export interface PreparedRun {
+  stored: StoredRun;
+  script: ResolvedScript;
+  subject: string;
+  /** The `run.started` audit record (inputs redacted). */
+  record: Record<string, unknown>;
+  executable: string;
+  args: string[];
+  env: Record<string, string>;
+  secrets: ReadonlyMap<string, string>;
+  releaseVenv: () => void;
+  done: (run: StoredRun) => void;
+}
+
+/** What admission established about a request: all a run spec is made from. */
+export interface AdmittedRun {
+  script: ResolvedScript;
+  /** The inputs as checked (file inputs resolved to real paths). */
+  inputs: Record<string, unknown>;
+  secrets: ReadonlyMap<string, string>;
+  runtime: PythonRuntime;
+  venvDir: string;
+  release: () => void;
+}
+
+/**
+ * Writes a run's folder (outputs folder, 0600 inputs file) and describes the run: its history
+ * row, its audit record, the interpreter command line and the environment the script gets.
+ */
+export async function prepareRun(options: {
+  runId: string;
+  runDir: string;
+  request: RunRequest;
+  admitted: AdmittedRun;
+  identity: Identity;
+  now: () => Date;
+  done: (run: StoredRun) => void;
+}): Promise<PreparedRun> {
+  const { runId, runDir, request, admitted, identity, done } = options;
+  const { script, inputs, secrets, runtime } = admitted;
+  const outputDir = path.join(runDir, 'outputs');
+  const inputsFile = path.join(runDir, 'inputs.json');
+  await writeRunFolder(runDir, outputDir, inputsFile, inputs);
+  const startedAt = options.now().toISOString();
+  const dryRun = request.dryRun === true;
+  const { manifest } = script;
+  return {
+    stored: {
+      runId,
+      scriptId: manifest.id,
+      scriptVersion: manifest.version,
+      title: manifest.title,
+      status: 'queued',
+      dryRun,
+      startedAt,
+      finishedAt: null,
+      exitCode: null,
+      message: 'Waiting for a free slot',
+      outputs: [],
+      runDir,
+      logLines: 0,
+    },
+    script,
+    subject: `${manifest.id}@${manifest.version}`,
+    record: {
+      runId,
+      scriptId: manifest.id,
+      scriptVersion: manifest.version,
+      catalogueVersion: script.catalogueVersion,
+      user: identity.user,
+      host: identity.host,
+      appVersion: APP_VERSION,
+      pythonVersion: runtime.version,
+      scriptSha256: sha256Hex(JSON.stringify(script.published.files)),
+      schemaSha256: script.published.schemaSha256,
+      lockSha256: script.published.lockSha256,
+      inputs: redactSensitive(script.schema, inputs),
+      inputsSha256: sha256Hex(canonicalJson(inputs)),
+      secrets: [...secrets.keys()],
+      dryRun,
+      confirmed: request.confirmed === true,
+      reason: request.reason ?? null,
+    },
+    executable: VenvManager.interpreter(admitted.venvDir),
+    args: interpreterArgs(
+      CatalogueService.entrypoint(script),
+      buildArgs(manifest.args, inputs, dryRun),
+    ),
+    env: {
+      ...allowedEnvironment(),
+      TMPDIR: runDir,
+      SCRIPTDESK_RUN_ID: runId,
+      SCRIPTDESK_INPUTS: inputsFile,
+      SCRIPTDESK_OUTPUT_DIR: outputDir,
+      SCRIPTDESK_DRY_RUN: dryRun ? '1' : '0',
+      ...Object.fromEntries(secrets),
+    },
+    secrets,
+    releaseVenv: admitted.release,
+    done,
+  };
+}
+
+/**
+ * The only variables a script inherits: the user's identity, locale and time zone, a fixed PATH
+ * (and on Windows what the OS itself needs). The runner adds TMPDIR, the SCRIPTDESK_* variables
+ * and the script's declared secrets; nothing else of the app's environment reaches a script.
+ */
+export const INHERITED_VARIABLES = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ'] as const;
+
+function allowedEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  const names: readonly string[] =
+    process.platform === 'win32'
+      ? [...INHERITED_VARIABLES, 'SYSTEMROOT', 'WINDIR']
+      : INHERITED_VARIABLES;
+  for (const name of names) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  env.PATH =
+    process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/local/bin:/usr/bin:/bin';
+  return env;
+}
+
+/**
+ * Creates the run folder with its outputs folder and the 0600 inputs file. A disk that is full or
+ * read-only refuses the run in words the user can act on.
+ */
+async function writeRunFolder(
+  runDir: string,
+  outputDir: string,
+  inputsFile: string,
+  inputs: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await mkdir(outputDir, { recursive: true, mode: 0o700 });
+    const handle = await open(inputsFile, 'wx', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(inputs));
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'the disk is full. Free some space and run it again.'
+        : code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+          ? 'it is read-only. Ask IT to make it writable for you, then run it again.'
+          : null;
+    if (!why) throw error;
+    throw new ApiFailure(
+      'storage_unavailable',
+      `The run was not started because its folder ${runDir} cannot be written: ${why}`,
+    );
+  }
+}
