@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+import { layersRule } from './build/lint/layers.js';
 
 /** Electron may only be imported in the thin shell and the preload bridge; everything else runs under plain Node. */
 const electronOutsideShell = {
@@ -13,6 +15,24 @@ const electronOutsideShell = {
     { name: 'electron-updater', message: 'Only main/electron/ may import electron-updater.' },
   ],
 };
+
+/**
+ * The floors of the house, from the ground up: a folder may import only folders on lower floors.
+ * This is the picture of the code's structure; change it deliberately, and say why.
+ */
+const FLOORS = [
+  ['main/shared'],
+  ['main/contract'],
+  ['forms'],
+  ['main/storage', 'main/secrets', 'main/identity', 'main/policy'],
+  ['main/catalogue'],
+  ['main/python', 'main/audit'],
+  ['main/runs'],
+  ['main/publishing', 'main/server'],
+  ['main/app'],
+  ['main/host'],
+  ['main/cli', 'main/dev', 'main/electron', 'preload', 'renderer'],
+];
 
 export default tseslint.config(
   {
@@ -43,6 +63,30 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    // One-way house: folders import down the floors only, and no file imports itself back in a loop.
+    files: ['main/**', 'forms/**', 'renderer/**', 'preload/**'],
+    plugins: { 'import-x': importX, scriptdesk: { rules: { layers: layersRule } } },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.cts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx', '.cts'] },
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js'],
+          extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+        }),
+      ],
+    },
+    rules: {
+      'scriptdesk/layers': ['error', { root: import.meta.dirname, floors: FLOORS }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // Small files that do one thing: no file of main/ grows past 400 lines.
+    files: ['main/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }] },
   },
   {
     // The shell and the bridge are where Electron lives.
