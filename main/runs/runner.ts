@@ -24,6 +24,7 @@ import {
   type ScriptProcess,
 } from './child-process.js';
 import { checkFileInputs } from './file-inputs.js';
+import { assertInputBounds } from './input-bounds.js';
 import { listOutputs } from './outputs.js';
 import {
   isStillRunning,
@@ -122,6 +123,7 @@ export class Runner {
     scriptId: string,
     inputs: Record<string, unknown>,
   ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
+    assertInputBounds(inputs);
     const script = await this.deps.catalogue.resolve(scriptId, this.deps.identity.user);
     const errors = validateAgainst(this.deps.ajv, script.schema, inputs);
     if (errors.length)
@@ -322,7 +324,7 @@ export class Runner {
    * Records a refused run request: who asked for which script and why it was refused. The
    * message names fields at most, never input values. A journal that cannot take it is logged.
    */
-  private journalRefusal(request: RunRequest, refusal: ApiFailure): void {
+  journalRefusal(request: RunRequest, refusal: ApiFailure): void {
     try {
       this.deps.journal.append(AUDIT_TYPES.runRefused, request.scriptId, {
         scriptId: request.scriptId,
