@@ -1,4 +1,5 @@
 import type { Ajv } from 'ajv';
+import { INPUT_LIMITS } from '../main/shared/input-limits.js';
 import { toFieldErrors } from './authority-validator.js';
 
 /** Limits that keep a form schema something a person can fill and a machine can check quickly. */
@@ -7,7 +8,8 @@ export const SCHEMA_LIMITS = { maxProperties: 200, maxDepth: 8, maxArrayItems: 1
 /**
  * Checks a form schema before it is published and returns problems as "where: what, fix" lines
  * (empty when fine): it compiles in strict mode, describes an object that refuses undeclared
- * keys, has no remote `$ref`, stays within {@link SCHEMA_LIMITS}, and its defaults are valid.
+ * keys, has no remote `$ref`, stays within {@link SCHEMA_LIMITS} and the text length devices
+ * accept (`INPUT_LIMITS`), and its defaults are valid.
  */
 export function lintFormSchema(ajv: Ajv, schema: unknown): string[] {
   if (!isObject(schema)) return ['the schema must be a JSON object'];
@@ -33,6 +35,12 @@ export function lintFormSchema(ajv: Ajv, schema: unknown): string[] {
     if (typeof node.maxItems === 'number' && node.maxItems > SCHEMA_LIMITS.maxArrayItems) {
       problems.push(
         `${where}/maxItems: ${node.maxItems} is over the limit of ${SCHEMA_LIMITS.maxArrayItems}`,
+      );
+    }
+    // Devices refuse longer text before validating (INPUT_LIMITS): such a field could never be filled.
+    if (typeof node.maxLength === 'number' && node.maxLength > INPUT_LIMITS.maxStringLength) {
+      problems.push(
+        `${where}/maxLength: ${node.maxLength} is over the limit of ${INPUT_LIMITS.maxStringLength} characters a device accepts in one value; lower it, or take the data as a file input`,
       );
     }
     if (node.type === 'array' && typeof node.maxItems !== 'number') {

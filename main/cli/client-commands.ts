@@ -4,12 +4,18 @@ import type { ScriptDeskApp } from '../app/app.js';
 import { loadPublicKey } from '../catalogue/keys.js';
 import { sourceFor } from '../catalogue/sources.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
-import type { ApiEvent, MethodInput, MethodName, MethodOutput } from '../contract/api.js';
+import {
+  methods,
+  type ApiEvent,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+} from '../contract/api.js';
 import { callTyped } from '../contract/dispatcher.js';
-import type { ApiError } from '../contract/errors.js';
+import { ApiFailure, type ApiError } from '../contract/errors.js';
 import { startWebHost } from '../host/web-host.js';
 import { CliError } from './cli-error.js';
-import { readInputs } from './read-inputs.js';
+import { InputsRefused, readInputs } from './read-inputs.js';
 
 type Print = (line: string) => void;
 
@@ -148,7 +154,17 @@ export async function runCommand(
   print: Print,
   printError: Print,
 ): Promise<number> {
-  const inputs = await readInputs(options.inputs);
+  const inputs = await readInputs(options.inputs).catch((error: unknown) => {
+    // Refused before the runner saw them, so journaled here as the runner journals its refusals;
+    // a request the contract would refuse anyway (a malformed script id) is not journaled there either.
+    const request = { scriptId, inputs: {}, dryRun: options.dryRun, reason: options.reason };
+    if (error instanceof InputsRefused && methods['run.start'].input.safeParse(request).success)
+      app.services.runner.journalRefusal(
+        request,
+        new ApiFailure('invalid_inputs', error.auditMessage),
+      );
+    throw error;
+  });
   const seen: ApiEvent[] = [];
   let runId: string | null = null;
   let resolveDone: (status: MethodOutput<'run.get'>['status']) => void = () => {};

@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { ApiEvent } from '../contract/api.js';
 import type { Dispatch } from '../contract/dispatcher.js';
 import { contentSecurityPolicy } from '../shared/content-security-policy.js';
+import { INPUT_LIMITS, INPUTS_SIZE_LIMIT } from '../shared/input-limits.js';
 import { indexStaticFiles } from './static-files.js';
 
-/** Largest request body the host reads. */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Largest request body the host reads: a run's inputs at their limit, and room for the call around them. */
+export const MAX_BODY_BYTES = INPUT_LIMITS.maxBytes + 64 * 1024;
 const CALL_PREFIX = '/api/call/';
 
 export interface WebHostOptions {
@@ -82,13 +83,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return send(response, 415, 'text/plain; charset=utf-8', 'send application/json');
       }
       const body = await readBody(request);
-      if (body === null)
-        return send(
-          response,
-          413,
-          'text/plain; charset=utf-8',
-          `request body over ${MAX_BODY_BYTES} bytes`,
-        );
+      if (body === null) return sendJson(response, BODY_TOO_LARGE, 413);
       let input: unknown;
       try {
         input = body.length ? JSON.parse(body.toString('utf8')) : {};
@@ -168,9 +163,18 @@ function send(response: ServerResponse, status: number, contentType: string, bod
   response.end(body);
 }
 
-function sendJson(response: ServerResponse, value: unknown): void {
-  send(response, 200, 'application/json; charset=utf-8', JSON.stringify(value));
+function sendJson(response: ServerResponse, value: unknown, status = 200): void {
+  send(response, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
+
+/** The answer to a body over {@link MAX_BODY_BYTES}, read no further than that. */
+const BODY_TOO_LARGE = {
+  ok: false,
+  error: {
+    code: 'bad_request',
+    message: `The request is over ${MAX_BODY_BYTES} bytes; for a run's inputs ${INPUTS_SIZE_LIMIT}`,
+  },
+};
 
 async function readBody(request: IncomingMessage): Promise<Buffer | null> {
   const declared = Number(request.headers['content-length'] ?? 0);

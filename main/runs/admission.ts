@@ -6,6 +6,7 @@ import { ApiFailure } from '../contract/errors.js';
 import { ScriptEnvironments } from '../python/script-environments.js';
 import { KeychainUnavailable } from '../secrets/secret-store.js';
 import { checkFileInputs } from './file-inputs.js';
+import { assertInputBounds } from './input-bounds.js';
 import { journalFailure } from './run-records.js';
 import type { AdmittedRun } from './run-spec.js';
 import type { RunnerDeps } from './runner-deps.js';
@@ -38,6 +39,7 @@ export class RunAdmission {
     scriptId: string,
     inputs: Record<string, unknown>,
   ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
+    assertInputBounds(inputs);
     const script = await this.deps.catalogue.resolve(scriptId, this.deps.identity.user);
     const errors = validateAgainst(this.deps.ajv, script.schema, inputs);
     if (errors.length)
@@ -114,7 +116,7 @@ export class RunAdmission {
    * Records a refused run request: who asked for which script and why it was refused. The
    * message names fields at most, never input values. A journal that cannot take it is logged.
    */
-  private journalRefusal(request: RunRequest, refusal: ApiFailure): void {
+  journalRefusal(request: RunRequest, refusal: ApiFailure): void {
     try {
       this.deps.journal.append(AUDIT_TYPES.runRefused, request.scriptId, {
         scriptId: request.scriptId,

@@ -54,6 +54,11 @@ export class Runner {
     return this.admission.validateInputs(scriptId, inputs);
   }
 
+  /** Journals a run request refused before it reached the runner (the CLI's unreadable inputs). */
+  journalRefusal(request: RunRequest, refusal: ApiFailure): void {
+    this.admission.journalRefusal(request, refusal);
+  }
+
   /**
    * Starts a run, or queues it when `maxConcurrentRuns` are running, and returns its id; the
    * outcome arrives as events and in `finished`. Everything that can refuse the run (inputs,

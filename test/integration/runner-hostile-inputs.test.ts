@@ -70,12 +70,34 @@ describe('hostile input values reach the script as data', () => {
     },
   );
 
-  it('a 1 MB string arrives whole', async () => {
+  it('a string of the longest accepted length (65,536 characters) arrives whole', async () => {
     ({ app } = await appWithCatalogue());
-    const text = 'x'.repeat(1024 * 1024 - 3) + 'end';
+    const text = 'x'.repeat(65_536 - 3) + 'end';
     const { seen, detail } = await runWithText(text);
     expect(detail.status).toBe('succeeded');
     expect(seen.inputs.text).toBe(text);
+  });
+
+  it('a 1 MB string is refused before anything is spawned, naming the limit and the field', async () => {
+    ({ app } = await appWithCatalogue());
+    const markers = await tempDir('scriptdesk-marker-');
+    const problem =
+      'the text at /text is 1048576 characters long; at most 65536 characters are accepted in one value. Put large data in a file and pass its path instead.';
+    const result = await callTyped(
+      app.dispatch,
+      'run.start',
+      { scriptId: 'probe', inputs: { markerDir: markers, mode: 'ok', text: 'x'.repeat(1 << 20) } },
+      { transport: 'ipc' },
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_inputs',
+        message: `T${problem.slice(1)}`,
+        fields: [{ path: '/text', message: problem }],
+      },
+    });
+    expect(await readdir(markers)).toEqual([]);
   });
 
   it('an undeclared input key is refused before anything is spawned', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../main/contract/api.js';
-import { startWebHost, type WebHost } from '../../main/host/web-host.js';
+import { MAX_BODY_BYTES, startWebHost, type WebHost } from '../../main/host/web-host.js';
 import { REPO } from '../support/catalogue.js';
 import { rawRequest } from '../support/http.js';
 import type { Dispatch } from '../../main/contract/dispatcher.js';
@@ -118,6 +118,32 @@ describe('loopback web host', () => {
     });
     expect(big.status).toBe(413);
     expect(calls).toEqual([]);
+  });
+
+  it('answers a body one byte over the cap with 413 and a JSON bad_request naming the inputs limit, and reads one at the cap', async () => {
+    const h = await start();
+    const post = (bytes: number) =>
+      fetch(`${h.origin}/api/call/run.validate`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'application/json' },
+        body: `{"scriptId":"probe","inputs":{"text":"${'x'.repeat(bytes - 41)}"}}`,
+      });
+    expect(MAX_BODY_BYTES).toBe(2 * 1024 * 1024 + 64 * 1024);
+    const over = await post(MAX_BODY_BYTES + 1);
+    expect(over.status).toBe(413);
+    expect(over.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await over.json()).toEqual({
+      ok: false,
+      error: {
+        code: 'bad_request',
+        message:
+          "The request is over 2162688 bytes; for a run's inputs at most 2097152 bytes (2 MiB) are accepted. Put large data in a file and pass its path instead.",
+      },
+    });
+    expect(calls).toEqual([]);
+    const at = await post(MAX_BODY_BYTES);
+    expect(at.status).toBe(200);
+    expect(calls.map((call) => call.method)).toEqual(['run.validate']);
   });
 
   it('answers malformed JSON with a bad_request result', async () => {

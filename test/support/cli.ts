@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO } from './catalogue.js';
@@ -34,14 +36,42 @@ export async function scriptdesk(
   }
 }
 
-/** `scriptdesk` with stdin and environment overrides (execFile cannot write to stdin). */
+/**
+ * Runs `scriptdesk` under a python3 that, once it has exited, reads the kernel's record of its
+ * peak resident memory (`getrusage(RUSAGE_CHILDREN).ru_maxrss`, in KiB): exact, and no race with
+ * the process's exit as sampling `/proc/<pid>/status` would be.
+ */
+export async function scriptdeskPeakMemory(
+  home: string,
+  args: string[],
+  options: CliOptions = {},
+): Promise<{ code: number; stdout: string; stderr: string; peakKiB: number }> {
+  const report = path.join(home, `peak-memory-${randomUUID()}.txt`);
+  const measure = [
+    'import resource, subprocess, sys',
+    'code = subprocess.call(sys.argv[2:])',
+    'open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))',
+    'sys.exit(code)',
+  ].join('\n');
+  const result = await scriptdeskWith(home, args, options, ['python3', '-c', measure, report]);
+  const peakKiB = Number(await readFile(report, 'utf8'));
+  await rm(report);
+  return { ...result, peakKiB };
+}
+
+/**
+ * `scriptdesk` with stdin and environment overrides (execFile cannot write to stdin), started
+ * through `wrapper` (a command and its arguments, before node's) when one is given.
+ */
 function scriptdeskWith(
   home: string,
   args: string[],
   options: CliOptions,
+  wrapper: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const [command, ...prefix] = [...wrapper, process.execPath];
+    const child = spawn(command!, [...prefix, BIN, ...args], {
       env: { ...process.env, ...options.env, SCRIPTDESK_HOME: home },
       cwd: REPO,
       stdio: ['pipe', 'pipe', 'pipe'],
