@@ -4,7 +4,13 @@ import type { ScriptDeskApp } from '../app/app.js';
 import { loadPublicKey } from '../catalogue/keys.js';
 import { sourceFor } from '../catalogue/sources.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
-import type { ApiEvent, MethodInput, MethodName, MethodOutput } from '../contract/api.js';
+import {
+  isOutputFile,
+  type ApiEvent,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+} from '../contract/api.js';
 import { callTyped } from '../contract/dispatcher.js';
 import type { ApiError } from '../contract/errors.js';
 import { startWebHost } from '../host/web-host.js';
@@ -191,7 +197,11 @@ export async function runCommand(
     const run = await call(app, 'run.get', { runId });
     printError(`Run ${runId} ${run.status}: ${run.message}`);
     for (const output of run.outputs)
-      printError(`  output ${output.name} (${output.size} bytes) in ${run.outputDir}`);
+      printError(
+        isOutputFile(output)
+          ? `  output ${output.name} (${output.size} bytes) in ${run.outputDir}`
+          : `  not read: ${output.name} in ${run.outputDir}: ${output.note}`,
+      );
     // The record goes to the audit endpoint now if it answers at once; otherwise it waits in the
     // journal for `audit flush`, the next run or the app, which retry. Offline, this costs nothing.
     const delivery = await app.services.reporter?.flush(new Date(Date.now() + 5000), {
