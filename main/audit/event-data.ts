@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OutputFileSchema, REJECTION_REASONS, RUN_STATUSES } from '../contract/api.js';
+import { OutputEntrySchema, REJECTION_REASONS, RUN_STATUSES } from '../contract/api.js';
 import { ERROR_CODES } from '../contract/errors.js';
 import { AuditEventSchema } from './event.js';
 import { AUDIT_TYPES } from './journal.js';
@@ -76,7 +76,11 @@ const RunFinished = z.looseObject({
     .nullable()
     .describe('null when the run ended before it started (cancelled in the queue).'),
   finishedAt: instant,
-  outputs: z.array(OutputFileSchema).describe('Files the run wrote, with sizes and SHA-256.'),
+  outputs: z
+    .array(OutputEntrySchema)
+    .describe(
+      'Files the run wrote, with sizes and SHA-256; a symbolic link or other non-file it left is listed with its kind and a note, never followed or hashed.',
+    ),
 });
 
 const RunInterrupted = z.looseObject({
@@ -87,7 +91,7 @@ const RunInterrupted = z.looseObject({
   processStillRunning: z.boolean(),
   startedAt: instant,
   detectedAt: instant,
-  outputs: z.array(OutputFileSchema),
+  outputs: z.array(OutputEntrySchema),
 });
 
 const CatalogueSynced = z.looseObject({

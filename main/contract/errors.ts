@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'secret_missing',
   'keychain_unavailable',
   'run_not_active',
+  /** A run's output no longer matches its record (changed, replaced, linked or gone): not served. */
+  'output_changed',
   'unsupported',
   'internal',
 ] as const;

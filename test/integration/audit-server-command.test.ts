@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../main/cli/cli-error.js';
+import { terminalOutput } from '../../main/cli/terminal-output.js';
 import { main } from '../../main/cli/main.js';
 import { serverCommand, type ServerCommandOptions } from '../../main/cli/server-command.js';
 import { testDevice } from '../support/audit-events.js';
@@ -40,10 +41,10 @@ async function startCommand(
   const serving = new Promise<void>((resolve) => (announced = resolve));
   const command = serverCommand(
     { port: '0', host: '127.0.0.1', ...options },
-    (line) => {
+    terminalOutput((line) => {
       lines.push(line);
       announced();
-    },
+    }),
     env,
   );
   await Promise.race([serving, command]);
@@ -64,7 +65,11 @@ async function refusal(
   options: Partial<ServerCommandOptions>,
   env: NodeJS.ProcessEnv,
 ): Promise<CliError> {
-  const attempt = serverCommand({ port: '0', host: '127.0.0.1', ...options }, () => {}, env);
+  const attempt = serverCommand(
+    { port: '0', host: '127.0.0.1', ...options },
+    terminalOutput(() => {}),
+    env,
+  );
   await expect(attempt).rejects.toThrow(CliError);
   return attempt.catch((error: unknown) => error as CliError) as Promise<CliError>;
 }
