@@ -53,12 +53,13 @@ const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 const REBUILD = 'rebuild the wheel with a standard tool (pip wheel, python -m build)';
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The per-wheel cap to apply: the signed catalogue's `limits.maxWheelUncompressedBytes`, else the
  * default, and never above {@link MAX_WHEEL_UNCOMPRESSED_CEILING}.
  */
-export function effectiveWheelCap(declared: number | undefined): number {
+function effectiveWheelCap(declared: number | undefined): number {
   return Math.min(declared ?? DEFAULT_MAX_WHEEL_UNCOMPRESSED_BYTES, MAX_WHEEL_UNCOMPRESSED_CEILING);
 }
 
@@ -178,7 +179,7 @@ function decodeName(member: ZipMember): string {
   const raw = member.nameBytes;
   if (member.flags & FLAG_UTF8) {
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      return UTF8.decode(raw);
     } catch {
       throw new WheelRefused(
         `member ${shown(raw.toString('latin1'))} has a name that is not valid UTF-8`,
@@ -229,7 +230,7 @@ function shown(name: string): string {
 }
 
 /** 536870912 → "512 MiB", 1610612736 → "1.5 GiB", 900 → "900 bytes". */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   if (bytes < 1024) return `${bytes} bytes`;
   let value = bytes / 1024;

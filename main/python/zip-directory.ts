@@ -37,7 +37,7 @@ const CENTRAL_RECORD_SIZE = 46;
 /** The end record, a comment of up to 65535 bytes, and the zip64 record and locator before it. */
 const TAIL_BYTES = EOCD_SIZE + 0xffff + ZIP64_LOCATOR_SIZE + ZIP64_RECORD_SIZE;
 /** 100,000 members with 300-byte names and extras take 35 MiB; no wheel needs more. */
-export const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
+const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
 
 interface DirectoryExtent {
   entryCount: number;

@@ -231,6 +231,23 @@ describe('catalogue build inspects every wheel a lock pins', () => {
   });
 });
 
+describe('what the inspection rests on', () => {
+  it("Python's zipfile, which pip extracts with, writes no more than a member's declared size even when its data inflates to more", async () => {
+    const tenMiB = zerosDeflated(10 * MiB);
+    const lying = { ...tenMiB, size: MiB, crc32: zerosDeflated(MiB).crc32 };
+    const dir = await tempDir('scriptdesk-zip-');
+    const file = path.join(dir, 'lying.zip');
+    await writeFile(file, zipBytes([{ name: 'x.bin', deflated: lying }]));
+    const { stdout } = await run(BASE_PYTHON, [
+      '-I',
+      '-c',
+      'import sys, zipfile; print(len(zipfile.ZipFile(sys.argv[1]).open("x.bin").read()))',
+      file,
+    ]);
+    expect(Number(stdout.trim())).toBe(MiB);
+  });
+});
+
 describe('catalogue verify inspects the wheels of a published folder', () => {
   it('reports a smuggled ratio bomb as a device would refuse it, beside the intact blobs', async () => {
     const { source } = await sourcePinning(evilWheel([]));
