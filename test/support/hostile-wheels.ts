@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { CatalogueDocument } from '../../main/catalogue/document.js';
 import { sha256Hex } from '../../main/shared/hashing.js';
 import { copySource, resign } from './catalogue.js';
 import type { TestWheel } from './wheels.js';
@@ -91,7 +92,7 @@ export async function smuggleWheel(
   published: string,
   keyFile: string,
   bytes: Buffer,
-  change: (document: Parameters<Parameters<typeof resign>[2]>[0]) => void = () => {},
+  change: (document: CatalogueDocument) => void = () => {},
 ): Promise<void> {
   const blobs = path.join(published, 'blobs', 'sha256');
   const wheelSha256 = sha256Hex(bytes);
