@@ -5,7 +5,7 @@ import type { CatalogueSyncStatus, EnvironmentState, ScriptSummary } from '../co
 import type { HomePaths } from '../shared/home.js';
 import { ContentStore } from './content-store.js';
 import { sha256Hex } from '../shared/hashing.js';
-import type { PublishedScript } from './document.js';
+import type { CatalogueDocument, PublishedScript } from './document.js';
 import { loadInstalledCatalogue, type InstalledCatalogue } from './installed.js';
 import type { ScriptManifest } from './manifest.js';
 import { isPermitted } from './permissions.js';
@@ -24,7 +24,15 @@ export interface ResolvedScript {
   uiSchema: Record<string, unknown>;
   lockText: string;
   scriptDir: string;
-  wheels: { filename: string; path: string }[];
+  wheels: InstalledWheel[];
+}
+
+/** A wheel of the installed catalogue, with the cap its document sets for inspecting it. */
+export interface InstalledWheel {
+  filename: string;
+  path: string;
+  /** The signed `limits.maxWheelUncompressedBytes`; undefined: the device's default. */
+  maxUncompressedBytes: number | undefined;
 }
 
 /** Receives every accepted and rejected sync (the app journals them). */
@@ -237,7 +245,7 @@ export class CatalogueService {
       scriptId: string;
       python: string;
       lockText: string;
-      wheels: { filename: string; path: string }[];
+      wheels: InstalledWheel[];
     }[]
   > {
     const installed = await this.installed();
@@ -258,10 +266,7 @@ export class CatalogueService {
           scriptId: script.manifest.id,
           python: script.manifest.python,
           lockText: await lock,
-          wheels: script.wheels.map((w) => ({
-            filename: w.filename,
-            path: this.store.pathOf(w.sha256),
-          })),
+          wheels: this.wheelsOf(installed.document, script),
         };
       }),
     );
@@ -297,11 +302,16 @@ export class CatalogueService {
         : {},
       lockText: (await this.readVerified(published, 'requirements.lock')).toString('utf8'),
       scriptDir: installed.scriptDir(published),
-      wheels: published.wheels.map((w) => ({
-        filename: w.filename,
-        path: this.store.pathOf(w.sha256),
-      })),
+      wheels: this.wheelsOf(installed.document, published),
     };
+  }
+
+  private wheelsOf(document: CatalogueDocument, script: PublishedScript): InstalledWheel[] {
+    return script.wheels.map((w) => ({
+      filename: w.filename,
+      path: this.store.pathOf(w.sha256),
+      maxUncompressedBytes: document.limits?.maxWheelUncompressedBytes,
+    }));
   }
 
   /** Parsed JSON of a script file, cached by content hash (the same object each time, so compiled validators are reused). */

@@ -5,7 +5,7 @@ import { sha256Hex } from '../shared/hashing.js';
 import type { EnvironmentState } from '../contract/api.js';
 import type { PythonRuntime } from './runtime.js';
 import { Semaphore } from './semaphore.js';
-import { buildVenv, VenvBuildError, venvInterpreter } from './venv-build.js';
+import { buildVenv, VenvBuildError, venvInterpreter, type VenvWheel } from './venv-build.js';
 import { collectVenvGarbage, LAST_USED, type GarbageReport } from './venv-garbage.js';
 import { pythonMismatch } from './version-specifier.js';
 
@@ -13,8 +13,8 @@ import { pythonMismatch } from './version-specifier.js';
 export interface VenvSpec {
   runtime: PythonRuntime;
   lockText: string;
-  /** The wheel files: their real file names and where their verified bytes are. */
-  wheels: { filename: string; path: string }[];
+  /** The wheel files: their real file names, where their verified bytes are, and their cap. */
+  wheels: VenvWheel[];
   /**
    * The script's `python` specifier from script.json (">=3.9"; "" means any). Checked against the
    * runtime before anything is built; not part of the venv's identity. Absent: not checked.
@@ -40,7 +40,7 @@ export interface VenvManagerOptions {
   maxBackgroundBuilds?: number;
 }
 
-export { VenvBuildError };
+export { VenvBuildError, type VenvWheel };
 
 interface Build {
   promise: Promise<string>;

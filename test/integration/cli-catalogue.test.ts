@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { publishCatalogue } from '../../main/publishing/publish.js';
 import { copySource, flipByte, REPO } from '../support/catalogue.js';
 import { BIN, scriptdesk } from '../support/cli.js';
+import { evilWheel, pinWheel } from '../support/hostile-wheels.js';
 import { tempDir } from '../support/temp.js';
 
 const servers: ChildProcess[] = [];
@@ -224,6 +225,13 @@ describe('scriptdesk catalogue build refuses a broken source', () => {
         await writeFile(file, JSON.stringify(manifest));
       },
       /script\.json: field `timeoutSeconds` expected number, received string; correct that field \(.*scriptdesk catalogue schemas --out DIR\)$/,
+    ],
+    [
+      'a zip-bomb wheel (2 MiB of zeros in 2 KiB)',
+      async (src) => {
+        await pinWheel(src, evilWheel([{ name: 'evil/zeros.bin', data: Buffer.alloc(2 << 20) }]));
+      },
+      /wheels\/evil-1\.0\.0-py3-none-any\.whl: member evil\/zeros\.bin expands 1024 times, from 2\.0 KiB to 2 MiB \(limit 200 times for members over 1 MiB\)\. Rebuild the wheel; if that file really is so repetitive, store it uncompressed\.$/,
     ],
   ];
 
