@@ -1,5 +1,5 @@
 import { isObject } from './schema-walk.js';
-import { encloses, findValues, replaceAt, type ValuePath } from './value-walk.js';
+import { findValues, replaceAt, type ValuePath } from './value-walk.js';
 import { X_SENSITIVE } from './vocabulary.js';
 
 /** What replaces a sensitive value in audit records. */
@@ -19,13 +19,9 @@ export function redactSensitive(schema: unknown, data: unknown): unknown {
     ...finds.matches.map((match) => match.path),
     ...finds.unresolved.map((gap) => gap.path),
     ...finds.tooDeep,
-  ].sort((a, b) => a.length - b.length);
-  const redacted: ValuePath[] = [];
-  let result = data;
-  for (const path of paths) {
-    if (redacted.some((done) => encloses(done, path))) continue;
-    result = replaceAt(result, path, REDACTED);
-    redacted.push(path);
-  }
-  return result;
+  ];
+  return replaceAt(
+    data,
+    paths.map((path) => ({ path, value: REDACTED })),
+  );
 }

@@ -176,7 +176,7 @@ export function walkSchema(
   const gaps: WalkGaps = { unresolved: [], truncated: false };
   type Task = SchemaVisit & { refs: readonly string[] };
   const stack: Task[] = [
-    { schema: root, pointer: '#', keywords: [], steps: [], depth: 0, refs: [] },
+    { schema: root, pointer: '#', keywords: [], steps: [], depth: 0, refs: ['#'] },
   ];
   const seen = new Set<string>();
   let visits = 0;

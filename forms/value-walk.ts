@@ -1,10 +1,12 @@
 import {
   childrenOf,
+  escapeToken,
   isObject,
   join,
   resolveRef,
   type Child,
   type JsonObject,
+  type Step,
 } from './schema-walk.js';
 
 /** Where a value sits inside the root value: property names and array indexes, outermost first. */
@@ -53,78 +55,56 @@ export function findValues(
   accepts?: Accepts,
 ): ValueFinds {
   const finds: ValueFinds = { matches: [], unresolved: [], tooDeep: [] };
-  interface Task {
-    schema: JsonObject;
-    pointer: string;
-    path: ValuePath;
-    value: unknown;
-  }
-  const stack: Task[] = [{ schema: root, pointer: '#', path: [], value }];
+  const stack: Task[] = [{ schema: root, pointer: '#', path: [], at: '', value }];
   const applied = new Map<string, Set<string>>();
-  const regexps = new Map<string, RegExp | undefined>();
-  const matches = (pattern: string, key: string): boolean => {
-    if (!regexps.has(pattern)) {
-      let regexp: RegExp | undefined;
-      try {
-        regexp = new RegExp(pattern, 'u'); // as Ajv compiles `patternProperties`
-      } catch {
-        regexp = undefined; // Ajv could not have compiled it; count every key as matching
-      }
-      regexps.set(pattern, regexp);
-    }
-    return regexps.get(pattern)?.test(key) ?? true;
-  };
+  // A pointer names one subschema, which every item of a list meets again: list its children once.
+  const childrenAt = new Map<string, Child[]>();
+  const keys = new KeyMatcher();
 
   while (stack.length) {
     const task = stack.pop()!;
-    const at = join('', ...task.path);
+    const { schema, pointer, path, at, value: here } = task;
     const done = applied.get(at) ?? new Set<string>();
-    if (done.has(task.pointer)) continue;
-    applied.set(at, done.add(task.pointer));
-    const { schema, pointer, path } = task;
-    if (marked(schema)) finds.matches.push({ path, value: task.value, schema, pointer });
+    if (done.has(pointer)) continue;
+    applied.set(at, done.add(pointer));
+    if (marked(schema)) finds.matches.push({ path, value: here, schema, pointer });
 
     const next: Task[] = [];
+    const same = (target: { schema: JsonObject; pointer: string }) =>
+      next.push({ schema: target.schema, pointer: target.pointer, path, at, value: here });
     const into = (child: Child, key: string | number, part: unknown) => {
       if (path.length >= MAX_VALUE_DEPTH) finds.tooDeep.push([...path, key]);
-      else
-        next.push({
-          schema: child.schema,
-          pointer: child.pointer,
-          path: [...path, key],
-          value: part,
-        });
+      else {
+        const inner = { path: [...path, key], at: `${at}/${escapeToken(String(key))}` };
+        next.push({ schema: child.schema, pointer: child.pointer, ...inner, value: part });
+      }
     };
     if (typeof schema.$ref === 'string') {
       const target = resolveRef(root, schema.$ref);
-      if (target) next.push({ ...target, path, value: task.value });
+      if (target) same(target);
       else finds.unresolved.push({ path, ref: schema.$ref });
     }
+    let children = childrenAt.get(pointer);
+    if (!children) childrenAt.set(pointer, (children = childrenOf(schema, pointer)));
     const condition =
-      accepts && isObject(schema.if) ? accepts(join(pointer, 'if'), task.value) : undefined;
-    for (const child of childrenOf(schema, pointer)) {
-      if (accepts && !applies(child, task.value, condition, accepts)) continue;
-      const here = task.value;
+      accepts && isObject(schema.if) ? accepts(join(pointer, 'if'), here) : undefined;
+    for (const child of children) {
+      if (accepts && !applies(child, here, condition, accepts)) continue;
       const { step } = child;
-      if (step.kind === 'same') next.push({ ...child, path, value: here });
+      if (step.kind === 'same') same(child);
       else if (step.kind === 'property') {
         if (isObject(here) && Object.hasOwn(here, step.name))
           into(child, step.name, here[step.name]);
       } else if (step.kind === 'pattern' || step.kind === 'otherProperties') {
         if (!isObject(here)) continue;
-        for (const [key, part] of Object.entries(here)) {
-          const applying =
-            step.kind === 'pattern'
-              ? matches(step.pattern, key)
-              : !step.names.includes(key) && !step.patterns.some((p) => matches(p, key));
-          if (applying) into(child, key, part);
-        }
+        for (const [key, part] of Object.entries(here))
+          if (keys.described(step, key)) into(child, key, part);
       } else if (step.kind === 'items') {
         if (!Array.isArray(here)) continue;
         for (let index = step.from; index < here.length; index++) {
           const item: unknown = here[index];
-          const counted = child.keyword !== 'contains' || !accepts || accepts(child.pointer, item);
-          if (counted) into(child, index, item);
+          if (child.keyword !== 'contains' || !accepts || accepts(child.pointer, item))
+            into(child, index, item);
         }
       } else if (step.kind === 'index') {
         if (Array.isArray(here) && step.index < here.length)
@@ -135,6 +115,38 @@ export function findValues(
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
   }
   return finds;
+}
+
+/** One subschema to apply to one part of the value; `at` is `path` as a JSON Pointer. */
+interface Task {
+  schema: JsonObject;
+  pointer: string;
+  path: ValuePath;
+  at: string;
+  value: unknown;
+}
+
+/** Which keys `patternProperties` and `additionalProperties` describe, as Ajv decides it. */
+class KeyMatcher {
+  private readonly regexps = new Map<string, RegExp | undefined>();
+
+  described(step: Step & { kind: 'pattern' | 'otherProperties' }, key: string): boolean {
+    if (step.kind === 'pattern') return this.matches(step.pattern, key);
+    return !step.names.includes(key) && !step.patterns.some((p) => this.matches(p, key));
+  }
+
+  private matches(pattern: string, key: string): boolean {
+    if (!this.regexps.has(pattern)) {
+      let regexp: RegExp | undefined;
+      try {
+        regexp = new RegExp(pattern, 'u'); // as Ajv compiles `patternProperties`
+      } catch {
+        regexp = undefined; // Ajv could not have compiled it; count every key as matching
+      }
+      this.regexps.set(pattern, regexp);
+    }
+    return this.regexps.get(pattern)?.test(key) ?? true;
+  }
 }
 
 /** Whether an alternative applies to `value`, when {@link Accepts} can tell. */
@@ -161,32 +173,54 @@ function applies(
 }
 
 /**
- * A copy of `root` with the value at `path` replaced; the parts not on the path are shared.
- * Keys are defined as own properties, so a `__proto__` key in the data stays a plain key.
+ * A copy of `root` with the value at each path replaced, in one pass; the parts not on a path
+ * are shared. Where one path encloses another, the outer replacement wins. Keys are defined as
+ * own properties, so a `__proto__` key in the data stays a plain key.
  */
-export function replaceAt(root: unknown, path: ValuePath, replacement: unknown): unknown {
-  if (path.length === 0) return replacement;
-  const [key, ...rest] = path;
-  if (Array.isArray(root) && typeof key === 'number') {
-    const copy = [...(root as unknown[])];
-    copy[key] = replaceAt(copy[key], rest, replacement);
+export function replaceAt(
+  root: unknown,
+  replacements: readonly { path: ValuePath; value: unknown }[],
+): unknown {
+  const top: Trie = { children: new Map() };
+  for (const { path, value } of [...replacements].sort((a, b) => a.path.length - b.path.length)) {
+    let node = top;
+    for (const key of path) {
+      if (node.replaced) break;
+      let next = node.children.get(key);
+      if (!next) node.children.set(key, (next = { children: new Map() }));
+      node = next;
+    }
+    if (!node.replaced) node.replaced = { value };
+  }
+  return copyWith(root, top);
+}
+
+interface Trie {
+  replaced?: { value: unknown };
+  children: Map<string | number, Trie>;
+}
+
+/** Recursion as deep as the longest path, which {@link MAX_VALUE_DEPTH} bounds. */
+function copyWith(value: unknown, node: Trie): unknown {
+  if (node.replaced) return node.replaced.value;
+  if (node.children.size === 0) return value;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [...(value as unknown[])];
+    for (const [key, child] of node.children)
+      if (typeof key === 'number' && key < copy.length) copy[key] = copyWith(copy[key], child);
     return copy;
   }
-  if (!isObject(root) || typeof key !== 'string') return root;
+  if (!isObject(value)) return value;
   const copy: JsonObject = {};
-  for (const [name, part] of Object.entries(root)) {
-    const value = name === key ? replaceAt(part, rest, replacement) : part;
+  for (const [name, part] of Object.entries(value)) {
+    const child = node.children.get(name);
+    const replaced = child ? copyWith(part, child) : part;
     Object.defineProperty(copy, name, {
-      value,
+      value: replaced,
       enumerable: true,
       writable: true,
       configurable: true,
     });
   }
   return copy;
-}
-
-/** Whether `prefix` is `path` or encloses it. */
-export function encloses(prefix: ValuePath, path: ValuePath): boolean {
-  return prefix.length <= path.length && prefix.every((key, index) => path[index] === key);
 }

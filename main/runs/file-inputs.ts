@@ -40,7 +40,7 @@ export async function checkFileInputs(
     entry.rules.push(match.schema[X_FILE] as FileInputRule);
     rulesAt.set(at, entry);
   }
-  let resolved: unknown = inputs;
+  const realPaths: { path: ValuePath; value: string }[] = [];
   for (const [at, { path: where, value, rules }] of rulesAt) {
     if (typeof value !== 'string') continue; // the schema's `type` has refused other values
     let realPath: string | undefined;
@@ -53,9 +53,9 @@ export async function checkFileInputs(
       }
       realPath = problem.realPath;
     }
-    if (realPath !== undefined) resolved = replaceAt(resolved, where, realPath);
+    if (realPath !== undefined) realPaths.push({ path: where, value: realPath });
   }
-  return { inputs: resolved as Record<string, unknown>, errors };
+  return { inputs: replaceAt(inputs, realPaths) as Record<string, unknown>, errors };
 }
 
 async function checkOne(

@@ -272,6 +272,8 @@ export const KEYWORD_CASES: readonly KeywordCase[] = [
     }),
     value: (v) => ({ child: { child: { secret: v } } }),
     at: '/child/child/secret',
+    // A uiSchema is finite: the derived one reaches the first level (the recursion is cut there).
+    ui: ['secret'],
   },
   {
     keyword: 'items, $ref and then together',
