@@ -62,23 +62,64 @@ async function keywordCatalogue(): Promise<string> {
   await cp(path.join(FIXTURE_SOURCE, 'catalogue.json'), path.join(source, 'catalogue.json'));
   await writeScript(source, 'sensitive-fields', formOf(PUBLISHABLE, SENSITIVE));
   await writeScript(source, 'file-fields', formOf(PUBLISHABLE, FILE));
+  await writeScript(source, 'typed-fields', TYPED_FORM);
   return source;
 }
+
+/** x-sensitive on values that are not text, and a const field. */
+const TYPED_FORM = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    pin: { type: 'integer', minimum: 0, maximum: 999999999, 'x-sensitive': true },
+    rate: { type: 'number', 'x-sensitive': true },
+    admin: { type: 'boolean', 'x-sensitive': true },
+    codes: {
+      type: 'array',
+      maxItems: 3,
+      items: { type: 'string', maxLength: 40 },
+      'x-sensitive': true,
+    },
+    login: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { user: { type: 'string', maxLength: 40 } },
+      'x-sensitive': true,
+    },
+    region: { type: 'string', const: 'REGION-eu-west-9' },
+  },
+};
+const TYPED_INPUTS = {
+  pin: 918273645,
+  rate: 0.6180339887,
+  admin: true,
+  codes: ['ARRAY-SECRET-5d1'],
+  login: { user: 'OBJECT-SECRET-c2e' },
+  region: 'REGION-eu-west-9',
+};
 
 describe('x-sensitive fields behind every keyword never reach the audit journal in clear', () => {
   let app: ScriptDeskApp;
   let home: string;
   let journal: Buffer;
   let recorded: Record<string, unknown>;
+  let typed: Record<string, unknown>;
 
   beforeAll(async () => {
     ({ app, home } = await keywordApp());
     const inputs = Object.fromEntries(PUBLISHABLE.map((c) => [caseKey(c), c.value(secretOf(c))]));
     const { runId, detail } = await runToEnd(app, { scriptId: 'sensitive-fields', inputs });
     expect(detail.status).toBe('succeeded');
+    const second = await runToEnd(app, { scriptId: 'typed-fields', inputs: TYPED_INPUTS });
+    expect(second.detail.status).toBe('succeeded');
     const { events } = await callOrThrow(app, 'audit.list', {});
-    recorded = events.find((e) => e.data.runId === runId && e.type.endsWith('started'))!.data
-      .inputs as Record<string, unknown>;
+    const inputsOf = (id: string) =>
+      events.find((e) => e.data.runId === id && e.type.endsWith('started'))!.data.inputs as Record<
+        string,
+        unknown
+      >;
+    recorded = inputsOf(runId);
+    typed = inputsOf(second.runId);
     const db = await readFile(app.services.paths.database);
     const wal = await readFile(`${app.services.paths.database}-wal`).catch(() => Buffer.alloc(0));
     journal = Buffer.concat([db, wal]);
@@ -92,6 +133,19 @@ describe('x-sensitive fields behind every keyword never reach the audit journal 
     expect(journal.includes(secretOf(keywordCase))).toBe(false);
     const expected = keywordCase.redacted?.('[redacted]') ?? keywordCase.value('[redacted]');
     expect(recorded[caseKey(keywordCase)]).toEqual(expected);
+  });
+
+  it('of any type: a PIN, a number, a boolean, a list and an object are redacted whole; a const is kept', () => {
+    for (const secret of ['918273645', '6180339887', 'ARRAY-SECRET-5d1', 'OBJECT-SECRET-c2e'])
+      expect(journal.includes(secret), secret).toBe(false);
+    expect(typed).toEqual({
+      pin: '[redacted]',
+      rate: '[redacted]',
+      admin: '[redacted]',
+      codes: '[redacted]',
+      login: '[redacted]',
+      region: 'REGION-eu-west-9',
+    });
   });
 });
 
