@@ -69,11 +69,8 @@ export function childrenOf(schema: JsonObject, pointer: string): Child[] {
   };
   add(schema.additionalProperties, 'additionalProperties', others);
   // Evaluation across subschemas is not modelled: these describe every property or item.
-  add(schema.unevaluatedProperties, 'unevaluatedProperties', {
-    ...others,
-    names: [],
-    patterns: [],
-  });
+  const every: Step = { kind: 'otherProperties', names: [], patterns: [] };
+  add(schema.unevaluatedProperties, 'unevaluatedProperties', every);
   add(schema.propertyNames, 'propertyNames', { kind: 'names' });
 
   const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : undefined;
