@@ -14,10 +14,12 @@ import {
   remoteExport,
   remoteList,
   remoteRevoke,
-  remoteVerify,
 } from './audit-remote.js';
 import { CliError } from './cli-error.js';
 import { readSecretValue } from './read-secret-value.js';
+import { printable, replacedKeyLine } from './audit-text.js';
+
+export { auditVerifyCommand, remoteVerifyCommand } from './audit-verify-command.js';
 
 type Print = (line: string) => void;
 
@@ -49,15 +51,6 @@ export function journalFilter(options: AuditFilterOptions): JournalFilter {
     since: instant('--since', options.since),
     until: instant('--until', options.until),
   };
-}
-
-/** Control characters in a field would move the terminal's cursor or colour; show them escaped. */
-export function printable(value: unknown): string {
-  return String(value ?? '').replace(
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-    /[\u0000-\u001f\u007f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 }
 
 /** One line per event for people: sequence, time, type, subject, who, outcome. */
@@ -135,40 +128,6 @@ export async function auditExportCommand(
 export function exportFormat(text: string): 'jsonl' | 'csv' {
   if (text === 'jsonl' || text === 'csv') return text;
   throw new CliError(`--format "${text}" must be jsonl or csv`, 2);
-}
-
-/**
- * `scriptdesk audit verify`: checks the local chain with this computer's key from the keychain.
- * Exit 0 when intact, 1 with every break (at its sequence number) when not.
- */
-export async function auditVerifyCommand(
-  app: ScriptDeskApp,
-  options: { json?: boolean },
-  print: Print,
-): Promise<number> {
-  const { journal, journalReady } = app.services;
-  await journalReady().catch((error: unknown) => {
-    throw new CliError(`cannot verify the journal: ${(error as Error).message}`);
-  });
-  const report = journal.verify(journal.publicKey!);
-  if (options.json) {
-    print(JSON.stringify({ intact: report.problems.length === 0, ...report }, null, 2));
-    return report.problems.length === 0 ? 0 : 1;
-  }
-  const from = (report.after?.sequence ?? 0) + 1;
-  if (report.problems.length === 0) {
-    print(
-      report.checked === 0
-        ? 'The audit journal is empty.'
-        : `The audit journal is intact: events ${from} to ${report.head.sequence}, each signed by this computer's key and chained to the one before.`,
-    );
-    return 0;
-  }
-  print(
-    `The audit journal is NOT intact: first break at event ${report.problems[0]!.sequence} (${report.problems.length} problem${report.problems.length > 1 ? 's' : ''}):`,
-  );
-  for (const problem of report.problems) print(`  event ${problem.sequence}: ${problem.message}`);
-  return 1;
 }
 
 /**
@@ -307,42 +266,6 @@ export async function remoteExportCommand(
   }
 }
 
-/**
- * `scriptdesk audit verify --server URL [--device SOURCE]`: every device's stored chain checked
- * again by the endpoint, with what it flagged at ingest; exit 1 when any is not intact.
- */
-export async function remoteVerifyCommand(
-  server: string,
-  options: { device?: string; json?: boolean },
-  print: Print,
-): Promise<number> {
-  const { devices } = await remoteVerify(server, options.device);
-  const intact = devices.every((device) => device.intact);
-  if (options.json) {
-    print(JSON.stringify({ intact, devices }, null, 2));
-    return intact ? 0 : 1;
-  }
-  if (devices.length === 0) print('The endpoint has no events yet.');
-  for (const device of devices) {
-    if (device.intact) {
-      print(`${printable(device.source)}: intact (${device.checked} events)`);
-      continue;
-    }
-    const first = Math.min(
-      ...device.problems.map((p) => p.sequence),
-      ...device.flags.map((f) => f.sequence ?? Infinity),
-    );
-    print(`${printable(device.source)}: NOT intact, first break at event ${first}:`);
-    for (const problem of device.problems)
-      print(`  event ${problem.sequence}: ${printable(problem.message)}`);
-    for (const flag of device.flags)
-      print(
-        `  event ${flag.sequence ?? '?'}: flagged at delivery (${flag.kind}): ${printable(flag.message)}`,
-      );
-  }
-  return intact ? 0 : 1;
-}
-
 /** `scriptdesk audit devices --server URL`: the devices the endpoint knows and their keys. */
 export async function remoteDevicesCommand(
   server: string,
@@ -356,8 +279,10 @@ export async function remoteDevicesCommand(
     print(
       `${printable(device.source)}  ${device.events} events, up to ${device.headSequence}${device.flags ? `, ${device.flags} flags` : ''}`,
     );
-    for (const key of device.keys)
+    for (const key of device.keys) {
       print(`  key ${key.key}  ${key.status}  first seen ${key.firstSeen}`);
+      if (key.rotation) print(`    ${replacedKeyLine(key.rotation)}`);
+    }
   }
 }
 
