@@ -14,11 +14,6 @@ export function deviceKeyName(deviceId: string): string {
 export interface DeviceSigner {
   /** The public key as events carry it in `devicekey`. */
   publicKey: string;
-  /**
-   * True when the keychain held no key and this one was just made: if the journal already holds
-   * events, the key they were signed with is lost, and the journal records the change.
-   */
-  madeNow: boolean;
   sign(event: Omit<UnsignedEvent, 'devicekey'>): SealedEvent;
 }
 
@@ -44,7 +39,6 @@ export async function loadDeviceSigner(
     throw unavailable(error);
   }
   let privateKey: KeyObject;
-  const madeNow = !stored;
   if (stored) {
     try {
       privateKey = createPrivateKey({
@@ -76,18 +70,14 @@ export async function loadDeviceSigner(
       throw unavailable(error);
     }
   }
-  return signerFor(privateKey, { madeNow });
+  return signerFor(privateKey);
 }
 
 /** A signer over an Ed25519 private key already in memory. */
-export function signerFor(
-  privateKey: KeyObject,
-  options: { madeNow?: boolean } = {},
-): DeviceSigner {
+export function signerFor(privateKey: KeyObject): DeviceSigner {
   const publicKey = publicKeyBase64(privateKey);
   return {
     publicKey,
-    madeNow: options.madeNow ?? false,
     sign: (event) => sealEvent({ ...event, devicekey: publicKey }, privateKey),
   };
 }

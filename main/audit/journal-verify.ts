@@ -41,21 +41,36 @@ export function verifyJournal(db: Db, after: ChainStart | null, deviceKey: strin
 }
 
 /**
- * The device key valid at the head of the local chain as the chain itself records it: the first
- * event's key, then each key change that names the key valid before it. Null when the journal
- * holds no validly signed event. Used when the keychain lost the key, so there is no other anchor.
+ * The device key valid at the head of the local chain as the chain itself records it (the first
+ * event's key, then each key change that names the key valid before it; null when no event is
+ * validly signed), and every key any row names. Used when the keychain holds a key the newest
+ * event does not carry: then the keychain cannot anchor anything, and the chain is all there is.
  */
-export function chainKeyAtHead(db: Db, after: ChainStart | null): string | null {
+export function chainKeys(
+  db: Db,
+  after: ChainStart | null,
+): { headKey: string | null; seen: Set<string> } {
+  const seen = new Set<string>();
   const rows = db
     .prepare<[], { seq: number; body: string }>('SELECT seq, body FROM audit_events ORDER BY seq')
     .iterate();
   const report = checkChain(
     (function* () {
-      for (const row of rows) yield { body: row.body, position: row.seq };
+      for (const row of rows) {
+        const key = keyOf(row.body);
+        if (key !== null) seen.add(key);
+        yield { body: row.body, position: row.seq };
+      }
     })(),
     { ...(after ? { after } : {}), isDeviceKey: () => true },
   );
-  return report.head.key ?? null;
+  return { headKey: report.head.key ?? null, seen };
+}
+
+/** The `devicekey` a stored row names, or null when it names none. */
+export function keyOf(body: string): string | null {
+  const key = (parseJson(body) as { devicekey?: unknown } | undefined)?.devicekey;
+  return typeof key === 'string' ? key : null;
 }
 
 function parseJson(text: string): unknown {

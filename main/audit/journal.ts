@@ -5,7 +5,7 @@ import type { ChainStart } from './chain.js';
 import type { DeviceSigner } from './device-key.js';
 import { MAX_EVENT_BYTES, type AuditEvent } from './event.js';
 import { whereOf, type JournalFilter } from './journal-filter.js';
-import { chainKeyAtHead, verifyJournal, type JournalReport } from './journal-verify.js';
+import { chainKeys, keyOf, verifyJournal, type JournalReport } from './journal-verify.js';
 import { KEY_ROTATED_TYPE } from './key-rotation.js';
 
 export type { AuditEvent } from './event.js';
@@ -146,39 +146,48 @@ export class AuditJournal {
 
   /**
    * Gives the journal the device's key; null (with why) when the keychain could not provide it.
-   * When the key was just made (the keychain lost the device's key) and the journal already holds
-   * events, the change is journaled first, signed by the new key and naming the key valid at the
-   * head of the chain, so verification knows from which event on the new key holds. If that cannot
-   * be written the journal takes no key: an unexplained change of key would look like tampering.
+   * When the key is new to a journal that already holds events (the keychain lost the device's
+   * key and a new one was made), the change is journaled first, signed by the new key and naming
+   * the key valid at the head of the chain, so verification knows from which event on the new key
+   * holds. If that cannot be written the journal takes no key: an unexplained change of key would
+   * look like tampering, and the next attempt records it. Returns the change when one was written.
    */
-  setSigner(signer: DeviceSigner | null, problem?: string): void {
-    if (signer?.madeNow) {
+  setSigner(signer: DeviceSigner | null, problem?: string): AuditEvent | null {
+    let change: AuditEvent | null = null;
+    if (signer) {
       try {
-        if (this.recordKeyChange(signer)) for (const listener of this.listeners) listener();
+        change = this.recordKeyChange(signer);
       } catch (error) {
         this.signer = null;
         this.signerProblem = `the audit signing key changed and the journal could not record it: ${(error as Error).message}`;
         throw new JournalUnavailable(this.signerProblem);
       }
+      if (change) for (const listener of this.listeners) listener();
     }
     this.signer = signer;
     if (problem) this.signerProblem = problem;
+    return change;
   }
 
   /**
-   * Journals a `key_lost` rotation from the key the chain itself says is valid at its head (its
-   * first key, then each recorded change; not merely the newest row's key, which anyone able to
-   * write the database could have set); true if it did.
+   * Journals a `key_lost` rotation when `signer`'s key has signed nothing in this journal yet and
+   * the chain's key at its head is another. That key is the one the chain itself records (its
+   * first key, then each change), not merely the newest row's, which anyone able to write the
+   * database could have set. A key already seen in the journal is never announced as new: that
+   * would let a row someone added decide which key the device vouches for.
    */
-  private recordKeyChange(signer: DeviceSigner): boolean {
+  private recordKeyChange(signer: DeviceSigner): AuditEvent | null {
     return this.db.transaction(() => {
-      const previousKey = chainKeyAtHead(this.db, this.checkpoint.get() ?? null);
-      if (previousKey === null || previousKey === signer.publicKey) return false;
-      this.appendInTransaction(signer, AUDIT_TYPES.deviceKeyRotated, 'device', {
-        previousKey,
+      const newest = this.last.get();
+      // The usual start: the newest event is the keychain key's own, nothing to walk.
+      if (!newest || keyOf(newest.body) === signer.publicKey) return null;
+      const { headKey, seen } = chainKeys(this.db, this.checkpoint.get() ?? null);
+      if (headKey === null || headKey === signer.publicKey || seen.has(signer.publicKey))
+        return null;
+      return this.appendInTransaction(signer, AUDIT_TYPES.deviceKeyRotated, 'device', {
+        previousKey: headKey,
         reason: 'key_lost',
       });
-      return true;
     })();
   }
 

@@ -143,3 +143,8 @@ export function rotationTime(time: string): string {
 export function rotationNotice(rotation: KeyRotation): string {
   return `the device key changed at event ${rotation.sequence} (${rotationTime(rotation.time)}): ${rotationReasonText(rotation.reason)}; events before it are checked with the earlier key.`;
 }
+
+/** What the person at the device reads when the keychain lost the key and the change was journaled. */
+export function keyLostMessage(sequence: number): string {
+  return `this computer's audit signing key was missing from the OS keychain, so a new one was made; event ${sequence} records the change, and the audit endpoint accepts the new key's events once its administrator approves the key (scriptdesk audit approve)`;
+}

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -15,6 +16,7 @@ import {
   type AuditEvent,
 } from '../../main/audit/event.js';
 import { KEY_ROTATED_TYPE } from '../../main/audit/key-rotation.js';
+import { callTyped } from '../../main/contract/dispatcher.js';
 import { KeytarSecretStore } from '../../main/secrets/keytar-store.js';
 import { newDeviceKey } from '../support/audit-events.js';
 import { appWithCatalogue, REPO } from '../support/catalogue.js';
@@ -61,11 +63,12 @@ async function journalAcrossKeyLoss() {
   app = undefined;
   const lost = await deviceKeyOf(made.home);
   expect(await keychain.delete(lost.name)).toBe(true);
-  app = await openScriptDeskApp({ home: made.home, logError: () => {} });
+  const logged: string[] = [];
+  app = await openScriptDeskApp({ home: made.home, logError: (line) => logged.push(line) });
   await runToEnd(app, { scriptId: 'probe', inputs: { markerDir, mode: 'ok', count: 2 } });
   await app.close();
   app = undefined;
-  return { home: made.home, lost, current: await deviceKeyOf(made.home) };
+  return { home: made.home, lost, current: await deviceKeyOf(made.home), logged };
 }
 
 function openJournalDb(home: string) {
@@ -143,7 +146,7 @@ async function verify(home: string) {
 
 describe('device key history', () => {
   it('a device whose keychain lost its key journals the change, signed by the new key and naming the old one, and audit verify exits 0 with one notice', async () => {
-    const { home, lost, current } = await journalAcrossKeyLoss();
+    const { home, lost, current, logged } = await journalAcrossKeyLoss();
     expect(current.key).not.toBe(lost.key);
     const events = storedEvents(home);
     const rotations = events.filter((event) => event.type === KEY_ROTATED_TYPE);
@@ -160,6 +163,9 @@ describe('device key history', () => {
     expect(events.at(-1)!.type).toBe('dev.scriptdesk.run.finished');
     for (const event of events)
       expect(event.devicekey).toBe(event.sequence < rotation.sequence ? lost.key : current.key);
+    expect(logged).toEqual([
+      `[scriptdesk] this computer's audit signing key was missing from the OS keychain, so a new one was made; event ${rotation.sequence} records the change, and the audit endpoint accepts the new key's events once its administrator approves the key (scriptdesk audit approve)`,
+    ]);
 
     const result = await verify(home);
     expect(result.code).toBe(0);
@@ -214,9 +220,12 @@ describe('device key history', () => {
     const forged = nextSignedBy(storedEvents(made.home).at(-1)!, newDeviceKey());
     insertRow(made.home, forged);
     expect(await keychain.delete(first.name)).toBe(true);
-    app = await openScriptDeskApp({ home: made.home, logError: () => {} });
-    await app.close();
-    app = undefined;
+    // The next command, whatever it is, makes the new key and says so on stderr.
+    const listed = await scriptdesk(made.home, ['audit', 'list', '--limit', '1']);
+    expect(listed.code).toBe(0);
+    expect(listed.stderr).toContain(
+      `[scriptdesk] this computer's audit signing key was missing from the OS keychain, so a new one was made; event ${forged.sequence + 1} records the change`,
+    );
 
     const rotation = storedEvents(made.home).at(-1)!;
     expect(rotation).toMatchObject({
@@ -236,6 +245,69 @@ describe('device key history', () => {
     expect(result.report.rotations).toEqual([
       expect.objectContaining({ sequence: rotation.sequence, previousKey: first.key }),
     ]);
+  });
+
+  it('a key lost while the journal is read-only refuses runs saying the change could not be recorded, and journals the change at the next start once it is writable', async () => {
+    const made = await appWithCatalogue();
+    app = made.app;
+    const markerDir = await tempDir('scriptdesk-marker-');
+    await runToEnd(app, { scriptId: 'probe', inputs: { markerDir, mode: 'ok', count: 1 } });
+    await app.close();
+    app = undefined;
+    const lost = await deviceKeyOf(made.home);
+    expect(await keychain.delete(lost.name)).toBe(true);
+    const database = path.join(made.home, 'scriptdesk.sqlite');
+    const files = [database];
+    if (
+      await access(`${database}-wal`).then(
+        () => true,
+        () => false,
+      )
+    )
+      files.push(`${database}-wal`);
+    // Immutable (root, as CI runs): SQLite opens it, reads it, and refuses every write.
+    execFileSync('chattr', ['+i', ...files]);
+    try {
+      app = await openScriptDeskApp({ home: made.home, logError: () => {} });
+      const refused = await callTyped(
+        app.dispatch,
+        'run.start',
+        { scriptId: 'probe', inputs: { markerDir, mode: 'ok', count: 2 } },
+        { transport: 'http' },
+      );
+      expect(refused.ok).toBe(false);
+      if (refused.ok) throw new Error('the run started');
+      expect(refused.error.code).toBe('journal_unavailable');
+      expect(refused.error.message).toContain(
+        'the audit signing key changed and the journal could not record it: ',
+      );
+    } finally {
+      execFileSync('chattr', ['-i', ...files]);
+    }
+    // The new key is in the keychain now; at the next start the change is still journaled before
+    // it signs anything (SQLite keeps a file it opened read-only so until it is opened again).
+    await app.close();
+    app = await openScriptDeskApp({ home: made.home, logError: () => {} });
+    const again = await runToEnd(app, {
+      scriptId: 'probe',
+      inputs: { markerDir, mode: 'ok', count: 2 },
+    });
+    expect(again.detail.status).toBe('succeeded');
+    await app.close();
+    app = undefined;
+    const current = await deviceKeyOf(made.home);
+    const events = storedEvents(made.home);
+    const rotations = events.filter((event) => event.type === KEY_ROTATED_TYPE);
+    expect(rotations).toEqual([
+      expect.objectContaining({
+        devicekey: current.key,
+        data: { previousKey: lost.key, reason: 'key_lost' },
+      }),
+    ]);
+    expect(events.filter((e) => e.devicekey === lost.key).at(-1)!.sequence).toBe(
+      rotations[0]!.sequence - 1,
+    );
+    expect((await verify(made.home)).code).toBe(0);
   });
 
   it('forged events around a key change are each reported at their sequence: the old key after it, the new key before it, a key change signed by another key', async () => {
