@@ -159,7 +159,7 @@ export class AuditJournal {
         change = this.recordKeyChange(signer);
       } catch (error) {
         this.signer = null;
-        this.signerProblem = `the audit signing key changed and the journal could not record it: ${(error as Error).message}`;
+        this.signerProblem = `the audit signing key changed and the journal ${this.db.name} could not record it (${(error as Error).message}); make it writable and start ScriptDesk again`;
         throw new JournalUnavailable(this.signerProblem);
       }
       if (change) for (const listener of this.listeners) listener();

@@ -147,8 +147,8 @@ export const VerifyResponseSchema = z.object({
           receivedAt: z.string(),
         }),
       ),
-      /** The key changes the chain records and that hold (notices, not problems). */
-      rotations: z.array(KeyRotationSchema),
+      /** The key changes the chain records and that hold (notices, not problems); absent before. */
+      rotations: z.array(KeyRotationSchema).default([]),
     }),
   ),
 });

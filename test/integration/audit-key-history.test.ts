@@ -278,8 +278,8 @@ describe('device key history', () => {
       expect(refused.ok).toBe(false);
       if (refused.ok) throw new Error('the run started');
       expect(refused.error.code).toBe('journal_unavailable');
-      expect(refused.error.message).toContain(
-        'the audit signing key changed and the journal could not record it: ',
+      expect(refused.error.message).toBe(
+        `The run was not started because the audit journal cannot be written: the audit signing key changed and the journal ${database} could not record it (attempt to write a readonly database); make it writable and start ScriptDesk again.`,
       );
     } finally {
       execFileSync('chattr', ['-i', ...files]);
