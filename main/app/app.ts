@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { loadDeviceSigner } from '../audit/device-key.js';
 import { AUDIT_TYPES, AuditJournal } from '../audit/journal.js';
+import { keyLostMessage } from '../audit/key-rotation.js';
 import { AUDIT_TOKEN_NAME, AuditReporter } from '../audit/reporter.js';
 import { CatalogueService, type SyncListener } from '../catalogue/catalogue-service.js';
 import { TrustStore } from '../catalogue/trust-store.js';
@@ -93,7 +94,10 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     journal.publicKey
       ? Promise.resolve()
       : (signerLoading ??= loadDeviceSigner(secrets, identity.deviceId)
-          .then((signer) => journal.setSigner(signer))
+          .then((signer) => {
+            const change = journal.setSigner(signer);
+            if (change) logError(`[scriptdesk] ${keyLostMessage(change.sequence)}`);
+          })
           .catch((error: unknown) => {
             journal.setSigner(null, (error as Error).message);
             throw error;

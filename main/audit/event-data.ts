@@ -3,6 +3,7 @@ import { OutputEntrySchema, REJECTION_REASONS, RUN_STATUSES } from '../contract/
 import { ERROR_CODES } from '../contract/errors.js';
 import { AuditEventSchema } from './event.js';
 import { AUDIT_TYPES } from './journal.js';
+import { KeyRotationDataSchema } from './key-rotation.js';
 
 /*
  * The `data` of every event type ScriptDesk writes, published as `schemas/audit-event.schema.json`
@@ -133,6 +134,7 @@ const DATA_BY_TYPE = [
   [AUDIT_TYPES.secretSet, SecretChanged],
   [AUDIT_TYPES.secretCleared, SecretChanged],
   [AUDIT_TYPES.settingsChanged, SettingsChanged],
+  [AUDIT_TYPES.deviceKeyRotated, KeyRotationDataSchema],
 ] as const;
 
 /** A ScriptDesk audit event with the `data` its type promises. */

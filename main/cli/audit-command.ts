@@ -14,11 +14,13 @@ import {
   remoteExport,
   remoteList,
   remoteRevoke,
-  remoteVerify,
 } from './audit-remote.js';
 import { CliError } from './cli-error.js';
 import type { Out } from './terminal-output.js';
 import { readSecretValue } from './read-secret-value.js';
+import { replacedKeyLine } from './audit-text.js';
+
+export { auditVerifyCommand, remoteVerifyCommand } from './audit-verify-command.js';
 
 /** The filters `audit list` and `audit export` share, as typed on the command line. */
 export interface AuditFilterOptions {
@@ -120,41 +122,6 @@ export async function auditExportCommand(
 export function exportFormat(text: string): 'jsonl' | 'csv' {
   if (text === 'jsonl' || text === 'csv') return text;
   throw new CliError(`--format "${text}" must be jsonl or csv`, 2);
-}
-
-/**
- * `scriptdesk audit verify`: checks the local chain with this computer's key from the keychain.
- * Exit 0 when intact, 1 with every break (at its sequence number) when not.
- */
-export async function auditVerifyCommand(
-  app: ScriptDeskApp,
-  options: { json?: boolean },
-  out: Out,
-): Promise<number> {
-  const { journal, journalReady } = app.services;
-  await journalReady().catch((error: unknown) => {
-    throw new CliError(`cannot verify the journal: ${(error as Error).message}`);
-  });
-  const report = journal.verify(journal.publicKey!);
-  if (options.json) {
-    out.json({ intact: report.problems.length === 0, ...report });
-    return report.problems.length === 0 ? 0 : 1;
-  }
-  const from = (report.after?.sequence ?? 0) + 1;
-  if (report.problems.length === 0) {
-    out.line(
-      report.checked === 0
-        ? 'The audit journal is empty.'
-        : `The audit journal is intact: events ${from} to ${report.head.sequence}, each signed by this computer's key and chained to the one before.`,
-    );
-    return 0;
-  }
-  out.line(
-    `The audit journal is NOT intact: first break at event ${report.problems[0]!.sequence} (${report.problems.length} problem${report.problems.length > 1 ? 's' : ''}):`,
-  );
-  for (const problem of report.problems)
-    out.line(`  event ${problem.sequence}: ${problem.message}`);
-  return 1;
 }
 
 /**
@@ -291,42 +258,6 @@ export async function remoteExportCommand(
   }
 }
 
-/**
- * `scriptdesk audit verify --server URL [--device SOURCE]`: every device's stored chain checked
- * again by the endpoint, with what it flagged at ingest; exit 1 when any is not intact.
- */
-export async function remoteVerifyCommand(
-  server: string,
-  options: { device?: string; json?: boolean },
-  out: Out,
-): Promise<number> {
-  const { devices } = await remoteVerify(server, options.device);
-  const intact = devices.every((device) => device.intact);
-  if (options.json) {
-    out.json({ intact, devices });
-    return intact ? 0 : 1;
-  }
-  if (devices.length === 0) out.line('The endpoint has no events yet.');
-  for (const device of devices) {
-    if (device.intact) {
-      out.line(`${device.source}: intact (${device.checked} events)`);
-      continue;
-    }
-    const first = Math.min(
-      ...device.problems.map((p) => p.sequence),
-      ...device.flags.map((f) => f.sequence ?? Infinity),
-    );
-    out.line(`${device.source}: NOT intact, first break at event ${first}:`);
-    for (const problem of device.problems)
-      out.line(`  event ${problem.sequence}: ${problem.message}`);
-    for (const flag of device.flags)
-      out.line(
-        `  event ${flag.sequence ?? '?'}: flagged at delivery (${flag.kind}): ${flag.message}`,
-      );
-  }
-  return intact ? 0 : 1;
-}
-
 /** `scriptdesk audit devices --server URL`: the devices the endpoint knows and their keys. */
 export async function remoteDevicesCommand(
   server: string,
@@ -340,8 +271,10 @@ export async function remoteDevicesCommand(
     out.line(
       `${device.source}  ${device.events} events, up to ${device.headSequence}${device.flags ? `, ${device.flags} flags` : ''}`,
     );
-    for (const key of device.keys)
+    for (const key of device.keys) {
       out.line(`  key ${key.key}  ${key.status}  first seen ${key.firstSeen}`);
+      if (key.rotation) out.line(`    ${replacedKeyLine(key.rotation)}`);
+    }
   }
 }
 

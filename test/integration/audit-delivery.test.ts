@@ -6,12 +6,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
+import { deviceKeyName } from '../../main/audit/device-key.js';
 import type { AuditEvent } from '../../main/audit/event.js';
+import { KEY_ROTATED_TYPE } from '../../main/audit/key-rotation.js';
 import { AUDIT_TOKEN_NAME } from '../../main/audit/reporter.js';
 import { DEFAULT_POLICY, type Policy } from '../../main/policy/policy.js';
 import { KeytarSecretStore } from '../../main/secrets/keytar-store.js';
 import { startServer } from '../../main/server/server.js';
-import type { VerifyResponseSchema } from '../../main/audit/protocol.js';
+import type { Device, VerifyResponseSchema } from '../../main/audit/protocol.js';
 import {
   ADMIN_TOKEN,
   admin,
@@ -247,6 +249,78 @@ describe.each(AUDIT_STORES)('delivery to the audit endpoint on $name', (kind) =>
       expect(first).toMatchObject({ sequence: target, kind: firstFlag });
     },
   );
+
+  it('after the keychain lost the device key, the endpoint holds the new key until approved, then stores the held events and verifies the chain across the change', async () => {
+    await setToken();
+    const server = await endpoint(kind);
+    const made = await appWithCatalogue(undefined, { policy: policyFor(server.url) });
+    apps.push(made.app);
+    const markerDir = await tempDir('scriptdesk-marker-');
+    await runToEnd(made.app, { scriptId: 'probe', inputs: { markerDir, mode: 'ok' } });
+    const { source, deviceId } = made.app.services.identity;
+    const oldKey = made.app.services.journal.publicKey!;
+    expect((await made.app.services.reporter!.flush(new Date(Date.now() + 30_000))).pending).toBe(
+      0,
+    );
+    await made.app.close();
+    expect(await new KeytarSecretStore().delete(deviceKeyName(deviceId))).toBe(true);
+
+    const app = await openScriptDeskApp({
+      home: made.home,
+      logError: () => {},
+      policy: policyFor(server.url),
+    });
+    apps.push(app);
+    await runToEnd(app, { scriptId: 'probe', inputs: { markerDir, mode: 'ok' } });
+    const newKey = app.services.journal.publicKey!;
+    const [{ event: rotation }] = app.services.journal.list(1, { type: KEY_ROTATED_TYPE });
+    const held = await app.services.reporter!.flush(new Date(Date.now() + 30_000), {
+      retry: false,
+    });
+    expect(held.pending).toBe(app.services.journal.list(1000)[0]!.seq - rotation!.sequence + 1);
+    expect(held.lastError).toBe(
+      "the audit endpoint holds this computer's events back: this device's key changed (this event records the change) and the new key waits for an admin's approval (scriptdesk audit approve); keep the event and send it again later",
+    );
+    const { body } = await admin<{ devices: Device[] }>(server.url, 'devices');
+    const keys = body.devices.find((device) => device.source === source)!.keys;
+    expect(keys.find((key) => key.key === newKey)).toMatchObject({
+      status: 'pending',
+      rotation: { previousKey: oldKey, sequence: rotation!.sequence, reason: 'key_lost' },
+    });
+    const asAdmin = { env: { SCRIPTDESK_ADMIN_TOKEN: ADMIN_TOKEN } };
+    const devices = await scriptdesk(
+      made.home,
+      ['audit', 'devices', '--server', server.url],
+      asAdmin,
+    );
+    expect(devices.stdout).toContain(`  key ${newKey}  pending  first seen `);
+    const when = `${rotation!.time.slice(0, 10)} ${rotation!.time.slice(11, 16)} UTC`;
+    expect(devices.stdout).toContain(
+      `    replaces key ${oldKey} from event ${rotation!.sequence} (${when}): the previous key was lost from the keychain\n`,
+    );
+
+    await admin(server.url, 'devices/approve', { body: { source, key: newKey } });
+    const delivered = await app.services.reporter!.flush(new Date(Date.now() + 30_000));
+    expect(delivered).toMatchObject({ pending: 0, rejected: 0, lastError: null });
+    expect(await verifyAt(server.url, source)).toMatchObject({
+      intact: true,
+      problems: [],
+      flags: [],
+      rotations: [
+        { sequence: rotation!.sequence, previousKey: oldKey, key: newKey, reason: 'key_lost' },
+      ],
+    });
+    const verified = await scriptdesk(
+      made.home,
+      ['audit', 'verify', '--server', server.url, '--device', source],
+      asAdmin,
+    );
+    expect(verified.code).toBe(0);
+    expect(verified.stdout.trim().split('\n')).toEqual([
+      `${source}: intact (${app.services.journal.list(1000).length} events)`,
+      `  notice: the device key changed at event ${rotation!.sequence} (${when}): the previous key was lost from the keychain; events before it are checked with the earlier key.`,
+    ]);
+  });
 
   it('a device whose key the administrator revoked keeps its events and says why they wait', async () => {
     await setToken();
