@@ -57,8 +57,8 @@ const RunStarted = z.looseObject({
   inputs: z
     .record(z.string(), z.unknown())
     .describe('The inputs, with every x-sensitive field replaced by "[redacted]".'),
-  inputsSha256: sha256.describe(
-    'Hash of the full inputs (canonical JSON), sensitive ones included.',
+  inputsHmac: sha256.describe(
+    'HMAC-SHA256 of the full inputs (canonical JSON), sensitive ones included, under a key derived from the device key: the device can confirm given inputs were these; nobody can test guesses of a redacted value against it.',
   ),
   secrets: z.array(z.string()).describe('Names of the secrets given to the script; never values.'),
   dryRun: z.boolean(),

@@ -191,6 +191,15 @@ export class AuditJournal {
     })();
   }
 
+  /**
+   * A keyed digest of `text` under this device's key (see {@link DeviceSigner.digest}): how a run
+   * record names its full inputs without letting anyone guess a redacted value from it.
+   */
+  digest(text: string): string {
+    if (!this.signer) throw new JournalUnavailable(this.signerProblem);
+    return this.signer.digest(text);
+  }
+
   get publicKey(): string | null {
     return this.signer?.publicKey ?? null;
   }

@@ -51,6 +51,8 @@ export async function prepareRun(options: {
   admitted: AdmittedRun;
   identity: Identity;
   now: () => Date;
+  /** The device's keyed digest (never a plain hash: that would let a redacted PIN be guessed). */
+  digest: (text: string) => string;
   done: (run: StoredRun) => void;
 }): Promise<PreparedRun> {
   const { runId, runDir, request, admitted, identity, done } = options;
@@ -92,7 +94,7 @@ export async function prepareRun(options: {
       schemaSha256: script.published.schemaSha256,
       lockSha256: script.published.lockSha256,
       inputs: redactSensitive(script.schema, inputs),
-      inputsSha256: sha256Hex(canonicalJson(inputs)),
+      inputsHmac: options.digest(canonicalJson(inputs)),
       secrets: [...secrets.keys()],
       dryRun,
       confirmed: request.confirmed === true,

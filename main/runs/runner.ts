@@ -81,6 +81,7 @@ export class Runner {
         admitted,
         identity: this.deps.identity,
         now: this.now,
+        digest: (text) => this.deps.journal.digest(text),
         done,
       });
       const startsNow = this.supervisor.size < this.deps.maxConcurrentRuns && !this.queue.length;

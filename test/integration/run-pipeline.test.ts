@@ -3,7 +3,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
+import { canonicalJson } from '../../main/audit/canonical-json.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
+import { sha256Hex } from '../../main/shared/hashing.js';
 import type { MethodInput, MethodName } from '../../main/contract/api.js';
 import type { StoredRun } from '../../main/runs/run-store.js';
 import { appWithCatalogue } from '../support/catalogue.js';
@@ -214,16 +216,23 @@ describe('running a script through the API', () => {
     expect((await done).status).toBe('cancelled');
   });
 
-  it('redacts x-sensitive inputs from the audit journal but records a hash of the full inputs', async () => {
+  it('redacts x-sensitive inputs from the audit journal and records a keyed digest of the full inputs that a guessed value cannot be tested against', async () => {
     ({ app } = await appWithCatalogue());
-    const { runId } = await runToEnd({
-      scriptId: 'probe',
-      inputs: { markerDir: await markerDir(), mode: 'ok', token: 'hunter2-SECRET' },
-    });
+    const markers = await markerDir();
+    const inputs = { markerDir: markers, mode: 'ok', token: 'hunter2-SECRET' };
+    const { runId } = await runToEnd({ scriptId: 'probe', inputs });
     const { events } = await call('audit.list', {});
     const started = events.find((e) => e.data.runId === runId && e.type.endsWith('started'))!;
     expect((started.data.inputs as Record<string, unknown>).token).toBe('[redacted]');
-    expect(started.data.inputsSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(started.data).not.toHaveProperty('inputsSha256');
+    // Someone who reads the record and guesses the secret exactly cannot confirm the guess...
+    const guess = canonicalJson(inputs);
+    expect(started.data.inputsHmac).not.toBe(sha256Hex(guess));
+    // ...while this device, which holds the key, can confirm that these were the inputs.
+    expect(started.data.inputsHmac).toBe(app.services.journal.digest(guess));
+    expect(started.data.inputsHmac).not.toBe(
+      app.services.journal.digest(canonicalJson({ ...inputs, token: 'hunter3-SECRET' })),
+    );
     const db = await readFile(app.services.paths.database);
     const wal = await readFile(`${app.services.paths.database}-wal`).catch(() => Buffer.alloc(0));
     expect(Buffer.concat([db, wal]).includes('hunter2-SECRET')).toBe(false);
