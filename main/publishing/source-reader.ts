@@ -4,6 +4,7 @@ import { pathExists } from '../shared/files.js';
 import type { ZodError } from 'zod';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { lintFormSchema } from '../../forms/schema-lint.js';
+import { formFields } from '../../forms/form-fields.js';
 import { lintUiSchema } from '../../forms/ui-schema-lint.js';
 import { parseSpecifier, SpecifierError } from '../python/version-specifier.js';
 import { inspectWheel, WheelRefused } from '../python/wheel-inspection.js';
@@ -146,10 +147,14 @@ async function readScript(
   if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
   if (manifest.args) {
     const properties = (formSchema as { properties?: Record<string, unknown> }).properties ?? {};
+    const sensitive = [...formFields(formSchema as Record<string, unknown>).fields.values()]
+      .filter((field) => field.uiPath.length === 1 && field.sensitive)
+      .map((field) => String(field.uiPath[0]));
     const argProblems = checkArgTemplate(
       manifest.args,
       new Set(Object.keys(properties)),
       manifest.supportsDryRun,
+      new Set(sensitive),
     );
     if (argProblems.length) throw new SourceError(rel('script.json'), argProblems[0]!);
   }
