@@ -45,20 +45,28 @@ function runOnce(index, resultsFile) {
     report = JSON.parse(readFileSync(resultsFile, 'utf8'));
   } catch {
     const how = child.signal ?? `code ${child.status}`;
-    return { seconds, total: 0, failed: [`(vitest ended with ${how} and wrote no results)`] };
+    return {
+      seconds,
+      total: 0,
+      failed: [`(vitest ended with ${how} and wrote no results)`],
+      durations: [],
+    };
   }
   const failed = [];
+  const durations = [];
   for (const file of report.testResults) {
     const name = path.relative(root, file.name);
+    const title = (test) => [name, ...test.ancestorTitles, test.title].join(' > ');
+    for (const test of file.assertionResults) durations.push([title(test), test.duration ?? 0]);
     const tests = file.assertionResults.filter((test) => test.status === 'failed');
-    for (const test of tests) failed.push([name, ...test.ancestorTitles, test.title].join(' > '));
+    for (const test of tests) failed.push(title(test));
     if (file.status === 'failed' && tests.length === 0)
       failed.push(`${name} (${(file.message || 'failed outside its tests').split('\n')[0]})`);
   }
   console.log(
     `\ntest:repeat: run ${index} of ${runs}: ${failed.length} failed of ${report.numTotalTests} tests (${seconds} s)\n`,
   );
-  return { seconds, total: report.numTotalTests, failed };
+  return { seconds, total: report.numTotalTests, failed, durations };
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-repeat-'));
@@ -82,4 +90,12 @@ for (const [name, count] of [...runsFailing].sort((a, b) => b[1] - a[1]))
   console.log(
     `  ${count === runs ? 'failed every run' : `FLAKY, failed ${count} of ${runs}`}: ${name}`,
   );
+// The slowest tests come first to meet their timeout on a busy machine: shown to keep an eye on.
+const slowest = new Map();
+for (const result of results)
+  for (const [name, ms] of result.durations)
+    slowest.set(name, Math.max(slowest.get(name) ?? 0, ms));
+console.log('test:repeat: slowest tests (longest of any run)');
+for (const [name, ms] of [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 5))
+  console.log(`  ${Math.round(ms / 1000)} s: ${name}`);
 process.exit(runsFailing.size === 0 ? 0 : 1);
