@@ -1,6 +1,8 @@
 import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { readInstalledPair } from '../../main/catalogue/installed.js';
+import { SyncStateFile } from '../../main/catalogue/sync-state.js';
 import { REPO, withDesk, type Desk } from './desk.js';
 
 const SHOTS = path.join(REPO, 'test-results', 'screenshots');
@@ -21,6 +23,21 @@ async function syncNow(page: Page): Promise<void> {
   await expect(page.getByTestId('catalogue-sync-state')).toHaveText(/^Synced |^Never synced$/);
   // Away from the button, so its tooltip does not cover the banner in screenshots.
   await page.mouse.move(640, 780);
+}
+
+/**
+ * Makes the synced catalogue expired without waiting for the clock: the device is given a latest
+ * time seen a minute after the expiry (what its clock would say then), which is how expiry is
+ * judged, so turning the clock back cannot revive it either.
+ */
+async function seenAfterExpiry(home: string): Promise<void> {
+  const catalogueDir = path.join(home, 'catalogue');
+  const installed = await readInstalledPair(catalogueDir);
+  const { expires } = JSON.parse(installed!.bytes.toString('utf8')) as { expires: string };
+  await new SyncStateFile(catalogueDir).update((state) => ({
+    ...state,
+    latestTimeSeen: new Date(Date.parse(expires) + 60_000).toISOString(),
+  }));
 }
 
 async function expectScriptsStillListed(page: Page): Promise<void> {
@@ -186,14 +203,14 @@ test('a catalogue close to its expiry gives a heads-up and nothing more', async 
 test('once the catalogue has expired, runs are blocked with a clear message while scripts stay browsable', async ({
   page,
 }) => {
-  // Valid long enough to be synced by the CLI, then it expires while the test watches.
-  await withDesk({ validForMs: 10_000 }, async (desk) => {
+  // Valid for a day; the device has then seen a time just after it (as if that day had passed).
+  await withDesk({ expires: '1d', beforeStart: seenAfterExpiry }, async (desk) => {
     await page.goto(desk.url);
     await page.getByTestId('script-item-loan-schedule').click();
     await expect(page.locator('#root_principal')).toBeVisible();
 
     const banner = page.getByTestId('catalogue-banner');
-    await expect(banner).toHaveAttribute('data-kind', 'expired', { timeout: 30_000 });
+    await expect(banner).toHaveAttribute('data-kind', 'expired');
     await expect(banner).toHaveAttribute('data-severity', 'error');
     await expect(page.getByTestId('catalogue-banner-message')).toContainText(
       /^Runs are blocked: the catalogue expired on .+\. Connect to your organisation's network and press Sync now, or ask your administrator to publish a new catalogue\./,

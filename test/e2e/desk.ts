@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /** The repository root; the CLI and the demo catalogue are taken from here (built into dist/). */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,14 +30,12 @@ export interface Desk {
 export interface DeskOptions {
   /** `--expires` of the first published catalogue, e.g. "2d" (default 30d). */
   expires?: string;
-  /** Instead of `expires`: a validity in ms, for a catalogue that expires during a test. */
-  validForMs?: number;
   /** The catalogue source to publish (default: the demo catalogue in examples/catalogue). */
   source?: string;
   /** Extra environment for `scriptdesk web`, e.g. `SCRIPTDESK_POLICY` for other run limits. */
   env?: Record<string, string>;
   /** Runs on the synced home just before `scriptdesk web` starts (e.g. to set what it reads at start). */
-  beforeStart?: (home: string) => void;
+  beforeStart?: (home: string) => void | Promise<void>;
 }
 
 function cliFor(home: string): Desk['cli'] {
@@ -56,25 +54,6 @@ function cliFor(home: string): Desk['cli'] {
       });
     }
   };
-}
-
-/**
- * Publishes `source` into `out`, signed with `keyFile`, valid for `validForMs` — through the same
- * publishing code as `catalogue build`, which only takes whole minutes.
- */
-export function publishFor(source: string, keyFile: string, out: string, validForMs: number): void {
-  const publish = pathToFileURL(path.join(REPO, 'dist', 'main', 'catalogue', 'publish.js')).href;
-  execFileSync(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `const { publishCatalogue } = await import(${JSON.stringify(publish)});
-       await publishCatalogue(JSON.parse(process.argv[1]));`,
-      JSON.stringify({ sourceDir: source, keyFile, outDir: out, validForMs }),
-    ],
-    { cwd: REPO, stdio: 'pipe' },
-  );
 }
 
 /** Starts `scriptdesk web` on `home` and resolves with its address once it has printed it. */
@@ -130,21 +109,19 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
   try {
     cli('keygen', '--out', keys);
     const key = path.join(keys, 'catalogue-signing.key');
-    if (options.validForMs !== undefined) publishFor(source, key, published, options.validForMs);
-    else
-      cli(
-        'catalogue',
-        'build',
-        source,
-        '--key',
-        key,
-        '--out',
-        published,
-        '--expires',
-        options.expires ?? '30d',
-      );
+    cli(
+      'catalogue',
+      'build',
+      source,
+      '--key',
+      key,
+      '--out',
+      published,
+      '--expires',
+      options.expires ?? '30d',
+    );
     cli('sync', '--from', published, '--pubkey', path.join(keys, 'catalogue-signing.pub'));
-    options.beforeStart?.(home);
+    await options.beforeStart?.(home);
     const web = await startWeb(home, options.env);
     return {
       work,

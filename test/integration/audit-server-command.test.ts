@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../main/cli/cli-error.js';
@@ -9,6 +8,7 @@ import { serverCommand, type ServerCommandOptions } from '../../main/cli/server-
 import { testDevice } from '../support/audit-events.js';
 import { ADMIN_TOKEN, INGEST_TOKEN, postEvents } from '../support/audit-server.js';
 import { publish } from '../support/catalogue.js';
+import { refusingPort } from '../support/ports.js';
 import { freshPostgresDatabase } from '../support/postgres-database.js';
 import { tempDir } from '../support/temp.js';
 
@@ -72,15 +72,6 @@ async function refusal(
   );
   await expect(attempt).rejects.toThrow(CliError);
   return attempt.catch((error: unknown) => error as CliError) as Promise<CliError>;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe('scriptdesk server with the audit endpoint', () => {
@@ -183,7 +174,7 @@ describe('scriptdesk server with the audit endpoint', () => {
   });
 
   it('reports a PostgreSQL server it cannot reach in one line, without the password', async () => {
-    const port = await closedPort();
+    const port = await refusingPort();
     const error = await refusal(
       { database: `postgresql://auditor:Pg-Pa55word@127.0.0.1:${port}/audit` },
       BOTH_TOKENS,

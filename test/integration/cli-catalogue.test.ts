@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SyncStateFile } from '../../main/catalogue/sync-state.js';
 import { publishCatalogue } from '../../main/publishing/publish.js';
 import { copySource, flipByte, REPO } from '../support/catalogue.js';
 import { BIN, scriptdesk } from '../support/cli.js';
@@ -49,12 +50,11 @@ describe('scriptdesk server, sync by URL, and offline use', () => {
     const home = await tempDir('scriptdesk-cli-home-');
     const keys = await keysIn(home);
     const published = path.join(await tempDir(), 'published');
-    // Valid for 4 seconds, so the test can watch it expire in real time.
-    await publishCatalogue({
+    const { document } = await publishCatalogue({
       sourceDir: await copySource(),
       keyFile: keys.key,
       outDir: published,
-      validForMs: 4_000,
+      validForMs: 86_400_000,
     });
     const server = await serve(published);
 
@@ -76,7 +76,13 @@ describe('scriptdesk server, sync by URL, and offline use', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^probe\s+2\.1\.0\s+Probe/m);
 
-    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    // A day later: the device has seen a time after the expiry (what its clock would say then),
+    // so the test never waits for the real clock to get there.
+    const trustedTime = new Date(Date.parse(document.expires) + 60_000).toISOString();
+    await new SyncStateFile(path.join(home, 'catalogue')).update((state) => ({
+      ...state,
+      latestTimeSeen: trustedTime,
+    }));
     const expiredList = await scriptdesk(home, ['list']);
     expect(expiredList.stdout).toMatch(/^probe/m);
     expect(expiredList.stderr).toMatch(

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
@@ -8,7 +8,7 @@ import { callTyped } from '../../main/contract/dispatcher.js';
 import { sha256Hex } from '../../main/shared/hashing.js';
 import type { MethodInput, MethodName } from '../../main/contract/api.js';
 import type { StoredRun } from '../../main/runs/run-store.js';
-import { appWithCatalogue } from '../support/catalogue.js';
+import { appWithCatalogue, copySource } from '../support/catalogue.js';
 import { callOrThrow, runToEnd as runToEndOn, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
@@ -179,20 +179,28 @@ describe('running a script through the API', () => {
     expect(failed.detail.message).toContain('exit code 7');
   });
 
-  it('stops a script at its time limit together with the process it started', async () => {
-    ({ app } = await appWithCatalogue());
-    const markers = await markerDir();
+  it('stops a script at its time limit and records the run as timed out', async () => {
+    // The probe with a limit of 1 s; it sleeps for a minute, so only the limit can end it.
+    const source = await copySource();
+    const manifestFile = path.join(source, 'scripts', 'probe', 'script.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, timeoutSeconds: 1 }));
+    ({ app } = await appWithCatalogue(source));
     const { runId, detail } = await runToEnd({
       scriptId: 'probe',
-      inputs: { markerDir: markers, mode: 'sleep-with-child' },
+      inputs: { markerDir: await markerDir(), mode: 'sleep' },
     });
-    expect(detail.status).toBe('timeout');
-    const childPid = Number(await readFile(path.join(markers, `child-${runId}`), 'utf8'));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(isAlive(childPid)).toBe(false);
+    expect(detail).toMatchObject({
+      status: 'timeout',
+      message: 'Stopped after the time limit of 1 s.',
+    });
+    const finished = (await call('audit.list', { limit: 10 })).events.find(
+      (e) => e.data.runId === runId && e.type === 'dev.scriptdesk.run.finished',
+    );
+    expect(finished?.data).toMatchObject({ status: 'timeout' });
   });
 
-  it('cancels a running script on request', async () => {
+  it('cancels a running script on request, together with the process it started', async () => {
     ({ app } = await appWithCatalogue());
     const markers = await markerDir();
     let finished: (run: StoredRun) => void = () => {};
@@ -212,8 +220,11 @@ describe('running a script through the API', () => {
       async () => (await readdir(markers)).some((n) => n.startsWith('child-')),
       'the probe and its child to start',
     );
+    const childPid = Number(await readFile(path.join(markers, `child-${runId}`), 'utf8'));
     expect(await call('run.cancel', { runId })).toEqual({ cancelled: true });
     expect((await done).status).toBe('cancelled');
+    // The child sleeps for a minute: only the cancel can have ended it.
+    await waitFor(() => !isAlive(childPid), 'the process the script started to end');
   });
 
   it('redacts x-sensitive inputs from the audit journal and records a keyed digest of the full inputs that a guessed value cannot be tested against', async () => {

@@ -3,7 +3,8 @@
  * per-key state, background builds, leases and garbage collection.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, stat, utimes } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { EnvironmentState } from '../../main/contract/api.js';
 import { resolvePythonRuntime, type PythonRuntime } from '../../main/python/runtime.js';
 import { ScriptEnvironments } from '../../main/python/script-environments.js';
 import { VenvManager, type ScriptVenvSpec, type VenvSpec } from '../../main/python/venvs.js';
+import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 import { lockFor, makeWheel, type TestWheel } from '../support/wheels.js';
 
@@ -170,17 +172,26 @@ describe('building a catalogue in the background', () => {
   });
 
   it('abandons a running build on close, removing its staging folder', async () => {
-    let building!: () => void;
-    const started = new Promise<void>((resolve) => (building = resolve));
-    const { venvs, wheelhouse, venvsDir, rt } = await setup({
-      onStatus: (_id, environment) => environment.state === 'building' && building(),
-    });
-    const spec = { scriptId: 's', ...specOf(rt, [await makeWheel(wheelhouse, 'alpha')]) };
+    const { venvs, wheelhouse, venvsDir, rt } = await setup();
+    // A runtime that creates the venv for real and then holds the build there until it is killed,
+    // after leaving a marker: closing always meets a build under way, its staging folder written.
+    const dir = await tempDir('scriptdesk-held-');
+    const held = path.join(dir, 'held');
+    const python = path.join(dir, 'python');
+    await writeFile(
+      python,
+      [
+        '#!/bin/sh',
+        `"${rt.executable}" "$@" || exit $?`,
+        `case " $* " in *" venv "*) : > "${held}"; exec sleep 600;; esac`,
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const heldRuntime = { ...rt, executable: python };
+    const spec = { scriptId: 's', ...specOf(heldRuntime, [await makeWheel(wheelhouse, 'alpha')]) };
     const prepared = venvs.prepareAll([spec]);
-    await started;
-    // Let the build get under way (a staging folder exists) before closing.
-    while (!(await readdir(venvsDir).catch(() => [])).some((n) => n.includes('.staging-')))
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => existsSync(held), 'the build to be under way');
+    expect((await readdir(venvsDir)).filter((n) => n.includes('.staging-'))).toHaveLength(1);
     await venvs.close();
     await prepared;
     expect(await readdir(venvsDir)).toEqual([]);
@@ -198,7 +209,7 @@ describe('leases and garbage collection', () => {
     await utimes(marker, longAgo, longAgo);
     const lease = await venvs.lease(spec);
     expect(lease.dir).toBe(dir);
-    expect((await stat(marker)).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    expect((await stat(marker)).mtimeMs).toBeGreaterThan(longAgo.getTime());
     lease.release();
   });
 
