@@ -1,3 +1,5 @@
+import { REAPER } from './reaper.js';
+
 /** How the bootstrap exits when it was never let through (the gate, below): no script code ran. */
 export const NOT_RELEASED_EXIT = 86;
 
@@ -41,6 +43,7 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  */
 export const BOOTSTRAP = [
   'import _thread, atexit, io, os, sys, time',
+  ...REAPER,
   'class _ScriptDeskStdout(io.FileIO):',
   `    until_deepened = ${DEEPEN_AFTER_BYTES}`,
   '    def write(self, data):',
@@ -78,19 +81,22 @@ export const BOOTSTRAP = [
   'def _scriptdesk_stop(stopped, lock):',
   '    with lock:',
   '        stopped.append(True)',
-  '_stopped, _lock = [], _thread.allocate_lock()',
-  '_thread.start_new_thread(_scriptdesk_flush, (sys.stdout, _stopped, _lock, time.sleep))',
-  'atexit.register(_scriptdesk_stop, _stopped, _lock)',
   'sys.argv = sys.argv[1:]',
   '__file__ = sys.argv[0]',
   'with open(__file__, "rb") as _source:',
   '    _scriptdesk_code = compile(_source.read(), __file__, "exec")',
+  '_scriptdesk_prctl = _scriptdesk_subreaper() if sys.platform.startswith("linux") else None',
   `if os.read(0, 1) != b"${RELEASE}":`,
   `    os._exit(${NOT_RELEASED_EXIT})`,
   '_stdin = os.open(os.devnull, os.O_RDONLY)',
   'os.dup2(_stdin, 0)',
   'os.close(_stdin)',
-  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin',
+  'if _scriptdesk_prctl is not None:',
+  '    _scriptdesk_reap(_scriptdesk_prctl)',
+  '_stopped, _lock = [], _thread.allocate_lock()',
+  '_thread.start_new_thread(_scriptdesk_flush, (sys.stdout, _stopped, _lock, time.sleep))',
+  'atexit.register(_scriptdesk_stop, _stopped, _lock)',
+  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin, _scriptdesk_subreaper, _scriptdesk_reap, _scriptdesk_children, _scriptdesk_prctl',
   'exec(_scriptdesk_code)',
 ].join('\n');
 

@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { RELEASE } from './bootstrap.js';
+import {
+  killProcessesWithEnvironment,
+  sweepProcessesWithEnvironment,
+} from '../shared/marked-processes.js';
 import { signalProcessGroup } from '../shared/process-identity.js';
+import { REAPER_GRACE_MS, runMarker, SWEEP_MS } from './run-processes.js';
 
 /** How the runner starts a script process: absolute path, argument vector, no shell. */
 export interface SpawnRequest {
@@ -55,8 +60,17 @@ export interface ScriptProcess {
   onOutput(listener: OutputListener): void;
   /** Called once when the output cap is passed; output after it is dropped. */
   onOutputLimit(listener: () => void): void;
-  /** Ends the process and everything it started (its process group): TERM, then KILL after a grace period. */
+  /**
+   * Ends the process and everything it started: TERM to its process group, then after a grace
+   * period KILL to the group, or on Linux to every process of the run but its reaper (the
+   * bootstrap's parent half, see `reaper.ts`), which then reaps them and exits.
+   */
   killTree(graceMs?: number): void;
+  /**
+   * The exit, once the process and, on Linux, every descendant of a run is gone: a reaper exits
+   * only after reaping them all; one ended by a signal may have been killed before it could, so
+   * then whatever still carries the run's marker is killed first.
+   */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -65,6 +79,7 @@ export const MAX_LINE_CHARS = 16 * 1024;
 
 /** Starts a process in its own process group so its descendants can be ended with it. */
 export function startScriptProcess(request: SpawnRequest): ScriptProcess {
+  const marker = runMarker(request.env);
   const child: ChildProcess = spawn(request.executable, request.args, {
     cwd: request.cwd,
     env: request.env,
@@ -98,24 +113,45 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   const pump = (stream: OutputStream, readable: Readable) =>
     pumpLines(readable, request.scrub ?? null, take, (chunk) => deliver(stream, chunk));
   const done = Promise.all([pump('stdout', child.stdout!), pump('stderr', child.stderr!)]);
+  let killTimer: NodeJS.Timeout | undefined;
+  let gone = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code, signal) => {
+        gone = true;
+        clearTimeout(killTimer);
         // The run ends with its script: whatever it left running in its process group goes too.
         signalTree(child, 'SIGKILL');
+        const swept =
+          marker && signal !== null
+            ? sweepProcessesWithEnvironment(marker, SWEEP_MS).catch(() => false)
+            : null;
         // Wait for the pipes to drain, but not for anything that still holds them open.
         const settle = () => resolve({ code, signal });
-        const timer = setTimeout(settle, 2000);
-        void done.then(() => {
-          clearTimeout(timer);
-          settle();
-        });
+        const drained = () => {
+          const timer = setTimeout(settle, 2000);
+          void done.then(() => {
+            clearTimeout(timer);
+            settle();
+          });
+        };
+        if (swept) void swept.then(drained);
+        else drained();
       });
     },
   );
-  let killTimer: NodeJS.Timeout | undefined;
-  void exited.finally(() => clearTimeout(killTimer)).catch(() => {});
+  // After the grace period: the whole group, or on Linux every process of the run but the
+  // reaper, so that it can still reap what left the group; the group too if the reaper lingers.
+  const escalate = () => {
+    if (gone) return;
+    if (!marker) return signalTree(child, 'SIGKILL');
+    void killProcessesWithEnvironment(marker, child.pid)
+      .catch(() => 0)
+      .then(() => {
+        if (!gone) killTimer = setTimeout(() => signalTree(child, 'SIGKILL'), REAPER_GRACE_MS);
+      });
+  };
   return {
     pid: child.pid ?? -1,
     release: () => {
@@ -124,8 +160,10 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     onOutput: (listener) => listeners.push(listener),
     onOutputLimit: (listener) => limitListeners.push(listener),
     killTree(graceMs = 3000) {
+      // Once it exited, its pid and group may be another program's.
+      if (gone) return;
       signalTree(child, 'SIGTERM');
-      killTimer ??= setTimeout(() => signalTree(child, 'SIGKILL'), graceMs);
+      killTimer ??= setTimeout(escalate, graceMs);
     },
     exited,
   };

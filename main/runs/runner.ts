@@ -25,12 +25,8 @@ import {
 } from './child-process.js';
 import { checkFileInputs } from './file-inputs.js';
 import { listOutputs } from './outputs.js';
-import {
-  isStillRunning,
-  processIdentity,
-  SELF,
-  signalProcessGroup,
-} from '../shared/process-identity.js';
+import { isStillRunning, processIdentity, SELF } from '../shared/process-identity.js';
+import { endInterruptedRun } from './run-processes.js';
 import { RunLog } from './run-log.js';
 import type { RunStore, StoredRun } from './run-store.js';
 import { secretScrubber } from './scrubber.js';
@@ -684,8 +680,7 @@ export class Runner {
       if (this.active.has(run.runId) || this.queue.some((q) => q.stored.runId === run.runId))
         continue;
       if (run.owner && isStillRunning(run.owner)) continue;
-      const stillRunning = run.process !== null && isStillRunning(run.process);
-      if (stillRunning) signalProcessGroup(run.process!.pid, 'SIGKILL');
+      const stillRunning = await endInterruptedRun(run.process, run.runId);
       const outputs = await listOutputs(path.join(run.runDir, 'outputs'));
       const finishedAt = this.now().toISOString();
       const message =
