@@ -34,6 +34,11 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  * first, stdin reaches its end and the bootstrap exits without running anything. Once through,
  * stdin is /dev/null again, as it is for every script.
  *
+ * The reaper (Linux, see `reaper.ts`): before the gate the interpreter makes itself a child
+ * subreaper; once through, it forks, and the parent stays behind to reap and end whatever the
+ * script leaves, however detached, before it exits as the script did. The flush thread starts
+ * after the fork, in the child only (threads do not survive a fork).
+ *
  * Stdout is a socket pair on Linux and macOS (that is what Node's child pipes are), with a send
  * buffer of about 200 KB: a fraction of a millisecond of a chatty script's output, so every pause
  * of ScriptDesk's main thread (a garbage collection, a batch of log lines) stopped the script. Once
