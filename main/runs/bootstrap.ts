@@ -1,4 +1,4 @@
-import { REAPER } from './reaper.js';
+import { ARM_REAPER, REAPER } from './reaper.js';
 
 /** How the bootstrap exits when it was never let through (the gate, below): no script code ran. */
 export const NOT_RELEASED_EXIT = 86;
@@ -34,10 +34,9 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  * first, stdin reaches its end and the bootstrap exits without running anything. Once through,
  * stdin is /dev/null again, as it is for every script.
  *
- * The reaper (Linux, see `reaper.ts`): before the gate the interpreter makes itself a child
- * subreaper; once through, it forks, and the parent stays behind to reap and end whatever the
- * script leaves, however detached, before it exits as the script did. The flush thread starts
- * after the fork, in the child only (threads do not survive a fork).
+ * The reaper (Linux, see `reaper.ts`): the interpreter makes itself a child subreaper, so nothing
+ * the script starts can detach from below it, and arms an exit handler that ends and reaps
+ * whatever the script left before the interpreter exits.
  *
  * Stdout is a socket pair on Linux and macOS (that is what Node's child pipes are), with a send
  * buffer of about 200 KB: a fraction of a millisecond of a chatty script's output, so every pause
@@ -86,22 +85,20 @@ export const BOOTSTRAP = [
   'def _scriptdesk_stop(stopped, lock):',
   '    with lock:',
   '        stopped.append(True)',
+  ...ARM_REAPER,
+  '_stopped, _lock = [], _thread.allocate_lock()',
+  '_thread.start_new_thread(_scriptdesk_flush, (sys.stdout, _stopped, _lock, time.sleep))',
+  'atexit.register(_scriptdesk_stop, _stopped, _lock)',
   'sys.argv = sys.argv[1:]',
   '__file__ = sys.argv[0]',
   'with open(__file__, "rb") as _source:',
   '    _scriptdesk_code = compile(_source.read(), __file__, "exec")',
-  '_scriptdesk_prctl = _scriptdesk_subreaper() if sys.platform.startswith("linux") else None',
   `if os.read(0, 1) != b"${RELEASE}":`,
   `    os._exit(${NOT_RELEASED_EXIT})`,
   '_stdin = os.open(os.devnull, os.O_RDONLY)',
   'os.dup2(_stdin, 0)',
   'os.close(_stdin)',
-  'if _scriptdesk_prctl is not None:',
-  '    _scriptdesk_reap(_scriptdesk_prctl)',
-  '_stopped, _lock = [], _thread.allocate_lock()',
-  '_thread.start_new_thread(_scriptdesk_flush, (sys.stdout, _stopped, _lock, time.sleep))',
-  'atexit.register(_scriptdesk_stop, _stopped, _lock)',
-  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin, _scriptdesk_subreaper, _scriptdesk_reap, _scriptdesk_children, _scriptdesk_prctl',
+  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin, _scriptdesk_subreaper, _scriptdesk_reap, _scriptdesk_drain, _scriptdesk_exit',
   'exec(_scriptdesk_code)',
 ].join('\n');
 

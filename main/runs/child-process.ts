@@ -1,12 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { RELEASE } from './bootstrap.js';
-import {
-  killProcessesWithEnvironment,
-  sweepProcessesWithEnvironment,
-} from '../shared/marked-processes.js';
 import { signalProcessGroup } from '../shared/process-identity.js';
-import { REAPER_GRACE_MS, runMarker, SWEEP_MS } from './run-processes.js';
+import { RunProcesses, SWEEP_MS } from './run-processes.js';
 
 /** How the runner starts a script process: absolute path, argument vector, no shell. */
 export interface SpawnRequest {
@@ -61,15 +57,13 @@ export interface ScriptProcess {
   /** Called once when the output cap is passed; output after it is dropped. */
   onOutputLimit(listener: () => void): void;
   /**
-   * Ends the process and everything it started: TERM to its process group, then after a grace
-   * period KILL to the group, or on Linux to every process of the run but its reaper (the
-   * bootstrap's parent half, see `reaper.ts`), which then reaps them and exits.
+   * Ends the process and everything it started: TERM, then KILL after a grace period, to its
+   * process group and, on Linux for a run, to every descendant below it, found by parent.
    */
   killTree(graceMs?: number): void;
   /**
-   * The exit, once the process and, on Linux, every descendant of a run is gone: a reaper exits
-   * only after reaping them all; one ended by a signal may have been killed before it could, so
-   * then whatever still carries the run's marker is killed first.
+   * The exit, once the process and, on Linux for a run, every descendant is gone: whatever the
+   * bootstrap did not end before its interpreter exited is found and killed first.
    */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -79,7 +73,6 @@ export const MAX_LINE_CHARS = 16 * 1024;
 
 /** Starts a process in its own process group so its descendants can be ended with it. */
 export function startScriptProcess(request: SpawnRequest): ScriptProcess {
-  const marker = runMarker(request.env);
   const child: ChildProcess = spawn(request.executable, request.args, {
     cwd: request.cwd,
     env: request.env,
@@ -113,6 +106,8 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   const pump = (stream: OutputStream, readable: Readable) =>
     pumpLines(readable, request.scrub ?? null, take, (chunk) => deliver(stream, chunk));
   const done = Promise.all([pump('stdout', child.stdout!), pump('stderr', child.stderr!)]);
+  // On Linux, for a run: the interpreter's descendants, to end those that left its group.
+  const run = child.pid === undefined ? null : RunProcesses.of(child.pid, request.env);
   let killTimer: NodeJS.Timeout | undefined;
   let gone = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
@@ -121,36 +116,29 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
       child.once('exit', (code, signal) => {
         gone = true;
         clearTimeout(killTimer);
-        // The run ends with its script: whatever it left running in its process group goes too.
+        // The run ends with its script: whatever it left running in its process group goes too,
+        // and whatever left the group (see RunProcesses.sweep).
         signalTree(child, 'SIGKILL');
-        const swept =
-          marker && signal !== null
-            ? sweepProcessesWithEnvironment(marker, SWEEP_MS).catch(() => false)
-            : null;
+        const swept = run?.sweep(SWEEP_MS).catch(() => false);
         // Wait for the pipes to drain, but not for anything that still holds them open.
-        const settle = () => resolve({ code, signal });
-        const drained = () => {
+        const drained = new Promise<void>((settle) => {
           const timer = setTimeout(settle, 2000);
           void done.then(() => {
             clearTimeout(timer);
             settle();
           });
-        };
-        if (swept) void swept.then(drained);
-        else drained();
+        });
+        void Promise.all([swept, drained]).then(() => resolve({ code, signal }));
       });
     },
   );
-  // After the grace period: the whole group, or on Linux every process of the run but the
-  // reaper, so that it can still reap what left the group; the group too if the reaper lingers.
-  const escalate = () => {
+  // Each signal follows a walk of the tree below the interpreter: it may die of the signal, and
+  // what it leaves is found by that walk afterwards (see RunProcesses.noteDescendants).
+  const signalRun = (signal: NodeJS.Signals) => {
     if (gone) return;
-    if (!marker) return signalTree(child, 'SIGKILL');
-    void killProcessesWithEnvironment(marker, child.pid)
-      .catch(() => 0)
-      .then(() => {
-        if (!gone) killTimer = setTimeout(() => signalTree(child, 'SIGKILL'), REAPER_GRACE_MS);
-      });
+    run?.noteDescendants();
+    signalTree(child, signal);
+    run?.signalNoted(signal);
   };
   return {
     pid: child.pid ?? -1,
@@ -162,8 +150,8 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     killTree(graceMs = 3000) {
       // Once it exited, its pid and group may be another program's.
       if (gone) return;
-      signalTree(child, 'SIGTERM');
-      killTimer ??= setTimeout(escalate, graceMs);
+      signalRun('SIGTERM');
+      killTimer ??= setTimeout(() => signalRun('SIGKILL'), graceMs);
     },
     exited,
   };
