@@ -1,4 +1,4 @@
-/** How the bootstrap exits, before any script code ran, when it cannot become a subreaper (below). */
+/** How the bootstrap exits, before any script code ran, when it cannot become a subreaper. */
 export const NO_SUBREAPER_EXIT = 87;
 
 /** PR_SET_CHILD_SUBREAPER from <linux/prctl.h>. */
@@ -51,12 +51,13 @@ const DRAIN = [
 /**
  * The bootstrap's part in ending every descendant of a run (Linux; see the README).
  *
- * `_scriptdesk_subreaper()` runs before the gate (see ARM_REAPER): it makes the interpreter a child subreaper
- * (`prctl(PR_SET_CHILD_SUBREAPER)`), so a process the script leaves behind, however it detaches
- * (`setsid()`, a double fork), is re-parented to the interpreter instead of to init while the
- * interpreter lives. `prctl` is called through `_ctypes` directly: importing `ctypes` costs about
- * 3 ms (its `struct` and endianness modules), `_ctypes` about 0.4 ms. If it fails (a Python built
- * without ctypes, a kernel older than 3.4) no script code runs: one line on stderr says why.
+ * `_scriptdesk_subreaper()` runs before the gate (see ARM_REAPER): it makes the interpreter a
+ * child subreaper (`prctl(PR_SET_CHILD_SUBREAPER)`), so a process the script leaves behind, however
+ * it detaches (`setsid()`, a double fork), is re-parented to the interpreter instead of to init
+ * while the interpreter lives. `prctl` is called through `_ctypes` directly: importing `ctypes`
+ * costs about 3 ms (its `struct` and endianness modules), `_ctypes` about 0.4 ms. If it fails (a
+ * Python built without ctypes, a kernel older than 3.4) no script code runs: one line on stderr
+ * says why.
  *
  * `_scriptdesk_reap(me, os, drain)` is registered with `atexit` first, so it runs last: after the
  * script's own exit handlers and its threads, it ends and reaps every process left below the

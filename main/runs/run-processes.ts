@@ -34,7 +34,7 @@ export class RunProcesses {
     private readonly window: PidWindow | null,
   ) {}
 
-  /** For the interpreter just spawned with `env`; null off Linux or for a process that is no run. */
+  /** For the interpreter just spawned with `env`; null off Linux, or when it runs no run. */
   static of(interpreter: number, env: Readonly<Record<string, string>>): RunProcesses | null {
     const marker = runMarker(env[RUN_MARKER_VARIABLE]);
     return marker ? new RunProcesses(interpreter, marker, openPidWindow(interpreter)) : null;

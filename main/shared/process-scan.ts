@@ -35,7 +35,7 @@ const PROBE_AT_MOST = 512;
 
 let pidMax: number | undefined;
 
-/** The window of pids started after `base` (a process just spawned); null where there is no /proc. */
+/** The window of pids started after `base` (a process just spawned); null without /proc. */
 export function openPidWindow(base: number): PidWindow | null {
   if (!LINUX) return null;
   const forks = forkCount(readProc('/proc/stat')?.toString('latin1') ?? '');
