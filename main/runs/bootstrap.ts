@@ -1,3 +1,5 @@
+import { ARM_REAPER, REAPER } from './reaper.js';
+
 /** How the bootstrap exits when it was never let through (the gate, below): no script code ran. */
 export const NOT_RELEASED_EXIT = 86;
 
@@ -32,6 +34,10 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  * first, stdin reaches its end and the bootstrap exits without running anything. Once through,
  * stdin is /dev/null again, as it is for every script.
  *
+ * The reaper (Linux, see `reaper.ts`): the interpreter makes itself a child subreaper, so nothing
+ * the script starts can detach from below it, and arms an exit handler that ends and reaps
+ * whatever the script left before the interpreter exits.
+ *
  * Stdout is a socket pair on Linux and macOS (that is what Node's child pipes are), with a send
  * buffer of about 200 KB: a fraction of a millisecond of a chatty script's output, so every pause
  * of ScriptDesk's main thread (a garbage collection, a batch of log lines) stopped the script. Once
@@ -41,6 +47,7 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  */
 export const BOOTSTRAP = [
   'import _thread, atexit, io, os, sys, time',
+  ...REAPER,
   'class _ScriptDeskStdout(io.FileIO):',
   `    until_deepened = ${DEEPEN_AFTER_BYTES}`,
   '    def write(self, data):',
@@ -78,6 +85,7 @@ export const BOOTSTRAP = [
   'def _scriptdesk_stop(stopped, lock):',
   '    with lock:',
   '        stopped.append(True)',
+  ...ARM_REAPER,
   '_stopped, _lock = [], _thread.allocate_lock()',
   '_thread.start_new_thread(_scriptdesk_flush, (sys.stdout, _stopped, _lock, time.sleep))',
   'atexit.register(_scriptdesk_stop, _stopped, _lock)',
@@ -90,7 +98,7 @@ export const BOOTSTRAP = [
   '_stdin = os.open(os.devnull, os.O_RDONLY)',
   'os.dup2(_stdin, 0)',
   'os.close(_stdin)',
-  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin',
+  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin, _scriptdesk_subreaper, _scriptdesk_reap, _scriptdesk_drain, _scriptdesk_exit',
   'exec(_scriptdesk_code)',
 ].join('\n');
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEEP_SEND_BUFFER_BYTES,
   DEEPEN_AFTER_BYTES,
@@ -15,6 +15,7 @@ import {
   type OutputChunk,
   type ScriptProcess,
 } from '../../main/runs/child-process.js';
+import { killIfLeft, stillExists, type SeenProcess } from '../support/processes.js';
 import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 import { BASE_PYTHON } from '../support/wheels.js';
@@ -24,6 +25,9 @@ import { BASE_PYTHON } from '../support/wheels.js';
  * the run's start is being made durable, and the script's code runs only once it writes the
  * release byte. Its stdout: a chatty script's socket gets a deeper send buffer.
  */
+
+const left: SeenProcess[] = [];
+afterEach(() => left.splice(0).forEach(killIfLeft));
 
 /** A script whose first act is to leave a marker in `dir`, then reports what its stdin holds. */
 async function markerScript(dir: string): Promise<string> {
@@ -152,6 +156,56 @@ describe("the bootstrap deepens a chatty script's stdout buffer", () => {
 
   it('a script printing less keeps the default buffer (and never imports the socket module for it)', async () => {
     expect(await sendBufferAfter(900_000)).toBe(sysctl('wmem_default'));
+  });
+});
+
+describe('the bootstrap reaps what the script leaves behind (Linux)', () => {
+  /** Runs `lines` as a script through the bootstrap, released at once, with no run id to sweep by. */
+  async function runScript(lines: string[]) {
+    const dir = await tempDir('scriptdesk-reaper-');
+    const script = path.join(dir, 'main.py');
+    await writeFile(script, lines.join('\n'));
+    const child = startScriptProcess({
+      executable: BASE_PYTHON,
+      args: interpreterArgs(script, []),
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin' },
+      gated: true,
+    });
+    child.release();
+    return { dir, exit: await child.exited };
+  }
+
+  /** Lines that start a child which detaches with setsid() and note it in `child` (pid and start time). */
+  const DETACHED_CHILD = [
+    'import os, subprocess, sys, time',
+    'child = subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid(); time.sleep(60)"])',
+    'while os.getsid(child.pid) != child.pid:',
+    '    time.sleep(0.01)',
+    'with open(f"/proc/{child.pid}/stat") as stat:',
+    '    started = stat.read().rpartition(")")[2].split()[19]',
+    'with open("child", "w") as out:',
+    '    out.write(f"{child.pid} {started}")',
+  ];
+
+  /** The detached child the script in `dir` noted. */
+  function detachedChild(dir: string): SeenProcess {
+    const [pid, started] = readFileSync(path.join(dir, 'child'), 'utf8').split(' ');
+    const seen = { pid: Number(pid), started: started! };
+    left.push(seen);
+    return seen;
+  }
+
+  it('a script exiting with 3 while a child it detached with setsid() runs: the interpreter exits 3, and only once that child is gone', async () => {
+    const { dir, exit } = await runScript([...DETACHED_CHILD, 'sys.exit(3)']);
+    expect(exit).toEqual({ code: 3, signal: null });
+    expect(stillExists(detachedChild(dir))).toBe(false);
+  });
+
+  it('a script leaving by os._exit(), which skips exit handlers, still has its detached child ended first', async () => {
+    const { dir, exit } = await runScript([...DETACHED_CHILD, 'os._exit(4)']);
+    expect(exit).toEqual({ code: 4, signal: null });
+    expect(stillExists(detachedChild(dir))).toBe(false);
   });
 });
 
