@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import { DEFAULT_POLICY } from '../../main/policy/policy.js';
-import { appWithCatalogue, REPO } from '../support/catalogue.js';
+import { appWithCatalogue, copySource, REPO } from '../support/catalogue.js';
 import { BIN } from '../support/cli.js';
 import {
   killIfLeft,
@@ -48,9 +48,18 @@ type Kind = keyof typeof KINDS;
 const ENDINGS = {
   exit: { then: 'exit', status: 'succeeded', message: 'Finished successfully.' },
   cancel: { then: 'sleep', status: 'cancelled', message: 'Cancelled by the user.' },
-  timeout: { then: 'sleep', status: 'timeout', message: 'Stopped after the time limit of 3 s.' },
+  timeout: { then: 'sleep', status: 'timeout', message: 'Stopped after the time limit of 1 s.' },
 } as const;
 type Ending = keyof typeof ENDINGS;
+
+/** A copy of the fixture catalogue whose probe has a time limit of `seconds` (it sleeps for longer). */
+async function probeWithLimit(seconds: number): Promise<string> {
+  const source = await copySource();
+  const file = path.join(source, 'scripts', 'probe', 'script.json');
+  const manifest = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  await writeFile(file, JSON.stringify({ ...manifest, timeoutSeconds: seconds }));
+  return source;
+}
 
 /** The descendant the probe of `runId` left, once it has written its pid. */
 async function descendantOf(markers: string, runId: string): Promise<SeenProcess> {
@@ -66,7 +75,7 @@ async function descendantOf(markers: string, runId: string): Promise<SeenProcess
  * run's status and the descendant as they are the moment the run is reported ended.
  */
 async function runLeaving(kind: Kind, ending: Ending, then: string = ENDINGS[ending].then) {
-  ({ app } = await appWithCatalogue());
+  ({ app } = await appWithCatalogue(ending === 'timeout' ? await probeWithLimit(1) : undefined));
   const markers = await tempDir('scriptdesk-marker-');
   let reported: () => void = () => {};
   const ended = new Promise<void>((resolve) => (reported = resolve));
