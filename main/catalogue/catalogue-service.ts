@@ -24,7 +24,7 @@ export interface ResolvedScript {
   uiSchema: Record<string, unknown>;
   lockText: string;
   scriptDir: string;
-  wheels: { filename: string; path: string }[];
+  wheels: { filename: string; path: string; sha256: string }[];
 }
 
 /** Receives every accepted and rejected sync (the app journals them). */
@@ -194,6 +194,7 @@ export class CatalogueService {
         now: await this.trustedNow(),
         audience: options.audience ?? state.audience,
         known: state.known,
+        installed: (await this.installed().catch(() => null)) ?? undefined,
       });
       if (result.kind === 'updated') this.cached = undefined;
       const issuedAt = result.kind === 'updated' ? result.document.issuedAt : undefined;
@@ -252,7 +253,7 @@ export class CatalogueService {
       scriptId: string;
       python: string;
       lockText: string;
-      wheels: { filename: string; path: string }[];
+      wheels: { filename: string; path: string; sha256: string }[];
     }[]
   > {
     const installed = await this.installed();
@@ -276,6 +277,7 @@ export class CatalogueService {
           wheels: script.wheels.map((w) => ({
             filename: w.filename,
             path: this.store.pathOf(w.sha256),
+            sha256: w.sha256,
           })),
         };
       }),
@@ -315,6 +317,7 @@ export class CatalogueService {
       wheels: published.wheels.map((w) => ({
         filename: w.filename,
         path: this.store.pathOf(w.sha256),
+        sha256: w.sha256,
       })),
     };
   }
@@ -342,6 +345,8 @@ export class CatalogueService {
       );
     const bytes = await readFile(this.store.pathOf(entry.sha256));
     if (sha256Hex(bytes) !== entry.sha256) {
+      // Discarded, so the next sync fetches it again (a sync with nothing new restores what is missing).
+      await this.store.discard(entry.sha256);
       throw new ApiFailure(
         'catalogue_unavailable',
         `The local copy of ${script.manifest.id}/${file} was changed on disk; sync the catalogue again.`,

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'secret_missing',
   'keychain_unavailable',
   'run_not_active',
+  'tampered',
   'unsupported',
   'internal',
 ] as const;

@@ -1,5 +1,6 @@
 import type { EnvironmentState } from '../contract/api.js';
 import type { PythonRuntime } from './runtime.js';
+import type { WheelFile } from './venv-build.js';
 import type { ScriptVenvSpec, VenvManager, VenvSpec } from './venvs.js';
 
 /** What one script's Python environment is built from, as the installed catalogue says. */
@@ -8,7 +9,7 @@ export interface ScriptEnvironmentInputs {
   /** The script's `python` specifier from script.json. */
   python: string;
   lockText: string;
-  wheels: { filename: string; path: string }[];
+  wheels: WheelFile[];
 }
 
 export interface ScriptEnvironmentsDeps {

@@ -34,6 +34,12 @@ import {
 import { RunLog } from './run-log.js';
 import type { RunStore, StoredRun } from './run-store.js';
 import { secretScrubber } from './scrubber.js';
+import {
+  refusalDetail,
+  ScriptTampered,
+  type RunIntegrity,
+  type VerifiedLaunch,
+} from './script-integrity.js';
 import { APP_VERSION } from '../shared/version.js';
 
 /** What the UI or the CLI asks for. */
@@ -68,6 +74,8 @@ export interface RunnerDeps {
   journalFile?: string;
   /** Where problems that must not fail a call go (a journal write failing after a run ended). */
   logError?: (message: string) => void;
+  /** Verify before every run: the script's files and venv against the signed catalogue. */
+  integrity: RunIntegrity;
 }
 
 /** Why a run was ended from outside rather than by its script. */
@@ -86,6 +94,8 @@ interface PreparedRun {
   secrets: ReadonlyMap<string, string>;
   releaseVenv: () => void;
   done: (run: StoredRun) => void;
+  /** The entry point's checked bytes (what Python runs) and the check a queued run repeats. */
+  verified: VerifiedLaunch;
 }
 
 interface ActiveRun {
@@ -112,6 +122,8 @@ export class Runner {
   private readonly queue: PreparedRun[] = [];
   private readonly now: () => Date;
   private closing = false;
+  /** The head of the queue is being checked again before it starts. */
+  private rechecking = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -180,10 +192,15 @@ export class Runner {
     let checked: Awaited<ReturnType<Runner['validateRequest']>>;
     let secrets: Map<string, string>;
     let environment: Awaited<ReturnType<Runner['prepareEnvironment']>>;
+    let verified: VerifiedLaunch;
     try {
       checked = await this.validateRequest(request);
       secrets = await this.readSecrets(checked.script);
       environment = await this.prepareEnvironment(checked.script);
+      verified = await this.deps.integrity.verify(checked.script, environment).catch((error) => {
+        environment.release();
+        throw error;
+      });
     } catch (error) {
       if (error instanceof ApiFailure) this.journalRefusal(request, error);
       throw error;
@@ -257,6 +274,7 @@ export class Runner {
         secrets,
         releaseVenv: release,
         done,
+        verified,
       };
       const startsNow = this.active.size < this.deps.maxConcurrentRuns && this.queue.length === 0;
       const requested = () =>
@@ -322,9 +340,11 @@ export class Runner {
    * Records a refused run request: who asked for which script and why it was refused. The
    * message names fields at most, never input values. A journal that cannot take it is logged.
    */
-  private journalRefusal(request: RunRequest, refusal: ApiFailure): void {
+  private journalRefusal(request: RunRequest, refusal: ApiFailure, runId?: string): void {
     try {
       this.deps.journal.append(AUDIT_TYPES.runRefused, request.scriptId, {
+        ...(runId ? { runId } : {}),
+        ...refusalDetail(refusal),
         scriptId: request.scriptId,
         user: this.deps.identity.user,
         host: this.deps.identity.host,
@@ -383,7 +403,7 @@ export class Runner {
       env: run.env,
       maxOutputBytes: this.deps.maxOutputBytes,
       scrub: secretScrubber(run.secrets) ?? undefined,
-      gated: true,
+      gatedSource: run.verified.entry,
     });
   }
 
@@ -468,31 +488,59 @@ export class Runner {
     return active.log.write(stream, logged);
   }
 
-  /** Starts queued runs while there are free slots. */
+  /**
+   * Starts queued runs while there are free slots. The next one is verified again first (its
+   * files may have changed while it waited), staying at the head of the queue meanwhile: it can
+   * still be cancelled, and later requests still queue behind it. One check at a time.
+   */
   private startQueued(): void {
-    while (!this.closing && this.queue.length && this.active.size < this.deps.maxConcurrentRuns) {
-      const next = this.queue.shift()!;
-      next.stored.startedAt = this.now().toISOString();
-      let child: ScriptProcess;
-      try {
-        child = this.spawnGated(next);
-        this.recordOrKill(
-          child,
-          () =>
-            this.deps.runs.update(next.stored.runId, {
-              status: 'running',
-              message: 'Running',
-              startedAt: next.stored.startedAt,
-            }),
-          next,
+    const next = this.queue[0];
+    if (this.closing || this.rechecking || !next) return;
+    if (this.active.size >= this.deps.maxConcurrentRuns) return;
+    this.rechecking = true;
+    void next.verified.recheck().then(
+      () => this.startChecked(next, null),
+      (error: unknown) => this.startChecked(next, error),
+    );
+  }
+
+  /** Starts `next` after its check, unless it was cancelled or ScriptDesk began closing meanwhile. */
+  private startChecked(next: PreparedRun, refusal: unknown): void {
+    this.rechecking = false;
+    if (this.closing || this.queue[0] !== next) return this.startQueued();
+    this.queue.shift();
+    next.stored.startedAt = this.now().toISOString();
+    let child: ScriptProcess;
+    try {
+      if (refusal) throw refusal;
+      child = this.spawnGated(next);
+      this.recordOrKill(
+        child,
+        () =>
+          this.deps.runs.update(next.stored.runId, {
+            status: 'running',
+            message: 'Running',
+            startedAt: next.stored.startedAt,
+          }),
+        next,
+      );
+    } catch (error) {
+      if (error instanceof ScriptTampered) {
+        const { scriptId, dryRun, runId } = next.stored;
+        const reason = next.record.reason as string | null;
+        this.journalRefusal(
+          { scriptId, inputs: {}, dryRun, reason: reason ?? undefined },
+          error,
+          runId,
         );
-      } catch (error) {
-        this.endUnstarted(next, 'failed', (error as Error).message);
-        continue;
       }
-      this.launch(next, child);
+      this.endUnstarted(next, 'failed', (error as Error).message);
       this.emitQueuePositions();
+      return this.startQueued();
     }
+    this.launch(next, child);
+    this.emitQueuePositions();
+    this.startQueued();
   }
 
   private emitQueuePositions(): void {
