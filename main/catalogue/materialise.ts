@@ -70,8 +70,8 @@ async function verifiedBlob(
 ): Promise<Buffer> {
   const read = async () => {
     try {
-      const bytes = await readRegularFile(store.pathOf(file.sha256), file.size);
-      return bytes.length === file.size && sha256Hex(bytes) === file.sha256 ? bytes : null;
+      const read = await readRegularFile(store.pathOf(file.sha256), file.size);
+      return read && sha256Hex(read.bytes) === file.sha256 ? read.bytes : null;
     } catch (error) {
       if (error instanceof NotARegularFile) return null;
       throw error;

@@ -1,11 +1,24 @@
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../shared/hashing.js';
-import { NotARegularFile, readRegularFile, type NotReadable } from '../shared/regular-file.js';
+import {
+  NotARegularFile,
+  readRegularFile,
+  stampOf,
+  type FileStamp,
+  type NotReadable,
+} from '../shared/regular-file.js';
 import type { PublishedScript } from './document.js';
 
 /** How one place in a materialised script folder differs from the signed catalogue. */
 export type FolderProblemKind = NotReadable | 'changed' | 'extra';
+
+/**
+ * Files already read and found right, by absolute path: the stamp they had and their bytes. A file
+ * whose lstat shows the same stamp is not read again (see {@link FileStamp}: its bytes cannot
+ * have changed), so checking a script that ran before costs a few lstats.
+ */
+export type VerifiedFiles = Map<string, { stamp: FileStamp; sha256: string; bytes: Buffer }>;
 
 /** A script folder that is not exactly what the signed catalogue lists. */
 export class ScriptFolderProblem extends Error {
@@ -42,6 +55,7 @@ export async function verifyScriptFolder(
   scriptsDir: string,
   folder: string,
   script: PublishedScript,
+  known: VerifiedFiles = new Map(),
 ): Promise<Buffer> {
   const root = path.join(scriptsDir, folder);
   // Listed before read: a folder that is a link would otherwise be listed through it.
@@ -51,7 +65,7 @@ export async function verifyScriptFolder(
   }
   const [tree, files] = await Promise.allSettled([
     checkTree(root, script),
-    Promise.all(script.files.map((file) => verifiedBytes(root, file))),
+    Promise.all(script.files.map((file) => verifiedBytes(root, file, known))),
   ]);
   if (tree.status === 'rejected') throw tree.reason;
   if (files.status === 'rejected') throw files.reason;
@@ -123,17 +137,24 @@ async function checkTree(root: string, script: PublishedScript): Promise<void> {
 async function verifiedBytes(
   root: string,
   file: PublishedScript['files'][number],
+  known: VerifiedFiles,
 ): Promise<Buffer> {
   const absolute = path.join(root, ...file.path.split('/'));
-  let bytes: Buffer;
+  const before = known.get(absolute);
+  if (before?.sha256 === file.sha256) {
+    const stats = await lstat(absolute, { bigint: true }).catch(() => null);
+    if (stats?.isFile() && stampOf(stats) === before.stamp) return before.bytes;
+  }
+  let read: Awaited<ReturnType<typeof readRegularFile>>;
   try {
-    bytes = await readRegularFile(absolute, file.size);
+    read = await readRegularFile(absolute, file.size);
   } catch (error) {
     if (error instanceof NotARegularFile)
       throw new ScriptFolderProblem(absolute, file.path, error.why);
     throw error;
   }
-  if (bytes.length !== file.size || sha256Hex(bytes) !== file.sha256)
+  if (!read || sha256Hex(read.bytes) !== file.sha256)
     throw new ScriptFolderProblem(absolute, file.path, 'changed');
-  return bytes;
+  known.set(absolute, { stamp: read.stamp, sha256: file.sha256, bytes: read.bytes });
+  return read.bytes;
 }

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { lstat, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedScript } from '../catalogue/catalogue-service.js';
-import { ScriptFolderProblem, verifyScriptFolder } from '../catalogue/script-folder.js';
+import {
+  ScriptFolderProblem,
+  verifyScriptFolder,
+  type VerifiedFiles,
+} from '../catalogue/script-folder.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { PythonRuntime } from '../python/runtime.js';
 import type { VenvDifference } from '../python/venv-manifest.js';
@@ -50,6 +54,9 @@ const REPAIR = 'Run "scriptdesk sync" or restart ScriptDesk to repair it.';
  * the runner gives Python those bytes, never the file again.
  */
 export class RunIntegrity {
+  /** Script files found right before, so an unchanged file is not read again (see its type). */
+  private readonly known: VerifiedFiles = new Map();
+
   constructor(
     private readonly options: {
       /** The data folder: paths in refusals are relative to it. */
@@ -70,6 +77,7 @@ export class RunIntegrity {
         path.dirname(script.scriptDir),
         path.basename(script.scriptDir),
         script.published,
+        this.known,
       ),
       this.options.venvs.compare(environment.venvDir, environment.runtime),
     ]);

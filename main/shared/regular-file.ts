@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, type BigIntStats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /**
@@ -55,19 +55,38 @@ export async function openRegularFile(file: string): Promise<{ handle: FileHandl
   }
 }
 
-/** The bytes of a regular file (see {@link openRegularFile}), at most `maxBytes` of them plus one. */
-export async function readRegularFile(file: string, maxBytes: number): Promise<Buffer> {
-  const { handle, size } = await openRegularFile(file);
+/**
+ * What identifies one version of a file's content without reading it: its inode, size, and
+ * modification and change times. The change time is set by the kernel on every write, rename or
+ * chmod and no user can set it back, so while a file's stamp is the same its bytes are too.
+ */
+export type FileStamp = string;
+
+/** The {@link FileStamp} of `stats` (taken with `bigint: true`, for nanoseconds and large inodes). */
+export function stampOf(stats: BigIntStats): FileStamp {
+  return `${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+}
+
+/**
+ * The bytes of a regular file (see {@link openRegularFile}) when it holds exactly `size` bytes,
+ * with the stamp of what was read; null when it holds another number of bytes.
+ */
+export async function readRegularFile(
+  file: string,
+  size: number,
+): Promise<{ bytes: Buffer; stamp: FileStamp } | null> {
+  const { handle } = await openRegularFile(file);
   try {
-    // One byte more than allowed is enough to see that a file is too long.
-    const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+    const stats = await handle.stat({ bigint: true });
+    if (stats.size !== BigInt(size)) return null;
+    const bytes = Buffer.allocUnsafe(size);
     let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
+      if (bytesRead === 0) return null; // it shrank while being read
       filled += bytesRead;
     }
-    return buffer.subarray(0, filled);
+    return { bytes, stamp: stampOf(stats) };
   } finally {
     await handle.close();
   }

@@ -3,9 +3,11 @@
  * a script folder or venv changed after sync is refused before any of its code runs, the refusal
  * is journaled with the path, and a sync (or, for a venv, the next run) repairs it.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import type { MethodInput } from '../../main/contract/api.js';
@@ -16,7 +18,9 @@ import { appWithCatalogue } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
 import { callOrThrow, runToEnd, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
-import { sourceWithWheels } from '../support/wheels.js';
+import { BASE_PYTHON, sourceWithWheels } from '../support/wheels.js';
+
+const run = promisify(execFile);
 
 let app: ScriptDeskApp | undefined;
 afterEach(async () => {
@@ -69,6 +73,28 @@ async function journaledRefusals() {
   return events.filter((e) => e.type === 'dev.scriptdesk.run.refused').map((e) => e.data);
 }
 
+/**
+ * Rewrites `file` in place (same inode) with `change` applied, keeping its size, and puts its
+ * access and modification times back to the nanosecond: only its change time tells.
+ */
+async function rewriteInPlace(file: string, change: (text: string) => string): Promise<void> {
+  const before = await stat(file, { bigint: true });
+  const changed = change(await readFile(file, 'utf8'));
+  expect(Buffer.byteLength(changed)).toBe(Number(before.size));
+  await chmod(file, 0o644);
+  await writeFile(file, changed);
+  await chmod(file, Number(before.mode) & 0o777);
+  await run(BASE_PYTHON, [
+    '-c',
+    'import os, sys; os.utime(sys.argv[1], ns=(int(sys.argv[2]), int(sys.argv[3])))',
+    file,
+    String(before.atimeNs),
+    String(before.mtimeNs),
+  ]);
+  const after = await stat(file, { bigint: true });
+  expect([after.ino, after.size, after.mtimeNs]).toEqual([before.ino, before.size, before.mtimeNs]);
+}
+
 /** What an attacker with write access to the home does: a new file where the old one was. */
 async function replace(file: string, content: string): Promise<void> {
   await rm(file, { force: true });
@@ -98,6 +124,17 @@ describe("verify before every run: the script's folder", () => {
     expect(again.detail.status).toBe('succeeded');
     expect(existsSync(path.join(markers, 'tampered'))).toBe(false);
     expect(await readFile(main, 'utf8')).not.toContain('tampered');
+  });
+
+  it('refuses a main.py rewritten in place after a run, with its size and times put back to the nanosecond', async () => {
+    const { markers, scriptDir } = await desk();
+    await rewriteInPlace(path.join(scriptDir, 'main.py'), (text) =>
+      text.replace('started-', 'STARTED-'),
+    );
+
+    expect((await refusalOf(probe(markers))).message).toBe(
+      `"Probe" was not run: its file main.py on this computer differs from the approved catalogue (changed after sync). ${REPAIR}`,
+    );
   });
 
   it.each([
@@ -208,7 +245,7 @@ describe('verify before every run: the venv', () => {
     expect(existsSync(path.join(markers, 'pth'))).toBe(false);
   });
 
-  it('refuses a run when a package module in its venv changed, even with its size and modification time put back', async () => {
+  it('refuses a run when a package module in its venv was rewritten in place, with its size and times put back to the nanosecond', async () => {
     const { source } = await sourceWithWheels([{ id: 'with-pkg', packages: ['pkgone'] }]);
     const synced = await appWithCatalogue(source);
     app = synced.app;
@@ -218,10 +255,7 @@ describe('verify before every run: the venv', () => {
     const [key] = await venvKeys(synced.home);
     const venv = path.join(synced.home, 'venvs', key!);
     const module = path.join(await sitePackages(venv), 'pkgone', '__init__.py');
-    const before = await stat(module);
-    const original = await readFile(module, 'utf8');
-    await writeFile(module, original.replace('pkgone', 'PKGONE'));
-    await utimes(module, before.atime, before.mtime);
+    await rewriteInPlace(module, (text) => text.replace('pkgone', 'PKGONE'));
 
     expect((await refusalOf(run)).message).toBe(
       `"Script with-pkg" was not run: its Python environment on this computer differs from the one built for it: ${path.relative(venv, module)} was changed. ${REPAIR}`,
