@@ -58,15 +58,21 @@ export async function verifyScriptFolder(
   known: VerifiedFiles = new Map(),
 ): Promise<Buffer> {
   const root = path.join(scriptsDir, folder);
-  // Listed before read: a folder that is a link would otherwise be listed through it.
-  for (const dir of [scriptsDir, root]) {
-    const kind = await folderKind(dir);
-    if (kind) throw new ScriptFolderProblem(dir, '', kind);
-  }
-  const [tree, files] = await Promise.allSettled([
+  // All at once: the folders' own kinds are judged first, so whatever was read through a folder
+  // that turns out to be a link is never used (and the entry point's bytes are hash-checked).
+  const [scriptsKind, rootKind, tree, files] = await Promise.allSettled([
+    folderKind(scriptsDir),
+    folderKind(root),
     checkTree(root, script),
     Promise.all(script.files.map((file) => verifiedBytes(root, file, known))),
   ]);
+  for (const [dir, kind] of [
+    [scriptsDir, scriptsKind],
+    [root, rootKind],
+  ] as const) {
+    if (kind.status === 'rejected') throw kind.reason;
+    if (kind.value) throw new ScriptFolderProblem(dir, '', kind.value);
+  }
   if (tree.status === 'rejected') throw tree.reason;
   if (files.status === 'rejected') throw files.reason;
   return files.value[script.files.findIndex((f) => f.path === script.manifest.entrypoint)]!;

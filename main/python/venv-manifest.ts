@@ -98,15 +98,16 @@ export async function compareVenv(
 ): Promise<VenvDifference | null> {
   if (manifest.interpreter !== null && manifest.interpreter !== runtime)
     return { path: 'bin/python', change: 'interpreter' };
-  const root = await lstat(venvDir).catch(() => null);
-  if (!root) return { path: '', change: 'removed' };
-  if (!root.isDirectory()) return { path: '', change: root.isSymbolicLink() ? 'link' : 'kind' };
   let children = CHILDREN.get(manifest);
   if (!children) CHILDREN.set(manifest, (children = childrenOf(manifest)));
-  const found = await Promise.all([
+  // All at once: the venv folder's own kind is judged first.
+  const [root, ...found] = await Promise.all([
+    lstat(venvDir).catch(() => null),
     compareListing(venvDir, '', children),
     ...manifest.entries.map((entry) => compareEntry(venvDir, entry, children)),
   ]);
+  if (!root) return { path: '', change: 'removed' };
+  if (!root.isDirectory()) return { path: '', change: root.isSymbolicLink() ? 'link' : 'kind' };
   return found.find((difference) => difference !== null) ?? null;
 }
 

@@ -1,5 +1,6 @@
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { stampOf, type FileStamp } from '../shared/regular-file.js';
 import {
   compareVenv,
   readVenvManifest,
@@ -41,9 +42,22 @@ export class VenvManifests {
     await rm(this.fileOf(key), { force: true });
   }
 
-  /** How the venv at `venvDir` differs from its manifest (a missing manifest is a difference too). */
+  /**
+   * How the venv at `venvDir` differs from its manifest (a missing manifest is a difference too).
+   * With a manifest read before, the venv is compared with it while its file is checked for a
+   * change, and compared again only if it changed.
+   */
   async compare(venvDir: string, runtime: string): Promise<VenvDifference | null> {
-    const manifest = await this.read(path.basename(venvDir));
+    const key = path.basename(venvDir);
+    const cached = this.cache.get(key);
+    if (cached?.manifest) {
+      const [stamp, difference] = await Promise.all([
+        this.stampOf(key),
+        compareVenv(venvDir, cached.manifest, runtime),
+      ]);
+      if (stamp === cached.stamp) return difference;
+    }
+    const manifest = await this.read(key);
     return manifest ? compareVenv(venvDir, manifest, runtime) : { path: '', change: 'no_manifest' };
   }
 
@@ -56,14 +70,18 @@ export class VenvManifests {
   }
 
   private async read(key: string): Promise<VenvManifest | null> {
-    const file = this.fileOf(key);
-    const stats = await lstat(file, { bigint: true }).catch(() => null);
-    if (!stats?.isFile()) return null;
-    const stamp = `${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+    const stamp = await this.stampOf(key);
+    if (stamp === null) return null;
     const cached = this.cache.get(key);
     if (cached?.stamp === stamp) return cached.manifest;
-    const manifest = await readVenvManifest(file);
+    const manifest = await readVenvManifest(this.fileOf(key));
     this.cache.set(key, { stamp, manifest });
     return manifest;
+  }
+
+  /** The manifest file's stamp (see `FileStamp`), or null when there is no such file. */
+  private async stampOf(key: string): Promise<FileStamp | null> {
+    const stats = await lstat(this.fileOf(key), { bigint: true }).catch(() => null);
+    return stats?.isFile() ? stampOf(stats) : null;
   }
 }
