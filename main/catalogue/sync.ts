@@ -175,11 +175,7 @@ async function restore(
   document: CatalogueDocument,
 ): Promise<number> {
   const store = new ContentStore(paths.store);
-  const wanted = new Map<string, { size: number; scriptId: string }>();
-  for (const script of document.scripts)
-    for (const blob of [...script.files, ...script.wheels])
-      if (!wanted.has(blob.sha256))
-        wanted.set(blob.sha256, { size: blob.size, scriptId: script.manifest.id });
+  const wanted = blobsOf(document);
   const present = await store.list();
   const missing = [...wanted].filter(([sha256]) => !present.has(sha256));
   const fetch = (sha256: string, size: number, scriptId: string) =>
@@ -190,6 +186,22 @@ async function restore(
   await materialiseMissing(paths.scripts, store, document, fetch);
   return missing.length;
 }
+
+/** Every blob `document` needs, once, with its size and a script that needs it (for messages). */
+function blobsOf(document: CatalogueDocument): Map<string, { size: number; scriptId: string }> {
+  let wanted = BLOBS.get(document);
+  if (wanted) return wanted;
+  wanted = new Map();
+  for (const script of document.scripts)
+    for (const blob of [...script.files, ...script.wheels])
+      if (!wanted.has(blob.sha256))
+        wanted.set(blob.sha256, { size: blob.size, scriptId: script.manifest.id });
+  BLOBS.set(document, wanted);
+  return wanted;
+}
+
+/** {@link blobsOf} each document, worked out once: a sync with nothing new reuses the installed one. */
+const BLOBS = new WeakMap<CatalogueDocument, Map<string, { size: number; scriptId: string }>>();
 
 /** Streams one blob into the store; a refused blob becomes a {@link CatalogueRejected} naming its script. */
 async function fetchBlob(
