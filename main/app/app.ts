@@ -15,6 +15,7 @@ import { VenvManager } from '../python/venvs.js';
 import { ScriptEnvironments } from '../python/script-environments.js';
 import { RunStore } from '../runs/run-store.js';
 import { Runner } from '../runs/runner.js';
+import { RunIntegrity } from '../runs/script-integrity.js';
 import { loadPolicy, policyFile, type Policy } from '../policy/policy.js';
 import { KeytarSecretStore } from '../secrets/keytar-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -129,9 +130,9 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     ...(options.clock ? { clock: options.clock } : {}),
     onSync: (outcome) => {
       journalSync(outcome);
-      // Build the new catalogue's environments now, so the first Run never waits for pip.
-      if (prepareInBackground && outcome.ok && outcome.result.kind === 'updated')
-        void environments.prepare();
+      // Build the new catalogue's environments now, so the first Run never waits for pip; after a
+      // sync with nothing new too, which rebuilds a venv that no longer matches what was built.
+      if (prepareInBackground && outcome.ok) void environments.prepare();
     },
   });
   const publishStatus = async () => {
@@ -150,6 +151,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       throw error;
     }));
   const venvs = new VenvManager(paths.venvs, {
+    manifestsDir: paths.venvManifests,
     onStatus: (scriptId, environment) =>
       hub.emit({ name: 'environment.status', payload: { scriptId, environment } }),
   });
@@ -175,6 +177,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     journalReady,
     journalFile: paths.database,
     logError,
+    integrity: new RunIntegrity({ home: paths.home, venvs, logError }),
   });
   // Runs a crash or power loss left unfinished are recorded as interrupted before anything else.
   // If that cannot be written now (a read-only journal), the app still opens; the next start tries again.

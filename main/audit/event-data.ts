@@ -43,6 +43,17 @@ const RunRefused = z.looseObject({
   fields: z.array(z.string()).describe('JSON Pointers of the inputs that were refused.'),
   dryRun: z.boolean(),
   reason: z.string().nullable(),
+  path: z
+    .string()
+    .optional()
+    .describe(
+      'With code tampered: the file or folder, relative to the data folder, that differs from the signed catalogue or from the venv as built.',
+    ),
+  runId: z
+    .string()
+    .uuid()
+    .optional()
+    .describe('Present when a queued run was refused as it was about to start.'),
 });
 
 const RunStarted = z.looseObject({

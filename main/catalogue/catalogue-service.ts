@@ -31,6 +31,7 @@ export interface ResolvedScript {
 export interface InstalledWheel {
   filename: string;
   path: string;
+  sha256: string;
   /** The signed `limits.maxWheelUncompressedBytes`; undefined: the device's default. */
   maxUncompressedBytes: number | undefined;
 }
@@ -187,6 +188,7 @@ export class CatalogueService {
         now: await this.trustedNow(),
         audience: options.audience ?? state.audience,
         known: state.known,
+        installed: (await this.installed().catch(() => null)) ?? undefined,
       });
       if (result.kind === 'updated') this.cached = undefined;
       const issuedAt = result.kind === 'updated' ? result.document.issuedAt : undefined;
@@ -310,6 +312,7 @@ export class CatalogueService {
     return script.wheels.map((w) => ({
       filename: w.filename,
       path: this.store.pathOf(w.sha256),
+      sha256: w.sha256,
       maxUncompressedBytes: document.limits?.maxWheelUncompressedBytes,
     }));
   }
@@ -337,6 +340,8 @@ export class CatalogueService {
       );
     const bytes = await readFile(this.store.pathOf(entry.sha256));
     if (sha256Hex(bytes) !== entry.sha256) {
+      // Discarded, so the next sync fetches it again (a sync with nothing new restores what is missing).
+      await this.store.discard(entry.sha256);
       throw new ApiFailure(
         'catalogue_unavailable',
         `The local copy of ${script.manifest.id}/${file} was changed on disk; sync the catalogue again.`,

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'run_not_active',
   /** A run's output no longer matches its record (changed, replaced, linked or gone): not served. */
   'output_changed',
+  'tampered',
   'unsupported',
   'internal',
 ] as const;

@@ -1,5 +1,6 @@
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hashRegularFile } from '../shared/regular-file.js';
 import { summarisePipFailure } from './pip-failure.js';
 import { PythonProcessError, runPythonTool } from './python-process.js';
 import type { PythonRuntime } from './runtime.js';
@@ -13,6 +14,8 @@ export interface VenvWheel {
   path: string;
   /** The signed catalogue's `limits.maxWheelUncompressedBytes`; absent: the default. */
   maxUncompressedBytes?: number | undefined;
+  /** When given, checked before the build; a store copy that differs is discarded. */
+  sha256?: string | undefined;
 }
 
 /** What the build steps need of a venv spec. */
@@ -80,8 +83,10 @@ async function installLocked(
   const wheelhouse = path.join(staging, '.wheelhouse');
   const lockFile = path.join(staging, '.requirements.lock');
   await mkdir(wheelhouse);
-  for (const wheel of spec.wheels)
+  for (const wheel of spec.wheels) {
+    await checkWheel(wheel);
     await linkOrCopy(wheel.path, path.join(wheelhouse, wheel.filename));
+  }
   await writeFile(lockFile, spec.lockText);
   // The base interpreter's pip installs into the pip-less venv: ~4x faster than seeding pip.
   await python(
@@ -127,6 +132,20 @@ async function python(
       error.stopped || !error.stderr.trim() ? error.message : summarisePipFailure(error.stderr);
     throw new VenvBuildError(`${what} failed: ${reason}`);
   }
+}
+
+/**
+ * pip checks every wheel against the lock too, but only says "hash mismatch": a store copy that
+ * differs from the signed catalogue is discarded here, so the next sync fetches it again.
+ */
+async function checkWheel(wheel: VenvWheel): Promise<void> {
+  if (!wheel.sha256) return;
+  const found = await hashRegularFile(wheel.path).catch(() => null);
+  if (found?.sha256 === wheel.sha256) return;
+  await rm(wheel.path, { recursive: true, force: true });
+  throw new VenvBuildError(
+    `the wheel ${wheel.filename} on this computer differs from the approved catalogue and was discarded; run "scriptdesk sync" to fetch it again`,
+  );
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { RELEASE } from './bootstrap.js';
+import { RELEASE, sourceFrame } from './bootstrap.js';
 import { signalProcessGroup } from '../shared/process-identity.js';
 import { RunProcesses, SWEEP_MS } from './run-processes.js';
 
@@ -15,10 +15,11 @@ export interface SpawnRequest {
   /** Rewrites text before it is split into lines (the runner blanks secret values here). */
   scrub?: Scrubber;
   /**
-   * The process waits at the bootstrap's gate (see `bootstrap.ts`) until {@link ScriptProcess.release}:
-   * its stdin is a pipe that carries the one release byte. Otherwise stdin is /dev/null.
+   * Present: the process runs these bytes (the verified entry point) through the bootstrap and
+   * waits at its gate (see `bootstrap.ts`) until {@link ScriptProcess.release}: its stdin is a pipe
+   * that carries the bytes at once, then the one release byte. Otherwise stdin is /dev/null.
    */
-  gated?: boolean;
+  gatedSource?: Uint8Array;
 }
 
 /** Blanks secret values in text; `longest` is the longest value it looks for. */
@@ -78,11 +79,12 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     env: request.env,
     shell: false,
     detached: process.platform !== 'win32',
-    stdio: [request.gated ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    stdio: [request.gatedSource ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });
   // A process that dies at the gate closes its end: EPIPE then is not an error of ours.
   child.stdin?.on('error', () => {});
+  if (request.gatedSource) child.stdin?.write(sourceFrame(request.gatedSource));
   const listeners: OutputListener[] = [];
   const limitListeners: (() => void)[] = [];
   const budget = { left: request.maxOutputBytes ?? Number.POSITIVE_INFINITY, passed: false };

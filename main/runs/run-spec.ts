@@ -13,6 +13,7 @@ import { APP_VERSION } from '../shared/version.js';
 import { buildArgs } from './argv-template.js';
 import { interpreterArgs } from './bootstrap.js';
 import type { StoredRun } from './run-store.js';
+import type { VerifiedLaunch } from './script-integrity.js';
 
 /** Everything a run needs to start, prepared before it is queued or started. */
 export interface PreparedRun {
@@ -27,6 +28,8 @@ export interface PreparedRun {
   secrets: ReadonlyMap<string, string>;
   releaseVenv: () => void;
   done: (run: StoredRun) => void;
+  /** The entry point's checked bytes (what Python runs) and the check a queued run repeats. */
+  verified: VerifiedLaunch;
 }
 
 /** What admission established about a request: all a run spec is made from. */
@@ -38,6 +41,8 @@ export interface AdmittedRun {
   runtime: PythonRuntime;
   venvDir: string;
   release: () => void;
+  /** The script's files and venv as checked against the signed catalogue. */
+  verified: VerifiedLaunch;
 }
 
 /**
@@ -117,6 +122,7 @@ export async function prepareRun(options: {
     secrets,
     releaseVenv: admitted.release,
     done,
+    verified: admitted.verified,
   };
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
   interpreterArgs,
   NOT_RELEASED_EXIT,
   RELEASE,
+  sourceFrame,
 } from '../../main/runs/bootstrap.js';
 import {
   startScriptProcess,
@@ -44,15 +45,23 @@ async function markerScript(dir: string): Promise<string> {
   return script;
 }
 
-/** Runs the bootstrap on `script`, writes `gate` to its stdin (then ends it), and waits for the exit. */
-function throughGate(script: string, gate: string): Promise<{ code: number | null; out: string }> {
+/**
+ * Runs the bootstrap on `script`, writes `stdin` to its stdin (then ends it): by default the
+ * script's bytes as the runner frames them, then `gate`. Waits for the exit.
+ */
+async function throughGate(
+  script: string,
+  gate: string,
+  stdin?: Buffer,
+): Promise<{ code: number | null; out: string }> {
+  const framed = stdin ?? Buffer.concat([sourceFrame(await readFile(script)), Buffer.from(gate)]);
   const child = spawn(BASE_PYTHON, interpreterArgs(script, []), {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { PATH: '/usr/bin:/bin' },
   });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-  child.stdin.end(gate);
+  child.stdin.end(framed);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, out }));
@@ -61,13 +70,19 @@ function throughGate(script: string, gate: string): Promise<{ code: number | nul
 
 describe('the bootstrap runs the script only once the runner releases it', () => {
   it.each([
-    ['stdin ends with nothing written (ScriptDesk died before the start was recorded)', ''],
-    ['stdin carries something other than the release byte', 'x'],
+    ['stdin ends after the script (ScriptDesk died before the start was recorded)', '', undefined],
+    ['stdin carries something other than the release byte', 'x', undefined],
+    ['stdin ends before any of the script arrived', '', Buffer.alloc(0)],
+    [
+      'stdin ends in the middle of the script',
+      RELEASE,
+      sourceFrame(Buffer.from('x = 1')).subarray(0, 18),
+    ],
   ])(
     'when %s, none of the script runs and the interpreter exits with the not-released code',
-    async (_, gate) => {
+    async (_, gate, stdin) => {
       const dir = await tempDir('scriptdesk-gate-');
-      const result = await throughGate(await markerScript(dir), gate);
+      const result = await throughGate(await markerScript(dir), gate, stdin);
       expect(result.code).toBe(NOT_RELEASED_EXIT);
       expect(result.out).toBe('');
       expect(await readdir(dir)).toEqual(['main.py']);
@@ -79,6 +94,20 @@ describe('the bootstrap runs the script only once the runner releases it', () =>
     const result = await throughGate(await markerScript(dir), RELEASE);
     expect(result.code).toBe(0);
     expect(result.out).toBe(`''\n/dev/null\n`);
+    expect((await readdir(dir)).sort()).toEqual(['main.py', 'ran']);
+  });
+
+  it('runs the bytes handed to it on stdin, never its file: a file changed after the check does not run', async () => {
+    const dir = await tempDir('scriptdesk-gate-');
+    const script = await markerScript(dir);
+    const checked = await readFile(script);
+    await writeFile(script, 'open(__file__ + ".swapped", "w").close()\n');
+    const result = await throughGate(
+      script,
+      RELEASE,
+      Buffer.concat([sourceFrame(checked), Buffer.from(RELEASE)]),
+    );
+    expect(result.code).toBe(0);
     expect((await readdir(dir)).sort()).toEqual(['main.py', 'ran']);
   });
 
@@ -127,7 +156,7 @@ describe("the bootstrap deepens a chatty script's stdout buffer", () => {
       args: interpreterArgs(script, []),
       cwd: dir,
       env: { PATH: '/usr/bin:/bin' },
-      gated: true,
+      gatedSource: await readFile(script),
     });
     let stdout = 0;
     const stderr: string[] = [];
@@ -170,7 +199,7 @@ describe('the bootstrap reaps what the script leaves behind (Linux)', () => {
       args: interpreterArgs(script, []),
       cwd: dir,
       env: { PATH: '/usr/bin:/bin' },
-      gated: true,
+      gatedSource: Buffer.from(lines.join('\n')),
     });
     child.release();
     return { dir, exit: await child.exited };
@@ -212,12 +241,13 @@ describe('the bootstrap reaps what the script leaves behind (Linux)', () => {
 /** Starts the marker script the way the runner does, gated, and waits until it waits at the gate. */
 async function heldAtGate(): Promise<{ dir: string; held: ScriptProcess }> {
   const dir = await tempDir('scriptdesk-gate-');
+  const script = await markerScript(dir);
   const held = startScriptProcess({
     executable: BASE_PYTHON,
-    args: interpreterArgs(await markerScript(dir), []),
+    args: interpreterArgs(script, []),
     cwd: dir,
     env: { PATH: '/usr/bin:/bin' },
-    gated: true,
+    gatedSource: await readFile(script),
   });
   await waitFor(() => waitsAtGate(held.pid), 'the interpreter to wait at the gate');
   return { dir, held };

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,40 @@ describe('building a venv from a hash-pinned lock', () => {
     expect(await importValue(dir, 'alpha')).toBe('alpha 1.0.0');
     expect(await venvs.stateOf(spec)).toEqual({ state: 'ready', message: null });
     expect(await readdir(venvsDir)).toEqual([venvs.keyOf(spec)]);
+  });
+
+  it('records a manifest beside the venvs, and builds again a venv that has none (built before manifests)', async () => {
+    const { venvs, wheelhouse, venvsDir, rt } = await setup();
+    const spec = specOf(rt, [await makeWheel(wheelhouse, 'alpha')]);
+    const dir = await venvs.ensure(spec);
+    const manifest = path.join(
+      path.dirname(venvsDir),
+      'venv-manifests',
+      `${venvs.keyOf(spec)}.json`,
+    );
+    expect(await venvs.compare(dir, rt)).toBeNull();
+    const built = (await lstat(VenvManager.interpreter(dir), { bigint: true })).ino;
+
+    await rm(manifest);
+    expect(await venvs.stateOf(spec)).toEqual({ state: 'pending', message: null });
+    expect(await venvs.compare(dir, rt)).toEqual({ path: '', change: 'no_manifest' });
+    expect(await venvs.ensure(spec)).toBe(dir);
+    expect((await lstat(VenvManager.interpreter(dir), { bigint: true })).ino).not.toBe(built);
+    expect(await venvs.compare(dir, rt)).toBeNull();
+    expect(await importValue(dir, 'alpha')).toBe('alpha 1.0.0');
+  });
+
+  it('a wheel in the store that differs from its signed hash is discarded before pip sees it, saying to sync', async () => {
+    const { venvs, wheelhouse, rt } = await setup();
+    const alpha = await makeWheel(wheelhouse, 'alpha');
+    const spec: VenvSpec = {
+      ...specOf(rt, [alpha]),
+      wheels: [{ filename: alpha.filename, path: alpha.path, sha256: WRONG_HASH }],
+    };
+    await expect(venvs.ensure(spec)).rejects.toThrow(
+      `the wheel ${alpha.filename} on this computer differs from the approved catalogue and was discarded; run "scriptdesk sync" to fetch it again`,
+    );
+    expect(existsSync(alpha.path)).toBe(false);
   });
 
   it('fails a wheel whose hash does not match the lock with a short reason naming the package, and leaves no folder behind', async () => {
