@@ -63,7 +63,7 @@ function cliFor(home: string): Desk['cli'] {
  * publishing code as `catalogue build`, which only takes whole minutes.
  */
 export function publishFor(source: string, keyFile: string, out: string, validForMs: number): void {
-  const publish = pathToFileURL(path.join(REPO, 'dist', 'main', 'catalogue', 'publish.js')).href;
+  const publish = pathToFileURL(path.join(REPO, 'dist', 'main', 'publishing', 'publish.js')).href;
   execFileSync(
     process.execPath,
     [
