@@ -1,9 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { readInstalledPair } from '../../main/catalogue/installed.js';
-import { SyncStateFile } from '../../main/catalogue/sync-state.js';
-import { REPO, withDesk, type Desk } from './desk.js';
+import { REPO, seenAfterExpiry, withDesk, type Desk } from './desk.js';
 
 const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
@@ -23,21 +21,6 @@ async function syncNow(page: Page): Promise<void> {
   await expect(page.getByTestId('catalogue-sync-state')).toHaveText(/^Synced |^Never synced$/);
   // Away from the button, so its tooltip does not cover the banner in screenshots.
   await page.mouse.move(640, 780);
-}
-
-/**
- * Makes the synced catalogue expired without waiting for the clock: the device is given a latest
- * time seen a minute after the expiry (what its clock would say then), which is how expiry is
- * judged, so turning the clock back cannot revive it either.
- */
-async function seenAfterExpiry(home: string): Promise<void> {
-  const catalogueDir = path.join(home, 'catalogue');
-  const installed = await readInstalledPair(catalogueDir);
-  const { expires } = JSON.parse(installed!.bytes.toString('utf8')) as { expires: string };
-  await new SyncStateFile(catalogueDir).update((state) => ({
-    ...state,
-    latestTimeSeen: new Date(Date.parse(expires) + 60_000).toISOString(),
-  }));
 }
 
 async function expectScriptsStillListed(page: Page): Promise<void> {

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readInstalledPair } from '../../main/catalogue/installed.js';
+import { SyncStateFile } from '../../main/catalogue/sync-state.js';
 
 /** The repository root; the CLI and the demo catalogue are taken from here (built into dist/). */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -179,4 +181,19 @@ export async function callApi<T>(url: string, method: string, input: object): Pr
     { ok: true; value: T } | { ok: false; error: { message: string } };
   if (!result.ok) throw new Error(`${method} failed: ${result.error.message}`);
   return result.value;
+}
+
+/**
+ * Makes the synced catalogue expired without waiting for the clock: the device is given a latest
+ * time seen a minute after the expiry (what its clock would say then), which is how expiry is
+ * judged, so turning the clock back cannot revive it either.
+ */
+export async function seenAfterExpiry(home: string): Promise<void> {
+  const catalogueDir = path.join(home, 'catalogue');
+  const installed = await readInstalledPair(catalogueDir);
+  const { expires } = JSON.parse(installed!.bytes.toString('utf8')) as { expires: string };
+  await new SyncStateFile(catalogueDir).update((state) => ({
+    ...state,
+    latestTimeSeen: new Date(Date.parse(expires) + 60_000).toISOString(),
+  }));
 }

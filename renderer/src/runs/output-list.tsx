@@ -40,31 +40,28 @@ export function OutputList({
             return <SkippedItem key={entry.name} entry={entry} divider={divider} />;
           const file = entry;
           return (
-            <ListItemButton
-              key={file.name}
-              divider={divider}
-              onClick={() => onOpen(file)}
-              data-testid={`output-file-${file.name}`}
-              aria-label={`Preview ${file.name}`}
-            >
-              <ListItemIcon sx={{ minWidth: 36 }}>
-                <InsertDriveFileOutlined fontSize="small" color="primary" />
-              </ListItemIcon>
-              <ListItemText
-                primary={file.name}
-                secondary={
-                  <>
-                    {formatByteSize(file.size)} · SHA-256{' '}
-                    <span style={{ fontFamily: monospaceFont }} title={file.sha256}>
-                      {shortHash(file.sha256)}
-                    </span>
-                  </>
-                }
-              />
-              <Typography variant="button" color="primary" sx={{ ml: 2, flexShrink: 0 }}>
-                Preview
-              </Typography>
-            </ListItemButton>
+            // Named by what it shows (the file, its size and hash, "Preview"), so speech matches sight.
+            <ListItem key={file.name} divider={divider} disablePadding>
+              <ListItemButton onClick={() => onOpen(file)} data-testid={`output-file-${file.name}`}>
+                <ListItemIcon sx={{ minWidth: 36 }}>
+                  <InsertDriveFileOutlined fontSize="small" color="primary" />
+                </ListItemIcon>
+                <ListItemText
+                  primary={file.name}
+                  secondary={
+                    <>
+                      {formatByteSize(file.size)} · SHA-256{' '}
+                      <span style={{ fontFamily: monospaceFont }} title={file.sha256}>
+                        {shortHash(file.sha256)}
+                      </span>
+                    </>
+                  }
+                />
+                <Typography variant="button" color="primary" sx={{ ml: 2, flexShrink: 0 }}>
+                  Preview
+                </Typography>
+              </ListItemButton>
+            </ListItem>
           );
         })}
       </List>
