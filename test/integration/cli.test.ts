@@ -89,15 +89,15 @@ describe('scriptdesk CLI, as a new user runs it', () => {
 
     const validate = await scriptdesk(home, ['validate', 'probe', '--inputs', bad]);
     expect(validate.code).toBe(1);
-    expect(validate.stderr).toContain('count: must be <= 10');
+    expect(validate.stderr).toContain('count: Count must be at most 10.');
     expect(JSON.parse(validate.stdout)).toEqual({
       valid: false,
-      errors: [{ path: '/count', message: 'must be <= 10' }],
+      errors: [{ path: '/count', message: 'Count must be at most 10.' }],
     });
 
     const run = await scriptdesk(home, ['run', 'probe', '--inputs', bad]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('count: must be <= 10');
+    expect(run.stderr).toContain('count: Count must be at most 10.');
     expect(await readdir(markers)).toEqual([]);
   });
 
