@@ -1,6 +1,7 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../main/contract/errors.js';
+import { toFieldErrors } from './error-messages.js';
 import { sharedAjvOptions } from './vocabulary.js';
 
 /**
@@ -14,56 +15,23 @@ export function createAuthorityAjv(): Ajv {
   return ajv;
 }
 
-/** Turns Ajv's errors into field errors: a JSON Pointer to the field and a reason a person reads. */
-export function toFieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
-  if (!errors) return [];
-  return errors.map((error) => {
-    switch (error.keyword) {
-      case 'required':
-        return {
-          path: `${error.instancePath}/${String(error.params.missingProperty)}`,
-          message: 'is required',
-        };
-      case 'additionalProperties':
-        return {
-          path: `${error.instancePath}/${String(error.params.additionalProperty)}`,
-          message: 'is not a field of this form',
-        };
-      case 'enum':
-      case 'const':
-      case 'oneOf':
-        return { path: error.instancePath, message: 'must be one of the listed choices' };
-      default:
-        return { path: error.instancePath, message: error.message ?? `fails ${error.keyword}` };
-    }
-  });
-}
-
 /**
- * Validates `data` against `schema` and returns every problem (empty when valid). Compiled
- * validators are cached by schema object, so callers should keep passing the same object.
+ * Validates `data` against `schema` and returns every problem in plain words (empty when valid),
+ * worded by `error-messages.ts` as the renderer words them. Compiled validators are cached by
+ * schema object, so callers should keep passing the same object.
  */
 export function validateAgainst(
   ajv: Ajv,
   schema: Record<string, unknown>,
   data: unknown,
+  uiSchema?: Record<string, unknown>,
 ): FieldError[] {
   const validate = ajv.compile(schema);
   if (validate(data)) return [];
-  return dedupe(toFieldErrors(validate.errors));
+  return toFieldErrors(validate.errors, schema, { uiSchema });
 }
 
-function dedupe(errors: FieldError[]): FieldError[] {
-  const seen = new Set<string>();
-  return errors.filter((error) => {
-    const key = `${error.path}\u0000${error.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** "topN: must be <= 50" — the one-line form used by the CLI. */
+/** "topN: Most frequent values to list must be at most 50." — the one-line form used by the CLI. */
 export function formatFieldError(error: FieldError): string {
   const field = error.path === '' ? '(form)' : error.path.slice(1).replaceAll('/', '.');
   return `${field}: ${error.message}`;

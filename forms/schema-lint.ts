@@ -1,9 +1,15 @@
 import type { Ajv } from 'ajv';
 import { INPUT_LIMITS } from '../main/shared/input-limits.js';
-import { toFieldErrors } from './authority-validator.js';
+import { toFieldErrors } from './error-messages.js';
 import { formFields } from './form-fields.js';
 import { isObject, walkSchema, WALK_LIMITS, type SchemaVisit } from './schema-walk.js';
-import { X_FILE, X_SENSITIVE } from './vocabulary.js';
+import {
+  ERROR_TEXT_KEYWORDS,
+  MAX_ERROR_TEXT_LENGTH,
+  X_ERROR,
+  X_FILE,
+  X_SENSITIVE,
+} from './vocabulary.js';
 
 /** Limits that keep a form schema something a person can fill and a machine can check quickly. */
 export const SCHEMA_LIMITS = { maxProperties: 200, maxDepth: 8, maxArrayItems: 1000 } as const;
@@ -13,7 +19,7 @@ export const SCHEMA_LIMITS = { maxProperties: 200, maxDepth: 8, maxArrayItems: 1
  * (empty when fine): it compiles in strict mode, describes an object that refuses undeclared
  * keys, every `$ref` names a subschema of this document (and no nested `$id` moves where one
  * points), `x-file`/`x-sensitive` sit where they mean something, it stays within
- * {@link SCHEMA_LIMITS}, the text length devices accept (`INPUT_LIMITS`) and the walker's bounds, and its defaults are valid. Every subschema is
+ * {@link SCHEMA_LIMITS}, the text length devices accept (`INPUT_LIMITS`) and the walker's bounds, its `x-error` texts have the shape the messages need, and its defaults are valid. Every subschema is
  * reached through the one walker in `schema-walk.ts`, as the rules that read the form reach it.
  */
 export function lintFormSchema(ajv: Ajv, schema: unknown): string[] {
@@ -60,9 +66,11 @@ export function lintFormSchema(ajv: Ajv, schema: unknown): string[] {
   }
   const defaults = collectDefaults(schema);
   if (!validate(defaults)) {
-    for (const error of toFieldErrors(validate.errors)) {
-      if (error.message === 'is required') continue; // a required field without a default is fine
-      problems.push(`default of ${error.path || '(form)'} ${error.message}; fix the "default"`);
+    // A required field without a default is fine: the user fills it in.
+    const wrong = (validate.errors ?? []).filter((error) => !NOT_FOR_DEFAULTS.has(error.keyword));
+    for (const error of toFieldErrors(wrong, schema)) {
+      const reason = error.message.replace(/\.$/, '');
+      problems.push(`default of ${error.path || '(form)'}: ${reason}; fix the "default"`);
     }
   }
   return problems;
@@ -105,6 +113,34 @@ function lintSubschema(visit: SchemaVisit, where: string): string[] {
     problems.push(
       `${where}: "${X_FILE}" marks a path, so the field must be "type": "string"; fix the type`,
     );
+  }
+  if (X_ERROR in node) problems.push(...errorTextProblems(node[X_ERROR], `${where}/${X_ERROR}`));
+  if ('errorMessage' in node)
+    problems.push(
+      `${where}/errorMessage: ajv-errors' "errorMessage" is not supported; write the advice as "${X_ERROR}" (a sentence, or an object keyed by keyword)`,
+    );
+  return problems;
+}
+
+// Requirements say nothing about defaults; `if` goes too: its `then` problems that are not
+// requirements are reported on their own.
+const NOT_FOR_DEFAULTS = new Set(['required', 'dependencies', 'dependentRequired', 'if']);
+
+/** An `x-error` is a sentence, or an object mapping worded keywords to sentences. */
+function errorTextProblems(value: unknown, where: string): string[] {
+  const shape = `must be a sentence of 1 to ${MAX_ERROR_TEXT_LENGTH} characters, or an object that maps keywords (such as "pattern") to such sentences`;
+  const isText = (text: unknown) =>
+    typeof text === 'string' && text.trim() !== '' && text.length <= MAX_ERROR_TEXT_LENGTH;
+  if (typeof value === 'string') return isText(value) ? [] : [`${where}: ${shape}`];
+  if (!isObject(value) || Object.keys(value).length === 0) return [`${where}: ${shape}`];
+  const known: readonly string[] = ERROR_TEXT_KEYWORDS;
+  const problems: string[] = [];
+  for (const [keyword, text] of Object.entries(value)) {
+    if (!known.includes(keyword))
+      problems.push(
+        `${where}/${keyword}: "${keyword}" is not a keyword whose problems are worded; use one of ${known.join(', ')}`,
+      );
+    else if (!isText(text)) problems.push(`${where}/${keyword}: ${shape}`);
   }
   return problems;
 }

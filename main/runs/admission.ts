@@ -43,7 +43,7 @@ export class RunAdmission {
   ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
     assertInputBounds(inputs);
     const script = await this.deps.catalogue.resolve(scriptId, this.deps.identity.user);
-    const errors = validateAgainst(this.deps.ajv, script.schema, inputs);
+    const errors = validateAgainst(this.deps.ajv, script.schema, inputs, script.uiSchema);
     if (errors.length)
       throw new ApiFailure(
         'invalid_inputs',

@@ -200,7 +200,17 @@ describe('scriptdesk catalogue build refuses a broken source', () => {
         schema.properties.count.default = 50;
         await writeFile(file, JSON.stringify(schema));
       },
-      /form\.schema\.json: default of \/count must be <= 10; fix the "default"$/,
+      /form\.schema\.json: default of \/count: Count must be at most 10; fix the "default"$/,
+    ],
+    [
+      'an x-error keyed by a word that is not a keyword',
+      async (src) => {
+        const file = path.join(src, 'scripts/probe/form.schema.json');
+        const schema = JSON.parse(await readFile(file, 'utf8'));
+        schema.properties.count['x-error'] = { maximun: 'At most 10 copies' };
+        await writeFile(file, JSON.stringify(schema));
+      },
+      /form\.schema\.json: \/properties\/count\/x-error\/maximun: "maximun" is not a keyword whose problems are worded; use one of required, dependencies, .*, maximum, .*$/,
     ],
     [
       'a python specifier that cannot be read',

@@ -130,8 +130,8 @@ describe('running a script through the API', () => {
     expect(result.error.code).toBe('invalid_inputs');
     expect(result.error.fields).toEqual(
       expect.arrayContaining([
-        { path: '/count', message: 'must be <= 10' },
-        { path: '/extra', message: 'is not a field of this form' },
+        { path: '/count', message: 'Count must be at most 10.' },
+        { path: '/extra', message: '"extra" is not a field of this form.' },
       ]),
     );
     expect(await readdir(markers)).toEqual([]);
