@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type CatalogueServer } from '../../main/server/server.js';
 import { testDevice } from '../support/audit-events.js';
 import { ADMIN_TOKEN, INGEST_TOKEN, postEvents } from '../support/audit-server.js';
-import { copySource, publish } from '../support/catalogue.js';
+import { copySource, publish, TEST_SCRIPT_MANIFEST } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 
@@ -30,17 +30,7 @@ async function hostileSource(): Promise<string> {
       id: 'hostile-title',
       title: HOSTILE,
       summary: `Test script whose texts hold terminal controls: ${HOSTILE}`,
-      category: 'Tests',
-      version: '1.0.0',
-      entrypoint: 'main.py',
-      python: '>=3.9',
-      timeoutSeconds: 10,
-      secrets: [],
-      allowed: { users: [], groups: ['everyone'] },
-      destructive: false,
-      supportsDryRun: false,
-      requireReason: false,
-      exitCodes: { '0': { status: 'success' } },
+      ...TEST_SCRIPT_MANIFEST,
     }),
   );
   await writeFile(

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
-import { appWithCatalogue, copySource } from '../support/catalogue.js';
+import { appWithCatalogue, copySource, TEST_SCRIPT_MANIFEST } from '../support/catalogue.js';
 import { callOrThrow, runToEnd } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
@@ -49,17 +49,7 @@ async function outputsSource(): Promise<string> {
       id: 'outputs-probe',
       title: 'Outputs probe',
       summary: 'Test script: writes results.csv and, when asked, leaves a link in its outputs.',
-      category: 'Tests',
-      version: '1.0.0',
-      entrypoint: 'main.py',
-      python: '>=3.9',
-      timeoutSeconds: 10,
-      secrets: [],
-      allowed: { users: [], groups: ['everyone'] },
-      destructive: false,
-      supportsDryRun: false,
-      requireReason: false,
-      exitCodes: { '0': { status: 'success' } },
+      ...TEST_SCRIPT_MANIFEST,
     }),
   );
   await writeFile(

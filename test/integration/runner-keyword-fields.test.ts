@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { readCatalogueSource } from '../../main/publishing/source-reader.js';
-import { appWithCatalogue, FIXTURE_SOURCE } from '../support/catalogue.js';
+import { appWithCatalogue, FIXTURE_SOURCE, TEST_SCRIPT_MANIFEST } from '../support/catalogue.js';
 import {
   caseKey,
   FILE,
@@ -34,17 +34,7 @@ async function writeScript(source: string, id: string, schema: unknown): Promise
       id,
       title: id,
       summary: 'Test script: a form with a field behind every schema keyword.',
-      category: 'Tests',
-      version: '1.0.0',
-      entrypoint: 'main.py',
-      python: '>=3.9',
-      timeoutSeconds: 10,
-      secrets: [],
-      allowed: { users: [], groups: ['everyone'] },
-      destructive: false,
-      supportsDryRun: false,
-      requireReason: false,
-      exitCodes: { '0': { status: 'success' } },
+      ...TEST_SCRIPT_MANIFEST,
     }),
   );
 }

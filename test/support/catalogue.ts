@@ -92,3 +92,18 @@ export async function resign(
     JSON.stringify([{ keyId, sig: signBytes(bytes, key) }]),
   );
 }
+
+/** The script.json fields a test script usually leaves at their plainest (spread, then override). */
+export const TEST_SCRIPT_MANIFEST = {
+  category: 'Tests',
+  version: '1.0.0',
+  entrypoint: 'main.py',
+  python: '>=3.9',
+  timeoutSeconds: 10,
+  secrets: [],
+  allowed: { users: [], groups: ['everyone'] },
+  destructive: false,
+  supportsDryRun: false,
+  requireReason: false,
+  exitCodes: { '0': { status: 'success' } },
+};
