@@ -106,7 +106,9 @@ test('the scripts page, every demo form, a form showing its problems and main’
   await openScript(page, 'csv-summary');
   await page.locator('#root_topN').fill('99');
   await page.locator('#root_topN').blur();
-  await expect(page.getByText('must be <= 50').first()).toBeVisible();
+  await expect(
+    page.getByText('Most frequent values to list must be at most 50.').first(),
+  ).toBeVisible();
   await page.getByTestId('run-button').click();
   await expect(page.locator('#root_csvFile')).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page, 'form with its problems shown');
