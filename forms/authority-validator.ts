@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../main/contract/errors.js';
 import { sharedAjvOptions } from './vocabulary.js';
@@ -6,10 +6,12 @@ import { sharedAjvOptions } from './vocabulary.js';
 /**
  * The validator main trusts: the same vocabulary as the renderer's, plus Ajv strict mode so a
  * schema with an unknown keyword or a typo is refused at `catalogue build` instead of silently
- * accepting anything.
+ * accepting anything. `generation` is for `catalogue build`, which generates validator modules.
  */
-export function createAuthorityAjv(): Ajv {
-  const ajv = new Ajv({ ...sharedAjvOptions, strict: true, allowUnionTypes: true });
+export function createAuthorityAjv(
+  generation: Pick<Options, 'code' | 'strictTypes' | 'strictRequired' | 'strictTuples'> = {},
+): Ajv {
+  const ajv = new Ajv({ ...sharedAjvOptions, strict: true, allowUnionTypes: true, ...generation });
   addFormats.default(ajv);
   return ajv;
 }
@@ -48,7 +50,17 @@ export function validateAgainst(
   schema: Record<string, unknown>,
   data: unknown,
 ): FieldError[] {
-  const validate = ajv.compile(schema);
+  return checkWith(ajv.compile(schema), data);
+}
+
+/** A compiled check: Ajv's own, or one from a precompiled validator module. */
+export interface CompiledCheck {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** Runs a compiled check on `data` and returns every problem as field errors (empty when valid). */
+export function checkWith(validate: CompiledCheck, data: unknown): FieldError[] {
   if (validate(data)) return [];
   return dedupe(toFieldErrors(validate.errors));
 }

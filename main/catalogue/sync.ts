@@ -141,7 +141,11 @@ export async function syncCatalogue(
   const store = new ContentStore(paths.store);
   const wanted = new Map<string, { size: number; scriptId: string }>();
   for (const script of document.scripts)
-    for (const blob of [...script.files, ...script.wheels])
+    for (const blob of [
+      ...script.files,
+      ...script.wheels,
+      ...(script.validator ? [script.validator] : []),
+    ])
       if (!wanted.has(blob.sha256))
         wanted.set(blob.sha256, { size: blob.size, scriptId: script.manifest.id });
   const present = await store.list();

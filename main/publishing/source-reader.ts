@@ -8,6 +8,7 @@ import { lintUiSchema } from '../../forms/ui-schema-lint.js';
 import { parseSpecifier, SpecifierError } from '../python/version-specifier.js';
 import { checkArgTemplate } from '../runs/argv-template.js';
 import { sha256File, sha256Hex } from '../shared/hashing.js';
+import { buildFormValidator, type GeneratedBlob } from './form-validator.js';
 import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
 import {
   CatalogueSourceSchema,
@@ -33,6 +34,8 @@ export interface SourceScript {
   wheels: SourceFile[];
   schemaSha256: string;
   lockSha256: string;
+  /** The form's precompiled validator module, generated here (not a file of the source). */
+  validator: GeneratedBlob;
 }
 
 /** A whole catalogue source, checked: what `catalogue build` publishes. */
@@ -120,6 +123,12 @@ async function readScript(
   const formSchema = parseJson(schemaText, rel('form.schema.json'));
   const problems = lintFormSchema(ajv, formSchema);
   if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
+  // lintFormSchema has refused anything but a JSON object that compiles.
+  const validator = await buildFormValidator(formSchema as Record<string, unknown>).catch(
+    (error: unknown) => {
+      throw new SourceError(rel('form.schema.json'), (error as Error).message);
+    },
+  );
   if (manifest.args) {
     const properties = (formSchema as { properties?: Record<string, unknown> }).properties ?? {};
     const argProblems = checkArgTemplate(
@@ -150,6 +159,7 @@ async function readScript(
     wheels,
     schemaSha256: sha256Hex(schemaText),
     lockSha256: sha256Hex(lockText),
+    validator,
   };
 }
 

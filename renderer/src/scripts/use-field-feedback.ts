@@ -1,7 +1,13 @@
-import { createSchemaUtils, type ErrorSchema, type RJSFSchema, type UiSchema } from '@rjsf/utils';
+import {
+  createSchemaUtils,
+  type ErrorSchema,
+  type RJSFSchema,
+  type UiSchema,
+  type ValidatorType,
+} from '@rjsf/utils';
 import { useCallback, useMemo, useState } from 'react';
 import type { FieldError } from '../../../main/contract/errors.js';
-import { asSentence, scriptDeskValidator, wordLikeMain } from '../../../forms/theme/index.js';
+import { asSentence, wordLikeMain } from '../../../forms/theme/index.js';
 import {
   fromErrorSchema,
   isPlaceable,
@@ -38,11 +44,12 @@ interface ServerError extends PlacedError {
  * (the authority) until the value they refer to changes.
  */
 export function useFieldFeedback(
+  validator: ValidatorType<FormData>,
   schema: RJSFSchema,
   uiSchema: UiSchema,
   formData: FormData,
 ): FieldFeedback {
-  const schemaUtils = useMemo(() => createSchemaUtils(scriptDeskValidator, schema), [schema]);
+  const schemaUtils = useMemo(() => createSchemaUtils(validator, schema), [validator, schema]);
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [attempted, setAttempted] = useState(false);
   const [serverErrors, setServerErrors] = useState<readonly ServerError[]>([]);
@@ -51,7 +58,7 @@ export function useFieldFeedback(
     (data: FormData): PlacedError[] => {
       // Values of fields a condition has hidden are not sent, so they are not judged either.
       const visible = schemaUtils.omitExtraData(schema, data) ?? {};
-      const { errorSchema } = scriptDeskValidator.validateFormData(
+      const { errorSchema } = validator.validateFormData(
         visible,
         schema,
         undefined,
@@ -60,7 +67,7 @@ export function useFieldFeedback(
       );
       return fromErrorSchema(errorSchema);
     },
-    [schema, schemaUtils, uiSchema],
+    [validator, schema, schemaUtils, uiSchema],
   );
 
   const clientErrors = useMemo(() => {
