@@ -9,7 +9,10 @@ import { sharedAjvOptions } from './vocabulary.js';
  * accepting anything. `generation` is for `catalogue build`, which generates validator modules.
  */
 export function createAuthorityAjv(
-  generation: Pick<Options, 'code' | 'strictTypes' | 'strictRequired' | 'strictTuples'> = {},
+  generation: Pick<
+    Options,
+    'code' | 'validateSchema' | 'strictTypes' | 'strictRequired' | 'strictTuples'
+  > = {},
 ): Ajv {
   const ajv = new Ajv({ ...sharedAjvOptions, strict: true, allowUnionTypes: true, ...generation });
   addFormats.default(ajv);

@@ -4,7 +4,11 @@ import { createSchemaUtils, type RJSFSchema } from '@rjsf/utils';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { createAuthorityAjv, validateAgainst } from '../../forms/authority-validator.js';
-import { generateValidatorModule } from '../../forms/codegen/generate-validator.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import {
+  GENERATION_OPTIONS,
+  generateValidatorModule,
+} from '../../forms/codegen/generate-validator.js';
 import { importValidatorModule } from '../../forms/codegen/import-module.js';
 import { precompiledFormValidator } from '../../forms/theme/validator.js';
 import { asValidatorModule, checkInputs } from '../../forms/validator-module.js';
@@ -39,6 +43,18 @@ async function importsOf(source: string): Promise<string[]> {
     ],
   });
   return seen;
+}
+
+/** Generated code with Ajv's numbered names (validate12, func2…) renumbered by first use. */
+function canonical(code: string): string {
+  const names = new Map<string, string>();
+  return code.replace(
+    /\b(validate|schema|func|pattern|formats)(\d+)\b/g,
+    (name, prefix: string) => {
+      if (!names.has(name)) names.set(name, `${prefix}#${names.size}`);
+      return names.get(name)!;
+    },
+  );
 }
 
 /** A form that makes RJSF ask about subschemas: a condition, options and a dependency. */
@@ -91,6 +107,17 @@ describe('precompiled form validators', () => {
   it('give the same bytes for the same schema, so identical forms share one blob', () => {
     for (const id of DEMO_FORMS)
       expect(generateValidatorModule(demoSchema(id))).toBe(generateValidatorModule(demoSchema(id)));
+  });
+
+  it('compile each form to the very code main’s strict authority Ajv generates for it', () => {
+    for (const id of DEMO_FORMS) {
+      const code = (options: Parameters<typeof createAuthorityAjv>[0]) => {
+        const ajv = createAuthorityAjv(options);
+        ajv.addSchema(demoSchema(id), 'form');
+        return canonical(standaloneCode.default(ajv, { form: 'form' }));
+      };
+      expect(code(GENERATION_OPTIONS), id).toBe(code({ code: GENERATION_OPTIONS.code }));
+    }
   });
 
   it('judge run inputs exactly as main’s authority Ajv does, field errors included', async () => {
