@@ -9,6 +9,9 @@ export default defineConfig({
   outputDir: 'test-results/e2e-artifacts',
   globalSetup: './test/e2e/global-setup.ts',
   timeout: 60_000,
+  // Auto-waiting assertions wait for the state they name; on a busy machine that can take longer
+  // than Playwright's default 5 s, and the limit must only ever catch a state that never comes.
+  expect: { timeout: 20_000 },
   workers: 1,
   reporter: [['list']],
   use: {

@@ -2,6 +2,7 @@ import { keychainWithoutDesktop } from '../main/dev/private-keyring.js';
 import { benchAuditEndpoint } from './audit-endpoint.js';
 import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
+import { benchRunIntegrity } from './run-integrity.js';
 import { benchRunOverhead } from './run-overhead.js';
 import { benchStdoutThroughput } from './stdout-throughput.js';
 import { benchVenvBuild } from './venv-build.js';
@@ -9,6 +10,7 @@ import { benchVenvBuild } from './venv-build.js';
 /** Every benchmark by the name `node dist/bench/run.js NAME…` selects it with. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'run-overhead': benchRunOverhead,
+  'run-integrity': benchRunIntegrity,
   'stdout-throughput': benchStdoutThroughput,
   'catalogue-sync': benchCatalogueSync,
   'venv-build': benchVenvBuild,

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VenvManager } from '../main/python/venvs.js';
-import { interpreterArgs, RELEASE } from '../main/runs/bootstrap.js';
+import { interpreterArgs, RELEASE, sourceFrame } from '../main/runs/bootstrap.js';
 import { benchDesk, timedRun } from './bench-desk.js';
 import { quantiles, stats } from './stats.js';
 
@@ -57,7 +57,8 @@ function bare(
     });
     if (typeof devNull === 'number') closeSync(devNull);
     child.stdout?.on('data', () => {});
-    child.stdin!.end(RELEASE); // through the bootstrap's gate at once
+    // The script's bytes as the runner hands them over, then through the bootstrap's gate at once.
+    child.stdin!.end(Buffer.concat([sourceFrame(readFileSync(script)), Buffer.from(RELEASE)]));
     child.once('error', reject);
     child.once('close', (code) =>
       code === 0

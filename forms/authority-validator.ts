@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../main/contract/errors.js';
+import { toFieldErrors, type WordingOptions } from './error-messages.js';
 import { sharedAjvOptions } from './vocabulary.js';
 
 /**
@@ -19,41 +20,18 @@ export function createAuthorityAjv(
   return ajv;
 }
 
-/** Turns Ajv's errors into field errors: a JSON Pointer to the field and a reason a person reads. */
-export function toFieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
-  if (!errors) return [];
-  return errors.map((error) => {
-    switch (error.keyword) {
-      case 'required':
-        return {
-          path: `${error.instancePath}/${String(error.params.missingProperty)}`,
-          message: 'is required',
-        };
-      case 'additionalProperties':
-        return {
-          path: `${error.instancePath}/${String(error.params.additionalProperty)}`,
-          message: 'is not a field of this form',
-        };
-      case 'enum':
-      case 'const':
-      case 'oneOf':
-        return { path: error.instancePath, message: 'must be one of the listed choices' };
-      default:
-        return { path: error.instancePath, message: error.message ?? `fails ${error.keyword}` };
-    }
-  });
-}
-
 /**
- * Validates `data` against `schema` and returns every problem (empty when valid). Compiled
- * validators are cached by schema object, so callers should keep passing the same object.
+ * Validates `data` against `schema` and returns every problem in plain words (empty when valid),
+ * worded by `error-messages.ts` as the renderer words them. Compiled validators are cached by
+ * schema object, so callers should keep passing the same object.
  */
 export function validateAgainst(
   ajv: Ajv,
   schema: Record<string, unknown>,
   data: unknown,
+  uiSchema?: Record<string, unknown>,
 ): FieldError[] {
-  return checkWith(ajv.compile(schema), data);
+  return checkWith(ajv.compile(schema), data, schema, { uiSchema });
 }
 
 /** A compiled check: Ajv's own, or one from a precompiled validator module. */
@@ -62,23 +40,21 @@ export interface CompiledCheck {
   errors?: ErrorObject[] | null;
 }
 
-/** Runs a compiled check on `data` and returns every problem as field errors (empty when valid). */
-export function checkWith(validate: CompiledCheck, data: unknown): FieldError[] {
+/**
+ * Runs a compiled check of `schema` (Ajv's, or a precompiled module's) on `data` and returns every
+ * problem in plain words (empty when valid): the module's errors point into the same schema.
+ */
+export function checkWith(
+  validate: CompiledCheck,
+  data: unknown,
+  schema: Record<string, unknown>,
+  { uiSchema }: WordingOptions = {},
+): FieldError[] {
   if (validate(data)) return [];
-  return dedupe(toFieldErrors(validate.errors));
+  return toFieldErrors(validate.errors, schema, { uiSchema });
 }
 
-function dedupe(errors: FieldError[]): FieldError[] {
-  const seen = new Set<string>();
-  return errors.filter((error) => {
-    const key = `${error.path}\u0000${error.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** "topN: must be <= 50" — the one-line form used by the CLI. */
+/** "topN: Most frequent values to list must be at most 50." — the one-line form used by the CLI. */
 export function formatFieldError(error: FieldError): string {
   const field = error.path === '' ? '(form)' : error.path.slice(1).replaceAll('/', '.');
   return `${field}: ${error.message}`;

@@ -1,9 +1,9 @@
+import { formFields, type FieldType, type FormField, type UiPath } from './form-fields.js';
+import { escapeToken, isObject, join, type JsonObject } from './schema-walk.js';
 import type { ScriptDeskWidgetName } from './theme/ui-schema.js';
 import { X_FILE, X_SENSITIVE } from './vocabulary.js';
 
-type JsonObject = Record<string, unknown>;
-/** A JSON Schema type as RJSF picks a field for it. */
-export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+export type { FieldType } from './form-fields.js';
 
 /** The longest text a uiSchema may put on a form: a title, description, help, placeholder or label. */
 export const UI_TEXT_LIMIT = 500;
@@ -40,7 +40,8 @@ export const UI_WIDGETS: Readonly<Record<string, readonly FieldType[]>> = {
   checkboxes: ['array'],
   // RJSF hides any field whose widget is "hidden", objects included, without looking it up.
   hidden: [...ANY_VALUE, 'object'],
-  ...({ path: ['string'], sensitive: ['string'] } satisfies Record<
+  // A masked number (a PIN) still yields a number: RJSF's number field parses what it types.
+  ...({ path: ['string'], sensitive: ['string', ...NUMBERS] } satisfies Record<
     ScriptDeskWidgetName,
     readonly FieldType[]
   >),
@@ -49,11 +50,12 @@ export const UI_WIDGETS: Readonly<Record<string, readonly FieldType[]>> = {
 /** The HTML input types `ui:inputType` may ask a text field for. */
 const INPUT_TYPES = ['text', 'email', 'tel', 'url', 'search', 'number'];
 
-/** Where a uiSchema node sits and what form schema it describes (undefined: cannot be followed). */
+/** Where a uiSchema node sits and the form field it styles (undefined: cannot be followed). */
 interface Level {
   where: string;
-  schema: JsonObject | undefined;
-  root: JsonObject;
+  uiPath: UiPath;
+  field: FormField | undefined;
+  fields: ReadonlyMap<string, FormField>;
 }
 
 /** Checks one option's value; returns "what; fix" or undefined when fine. */
@@ -125,14 +127,15 @@ export function lintUiSchema(uiSchema: unknown, formSchema: Record<string, unkno
     return ['the uiSchema must be a JSON object of field names and "ui:" options; start from {}'];
   }
   const problems: string[] = [];
-  const root = { where: '', schema: resolve(formSchema, formSchema), root: formSchema };
+  const { fields } = formFields(formSchema);
+  const root: Level = { where: '', uiPath: [], field: fields.get(''), fields };
   lintNode(uiSchema, root, problems);
   return problems;
 }
 
 function lintNode(node: JsonObject, level: Level, problems: string[]): void {
   for (const [key, value] of Object.entries(node)) {
-    const where = `${level.where}/${escapePointer(key)}`;
+    const where = `${level.where}/${escapeToken(key)}`;
     if (key === 'ui:options') lintOptions(value, level, where, problems);
     else if (key.startsWith('ui:')) lintOption(key.slice(3), value, level, where, 'ui:', problems);
     else lintField(key, value, level, where, problems);
@@ -146,9 +149,9 @@ function lintField(
   where: string,
   problems: string[],
 ): void {
-  const child = childSchema(level, key);
+  const child = childField(level, key);
   if (child === 'undeclared') {
-    const hint = isArrayField(level.schema) ? " (an array's entries go under `items`)" : '';
+    const hint = level.field?.isArray ? " (an array's entries go under `items`)" : '';
     problems.push(
       `\`${where}\`: is not a field of form.schema.json${hint}; remove it or fix the name`,
     );
@@ -157,23 +160,22 @@ function lintField(
       `\`${where}\`: must be an object of "ui:" options, like { "ui:help": "…" }; wrap the value in one`,
     );
   } else {
-    lintNode(value, { where, schema: child, root: level.root }, problems);
+    const uiPath = [...level.uiPath, key];
+    lintNode(value, { where, uiPath, field: child, fields: level.fields }, problems);
   }
 }
 
-/** The schema of field `key` under `level`, undefined when it cannot be followed, or 'undeclared'. */
-function childSchema(level: Level, key: string): JsonObject | undefined | 'undeclared' {
-  const { schema, root } = level;
-  if (!schema) return undefined;
-  if (isArrayField(schema)) {
+/** The field `key` names under `level`, undefined when it cannot be followed, or 'undeclared'. */
+function childField(level: Level, key: string): FormField | undefined | 'undeclared' {
+  const { field, fields } = level;
+  if (!field) return undefined;
+  if (field.isArray) {
     if (key !== 'items') return 'undeclared';
     // Tuple items (a list of schemas) are not followed: their uiSchema is checked for options only.
-    return isObject(schema.items) ? resolve(schema.items, root) : undefined;
+    return fields.get(join('', ...level.uiPath, 'items'));
   }
-  const fields = fieldsOf(schema, root);
-  if (!fields.has(key)) return 'undeclared';
-  const property = fields.get(key);
-  return property && resolve(property, root);
+  if (!field.properties.includes(key)) return 'undeclared';
+  return fields.get(join('', ...level.uiPath, key));
 }
 
 function lintOptions(value: unknown, level: Level, where: string, problems: string[]): void {
@@ -184,7 +186,7 @@ function lintOptions(value: unknown, level: Level, where: string, problems: stri
     return;
   }
   for (const [name, option] of Object.entries(value))
-    lintOption(name, option, level, `${where}/${escapePointer(name)}`, '', problems);
+    lintOption(name, option, level, `${where}/${escapeToken(name)}`, '', problems);
 }
 
 function lintOption(
@@ -213,9 +215,9 @@ function checkWidget(value: unknown, level: Level): string | undefined {
     return `must be the name of a widget (text); use one of ${names.join(', ')}`;
   const types = UI_WIDGETS[value];
   if (!types) return `"${value}" is not a widget ScriptDesk has; use one of ${names.join(', ')}`;
-  const keyword = keywordProblem(value, level.schema);
+  const keyword = keywordProblem(value, level.field);
   if (keyword) return keyword;
-  const type = fieldType(level.schema);
+  const type = level.field?.type;
   if (type && !types.includes(type)) {
     const fitting = names.filter((name) => UI_WIDGETS[name]!.includes(type));
     return `"${value}" does not work on ${type === 'integer' ? 'an' : 'a'} ${type} field; use one of ${fitting.join(', ') || '(none: remove it)'}`;
@@ -227,12 +229,13 @@ function checkWidget(value: unknown, level: Level): string | undefined {
  * The ScriptDesk keywords decide how a field must look: a file or folder path is picked with
  * `path` (main checks what it names), a secret is masked. A widget that would show an
  * `x-sensitive` value in clear, or a `path`/`sensitive` widget on a field without the keyword
- * (nothing checked, nothing redacted), misleads whoever fills the form.
+ * (nothing checked, nothing redacted), misleads whoever fills the form. The keyword counts
+ * from any branch of the schema, and `x-sensitive` from any field enclosing this one, as main
+ * reads them.
  */
-function keywordProblem(widget: string, schema: JsonObject | undefined): string | undefined {
-  if (!schema) return undefined;
-  const isFile = isObject(schema[X_FILE]);
-  const isSensitive = schema[X_SENSITIVE] === true;
+function keywordProblem(widget: string, field: FormField | undefined): string | undefined {
+  if (!field) return undefined;
+  const { file: isFile, sensitive: isSensitive } = field;
   if (isFile && widget !== 'path')
     return `"${widget}" replaces the file picker of an "${X_FILE}" field; remove it (the "path" widget is used)`;
   if (isSensitive && widget !== 'sensitive' && widget !== 'password')
@@ -245,21 +248,21 @@ function keywordProblem(widget: string, schema: JsonObject | undefined): string 
 }
 
 function checkOrder(value: unknown, level: Level): string | undefined {
-  const { schema, root } = level;
+  const { field } = level;
   if (!Array.isArray(value))
     return 'must be a list of field names, like ["name", "*"]; write it as one';
-  if (schema && isArrayField(schema)) return 'only applies to an object with fields; remove it';
-  const fields = schema ? fieldsOf(schema, root) : undefined;
-  if (fields && fields.size === 0) return 'only applies to an object with fields; remove it';
+  if (field?.isArray) return 'only applies to an object with fields; remove it';
+  const fields = field?.properties;
+  if (fields && fields.length === 0) return 'only applies to an object with fields; remove it';
   const seen = new Set<string>();
   for (const entry of value) {
-    if (typeof entry !== 'string' || (fields && entry !== '*' && !fields.has(entry)))
+    if (typeof entry !== 'string' || (fields && entry !== '*' && !fields.includes(entry)))
       return `${JSON.stringify(entry)} is not a field of form.schema.json; remove it or fix the name`;
     if (seen.has(entry)) return `lists "${entry}" more than once; keep one`;
     seen.add(entry);
   }
   if (fields && !seen.has('*')) {
-    const missing = [...fields.keys()].filter((name) => !seen.has(name));
+    const missing = fields.filter((name) => !seen.has(name));
     if (missing.length)
       return `leaves out ${missing.map((name) => `"${name}"`).join(', ')} and has no "*", so the form fails to render; add them or "*"`;
   }
@@ -278,8 +281,7 @@ function checkBoolean(value: unknown): string | undefined {
 }
 
 function checkArrayFlag(value: unknown, level: Level): string | undefined {
-  if (level.schema && !isArrayField(level.schema))
-    return 'only applies to a list (array) field; remove it';
+  if (level.field && !level.field.isArray) return 'only applies to a list (array) field; remove it';
   return checkBoolean(value);
 }
 
@@ -292,74 +294,4 @@ function checkEnumNames(value: unknown): string | undefined {
     if (problem) return `has a label that ${problem}`;
   }
   return undefined;
-}
-
-/** The single type RJSF picks for a field (it ignores "null" next to one other type), if known. */
-function fieldType(schema: JsonObject | undefined): FieldType | undefined {
-  const type = schema?.type;
-  const single =
-    Array.isArray(type) && type.length === 2 && type.includes('null')
-      ? type.find((t) => t !== 'null')
-      : type;
-  return typeof single === 'string' &&
-    ['string', 'number', 'integer', 'boolean', 'array', 'object'].includes(single)
-    ? (single as FieldType)
-    : undefined;
-}
-
-function isArrayField(schema: JsonObject | undefined): boolean {
-  return (
-    fieldType(schema) === 'array' ||
-    (schema !== undefined && schema.type === undefined && 'items' in schema)
-  );
-}
-
-/**
- * The fields RJSF shows at one level, by name: the object's own `properties` and those of the
- * sub-schemas it merges in or switches to (`allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`,
- * `dependencies`, `dependentSchemas`), since a uiSchema may style any of them.
- */
-function fieldsOf(schema: JsonObject, root: JsonObject): Map<string, JsonObject | undefined> {
-  const fields = new Map<string, JsonObject | undefined>();
-  const visit = (node: JsonObject | undefined, depth: number): void => {
-    if (!node || depth > 16) return;
-    if (isObject(node.properties)) {
-      for (const [name, property] of Object.entries(node.properties))
-        if (!fields.has(name)) fields.set(name, isObject(property) ? property : undefined);
-    }
-    const parts: unknown[] = [node.then, node.else];
-    for (const key of ['allOf', 'anyOf', 'oneOf'] as const)
-      if (Array.isArray(node[key])) parts.push(...(node[key] as unknown[]));
-    for (const key of ['dependencies', 'dependentSchemas'] as const)
-      if (isObject(node[key])) parts.push(...Object.values(node[key]));
-    for (const part of parts) if (isObject(part)) visit(resolve(part, root), depth + 1);
-  };
-  visit(schema, 0);
-  return fields;
-}
-
-/** Follows local `$ref`s (`#/$defs/...`); undefined for one that leads nowhere or in a circle. */
-function resolve(schema: JsonObject, root: JsonObject): JsonObject | undefined {
-  let node: JsonObject = schema;
-  for (let hops = 0; typeof node.$ref === 'string'; hops++) {
-    const ref: string = node.$ref;
-    if (hops > 16 || !ref.startsWith('#')) return undefined;
-    let target: unknown = root;
-    for (const raw of ref.slice(1).split('/').slice(1)) {
-      const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-      target = isObject(target) ? target[segment] : undefined;
-    }
-    if (!isObject(target)) return undefined;
-    const { $ref: _followed, ...siblings } = node;
-    node = { ...target, ...siblings };
-  }
-  return node;
-}
-
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

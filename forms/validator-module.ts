@@ -1,5 +1,6 @@
 import type { FieldError } from '../main/contract/errors.js';
 import { checkWith, type CompiledCheck } from './authority-validator.js';
+import type { WordingOptions } from './error-messages.js';
 
 /**
  * The shape of a precompiled form validator module, as `catalogue build` writes it
@@ -42,7 +43,15 @@ export function asValidatorModule(namespace: unknown): ValidatorModule {
   };
 }
 
-/** Validates run inputs with the module's whole-form check, as field errors (empty when valid). */
-export function checkInputs(module: ValidatorModule, inputs: unknown): FieldError[] {
-  return checkWith(module.validators[module.rootKey]!, inputs);
+/**
+ * Validates run inputs with the module's whole-form check, as field errors in plain words (empty
+ * when valid); `schema` is the form the module was made for, `wording` may add its uiSchema.
+ */
+export function checkInputs(
+  module: ValidatorModule,
+  inputs: unknown,
+  schema: Record<string, unknown>,
+  wording: WordingOptions = {},
+): FieldError[] {
+  return checkWith(module.validators[module.rootKey]!, inputs, schema, wording);
 }

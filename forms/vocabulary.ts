@@ -8,9 +8,44 @@ import type { KeywordDefinition } from 'ajv';
  * - `x-file: { kind, accept, maxBytes }` — the string is a path on this machine. The schema
  *   itself cannot check the file system, so main checks the real path, the kind, the
  *   extension and the size after schema validation (see `main/runs/file-inputs.ts`).
+ * - `x-error: "text"` or `x-error: { pattern: "text", ... }` — the author's advice, added after
+ *   the plain-word message of a problem with this field (every problem, or those of the named
+ *   keywords); see `error-messages.ts`.
  */
 export const X_SENSITIVE = 'x-sensitive';
 export const X_FILE = 'x-file';
+export const X_ERROR = 'x-error';
+
+/** The keywords an `x-error` object may name: those whose problems are worded for people. */
+export const ERROR_TEXT_KEYWORDS = [
+  'required',
+  'dependencies',
+  'dependentRequired',
+  'type',
+  'enum',
+  'const',
+  'oneOf',
+  'anyOf',
+  'not',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'contains',
+  'minProperties',
+  'maxProperties',
+] as const;
+
+/** The longest `x-error` text: advice for one field, not a manual. */
+export const MAX_ERROR_TEXT_LENGTH = 300;
 
 /** The value of an `x-file` keyword. */
 export interface FileInputRule {
@@ -39,6 +74,21 @@ export const scriptDeskKeywords: KeywordDefinition[] = [
         },
         maxBytes: { type: 'integer', minimum: 1 },
       },
+    },
+  },
+  {
+    keyword: X_ERROR,
+    // The build lint (`schema-lint.ts`) words a wrong shape for the author before Ajv sees it.
+    metaSchema: {
+      anyOf: [
+        { type: 'string', minLength: 1, maxLength: MAX_ERROR_TEXT_LENGTH },
+        {
+          type: 'object',
+          minProperties: 1,
+          propertyNames: { enum: [...ERROR_TEXT_KEYWORDS] },
+          additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_ERROR_TEXT_LENGTH },
+        },
+      ],
     },
   },
 ];

@@ -1,30 +1,31 @@
 import type { ErrorObject } from 'ajv';
-import type { RJSFValidationError } from '@rjsf/utils';
-import { toFieldErrors } from '../authority-validator.js';
+import type { RJSFSchema, UiSchema, ValidatorType } from '@rjsf/utils';
+import { describeErrors, type DescribedError } from '../error-messages.js';
 
-/** A message fragment ("must be <= 50") as a sentence under a field ("Must be <= 50."). */
-export function asSentence(message: string): string {
-  const text = message.trim();
-  if (!text) return text;
-  const capitalised = text[0]!.toUpperCase() + text.slice(1);
-  return /[.!?…]$/.test(capitalised) ? capitalised : `${capitalised}.`;
-}
+export { sentence as asSentence } from '../error-messages.js';
 
 /**
- * RJSF `transformErrors` that words each problem exactly as main does (`toFieldErrors` in
- * forms/authority-validator.ts), so a field shows the same message whether the form noticed the
- * problem first or main did.
+ * The form's problems with `data`, worded by `../error-messages.ts` from the raw Ajv errors of the
+ * form's precompiled validator (`validator.ts`) exactly as main words them, so a field shows the
+ * same message whether the form noticed the problem first or main did. RJSF's own error list is
+ * not used: it has already dropped what the wording needs (instance paths, `oneOf` branches,
+ * problems that share a message). Nothing is compiled here: the checks were generated at build.
  */
-export function wordLikeMain(errors: RJSFValidationError[]): RJSFValidationError[] {
-  return errors.map((error) => {
-    const raw: ErrorObject = {
-      keyword: error.name ?? '',
-      instancePath: '',
-      schemaPath: error.schemaPath ?? '',
-      params: (error.params ?? {}) as ErrorObject['params'],
-      message: error.message,
-    };
-    const message = asSentence(toFieldErrors([raw])[0]?.message ?? error.message ?? '');
-    return { ...error, message, stack: error.title ? `${error.title}: ${message}` : message };
+export function liveFieldErrors(
+  validator: ValidatorType,
+  schema: RJSFSchema,
+  uiSchema: UiSchema,
+  data: unknown,
+): DescribedError[] {
+  let errors: ErrorObject[] | undefined;
+  try {
+    ({ errors } = validator.rawValidation<ErrorObject>(schema, data));
+  } catch {
+    // A validator made for another schema (a catalogue changing under the form) cannot judge this
+    // one; main, the authority, still does when Run is pressed.
+    return [];
+  }
+  return describeErrors(errors, schema as Record<string, unknown>, {
+    uiSchema: uiSchema as Record<string, unknown>,
   });
 }

@@ -9,7 +9,7 @@ import SensitiveWidget from './sensitive-widget.js';
 import type { ScriptDeskWidgetName } from './ui-schema.js';
 
 export { withScriptDeskUi, type ScriptDeskWidgetName } from './ui-schema.js';
-export { asSentence, wordLikeMain } from './error-messages.js';
+export { asSentence, liveFieldErrors } from './error-messages.js';
 export { precompiledFormValidator } from './validator.js';
 export { formatByteSize } from './byte-size.js';
 

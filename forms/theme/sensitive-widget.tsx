@@ -8,8 +8,10 @@ import { ariaDescribedByIds, labelValue, type WidgetProps } from '@rjsf/utils';
 import { useState, type ChangeEvent, type FocusEvent } from 'react';
 
 /**
- * The `sensitive` widget for `x-sensitive: true` strings: masked like a password, with a toggle
- * to check what was typed. The browser is told not to remember or spell-check the value.
+ * The `sensitive` widget for `x-sensitive: true` strings, numbers and integers (a PIN): masked
+ * like a password, with a toggle to check what was typed. The browser is told not to remember
+ * or spell-check the value. On a number field RJSF's number field turns what is typed into a
+ * number (and leaves text that is not one for validation to refuse).
  */
 export default function SensitiveWidget(props: WidgetProps) {
   const {
@@ -24,6 +26,7 @@ export default function SensitiveWidget(props: WidgetProps) {
     hideLabel,
     placeholder,
     rawErrors = [],
+    schema,
     options,
     onChange,
     onBlur,
@@ -31,6 +34,7 @@ export default function SensitiveWidget(props: WidgetProps) {
   } = props;
   const [shown, setShown] = useState(false);
   const toggleLabel = shown ? 'Hide value' : 'Show value';
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
 
   return (
     <TextField
@@ -38,7 +42,7 @@ export default function SensitiveWidget(props: WidgetProps) {
       name={htmlName || id}
       type={shown ? 'text' : 'password'}
       label={labelValue(label || undefined, hideLabel, undefined)}
-      value={typeof value === 'string' ? value : ''}
+      value={typeof value === 'string' || typeof value === 'number' ? String(value) : ''}
       required={required}
       disabled={disabled || readonly}
       autoFocus={autofocus}
@@ -54,6 +58,9 @@ export default function SensitiveWidget(props: WidgetProps) {
         htmlInput: {
           autoComplete: 'new-password',
           spellCheck: false,
+          // A phone shows digits for a PIN; the value stays masked either way.
+          ...(type === 'integer' ? { inputMode: 'numeric' } : {}),
+          ...(type === 'number' ? { inputMode: 'decimal' } : {}),
           autoCapitalize: 'off',
           'aria-describedby': ariaDescribedByIds(id),
         },

@@ -1,98 +1,57 @@
 import type { UiSchema } from '@rjsf/utils';
-import { X_FILE, X_SENSITIVE } from '../vocabulary.js';
-
-type JsonObject = Record<string, unknown>;
+import { formFields, type FormField, type UiPath } from '../form-fields.js';
+import { isObject, type JsonObject } from '../schema-walk.js';
 
 /** The names under which {@link scriptDeskWidgets} registers the ScriptDesk widgets. */
 export type ScriptDeskWidgetName = 'path' | 'sensitive';
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function allowsString(schema: JsonObject): boolean {
-  const { type } = schema;
-  return type === 'string' || (Array.isArray(type) && type.includes('string'));
-}
-
-/** The widget a property needs because of a ScriptDesk keyword, if any. */
-function widgetFor(schema: JsonObject): ScriptDeskWidgetName | undefined {
-  if (!allowsString(schema)) return undefined;
-  if (isObject(schema[X_FILE])) return 'path';
-  if (schema[X_SENSITIVE] === true) return 'sensitive';
+/** The widget a field needs because of a ScriptDesk keyword, if its type can take it. */
+function widgetFor(field: FormField): ScriptDeskWidgetName | undefined {
+  const { types } = field;
+  if (field.file && types.has('string')) return 'path';
+  if (field.sensitive && (types.has('string') || types.has('number') || types.has('integer')))
+    return 'sensitive';
   return undefined;
 }
 
-/** Follows a local `$ref` (`#/$defs/...`, `#/definitions/...`); remote references are not allowed in catalogues. */
-function resolveRef(
-  schema: JsonObject,
-  root: JsonObject,
-  seen: ReadonlySet<string>,
-): JsonObject | undefined {
-  const ref = schema.$ref;
-  if (typeof ref !== 'string') return schema;
-  if (!ref.startsWith('#') || seen.has(ref)) return undefined;
-  let node: unknown = root;
-  for (const raw of ref.slice(1).split('/').slice(1)) {
-    const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    node = isObject(node) ? node[segment] : undefined;
-  }
-  return isObject(node)
-    ? { ...node, ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$ref')) }
-    : undefined;
-}
-
-/** The sub-schemas whose `properties` RJSF renders at the same level as `schema`'s own. */
-function sameLevelSchemas(schema: JsonObject): JsonObject[] {
-  const list: unknown[] = [schema, schema.then, schema.else];
-  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
-    const value = schema[key];
-    if (Array.isArray(value)) list.push(...value);
-  }
-  if (isObject(schema.dependencies)) list.push(...Object.values(schema.dependencies));
-  if (isObject(schema.dependentSchemas)) list.push(...Object.values(schema.dependentSchemas));
-  return list.filter(isObject);
-}
-
-function decorate(
-  schema: JsonObject,
-  ui: UiSchema,
-  root: JsonObject,
-  seen: ReadonlySet<string>,
-): UiSchema {
-  const ref = typeof schema.$ref === 'string' ? schema.$ref : undefined;
-  const resolved = resolveRef(schema, root, seen);
-  if (!resolved) return ui;
-  const seenHere = ref ? new Set([...seen, ref]) : seen;
-
-  let result: UiSchema = ui;
-  const widget = widgetFor(resolved);
-  if (widget && result['ui:widget'] === undefined) result = { ...result, 'ui:widget': widget };
-
-  for (const part of sameLevelSchemas(resolved)) {
-    const partSchema = part === resolved ? part : resolveRef(part, root, seenHere);
-    if (!partSchema || !isObject(partSchema.properties)) continue;
-    for (const [name, property] of Object.entries(partSchema.properties)) {
-      if (!isObject(property)) continue;
-      const before = isObject(result[name]) ? (result[name] as UiSchema) : {};
-      const after = decorate(property, before, root, seenHere);
-      if (after !== before) result = { ...result, [name]: after };
+/**
+ * Returns `uiSchema` with what the schema's keywords decide about a field filled in: every
+ * `x-file` string without a `ui:widget` gets `path`; every `x-sensitive` string, number or
+ * integer (or one inside an `x-sensitive` object or array) gets `sensitive`; every field fixed
+ * by `const` is read-only. Fields are found by the one schema walker, so nested objects, array
+ * items, tuples, added properties, every branch and local `$ref`s are included (a recursive
+ * `$ref` once). The inputs are not modified.
+ */
+export function withScriptDeskUi(schema: JsonObject, uiSchema: UiSchema = {}): UiSchema {
+  let result: unknown = uiSchema;
+  for (const field of formFields(schema).fields.values()) {
+    const widget = widgetFor(field);
+    if (widget || field.constant) {
+      result = updateAt(result, field.uiPath, (ui) => ({
+        ...ui,
+        ...(widget && ui['ui:widget'] === undefined ? { 'ui:widget': widget } : {}),
+        ...(field.constant ? { 'ui:readonly': true } : {}),
+      }));
     }
   }
-
-  if (isObject(resolved.items)) {
-    const before = isObject(result.items) ? (result.items as UiSchema) : {};
-    const after = decorate(resolved.items, before, root, seenHere);
-    if (after !== before) result = { ...result, items: after };
-  }
-  return result;
+  return result as UiSchema;
 }
 
 /**
- * Returns `uiSchema` with the ScriptDesk widgets filled in: every `x-file` string property without
- * a `ui:widget` gets `path`, every `x-sensitive` one gets `sensitive`, at any depth (nested
- * objects, array items, conditional branches, local `$ref`s). The inputs are not modified.
+ * A copy of `ui` with the node at `path` replaced by `change(node)`, creating nodes on the way.
+ * A tuple index turns the `items` entry into a list, each entry starting from what `items`
+ * said for all of them.
  */
-export function withScriptDeskUi(schema: JsonObject, uiSchema: UiSchema = {}): UiSchema {
-  return decorate(schema, uiSchema, schema, new Set());
+function updateAt(ui: unknown, path: UiPath, change: (node: JsonObject) => JsonObject): unknown {
+  if (path.length === 0) return change(isObject(ui) ? ui : {});
+  const [key, ...rest] = path;
+  if (typeof key === 'number') {
+    const list: unknown[] = Array.isArray(ui) ? [...ui] : [];
+    const shared = isObject(ui) ? ui : {};
+    while (list.length <= key) list.push(shared);
+    list[key] = updateAt(list[key], rest, change);
+    return list;
+  }
+  const node = isObject(ui) ? ui : {};
+  return { ...node, [key!]: updateAt(node[key!], rest, change) };
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { loadDeviceSigner } from '../audit/device-key.js';
 import { AUDIT_TYPES, AuditJournal } from '../audit/journal.js';
+import { keyLostMessage } from '../audit/key-rotation.js';
 import { AUDIT_TOKEN_NAME, AuditReporter } from '../audit/reporter.js';
 import { CatalogueService, type SyncListener } from '../catalogue/catalogue-service.js';
 import { TrustStore } from '../catalogue/trust-store.js';
@@ -13,6 +14,7 @@ import { VenvManager } from '../python/venvs.js';
 import { ScriptEnvironments } from '../python/script-environments.js';
 import { RunStore } from '../runs/run-store.js';
 import { Runner } from '../runs/runner.js';
+import { RunIntegrity } from '../runs/script-integrity.js';
 import { loadPolicy, policyFile, type Policy } from '../policy/policy.js';
 import { KeytarSecretStore } from '../secrets/keytar-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -94,7 +96,10 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     journal.publicKey
       ? Promise.resolve()
       : (signerLoading ??= loadDeviceSigner(secrets, identity.deviceId)
-          .then((signer) => journal.setSigner(signer))
+          .then((signer) => {
+            const change = journal.setSigner(signer);
+            if (change) logError(`[scriptdesk] ${keyLostMessage(change.sequence)}`);
+          })
           .catch((error: unknown) => {
             journal.setSigner(null, (error as Error).message);
             throw error;
@@ -126,9 +131,9 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     ...(options.clock ? { clock: options.clock } : {}),
     onSync: (outcome) => {
       journalSync(outcome);
-      // Build the new catalogue's environments now, so the first Run never waits for pip.
-      if (prepareInBackground && outcome.ok && outcome.result.kind === 'updated')
-        void environments.prepare();
+      // Build the new catalogue's environments now, so the first Run never waits for pip; after a
+      // sync with nothing new too, which rebuilds a venv that no longer matches what was built.
+      if (prepareInBackground && outcome.ok) void environments.prepare();
     },
   });
   const publishStatus = async () => {
@@ -147,6 +152,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       throw error;
     }));
   const venvs = new VenvManager(paths.venvs, {
+    manifestsDir: paths.venvManifests,
     onStatus: (scriptId, environment) =>
       hub.emit({ name: 'environment.status', payload: { scriptId, environment } }),
   });
@@ -171,6 +177,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     journalReady,
     journalFile: paths.database,
     logError,
+    integrity: new RunIntegrity({ home: paths.home, venvs, logError }),
   });
   // Runs a crash or power loss left unfinished are recorded as interrupted before anything else.
   // If that cannot be written now (a read-only journal), the app still opens; the next start tries again.

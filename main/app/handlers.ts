@@ -1,6 +1,4 @@
-import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isSafeRelativePath } from '../catalogue/document.js';
 import { summarise, type CatalogueService } from '../catalogue/catalogue-service.js';
 import type { DeliveryStatus } from '../contract/api.js';
 import type { Handlers } from '../contract/dispatcher.js';
@@ -13,6 +11,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { stripRun } from '../runs/run-outcome.js';
 import type { Runner } from '../runs/runner.js';
 import { readLogTail } from '../runs/log-tail.js';
+import { readRecordedOutput } from '../runs/output-read.js';
 import { TAIL_LINES } from '../runs/run-log.js';
 import { createSecretHandlers } from './secret-handlers.js';
 import { APP_VERSION } from '../shared/version.js';
@@ -141,22 +140,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'run.readOutput': async ({ runId, name }) => {
       const run = runOf(runId);
-      if (!isSafeRelativePath(name) || !run.outputs.some((o) => o.name === name)) {
+      const entry = run.outputs.find((o) => o.name === name);
+      if (!entry)
         throw new ApiFailure(
           'not_found',
           `Run ${runId} has no output file named "${name.slice(0, 80)}".`,
         );
-      }
-      const file = path.join(run.runDir, 'outputs', ...name.split('/'));
-      const size = (await stat(file)).size;
-      const handle = await open(file, 'r');
-      try {
-        const buffer = Buffer.alloc(Math.min(size, PREVIEW_BYTES));
-        await handle.read(buffer, 0, buffer.length, 0);
-        return { name, text: buffer.toString('utf8'), truncated: size > PREVIEW_BYTES };
-      } finally {
-        await handle.close();
-      }
+      const preview = await readRecordedOutput(
+        path.join(run.runDir, 'outputs'),
+        entry,
+        PREVIEW_BYTES,
+      );
+      return { name, ...preview };
     },
     ...createSecretHandlers(deps),
     'audit.status': async () => deliveryStatus(),

@@ -1,11 +1,13 @@
 import { eventHash, hasValidSignature, parseEvent, type AuditEvent } from './event.js';
+import { previousKeyConfirms, rotationOf, type KeyRotation } from './key-rotation.js';
 
 /**
  * What can be wrong with a device's chain, each reported at the sequence number where it shows:
  *
  * - `invalid`: the stored text is not a well-formed event;
  * - `signature`: the signature does not match the event (it was edited after signing);
- * - `key`: signed by a key that is not the device's;
+ * - `key`: signed by a key that is not the device's, or not the device's key valid at that
+ *   sequence (the key before a rotation, after it);
  * - `gap`: sequence numbers are missing (events were deleted or never arrived);
  * - `order`: a sequence number at or below one already seen (reordered or replayed);
  * - `prevhash`: the event does not name the previous event's hash (something before it changed).
@@ -23,19 +25,29 @@ export interface ChainReport {
   checked: number;
   /** Sorted by sequence; empty when the chain is intact. */
   problems: ChainProblem[];
-  /** The last event's sequence and hash (where the next event must continue). */
-  head: { sequence: number; hash: string };
+  /** The last event's sequence and hash (where the next event must continue), and the key then. */
+  head: ChainStart;
+  /** The key changes the chain records and that hold, in order. */
+  rotations: KeyRotation[];
 }
 
 /** Where a chain continues from: the start (0, "") or a checkpoint left by pruning. */
 export interface ChainStart {
   sequence: number;
   hash: string;
+  /** The device key valid for the next event, when known (a page boundary). */
+  key?: string;
 }
 
 export interface CheckChainOptions {
   /** Default: the start of the chain (sequence 0, hash ""). */
   after?: ChainStart;
+  /**
+   * The key valid at the first event, when something more trusted than the chain says so (the
+   * device's key history, anchored in its keychain). Default: `after.key`, else the first event's
+   * own key, which then must pass {@link isDeviceKey} like every key.
+   */
+  firstKey?: string;
   /** Whether a `devicekey` is the device's own (registered, not revoked) key. */
   isDeviceKey: (devicekey: string) => boolean;
 }
@@ -49,12 +61,22 @@ export interface StoredEvent {
 
 /**
  * Walks one device's events in stored order and reports every place the chain is broken. The
- * chain is intact when every event is well-formed, signed by the device's key, numbered one more
- * than the previous and names the previous event's hash.
+ * chain is intact when every event is well-formed, signed by the device's key valid at its
+ * sequence, numbered one more than the previous and names the previous event's hash.
+ *
+ * The valid key starts as {@link CheckChainOptions.firstKey} and changes only at a key-rotation
+ * event that names the valid key as its previous key, is signed by a key of the device (and, for
+ * a planned rotation, by the previous key too) and is not out of order. So the previous key is
+ * trusted for the events before the rotation because the chain carried it there, never because
+ * something was added later; and an event signed by it after the rotation is a problem.
  */
 export function checkChain(events: Iterable<StoredEvent>, options: CheckChainOptions): ChainReport {
   const problems: ChainProblem[] = [];
-  let head = options.after ?? { sequence: 0, hash: '' };
+  const rotations: KeyRotation[] = [];
+  let head: ChainStart = options.after ?? { sequence: 0, hash: '' };
+  let key: string | null = options.after?.key ?? options.firstKey ?? null;
+  /** Each key a rotation retired, with the sequence of that rotation (for the message). */
+  const retired = new Map<string, number>();
   let checked = 0;
   for (const stored of events) {
     checked++;
@@ -91,12 +113,30 @@ export function checkChain(events: Iterable<StoredEvent>, options: CheckChainOpt
         kind: 'signature',
         message: `event ${at} does not match its signature: it was changed after it was written`,
       });
-    } else if (!options.isDeviceKey(event.devicekey)) {
-      problems.push({
-        sequence: at,
-        kind: 'key',
-        message: `event ${at} is signed by a key that is not this device's`,
-      });
+    } else {
+      key ??= event.devicekey;
+      const rotation = at >= expected ? rotationOf(event) : null;
+      if (
+        rotation &&
+        rotation.previousKey === key &&
+        event.devicekey !== key &&
+        options.isDeviceKey(event.devicekey)
+      ) {
+        if (previousKeyConfirms(event, rotation)) {
+          const { previousKeySignature: _signature, ...change } = rotation;
+          rotations.push(change);
+          retired.set(key, at);
+          key = event.devicekey;
+        } else {
+          problems.push({
+            sequence: at,
+            kind: 'signature',
+            message: `event ${at} records a planned key change that the previous key did not sign`,
+          });
+        }
+      } else if (event.devicekey !== key || !options.isDeviceKey(event.devicekey)) {
+        problems.push({ sequence: at, kind: 'key', message: keyMessage(at, event.devicekey) });
+      }
     }
     if (at > expected) {
       problems.push({
@@ -124,5 +164,14 @@ export function checkChain(events: Iterable<StoredEvent>, options: CheckChainOpt
     if (at >= expected) head = { sequence: at, hash: eventHash(event) };
   }
   problems.sort((a, b) => a.sequence - b.sequence);
-  return { checked, problems, head };
+  return { checked, problems, head: key === null ? head : { ...head, key }, rotations };
+
+  function keyMessage(at: number, devicekey: string): string {
+    if (!options.isDeviceKey(devicekey))
+      return `event ${at} is signed by a key that is not this device's`;
+    const retiredAt = retired.get(devicekey);
+    return retiredAt !== undefined
+      ? `event ${at} is signed by the key this device replaced at event ${retiredAt}: only events before ${retiredAt} may carry it`
+      : `event ${at} is signed by a key of this device that was not the valid one at event ${at}`;
+  }
 }

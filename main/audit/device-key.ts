@@ -1,4 +1,10 @@
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+} from 'node:crypto';
 import { KeychainUnavailable, type SecretStore } from '../secrets/secret-store.js';
 import { publicKeyBase64, sealEvent, type SealedEvent, type UnsignedEvent } from './event.js';
 
@@ -15,6 +21,11 @@ export interface DeviceSigner {
   /** The public key as events carry it in `devicekey`. */
   publicKey: string;
   sign(event: Omit<UnsignedEvent, 'devicekey'>): SealedEvent;
+  /**
+   * HMAC-SHA256 (hex) of `text` under a key derived from the private key: this device can later
+   * confirm that given data were these, while nobody without the key can test guesses of it.
+   */
+  digest(text: string): string;
 }
 
 /** Why the journal cannot sign: the keychain is out of reach or holds something unusable. */
@@ -76,9 +87,20 @@ export async function loadDeviceSigner(
 /** A signer over an Ed25519 private key already in memory. */
 export function signerFor(privateKey: KeyObject): DeviceSigner {
   const publicKey = publicKeyBase64(privateKey);
+  // A separate key for digests, so the signing key itself is only ever used to sign.
+  const digestKey = Buffer.from(
+    hkdfSync(
+      'sha256',
+      privateKey.export({ format: 'der', type: 'pkcs8' }),
+      'scriptdesk',
+      'audit inputs digest v1',
+      32,
+    ),
+  );
   return {
     publicKey,
     sign: (event) => sealEvent({ ...event, devicekey: publicKey }, privateKey),
+    digest: (text) => createHmac('sha256', digestKey).update(text).digest('hex'),
   };
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { OutputFileSchema, REJECTION_REASONS, RUN_STATUSES } from '../contract/api.js';
+import { OutputEntrySchema, REJECTION_REASONS, RUN_STATUSES } from '../contract/api.js';
 import { ERROR_CODES } from '../contract/errors.js';
 import { AuditEventSchema } from './event.js';
 import { AUDIT_TYPES } from './journal.js';
+import { KeyRotationDataSchema } from './key-rotation.js';
 
 /*
  * The `data` of every event type ScriptDesk writes, published as `schemas/audit-event.schema.json`
@@ -42,6 +43,17 @@ const RunRefused = z.looseObject({
   fields: z.array(z.string()).describe('JSON Pointers of the inputs that were refused.'),
   dryRun: z.boolean(),
   reason: z.string().nullable(),
+  path: z
+    .string()
+    .optional()
+    .describe(
+      'With code tampered: the file or folder, relative to the data folder, that differs from the signed catalogue or from the venv as built.',
+    ),
+  runId: z
+    .string()
+    .uuid()
+    .optional()
+    .describe('Present when a queued run was refused as it was about to start.'),
 });
 
 const RunStarted = z.looseObject({
@@ -56,8 +68,8 @@ const RunStarted = z.looseObject({
   inputs: z
     .record(z.string(), z.unknown())
     .describe('The inputs, with every x-sensitive field replaced by "[redacted]".'),
-  inputsSha256: sha256.describe(
-    'Hash of the full inputs (canonical JSON), sensitive ones included.',
+  inputsHmac: sha256.describe(
+    'HMAC-SHA256 of the full inputs (canonical JSON), sensitive ones included, under a key derived from the device key: the device can confirm given inputs were these; nobody can test guesses of a redacted value against it.',
   ),
   secrets: z.array(z.string()).describe('Names of the secrets given to the script; never values.'),
   dryRun: z.boolean(),
@@ -76,7 +88,11 @@ const RunFinished = z.looseObject({
     .nullable()
     .describe('null when the run ended before it started (cancelled in the queue).'),
   finishedAt: instant,
-  outputs: z.array(OutputFileSchema).describe('Files the run wrote, with sizes and SHA-256.'),
+  outputs: z
+    .array(OutputEntrySchema)
+    .describe(
+      'Files the run wrote, with sizes and SHA-256; a symbolic link or other non-file it left is listed with its kind and a note, never followed or hashed.',
+    ),
 });
 
 const RunInterrupted = z.looseObject({
@@ -87,7 +103,7 @@ const RunInterrupted = z.looseObject({
   processStillRunning: z.boolean(),
   startedAt: instant,
   detectedAt: instant,
-  outputs: z.array(OutputFileSchema),
+  outputs: z.array(OutputEntrySchema),
 });
 
 const CatalogueSynced = z.looseObject({
@@ -129,6 +145,7 @@ const DATA_BY_TYPE = [
   [AUDIT_TYPES.secretSet, SecretChanged],
   [AUDIT_TYPES.secretCleared, SecretChanged],
   [AUDIT_TYPES.settingsChanged, SettingsChanged],
+  [AUDIT_TYPES.deviceKeyRotated, KeyRotationDataSchema],
 ] as const;
 
 /** A ScriptDesk audit event with the `data` its type promises. */

@@ -141,13 +141,13 @@ function publicKeyFrom(base64: string): KeyObject {
  * Whether that key is the device's registered key is for the caller to decide.
  */
 export function hasValidSignature(event: AuditEvent): boolean {
+  return isSignedBy(signingBytes(event), event.signature, event.devicekey);
+}
+
+/** True when `signature` (base64) is a valid Ed25519 signature of `bytes` by `publicKey` (base64). */
+export function isSignedBy(bytes: Buffer, signature: string, publicKey: string): boolean {
   try {
-    return verify(
-      null,
-      signingBytes(event),
-      publicKeyFrom(event.devicekey),
-      Buffer.from(event.signature, 'base64'),
-    );
+    return verify(null, bytes, publicKeyFrom(publicKey), Buffer.from(signature, 'base64'));
   } catch {
     return false;
   }

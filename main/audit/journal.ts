@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryStatus } from '../contract/api.js';
 import type { Db } from '../storage/database.js';
-import { checkChain, type ChainReport, type ChainStart } from './chain.js';
+import type { ChainStart } from './chain.js';
 import type { DeviceSigner } from './device-key.js';
 import { MAX_EVENT_BYTES, type AuditEvent } from './event.js';
+import { whereOf, type JournalFilter } from './journal-filter.js';
+import { chainKeys, keyOf, verifyJournal, type JournalReport } from './journal-verify.js';
+import { KEY_ROTATED_TYPE } from './key-rotation.js';
 
 export type { AuditEvent } from './event.js';
+export type { JournalFilter } from './journal-filter.js';
 
 /** The event types ScriptDesk writes (reverse-DNS, as CloudEvents recommends). */
 export const AUDIT_TYPES = {
@@ -26,24 +30,14 @@ export const AUDIT_TYPES = {
   secretCleared: 'dev.scriptdesk.secret.cleared',
   /** A setting of this computer changed; data: {setting, from?, to?} (never a secret value). */
   settingsChanged: 'dev.scriptdesk.settings.changed',
+  /** The device key changed; data: {previousKey, reason} (see key-rotation.ts). */
+  deviceKeyRotated: KEY_ROTATED_TYPE,
 } as const;
 
 /** A stored event with its sequence number. */
 export interface JournalEntry {
   seq: number;
   event: AuditEvent;
-}
-
-/** Which events {@link AuditJournal.list} returns. */
-export interface JournalFilter {
-  type?: string | undefined;
-  /** The script id (the subject's part before `@`). */
-  scriptId?: string | undefined;
-  /** `data.status` (run.finished and run.interrupted carry one). */
-  status?: string | undefined;
-  /** ISO times, inclusive. */
-  since?: string | undefined;
-  until?: string | undefined;
 }
 
 /** Delivery to the audit endpoint, as the app and `scriptdesk audit flush` show it. */
@@ -150,10 +144,60 @@ export class AuditJournal {
     }
   }
 
-  /** Gives the journal the device's key; null (with why) when the keychain could not provide it. */
-  setSigner(signer: DeviceSigner | null, problem?: string): void {
+  /**
+   * Gives the journal the device's key; null (with why) when the keychain could not provide it.
+   * When the key is new to a journal that already holds events (the keychain lost the device's
+   * key and a new one was made), the change is journaled first, signed by the new key and naming
+   * the key valid at the head of the chain, so verification knows from which event on the new key
+   * holds. If that cannot be written the journal takes no key: an unexplained change of key would
+   * look like tampering, and the next attempt records it. Returns the change when one was written.
+   */
+  setSigner(signer: DeviceSigner | null, problem?: string): AuditEvent | null {
+    let change: AuditEvent | null = null;
+    if (signer) {
+      try {
+        change = this.recordKeyChange(signer);
+      } catch (error) {
+        this.signer = null;
+        this.signerProblem = `the audit signing key changed and the journal ${this.db.name} could not record it (${(error as Error).message}); make it writable and start ScriptDesk again`;
+        throw new JournalUnavailable(this.signerProblem);
+      }
+      if (change) for (const listener of this.listeners) listener();
+    }
     this.signer = signer;
     if (problem) this.signerProblem = problem;
+    return change;
+  }
+
+  /**
+   * Journals a `key_lost` rotation when `signer`'s key has signed nothing in this journal yet and
+   * the chain's key at its head is another. That key is the one the chain itself records (its
+   * first key, then each change), not merely the newest row's, which anyone able to write the
+   * database could have set. A key already seen in the journal is never announced as new: that
+   * would let a row someone added decide which key the device vouches for.
+   */
+  private recordKeyChange(signer: DeviceSigner): AuditEvent | null {
+    return this.db.transaction(() => {
+      const newest = this.last.get();
+      // The usual start: the newest event is the keychain key's own, nothing to walk.
+      if (!newest || keyOf(newest.body) === signer.publicKey) return null;
+      const { headKey, seen } = chainKeys(this.db, this.checkpoint.get() ?? null);
+      if (headKey === null || headKey === signer.publicKey || seen.has(signer.publicKey))
+        return null;
+      return this.appendInTransaction(signer, AUDIT_TYPES.deviceKeyRotated, 'device', {
+        previousKey: headKey,
+        reason: 'key_lost',
+      });
+    })();
+  }
+
+  /**
+   * A keyed digest of `text` under this device's key (see {@link DeviceSigner.digest}): how a run
+   * record names its full inputs without letting anyone guess a redacted value from it.
+   */
+  digest(text: string): string {
+    if (!this.signer) throw new JournalUnavailable(this.signerProblem);
+    return this.signer.digest(text);
   }
 
   get publicKey(): string | null {
@@ -295,22 +339,11 @@ export class AuditJournal {
   }
 
   /**
-   * Checks the whole local chain against the device key: every row well-formed, signed by this
-   * device, numbered in order without gaps and naming its predecessor's hash. Starts after the
-   * checkpoint pruning left, if any.
+   * Checks the whole local chain against the device key from the keychain (see
+   * {@link verifyJournal}); starts after the checkpoint pruning left, if any.
    */
-  verify(deviceKey: string): ChainReport & { after: ChainStart | null } {
-    const after = this.checkpoint.get() ?? null;
-    const rows = this.db
-      .prepare<[], Row>('SELECT seq, body, hash FROM audit_events ORDER BY seq')
-      .iterate();
-    const report = checkChain(
-      (function* () {
-        for (const row of rows) yield { body: row.body, position: row.seq };
-      })(),
-      { ...(after ? { after } : {}), isDeviceKey: (key) => key === deviceKey },
-    );
-    return { ...report, after };
+  verify(deviceKey: string): JournalReport {
+    return verifyJournal(this.db, this.checkpoint.get() ?? null, deviceKey);
   }
 
   /**
@@ -341,33 +374,4 @@ export class AuditJournal {
       return removed;
     })();
   }
-}
-
-function whereOf(
-  filter: JournalFilter,
-  first?: string,
-): { where: string; params: (string | number)[] } {
-  const clauses: string[] = first ? [first] : [];
-  const params: (string | number)[] = [];
-  if (filter.type) {
-    clauses.push('type = ?');
-    params.push(filter.type);
-  }
-  if (filter.scriptId) {
-    clauses.push("(subject = ? OR subject LIKE ? ESCAPE '\\')");
-    params.push(filter.scriptId, `${filter.scriptId.replace(/[\\%_]/g, '\\$&')}@%`);
-  }
-  if (filter.status) {
-    clauses.push("json_extract(body, '$.data.status') = ?");
-    params.push(filter.status);
-  }
-  if (filter.since) {
-    clauses.push('time >= ?');
-    params.push(filter.since);
-  }
-  if (filter.until) {
-    clauses.push('time <= ?');
-    params.push(filter.until);
-  }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuditEventSchema } from './event.js';
+import { KeyRotationSchema } from './key-rotation.js';
 
 /**
  * The audit endpoint's wire format, shared by the server (which writes it) and `scriptdesk audit
@@ -78,6 +79,11 @@ export const DeviceKeySchema = z.object({
   status: z.enum(KEY_STATUSES),
   firstSeen: z.string(),
   changedAt: z.string(),
+  /**
+   * Present when the key arrived with a key-rotation event: the key it replaces, where and why, as
+   * the device stated it (what an admin weighs before approving; verify checks it in the chain).
+   */
+  rotation: KeyRotationSchema.omit({ key: true }).optional(),
 });
 
 /** One device as `GET /v1/admin/devices` lists it. */
@@ -141,6 +147,8 @@ export const VerifyResponseSchema = z.object({
           receivedAt: z.string(),
         }),
       ),
+      /** The key changes the chain records and that hold (notices, not problems); absent before. */
+      rotations: z.array(KeyRotationSchema).default([]),
     }),
   ),
 });

@@ -5,7 +5,7 @@ import type { CatalogueSyncStatus, EnvironmentState, ScriptSummary } from '../co
 import type { HomePaths } from '../shared/home.js';
 import { ContentStore } from './content-store.js';
 import { sha256Hex } from '../shared/hashing.js';
-import type { PublishedScript } from './document.js';
+import type { CatalogueDocument, PublishedScript } from './document.js';
 import { FormValidators, type FormValidator } from './form-validators.js';
 import { loadInstalledCatalogue, type InstalledCatalogue } from './installed.js';
 import type { ScriptManifest } from './manifest.js';
@@ -25,7 +25,16 @@ export interface ResolvedScript {
   uiSchema: Record<string, unknown>;
   lockText: string;
   scriptDir: string;
-  wheels: { filename: string; path: string }[];
+  wheels: InstalledWheel[];
+}
+
+/** A wheel of the installed catalogue, with the cap its document sets for inspecting it. */
+export interface InstalledWheel {
+  filename: string;
+  path: string;
+  sha256: string;
+  /** The signed `limits.maxWheelUncompressedBytes`; undefined: the device's default. */
+  maxUncompressedBytes: number | undefined;
 }
 
 /** Receives every accepted and rejected sync (the app journals them). */
@@ -182,6 +191,7 @@ export class CatalogueService {
         now: await this.trustedNow(),
         audience: options.audience ?? state.audience,
         known: state.known,
+        installed: (await this.installed().catch(() => null)) ?? undefined,
       });
       if (result.kind === 'updated') this.cached = undefined;
       const issuedAt = result.kind === 'updated' ? result.document.issuedAt : undefined;
@@ -240,7 +250,7 @@ export class CatalogueService {
       scriptId: string;
       python: string;
       lockText: string;
-      wheels: { filename: string; path: string }[];
+      wheels: InstalledWheel[];
     }[]
   > {
     const installed = await this.installed();
@@ -261,10 +271,7 @@ export class CatalogueService {
           scriptId: script.manifest.id,
           python: script.manifest.python,
           lockText: await lock,
-          wheels: script.wheels.map((w) => ({
-            filename: w.filename,
-            path: this.store.pathOf(w.sha256),
-          })),
+          wheels: this.wheelsOf(installed.document, script),
         };
       }),
     );
@@ -300,10 +307,7 @@ export class CatalogueService {
         : {},
       lockText: (await this.readVerified(published, 'requirements.lock')).toString('utf8'),
       scriptDir: installed.scriptDir(published),
-      wheels: published.wheels.map((w) => ({
-        filename: w.filename,
-        path: this.store.pathOf(w.sha256),
-      })),
+      wheels: this.wheelsOf(installed.document, published),
     };
   }
 
@@ -319,6 +323,15 @@ export class CatalogueService {
   async validatorModule(sha256: string): Promise<Buffer<ArrayBuffer> | null> {
     const installed = await this.installed().catch(() => null);
     return installed ? this.validators.moduleBytes(sha256, installed.document) : null;
+  }
+
+  private wheelsOf(document: CatalogueDocument, script: PublishedScript): InstalledWheel[] {
+    return script.wheels.map((w) => ({
+      filename: w.filename,
+      path: this.store.pathOf(w.sha256),
+      sha256: w.sha256,
+      maxUncompressedBytes: document.limits?.maxWheelUncompressedBytes,
+    }));
   }
 
   /** Parsed JSON of a script file, cached by content hash (the same object each time, so compiled validators are reused). */
@@ -344,6 +357,8 @@ export class CatalogueService {
       );
     const bytes = await readFile(this.store.pathOf(entry.sha256));
     if (sha256Hex(bytes) !== entry.sha256) {
+      // Discarded, so the next sync fetches it again (a sync with nothing new restores what is missing).
+      await this.store.discard(entry.sha256);
       throw new ApiFailure(
         'catalogue_unavailable',
         `The local copy of ${script.manifest.id}/${file} was changed on disk; sync the catalogue again.`,

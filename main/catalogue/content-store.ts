@@ -77,6 +77,11 @@ export class ContentStore {
     }
   }
 
+  /** Removes a blob (whatever is at its name: a changed file, a link), so a sync fetches it again. */
+  async discard(sha256: string): Promise<void> {
+    await rm(this.pathOf(sha256), { recursive: true, force: true });
+  }
+
   /**
    * Streams a blob into the store through {@link readVerifiedBlob}; a blob that is too long, too
    * short or hashes differently throws {@link BlobMismatch} and leaves no file behind. The blob

@@ -46,6 +46,15 @@ export const PublishedScriptSchema = z
   .strict();
 export type PublishedScript = z.infer<typeof PublishedScriptSchema>;
 
+/**
+ * The publisher's limits, when catalogue.json sets any. No upper bound here on purpose: a device
+ * applies its own ceiling (MAX_WHEEL_UNCOMPRESSED_CEILING) to the one wheel concerned instead of
+ * refusing the whole catalogue, so a too-high figure fails only the scripts that need such a wheel.
+ */
+export const PublishedLimitsSchema = z
+  .object({ maxWheelUncompressedBytes: z.number().int().positive().optional() })
+  .strict();
+
 /** The signed document clients sync. */
 export const CatalogueDocumentSchema = z
   .object({
@@ -60,6 +69,7 @@ export const CatalogueDocumentSchema = z
     minAppVersion: z.string(),
     groups: CatalogueSourceSchema.shape.groups,
     scripts: z.array(PublishedScriptSchema).max(10_000),
+    limits: PublishedLimitsSchema.optional(),
   })
   .strict();
 export type CatalogueDocument = z.infer<typeof CatalogueDocumentSchema>;

@@ -11,8 +11,11 @@ import type { CatalogueDocument, PublishedScript } from './document.js';
 export interface FormValidator {
   /** The module's hash: the renderer loads it as `/validators/<sha256>.js`. */
   sha256: string;
-  /** Validates run inputs with the whole form's check; field errors, empty when valid. */
-  check(inputs: unknown): FieldError[];
+  /**
+   * Validates run inputs with the whole form's check; field errors in plain words (named by the
+   * form's uiSchema when given), empty when valid.
+   */
+  check(inputs: unknown, uiSchema?: Record<string, unknown>): FieldError[];
 }
 
 /** Ajv's code generator and RJSF's schema parser: loaded only when a form is first checked. */
@@ -72,10 +75,10 @@ export class FormValidators {
       const module = await importValidatorModule(bytes).catch((error: unknown) => {
         throw unusable(script, (error as Error).message);
       });
-      if (coversForm(module, schema)) return loadedFrom(script, bytes, module);
+      if (coversForm(module, schema)) return loadedFrom(script, schema, bytes, module);
     }
     const bytes = Buffer.from(generateValidatorModule(schema), 'utf8');
-    return loadedFrom(script, bytes, await importValidatorModule(bytes));
+    return loadedFrom(script, schema, bytes, await importValidatorModule(bytes));
   }
 
   private async readPublished(script: PublishedScript): Promise<Buffer<ArrayBuffer>> {
@@ -83,14 +86,18 @@ export class FormValidators {
     const bytes = await readFile(this.store.pathOf(entry.sha256)).catch((error: unknown) => {
       throw unusable(script, `it cannot be read (${(error as NodeJS.ErrnoException).code})`);
     });
-    if (bytes.length !== entry.size || sha256Hex(bytes) !== entry.sha256)
+    if (bytes.length !== entry.size || sha256Hex(bytes) !== entry.sha256) {
+      // Discarded, so the next sync fetches it again (a sync restores every missing blob).
+      await this.store.discard(entry.sha256);
       throw unusable(script, 'the local copy was changed on disk');
+    }
     return bytes;
   }
 }
 
 function loadedFrom(
   script: PublishedScript,
+  schema: Record<string, unknown>,
   bytes: Buffer<ArrayBuffer>,
   module: ValidatorModule,
 ): Loaded {
@@ -98,7 +105,7 @@ function loadedFrom(
     sha256: sha256Hex(bytes),
     bytes,
     schemaSha256: script.schemaSha256,
-    check: (inputs) => checkInputs(module, inputs),
+    check: (inputs, uiSchema) => checkInputs(module, inputs, schema, { uiSchema }),
   };
 }
 

@@ -14,10 +14,21 @@ export interface InstalledCatalogue {
   scriptDir(script: PublishedScript): string;
 }
 
-/** The folder a script's files are materialised into: named by the digest of its file list. */
+/**
+ * The folder a script's files are materialised into: named by the digest of its file list. Worked
+ * out once per script object: a sync with nothing new asks it of every script of the installed
+ * catalogue (the same objects each time) to find folders to restore.
+ */
 export function scriptFolderName(script: PublishedScript): string {
-  return `${script.manifest.id}-${sha256Hex(JSON.stringify(script.files)).slice(0, 16)}`;
+  let name = FOLDER_NAMES.get(script);
+  if (name === undefined) {
+    name = `${script.manifest.id}-${sha256Hex(JSON.stringify(script.files)).slice(0, 16)}`;
+    FOLDER_NAMES.set(script, name);
+  }
+  return name;
 }
+
+const FOLDER_NAMES = new WeakMap<PublishedScript, string>();
 
 /**
  * Loads the installed catalogue (`catalogue/current`), checking its signature against the trusted

@@ -178,6 +178,32 @@ export const ScriptManifestSchema = z
 /** A validated `script.json`. */
 export type ScriptManifest = z.infer<typeof ScriptManifestSchema>;
 
+/** The cap on a wheel's total uncompressed size when catalogue.json sets none: 512 MiB. */
+export const DEFAULT_MAX_WHEEL_UNCOMPRESSED_BYTES = 512 * 1024 * 1024;
+/**
+ * The most `limits.maxWheelUncompressedBytes` may be: 2 GiB. Devices apply it whatever a signed
+ * document says, so a stolen signing key cannot turn a wheel into a disk-filling bomb.
+ */
+export const MAX_WHEEL_UNCOMPRESSED_CEILING = 2 * 1024 * 1024 * 1024;
+
+/** Optional limits in catalogue.json, carried into the signed document for devices to apply. */
+export const CatalogueLimitsSchema = z
+  .object({
+    maxWheelUncompressedBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_WHEEL_UNCOMPRESSED_CEILING)
+      .optional()
+      .describe(
+        'The most bytes one wheel may expand to when installed, summed over its files: 536870912 (512 MiB) when not set, at most 2147483648 (2 GiB). catalogue build and every device refuse a wheel over it.',
+      ),
+  })
+  .strict()
+  .describe('Limits catalogue build and devices apply; every one has a safe default.');
+/** Validated `limits` of catalogue.json. */
+export type CatalogueLimits = z.infer<typeof CatalogueLimitsSchema>;
+
 export const CatalogueSourceSchema = z
   .object({
     $schema: SCHEMA_POINTER,
@@ -207,6 +233,7 @@ export const CatalogueSourceSchema = z
       .describe(
         'Named groups of user names that scripts can allow in "allowed.groups"; a member "*" means everyone.',
       ),
+    limits: CatalogueLimitsSchema.optional(),
   })
   .strict()
   .meta({

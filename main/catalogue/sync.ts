@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../shared/files.js';
 import type { HomePaths } from '../shared/home.js';
@@ -7,8 +7,9 @@ import { APP_VERSION } from '../shared/version.js';
 import { BlobMismatch, ContentStore } from './content-store.js';
 import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
 import { sha256Hex } from '../shared/hashing.js';
-import { readInstalledPair, scriptFolderName } from './installed.js';
+import { readInstalledPair } from './installed.js';
 import type { PublicKeyInfo } from './keys.js';
+import { materialiseMissing } from './materialise.js';
 import type { CatalogueSourceReader } from './sources.js';
 import {
   CatalogueRejected,
@@ -38,6 +39,12 @@ export interface SyncOptions {
   /** The audience this device is pinned to; undefined before the first sync. */
   audience?: string | undefined;
   known?: KnownDocument | undefined;
+  /**
+   * The installed catalogue as verified when it was loaded. When the source has nothing new and
+   * these are still the installed bytes, the sync restores what is missing of it (blobs a refused
+   * run or a failed check discarded, script folders set aside) instead of doing nothing.
+   */
+  installed?: { document: CatalogueDocument; bytes: Buffer } | undefined;
 }
 
 /** What a sync did. `etag` is the server's strong validator for the document now installed, if any. */
@@ -64,7 +71,9 @@ export type SyncOutcome =
  * one conditional request when nothing changed; otherwise verify the signature over the exact
  * bytes before parsing, check type, audience, expiry and paths, refuse rollback and
  * same-version-other-bytes, stream only unknown blobs into the content store (each capped at its
- * signed size and hash-checked), materialise script folders, then swap the new catalogue in.
+ * signed size and hash-checked), materialise script folders, then swap the new catalogue in. When
+ * nothing is new, it still restores what the installed catalogue lacks on disk (discarded blobs,
+ * script folders a refused run set aside): the repair path of a run refused as tampered.
  * On any failure the installed catalogue stays in use and a {@link CatalogueRejected} is thrown.
  */
 export async function syncCatalogue(
@@ -97,6 +106,8 @@ export async function syncCatalogue(
         'expired',
         `catalogue version ${known.version} expired on ${known.expires} and the server has nothing newer; ask your administrator to publish a new one`,
       );
+    if (installedBytes && options.installed?.bytes.equals(installedBytes))
+      await restore(paths, source, options.installed.document);
     return {
       kind: 'unchanged',
       version: known.version,
@@ -123,7 +134,8 @@ export async function syncCatalogue(
       );
     }
     if (document.version === installedVersion) {
-      if (documentSha256 === installedSha256)
+      if (documentSha256 === installedSha256) {
+        await restore(paths, source, document);
         return {
           kind: 'unchanged',
           version: document.version,
@@ -131,6 +143,7 @@ export async function syncCatalogue(
           etag: read.etag,
           documentSha256,
         };
+      }
       throw new CatalogueRejected(
         'same_version_other_bytes',
         `catalogue version ${document.version} differs from the installed copy of the same version; the publisher must raise the version`,
@@ -138,8 +151,50 @@ export async function syncCatalogue(
     }
   }
 
+  const blobsFetched = await restore(paths, source, document);
+  await installDocument(paths.catalogue, bytes, signatures);
+  return {
+    kind: 'updated',
+    document,
+    previousVersion: installedVersion,
+    blobsFetched,
+    keyId,
+    etag: read.etag,
+    documentSha256,
+  };
+}
+
+/**
+ * Makes the store and the script folders whole for `document`: streams every blob the store lacks
+ * (each capped at its signed size and hash-checked), then materialises every script folder that is
+ * missing from verified store copies. Returns how many blobs were fetched.
+ */
+async function restore(
+  paths: HomePaths,
+  source: CatalogueSourceReader,
+  document: CatalogueDocument,
+): Promise<number> {
   const store = new ContentStore(paths.store);
-  const wanted = new Map<string, { size: number; scriptId: string }>();
+  const wanted = blobsOf(document);
+  const present = await store.list();
+  const missing = [...wanted].filter(([sha256]) => !present.has(sha256));
+  const fetch = (sha256: string, size: number, scriptId: string) =>
+    fetchBlob(store, source, sha256, size, scriptId);
+  await forEachLimited(missing, PARALLEL_DOWNLOADS, ([sha256, { size, scriptId }]) =>
+    fetch(sha256, size, scriptId),
+  );
+  await materialiseMissing(paths.scripts, store, document, fetch);
+  return missing.length;
+}
+
+/**
+ * Every blob `document` needs (files, wheels, form validators), once, with its size and a script
+ * that needs it (for messages).
+ */
+function blobsOf(document: CatalogueDocument): Map<string, { size: number; scriptId: string }> {
+  let wanted = BLOBS.get(document);
+  if (wanted) return wanted;
+  wanted = new Map();
   for (const script of document.scripts)
     for (const blob of [
       ...script.files,
@@ -148,44 +203,36 @@ export async function syncCatalogue(
     ])
       if (!wanted.has(blob.sha256))
         wanted.set(blob.sha256, { size: blob.size, scriptId: script.manifest.id });
-  const present = await store.list();
-  const missing = [...wanted].filter(([sha256]) => !present.has(sha256));
+  BLOBS.set(document, wanted);
+  return wanted;
+}
 
-  await forEachLimited(missing, PARALLEL_DOWNLOADS, async ([sha256, { size, scriptId }]) => {
-    try {
-      await store.putStream(sha256, size, await source.openBlob(sha256, size));
-    } catch (error) {
-      if (error instanceof BlobMismatch)
-        throw new CatalogueRejected(
-          error.kind === 'too_large' ? 'too_large' : 'bad_blob',
-          `a file of script ${scriptId} was refused: ${error.message}`,
-          { cause: error },
-        );
-      if (error instanceof CatalogueRejected)
-        throw new CatalogueRejected(
-          error.reason,
-          `a file of script ${scriptId}: ${error.message}`,
-          {
-            cause: error,
-          },
-        );
-      throw error;
-    }
-  });
-  const folders = new Set(await readdir(paths.scripts).catch(() => []));
-  for (const script of document.scripts)
-    if (!folders.has(scriptFolderName(script)))
-      await materialiseScript(paths.scripts, store, script);
-  await installDocument(paths.catalogue, bytes, signatures);
-  return {
-    kind: 'updated',
-    document,
-    previousVersion: installedVersion,
-    blobsFetched: missing.length,
-    keyId,
-    etag: read.etag,
-    documentSha256,
-  };
+/** {@link blobsOf} each document, worked out once: a sync with nothing new reuses the installed one. */
+const BLOBS = new WeakMap<CatalogueDocument, Map<string, { size: number; scriptId: string }>>();
+
+/** Streams one blob into the store; a refused blob becomes a {@link CatalogueRejected} naming its script. */
+async function fetchBlob(
+  store: ContentStore,
+  source: CatalogueSourceReader,
+  sha256: string,
+  size: number,
+  scriptId: string,
+): Promise<void> {
+  try {
+    await store.putStream(sha256, size, await source.openBlob(sha256, size));
+  } catch (error) {
+    if (error instanceof BlobMismatch)
+      throw new CatalogueRejected(
+        error.kind === 'too_large' ? 'too_large' : 'bad_blob',
+        `a file of script ${scriptId} was refused: ${error.message}`,
+        { cause: error },
+      );
+    if (error instanceof CatalogueRejected)
+      throw new CatalogueRejected(error.reason, `a file of script ${scriptId}: ${error.message}`, {
+        cause: error,
+      });
+    throw error;
+  }
 }
 
 /** Runs `task` over `items`, at most `limit` at a time; the first failure stops new work and is thrown once the running ones settle. */
@@ -217,31 +264,6 @@ function versionOf(bytes: Buffer): number | null {
     return typeof version === 'number' && Number.isInteger(version) ? version : null;
   } catch {
     return null;
-  }
-}
-
-async function materialiseScript(
-  scriptsDir: string,
-  store: ContentStore,
-  script: CatalogueDocument['scripts'][number],
-): Promise<void> {
-  const target = path.join(scriptsDir, scriptFolderName(script));
-  const staging = `${target}.staging-${randomBytes(4).toString('hex')}`;
-  try {
-    for (const file of script.files) {
-      const destination = path.join(staging, ...file.path.split('/'));
-      await mkdir(path.dirname(destination), { recursive: true });
-      await copyFile(store.pathOf(file.sha256), destination);
-    }
-    await rename(staging, target);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    if (
-      (error as NodeJS.ErrnoException).code === 'ENOTEMPTY' ||
-      (error as NodeJS.ErrnoException).code === 'EEXIST'
-    )
-      return;
-    throw error;
   }
 }
 

@@ -6,16 +6,17 @@ import { CatalogueRejected } from '../catalogue/verify.js';
 import { verifyPublished } from '../publishing/verify-published.js';
 import { writeSourceJsonSchemas } from '../publishing/json-schemas.js';
 import { CliError } from './cli-error.js';
-
-type Print = (line: string) => void;
+import type { Out } from './terminal-output.js';
 
 /** `scriptdesk keygen --out DIR` */
-export async function keygenCommand(options: { out: string }, print: Print): Promise<void> {
+export async function keygenCommand(options: { out: string }, out: Out): Promise<void> {
   try {
     const { privateKeyFile, publicKeyFile, keyId } = await generateSigningKey(options.out);
-    print(`Created signing key ${keyId}`);
-    print(`  private: ${privateKeyFile}  (keep it secret; only the publisher needs it)`);
-    print(`  public:  ${publicKeyFile}  (give it to every device: scriptdesk sync --pubkey ...)`);
+    out.line(`Created signing key ${keyId}`);
+    out.line(`  private: ${privateKeyFile}  (keep it secret; only the publisher needs it)`);
+    out.line(
+      `  public:  ${publicKeyFile}  (give it to every device: scriptdesk sync --pubkey ...)`,
+    );
   } catch (error) {
     throw new CliError((error as Error).message);
   }
@@ -25,7 +26,7 @@ export async function keygenCommand(options: { out: string }, print: Print): Pro
 export async function catalogueBuildCommand(
   source: string,
   options: { key: string[]; out: string; expires: string },
-  print: Print,
+  out: Out,
 ): Promise<void> {
   let validForMs: number;
   try {
@@ -42,10 +43,10 @@ export async function catalogueBuildCommand(
       outDir: options.out,
       validForMs,
     });
-    print(
+    out.line(
       `Published catalogue "${document.name}" version ${document.version} to ${path.resolve(options.out)}`,
     );
-    print(
+    out.line(
       `  ${document.scripts.length} scripts, ${blobCount} blobs, signed by key ${keyIds.join(' and ')}, expires ${document.expires}`,
     );
   } catch (error) {
@@ -57,7 +58,7 @@ export async function catalogueBuildCommand(
 export async function catalogueVerifyCommand(
   location: string,
   options: { pubkey: string[] },
-  print: Print,
+  out: Out,
 ): Promise<void> {
   if (options.pubkey.length === 0)
     throw new CliError('--pubkey is required: the public key to trust (from scriptdesk keygen)', 2);
@@ -76,20 +77,17 @@ export async function catalogueVerifyCommand(
   }
   const { document, keyId, blobsChecked, problems } = report;
   if (problems.length) {
-    for (const problem of problems) print(`DAMAGED ${problem}`);
+    for (const problem of problems) out.line(`DAMAGED ${problem}`);
     throw new CliError(
       `${location}: ${problems.length} of ${blobsChecked} blobs are missing or damaged; publish again with scriptdesk catalogue build`,
     );
   }
-  print(
+  out.line(
     `OK: catalogue "${document.name}" version ${document.version} for audience "${document.audience}", signed by ${keyId}, ${document.scripts.length} scripts, ${blobsChecked} blobs verified, expires ${document.expires}`,
   );
 }
 
 /** `scriptdesk catalogue schemas --out DIR` */
-export async function catalogueSchemasCommand(
-  options: { out: string },
-  print: Print,
-): Promise<void> {
-  for (const file of await writeSourceJsonSchemas(options.out)) print(`Wrote ${file}`);
+export async function catalogueSchemasCommand(options: { out: string }, out: Out): Promise<void> {
+  for (const file of await writeSourceJsonSchemas(options.out)) out.line(`Wrote ${file}`);
 }

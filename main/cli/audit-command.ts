@@ -14,12 +14,13 @@ import {
   remoteExport,
   remoteList,
   remoteRevoke,
-  remoteVerify,
 } from './audit-remote.js';
 import { CliError } from './cli-error.js';
+import type { Out } from './terminal-output.js';
 import { readSecretValue } from './read-secret-value.js';
+import { replacedKeyLine } from './audit-text.js';
 
-type Print = (line: string) => void;
+export { auditVerifyCommand, remoteVerifyCommand } from './audit-verify-command.js';
 
 /** The filters `audit list` and `audit export` share, as typed on the command line. */
 export interface AuditFilterOptions {
@@ -51,16 +52,7 @@ export function journalFilter(options: AuditFilterOptions): JournalFilter {
   };
 }
 
-/** Control characters in a field would move the terminal's cursor or colour; show them escaped. */
-export function printable(value: unknown): string {
-  return String(value ?? '').replace(
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-    /[\u0000-\u001f\u007f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
-
-/** One line per event for people: sequence, time, type, subject, who, outcome. */
+/** One line per event for people: sequence, time, type, subject, who, outcome, reason. */
 export function eventLine(event: AuditEvent): string {
   const data = event.data;
   const detail = [
@@ -70,29 +62,24 @@ export function eventLine(event: AuditEvent): string {
     data.name,
   ]
     .filter((v) => v !== undefined && v !== null && v !== '')
-    .map(printable)
+    .map(String)
     .join(' ');
-  return `${String(event.sequence).padStart(6)}  ${event.time}  ${printable(event.type.replace('dev.scriptdesk.', '')).padEnd(18)} ${printable(event.subject)}  ${detail}`;
+  // The reason is typed by whoever ran the script: it is shown last and quoted.
+  const reason = typeof data.reason === 'string' && data.reason ? `  reason "${data.reason}"` : '';
+  return `${String(event.sequence).padStart(6)}  ${event.time}  ${event.type.replace('dev.scriptdesk.', '').padEnd(18)} ${event.subject}  ${detail}${reason}`;
 }
 
 /** `scriptdesk audit list [filters] [--limit N] [--json]`: the local journal, newest first. */
 export function auditListCommand(
   app: ScriptDeskApp,
   options: AuditFilterOptions & { json?: boolean; limit: string },
-  print: Print,
+  out: Out,
 ): void {
   const limit = parseLimit(options.limit);
   const entries = app.services.journal.list(limit, journalFilter(options));
-  if (options.json)
-    return print(
-      JSON.stringify(
-        entries.map((entry) => entry.event),
-        null,
-        2,
-      ),
-    );
-  if (entries.length === 0) return print('No audit events match.');
-  for (const { event } of entries) print(eventLine(event));
+  if (options.json) return out.json(entries.map((entry) => entry.event));
+  if (entries.length === 0) return out.line('No audit events match.');
+  for (const { event } of entries) out.line(eventLine(event));
 }
 
 export function parseLimit(text: string): number {
@@ -109,7 +96,7 @@ export function parseLimit(text: string): number {
 export async function auditExportCommand(
   app: ScriptDeskApp,
   options: AuditFilterOptions & { format: string; out?: string },
-  printError: Print,
+  err: Out,
 ): Promise<void> {
   const format = exportFormat(options.format);
   const filter = journalFilter(options);
@@ -128,7 +115,7 @@ export async function auditExportCommand(
   if (options.out) {
     out.end();
     await once(out, 'finish');
-    printError(`Exported ${count} events to ${options.out}`);
+    err.line(`Exported ${count} events to ${options.out}`);
   }
 }
 
@@ -138,47 +125,13 @@ export function exportFormat(text: string): 'jsonl' | 'csv' {
 }
 
 /**
- * `scriptdesk audit verify`: checks the local chain with this computer's key from the keychain.
- * Exit 0 when intact, 1 with every break (at its sequence number) when not.
- */
-export async function auditVerifyCommand(
-  app: ScriptDeskApp,
-  options: { json?: boolean },
-  print: Print,
-): Promise<number> {
-  const { journal, journalReady } = app.services;
-  await journalReady().catch((error: unknown) => {
-    throw new CliError(`cannot verify the journal: ${(error as Error).message}`);
-  });
-  const report = journal.verify(journal.publicKey!);
-  if (options.json) {
-    print(JSON.stringify({ intact: report.problems.length === 0, ...report }, null, 2));
-    return report.problems.length === 0 ? 0 : 1;
-  }
-  const from = (report.after?.sequence ?? 0) + 1;
-  if (report.problems.length === 0) {
-    print(
-      report.checked === 0
-        ? 'The audit journal is empty.'
-        : `The audit journal is intact: events ${from} to ${report.head.sequence}, each signed by this computer's key and chained to the one before.`,
-    );
-    return 0;
-  }
-  print(
-    `The audit journal is NOT intact: first break at event ${report.problems[0]!.sequence} (${report.problems.length} problem${report.problems.length > 1 ? 's' : ''}):`,
-  );
-  for (const problem of report.problems) print(`  event ${problem.sequence}: ${problem.message}`);
-  return 1;
-}
-
-/**
  * `scriptdesk audit flush [--timeout S]`: delivers everything pending to the endpoint now,
  * retrying until the timeout; exit 0 when nothing is left, 1 otherwise.
  */
 export async function auditFlushCommand(
   app: ScriptDeskApp,
   options: { timeout: string; json?: boolean },
-  print: Print,
+  out: Out,
 ): Promise<number> {
   const seconds = Number(options.timeout);
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600)
@@ -187,8 +140,8 @@ export async function auditFlushCommand(
   const status = reporter
     ? await reporter.flush(new Date(Date.now() + seconds * 1000))
     : app.services.deliveryStatus();
-  if (options.json) print(JSON.stringify(status, null, 2));
-  else for (const line of describeDelivery(status)) print(line);
+  if (options.json) out.json(status);
+  else for (const line of describeDelivery(status)) out.line(line);
   return status.pending === 0 && status.endpoint !== null ? 0 : 1;
 }
 
@@ -218,15 +171,15 @@ export function describeDelivery(status: DeliveryStatus): string[] {
 export async function auditTokenCommand(
   app: ScriptDeskApp,
   action: 'set' | 'clear',
-  print: Print,
-  printError: Print,
+  out: Out,
+  err: Out,
 ): Promise<void> {
   const { secrets, journal } = app.services;
   if (action === 'set') {
     const token = await readSecretValue('the audit token', 'scriptdesk audit token set');
     await secrets.set(AUDIT_TOKEN_NAME, token);
   } else if (!(await secrets.delete(AUDIT_TOKEN_NAME))) {
-    return print('No audit token was set.');
+    return out.line('No audit token was set.');
   }
   await app.services.journalReady().catch(() => {});
   try {
@@ -235,11 +188,9 @@ export async function auditTokenCommand(
       change: action === 'set' ? 'set' : 'cleared',
     });
   } catch (error) {
-    printError(
-      `Warning: the change is made but could not be journaled: ${(error as Error).message}`,
-    );
+    err.line(`Warning: the change is made but could not be journaled: ${(error as Error).message}`);
   }
-  print(
+  out.line(
     action === 'set'
       ? 'The audit token is stored in the OS keychain.'
       : 'The audit token was removed from the OS keychain.',
@@ -280,22 +231,22 @@ export function refuseServerOnly(options: {
 export async function remoteListCommand(
   server: string,
   options: AuditFilterOptions & { device?: string; user?: string; json?: boolean; limit: string },
-  print: Print,
+  out: Out,
 ): Promise<void> {
   const { events } = await remoteList(server, {
     ...remoteFilters(options),
     limit: parseLimit(options.limit),
   });
-  if (options.json) return print(JSON.stringify(events, null, 2));
-  if (events.length === 0) return print('No audit events match.');
-  for (const event of events) print(`${eventLine(event)}  ${printable(event.source)}`);
+  if (options.json) return out.json(events);
+  if (events.length === 0) return out.line('No audit events match.');
+  for (const event of events) out.line(`${eventLine(event)}  ${event.source}`);
 }
 
 /** `scriptdesk audit export --server URL`: the endpoint's export, streamed. */
 export async function remoteExportCommand(
   server: string,
   options: AuditFilterOptions & { device?: string; user?: string; format: string; out?: string },
-  printError: Print,
+  err: Out,
 ): Promise<void> {
   const format = exportFormat(options.format);
   const out = await openOut(options.out);
@@ -303,61 +254,27 @@ export async function remoteExportCommand(
   if (options.out) {
     out.end();
     await once(out, 'finish');
-    printError(`Exported to ${options.out}`);
+    err.line(`Exported to ${options.out}`);
   }
-}
-
-/**
- * `scriptdesk audit verify --server URL [--device SOURCE]`: every device's stored chain checked
- * again by the endpoint, with what it flagged at ingest; exit 1 when any is not intact.
- */
-export async function remoteVerifyCommand(
-  server: string,
-  options: { device?: string; json?: boolean },
-  print: Print,
-): Promise<number> {
-  const { devices } = await remoteVerify(server, options.device);
-  const intact = devices.every((device) => device.intact);
-  if (options.json) {
-    print(JSON.stringify({ intact, devices }, null, 2));
-    return intact ? 0 : 1;
-  }
-  if (devices.length === 0) print('The endpoint has no events yet.');
-  for (const device of devices) {
-    if (device.intact) {
-      print(`${printable(device.source)}: intact (${device.checked} events)`);
-      continue;
-    }
-    const first = Math.min(
-      ...device.problems.map((p) => p.sequence),
-      ...device.flags.map((f) => f.sequence ?? Infinity),
-    );
-    print(`${printable(device.source)}: NOT intact, first break at event ${first}:`);
-    for (const problem of device.problems)
-      print(`  event ${problem.sequence}: ${printable(problem.message)}`);
-    for (const flag of device.flags)
-      print(
-        `  event ${flag.sequence ?? '?'}: flagged at delivery (${flag.kind}): ${printable(flag.message)}`,
-      );
-  }
-  return intact ? 0 : 1;
 }
 
 /** `scriptdesk audit devices --server URL`: the devices the endpoint knows and their keys. */
 export async function remoteDevicesCommand(
   server: string,
   options: { json?: boolean },
-  print: Print,
+  out: Out,
 ): Promise<void> {
   const devices = await remoteDevices(server);
-  if (options.json) return print(JSON.stringify(devices, null, 2));
-  if (devices.length === 0) return print('No device has delivered events yet.');
+  if (options.json) return out.json(devices);
+  if (devices.length === 0) return out.line('No device has delivered events yet.');
   for (const device of devices) {
-    print(
-      `${printable(device.source)}  ${device.events} events, up to ${device.headSequence}${device.flags ? `, ${device.flags} flags` : ''}`,
+    out.line(
+      `${device.source}  ${device.events} events, up to ${device.headSequence}${device.flags ? `, ${device.flags} flags` : ''}`,
     );
-    for (const key of device.keys)
-      print(`  key ${key.key}  ${key.status}  first seen ${key.firstSeen}`);
+    for (const key of device.keys) {
+      out.line(`  key ${key.key}  ${key.status}  first seen ${key.firstSeen}`);
+      if (key.rotation) out.line(`    ${replacedKeyLine(key.rotation)}`);
+    }
   }
 }
 
@@ -367,7 +284,7 @@ export async function remoteKeyCommand(
   action: 'approve' | 'revoke',
   source: string,
   options: { key?: string },
-  print: Print,
+  out: Out,
 ): Promise<void> {
   const change = await (action === 'approve' ? remoteApprove : remoteRevoke)(
     server,
@@ -375,9 +292,9 @@ export async function remoteKeyCommand(
     options.key,
   );
   if (change.changed.length === 0)
-    return print(`Nothing changed: ${printable(source)} has no key to ${action}.`);
+    return out.line(`Nothing changed: ${source} has no key to ${action}.`);
   for (const key of change.changed)
-    print(`${printable(change.source)}: key ${key.key} is now ${key.status}`);
+    out.line(`${change.source}: key ${key.key} is now ${key.status}`);
 }
 
 async function openOut(file: string | undefined): Promise<Writable> {

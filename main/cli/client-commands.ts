@@ -5,6 +5,7 @@ import { loadPublicKey } from '../catalogue/keys.js';
 import { sourceFor } from '../catalogue/sources.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
 import {
+  isOutputFile,
   methods,
   type ApiEvent,
   type MethodInput,
@@ -16,8 +17,7 @@ import { ApiFailure, type ApiError } from '../contract/errors.js';
 import { startWebHost } from '../host/web-host.js';
 import { CliError } from './cli-error.js';
 import { InputsRefused, readInputs } from './read-inputs.js';
-
-type Print = (line: string) => void;
+import type { Out } from './terminal-output.js';
 
 /** Calls an API method the way the UI does and turns a failure into a {@link CliError}. */
 export async function call<M extends MethodName>(
@@ -35,8 +35,8 @@ export async function call<M extends MethodName>(
 }
 
 function failure(error: ApiError, hints: string[] = []): CliError {
-  const lines = [error.message, ...(error.fields ?? []).map((f) => `  ${formatFieldError(f)}`)];
-  return new CliError([...lines, ...hints].join('\n'));
+  const fields = (error.fields ?? []).map((f) => `  ${formatFieldError(f)}`);
+  return new CliError(error.message, 1, { details: [...fields, ...hints] });
 }
 
 /** The exact commands that set a script's missing secrets (the value is read from stdin). */
@@ -60,7 +60,7 @@ async function secretHints(app: ScriptDeskApp, scriptId: string): Promise<string
 export async function syncCommand(
   app: ScriptDeskApp,
   options: { from?: string; pubkey: string[]; audience?: string },
-  print: Print,
+  out: Out,
 ): Promise<void> {
   const { trust, catalogue } = app.services;
   for (const file of options.pubkey) {
@@ -81,7 +81,7 @@ export async function syncCommand(
       options.audience ? { audience: options.audience } : {},
     );
     if (outcome.kind === 'unchanged')
-      print(
+      out.line(
         `Catalogue version ${outcome.version} is up to date (expires ${outcome.expires}); nothing to do.`,
       );
     else {
@@ -89,7 +89,7 @@ export async function syncCommand(
         outcome.previousVersion === null
           ? 'first install'
           : `was version ${outcome.previousVersion}`;
-      print(
+      out.line(
         `Installed catalogue "${outcome.document.name}" version ${outcome.document.version} (${from}); ${outcome.blobsFetched} files fetched; expires ${outcome.document.expires}`,
       );
     }
@@ -108,18 +108,18 @@ export async function syncCommand(
 export async function listCommand(
   app: ScriptDeskApp,
   options: { json?: boolean },
-  print: Print,
-  printError: Print,
+  out: Out,
+  err: Out,
 ): Promise<void> {
   const { scripts } = await call(app, 'catalogue.list', {});
   const status = await call(app, 'catalogue.status', {});
   if (status.expired && status.installed)
-    printError(
+    err.line(
       `Warning: catalogue version ${status.installed.version} expired on ${status.installed.expires}; runs are blocked until you sync a newer one.`,
     );
-  if (options.json) return print(JSON.stringify(scripts, null, 2));
+  if (options.json) return out.json(scripts);
   if (scripts.length === 0)
-    return print(
+    return out.line(
       'No scripts available. Sync a catalogue first: scriptdesk sync --from DIR --pubkey PUB',
     );
   const width = Math.max(...scripts.map((s) => s.id.length));
@@ -127,7 +127,9 @@ export async function listCommand(
     const marks = [s.destructive ? 'destructive' : '', s.supportsDryRun ? 'dry-run' : '']
       .filter(Boolean)
       .join(', ');
-    print(`${s.id.padEnd(width)}  ${s.version.padEnd(8)} ${s.title}${marks ? `  [${marks}]` : ''}`);
+    out.line(
+      `${s.id.padEnd(width)}  ${s.version.padEnd(8)} ${s.title}${marks ? `  [${marks}]` : ''}`,
+    );
   }
 }
 
@@ -136,13 +138,13 @@ export async function validateCommand(
   app: ScriptDeskApp,
   scriptId: string,
   options: { inputs: string },
-  print: Print,
-  printError: Print,
+  out: Out,
+  err: Out,
 ): Promise<number> {
   const inputs = await readInputs(options.inputs);
   const result = await call(app, 'run.validate', { scriptId, inputs });
-  print(JSON.stringify(result, null, 2));
-  for (const error of result.errors) printError(formatFieldError(error));
+  out.json(result);
+  for (const error of result.errors) err.line(formatFieldError(error));
   return result.valid ? 0 : 1;
 }
 
@@ -151,8 +153,8 @@ export async function runCommand(
   app: ScriptDeskApp,
   scriptId: string,
   options: { inputs: string; dryRun?: boolean; reason?: string; yes?: boolean },
-  print: Print,
-  printError: Print,
+  out: Out,
+  err: Out,
 ): Promise<number> {
   const inputs = await readInputs(options.inputs).catch((error: unknown) => {
     // Refused before the runner saw them, so journaled here as the runner journals its refusals;
@@ -179,13 +181,13 @@ export async function runCommand(
     if (event.payload.runId !== runId) return;
     if (event.name === 'run.log') {
       if (event.payload.omitted > 0)
-        printError(
+        err.line(
           `[${event.payload.omitted} log lines not shown here; the run's log.txt has them all]`,
         );
       for (const entry of event.payload.lines)
-        (entry.stream === 'stdout' ? print : printError)(entry.line);
+        (entry.stream === 'stdout' ? out : err).line(entry.line);
     } else if (event.name === 'run.progress')
-      printError(`[${Math.round(event.payload.percent)}%] ${event.payload.label}`);
+      err.line(`[${Math.round(event.payload.percent)}%] ${event.payload.label}`);
     else if (event.payload.finishedAt !== null) resolveDone(event.payload.status);
   };
   // Events may arrive before run.start returns the id: hold them until it is known.
@@ -201,20 +203,24 @@ export async function runCommand(
       ...(options.yes ? { confirmed: true } : {}),
     });
     runId = started.runId;
-    printError(`Run ${runId} started`);
+    err.line(`Run ${runId} started`);
     seen.splice(0).forEach(onEvent);
     await done;
     const run = await call(app, 'run.get', { runId });
-    printError(`Run ${runId} ${run.status}: ${run.message}`);
+    err.line(`Run ${runId} ${run.status}: ${run.message}`);
     for (const output of run.outputs)
-      printError(`  output ${output.name} (${output.size} bytes) in ${run.outputDir}`);
+      err.line(
+        isOutputFile(output)
+          ? `  output ${output.name} (${output.size} bytes) in ${run.outputDir}`
+          : `  not read: ${output.name} in ${run.outputDir}: ${output.note}`,
+      );
     // The record goes to the audit endpoint now if it answers at once; otherwise it waits in the
     // journal for `audit flush`, the next run or the app, which retry. Offline, this costs nothing.
     const delivery = await app.services.reporter?.flush(new Date(Date.now() + 5000), {
       retry: false,
     });
     if (delivery && delivery.pending > 0)
-      printError(
+      err.line(
         `[${delivery.pending} audit event${delivery.pending > 1 ? 's' : ''} waiting for delivery: ${delivery.lastError ?? 'not sent yet'}]`,
       );
     return run.exitCode ?? 1;
@@ -227,7 +233,7 @@ export async function runCommand(
 export async function webCommand(
   app: ScriptDeskApp,
   options: { port: string },
-  print: Print,
+  out: Out,
 ): Promise<void> {
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -239,10 +245,10 @@ export async function webCommand(
     rendererDir: fileURLToPath(new URL('../../renderer', import.meta.url)),
     port,
   });
-  print(
+  out.line(
     `ScriptDesk is serving on 127.0.0.1 only. Open this address in your browser (it holds this session's key):`,
   );
-  print(`  ${host.url}`);
+  out.line(`  ${host.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -11,6 +11,8 @@ import {
 import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './secrets-command.js';
 import { serverCommand, type ServerCommandOptions } from './server-command.js';
 import { CliError } from './cli-error.js';
+import { stderr as err, stdout as out } from './terminal-output.js';
+import { terminalText } from '../shared/terminal-text.js';
 import {
   auditExportCommand,
   auditFlushCommand,
@@ -43,15 +45,16 @@ import {
 /** Commander collector for options that may be repeated (absent: undefined, not shown as a default). */
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-const print = (line: string) => process.stdout.write(`${line}\n`);
-const printError = (line: string) => process.stderr.write(`${line}\n`);
-
 /** Opens the app on $SCRIPTDESK_HOME for one command and always closes it. */
 async function withApp<T>(
   action: (app: ScriptDeskApp) => Promise<T>,
   options: { autoSyncMs?: number } = {},
 ): Promise<T> {
-  const app = await openScriptDeskApp({ home: defaultHome(), logError: printError, ...options });
+  const app = await openScriptDeskApp({
+    home: defaultHome(),
+    logError: (line) => err.line(line),
+    ...options,
+  });
   try {
     return await action(app);
   } finally {
@@ -67,7 +70,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .version(APP_VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    // Before the subcommands are added, so they inherit it: usage errors become exit code 2.
+    // Help and usage errors quote what was typed: through the same escaping as every other line.
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(terminalText(text, { multiline: true })),
+      writeErr: (text) => process.stderr.write(terminalText(text, { multiline: true })),
+    })
+    // Before the subcommands are added, so they inherit both: usage errors become exit code 2.
     .exitOverride();
 
   program
@@ -77,7 +85,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       '--out <dir>',
       'folder to write catalogue-signing.key and catalogue-signing.pub into',
     )
-    .action((options: { out: string }) => keygenCommand(options, print));
+    .action((options: { out: string }) => keygenCommand(options, out));
 
   const catalogue = program
     .command('catalogue')
@@ -93,20 +101,20 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--out <dir>', 'the published folder to write (replaced atomically)')
     .option('--expires <duration>', 'how long the catalogue stays valid, e.g. 30d, 12h', '30d')
     .action((src: string, options: { key?: string[]; out: string; expires: string }) =>
-      catalogueBuildCommand(src, { ...options, key: options.key ?? [] }, print),
+      catalogueBuildCommand(src, { ...options, key: options.key ?? [] }, out),
     );
   catalogue
     .command('verify <dirOrUrl>')
     .description('check the signature, expiry, paths and every blob of a published catalogue')
     .option('--pubkey <file>', 'a public key to trust; repeat for current and next', collect)
     .action((location: string, options: { pubkey?: string[] }) =>
-      catalogueVerifyCommand(location, { pubkey: options.pubkey ?? [] }, print),
+      catalogueVerifyCommand(location, { pubkey: options.pubkey ?? [] }, out),
     );
   catalogue
     .command('schemas')
     .description('write the JSON Schemas of catalogue.json and script.json, for editors')
     .requiredOption('--out <dir>', 'folder to write the schema files into')
-    .action((options: { out: string }) => catalogueSchemasCommand(options, print));
+    .action((options: { out: string }) => catalogueSchemasCommand(options, out));
 
   program
     .command('server')
@@ -129,7 +137,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         'SCRIPTDESK_INGEST_TOKEN (devices) and SCRIPTDESK_ADMIN_TOKEN (admins) are set, 16+ characters\n' +
         'each. Keep a PostgreSQL password out of --database: use PGPASSWORD or ~/.pgpass.',
     )
-    .action((options: ServerCommandOptions) => serverCommand(options, print));
+    .action((options: ServerCommandOptions) => serverCommand(options, out));
 
   program
     .command('sync')
@@ -145,25 +153,21 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .option('--audience <name>', "this device's audience (default: pinned at the first sync)")
     .action((options: { from?: string; pubkey?: string[]; audience?: string }) =>
-      withApp((app) => syncCommand(app, { ...options, pubkey: options.pubkey ?? [] }, print)),
+      withApp((app) => syncCommand(app, { ...options, pubkey: options.pubkey ?? [] }, out)),
     );
 
   program
     .command('list')
     .description('list the scripts you may run')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) =>
-      withApp((app) => listCommand(app, options, print, printError)),
-    );
+    .action((options: { json?: boolean }) => withApp((app) => listCommand(app, options, out, err)));
 
   program
     .command('validate <scriptId>')
     .description("check inputs against the script's form (exit 0 valid, 1 invalid)")
     .requiredOption('--inputs <file>', 'JSON file with the inputs, or - for stdin')
     .action(async (scriptId: string, options: { inputs: string }) =>
-      setExitCode(
-        await withApp((app) => validateCommand(app, scriptId, options, print, printError)),
-      ),
+      setExitCode(await withApp((app) => validateCommand(app, scriptId, options, out, err))),
     );
 
   program
@@ -177,8 +181,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       async (
         scriptId: string,
         options: { inputs: string; dryRun?: boolean; reason?: string; yes?: boolean },
-      ) =>
-        setExitCode(await withApp((app) => runCommand(app, scriptId, options, print, printError))),
+      ) => setExitCode(await withApp((app) => runCommand(app, scriptId, options, out, err))),
     );
 
   const secrets = program
@@ -187,20 +190,20 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   secrets
     .command('list <scriptId>')
     .description('show each secret the script declares and whether it is set (never the value)')
-    .action((scriptId: string) => withApp((app) => secretsListCommand(app, scriptId, print)));
+    .action((scriptId: string) => withApp((app) => secretsListCommand(app, scriptId, out)));
   secrets
     .command('set <scriptId> <name>')
     .description(
       'store a secret, read from stdin (a hidden prompt at a terminal), never from the command line',
     )
     .action((scriptId: string, name: string) =>
-      withApp((app) => secretsSetCommand(app, scriptId, name, print)),
+      withApp((app) => secretsSetCommand(app, scriptId, name, out)),
     );
   secrets
     .command('clear <scriptId> <name>')
     .description('remove a secret from the OS keychain')
     .action((scriptId: string, name: string) =>
-      withApp((app) => secretsClearCommand(app, scriptId, name, print)),
+      withApp((app) => secretsClearCommand(app, scriptId, name, out)),
     );
 
   const audit = program
@@ -226,8 +229,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action((options: ListOptions) => {
       refuseServerOnly(options);
       return options.server
-        ? remoteListCommand(options.server, options, print)
-        : withApp(async (app) => auditListCommand(app, options, print));
+        ? remoteListCommand(options.server, options, out)
+        : withApp(async (app) => auditListCommand(app, options, out));
     });
   type ExportOptions = AuditFilterOptions & RemoteOnly & { format: string; out?: string };
   filters(
@@ -240,8 +243,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action((options: ExportOptions) => {
       refuseServerOnly(options);
       return options.server
-        ? remoteExportCommand(options.server, options, printError)
-        : withApp((app) => auditExportCommand(app, options, printError));
+        ? remoteExportCommand(options.server, options, err)
+        : withApp((app) => auditExportCommand(app, options, err));
     });
   audit
     .command('verify')
@@ -258,8 +261,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       refuseServerOnly(options);
       setExitCode(
         options.server
-          ? await remoteVerifyCommand(options.server, options, print)
-          : await withApp((app) => auditVerifyCommand(app, options, print)),
+          ? await remoteVerifyCommand(options.server, options, out)
+          : await withApp((app) => auditVerifyCommand(app, options, out)),
       );
     });
   audit
@@ -268,7 +271,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--server <url>', 'the audit endpoint (admin token in SCRIPTDESK_ADMIN_TOKEN)')
     .option('--json', 'print JSON')
     .action((options: { server: string; json?: boolean }) =>
-      remoteDevicesCommand(options.server, options, print),
+      remoteDevicesCommand(options.server, options, out),
     );
   for (const action of ['approve', 'revoke'] as const)
     audit
@@ -284,7 +287,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       )
       .option('--key <key>', 'only this key (base64, as audit devices lists it)')
       .action((source: string, options: { server: string; key?: string }) =>
-        remoteKeyCommand(options.server, action, source, options, print),
+        remoteKeyCommand(options.server, action, source, options, out),
       );
   audit
     .command('flush')
@@ -294,7 +297,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--timeout <seconds>', 'keep retrying this long', '20')
     .option('--json', 'print the delivery state as JSON')
     .action((options: { timeout: string; json?: boolean }) =>
-      withApp(async (app) => setExitCode(await auditFlushCommand(app, options, print))),
+      withApp(async (app) => setExitCode(await auditFlushCommand(app, options, out))),
     );
   const token = audit
     .command('token')
@@ -302,18 +305,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   token
     .command('set')
     .description('store the token, read from stdin (a hidden prompt at a terminal)')
-    .action(() => withApp((app) => auditTokenCommand(app, 'set', print, printError)));
+    .action(() => withApp((app) => auditTokenCommand(app, 'set', out, err)));
   token
     .command('clear')
     .description('remove the token from the OS keychain')
-    .action(() => withApp((app) => auditTokenCommand(app, 'clear', print, printError)));
+    .action(() => withApp((app) => auditTokenCommand(app, 'clear', out, err)));
 
   program
     .command('web')
     .description('serve the app UI on 127.0.0.1 for a browser')
     .option('--port <n>', 'port (0 picks a free one)', '0')
     .action((options: { port: string }) =>
-      withApp((app) => webCommand(app, options, print), { autoSyncMs: DEFAULT_SYNC_INTERVAL_MS }),
+      withApp((app) => webCommand(app, options, out), { autoSyncMs: DEFAULT_SYNC_INTERVAL_MS }),
     );
 
   return program;
@@ -329,11 +332,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof CliError) {
-      printError(`scriptdesk: ${error.message}`);
+      err.line(`scriptdesk: ${error.message}`);
+      for (const detail of error.details) err.line(detail);
       return error.exitCode;
     }
-    printError(`scriptdesk: ${(error as Error).message}`);
-    if (process.env.SCRIPTDESK_DEBUG) printError((error as Error).stack ?? '');
+    err.line(`scriptdesk: ${(error as Error).message}`);
+    if (process.env.SCRIPTDESK_DEBUG)
+      process.stderr.write(terminalText(`${(error as Error).stack ?? ''}\n`, { multiline: true }));
     return 1;
   }
 }

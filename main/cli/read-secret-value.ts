@@ -1,3 +1,4 @@
+import { terminalText } from '../shared/terminal-text.js';
 import { CliError } from './cli-error.js';
 
 /**
@@ -54,7 +55,7 @@ function readHidden(prompt: string): Promise<string> {
         else if (char >= ' ') value += char;
       }
     };
-    stderr.write(prompt);
+    stderr.write(terminalText(prompt));
     stdin.setEncoding('utf8');
     stdin.setRawMode(true);
     stdin.on('data', onData);

@@ -2,10 +2,9 @@ import type { ScriptDeskApp } from '../app/app.js';
 import { undeclaredSecret } from '../app/secret-handlers.js';
 import { MAX_SECRET_CHARS, type SecretsStatus } from '../contract/api.js';
 import { CliError } from './cli-error.js';
+import type { Out } from './terminal-output.js';
 import { call } from './client-commands.js';
 import { readSecretValue } from './read-secret-value.js';
-
-type Print = (line: string) => void;
 
 /** The script's declared secrets, once the keychain has answered; otherwise its reason as the error. */
 async function statusOf(app: ScriptDeskApp, scriptId: string): Promise<SecretsStatus> {
@@ -33,12 +32,12 @@ function requireDeclared(status: SecretsStatus, scriptId: string, name: string):
 export async function secretsListCommand(
   app: ScriptDeskApp,
   scriptId: string,
-  print: Print,
+  out: Out,
 ): Promise<void> {
   const { secrets } = await statusOf(app, scriptId);
-  if (secrets.length === 0) return print(`Script "${scriptId}" declares no secrets.`);
+  if (secrets.length === 0) return out.line(`Script "${scriptId}" declares no secrets.`);
   const width = Math.max(...secrets.map((s) => s.name.length));
-  for (const s of secrets) print(`${s.name.padEnd(width)}  ${s.set ? 'set' : 'not set'}`);
+  for (const s of secrets) out.line(`${s.name.padEnd(width)}  ${s.set ? 'set' : 'not set'}`);
 }
 
 /** `scriptdesk secrets set SCRIPT_ID NAME` — the value comes from stdin, never from argv. */
@@ -46,7 +45,7 @@ export async function secretsSetCommand(
   app: ScriptDeskApp,
   scriptId: string,
   name: string,
-  print: Print,
+  out: Out,
   readValue: (name: string) => Promise<string> = readSecretValue,
 ): Promise<void> {
   requireDeclared(await statusOf(app, scriptId), scriptId, name);
@@ -56,7 +55,7 @@ export async function secretsSetCommand(
       `the value for ${name} is ${value.length} characters long; the keychain keeps at most ${MAX_SECRET_CHARS} per secret`,
     );
   await call(app, 'secrets.set', { scriptId, name, value });
-  print(
+  out.line(
     `Stored ${name} in the OS keychain; scripts that declare it, like "${scriptId}", get it when they run.`,
   );
 }
@@ -66,11 +65,11 @@ export async function secretsClearCommand(
   app: ScriptDeskApp,
   scriptId: string,
   name: string,
-  print: Print,
+  out: Out,
 ): Promise<void> {
   const wasSet = requireDeclared(await statusOf(app, scriptId), scriptId, name);
   await call(app, 'secrets.clear', { scriptId, name });
-  print(
+  out.line(
     wasSet
       ? `Removed ${name} from the OS keychain.`
       : `${name} was not set in the OS keychain; nothing to remove.`,

@@ -5,6 +5,7 @@ import { defaultAuditDatabase } from '../server/audit/open-audit-store.js';
 import { DEVICE_MODES, type DeviceMode } from '../audit/protocol.js';
 import { startServer, type AuditServerOptions, type CatalogueServer } from '../server/server.js';
 import { CliError } from './cli-error.js';
+import type { Out } from './terminal-output.js';
 
 /** The options of `scriptdesk server`, as commander hands them over. */
 export interface ServerCommandOptions {
@@ -28,7 +29,7 @@ const TURN_ON = `set ${INGEST_VARIABLE} and ${ADMIN_VARIABLE} (${MIN_TOKEN_LENGT
  */
 export async function serverCommand(
   options: ServerCommandOptions,
-  print: (line: string) => void,
+  out: Out,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const port = parsePort(options.port);
@@ -59,27 +60,27 @@ export async function serverCommand(
       audit,
       host: options.host,
       port,
-      log: print,
+      log: (line) => out.line(line),
       verbose: options.verbose === true,
     });
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  if (root !== undefined) print(`Serving catalogue from ${root} at ${server.url}`);
+  if (root !== undefined) out.line(`Serving catalogue from ${root} at ${server.url}`);
   if (audit) {
     const registration =
       devices === 'auto'
         ? 'new devices are registered when first seen'
         : 'new devices wait for scriptdesk audit approve';
-    print(
+    out.line(
       `Audit endpoint at ${server.url}/v1/events (admin API under /v1/admin/), events stored in ${server.auditDatabase}; ${registration}`,
     );
     if (!isLoopback(options.host))
-      print(
+      out.line(
         'Tokens and events travel unencrypted over plain HTTP: put a TLS proxy in front of this server',
       );
   } else {
-    print(`Audit endpoint off: ${TURN_ON} to turn it on`);
+    out.line(`Audit endpoint off: ${TURN_ON} to turn it on`);
   }
   await untilStopSignal();
   await server.close();

@@ -59,12 +59,34 @@ export const RUN_STATUSES = [
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
+/** A regular file a run left in its outputs folder, as recorded when the run ended. */
 export const OutputFileSchema = z.object({
   name: z.string(),
   size: z.number().int(),
   sha256: z.string(),
 });
 export type OutputFile = z.infer<typeof OutputFileSchema>;
+
+/**
+ * Something in a run's outputs folder that is not a regular file (a symbolic link, a FIFO, a
+ * socket): recorded by name so the audit record is complete, but never followed, read or hashed.
+ */
+export const SkippedOutputSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['symlink', 'other']),
+  /** Why it was not read, in a sentence (for a link: where it points). */
+  note: z.string(),
+});
+export type SkippedOutput = z.infer<typeof SkippedOutputSchema>;
+
+/** One entry of a run's outputs: a hashed file, or a skipped entry saying why. */
+export const OutputEntrySchema = z.union([OutputFileSchema, SkippedOutputSchema]);
+export type OutputEntry = z.infer<typeof OutputEntrySchema>;
+
+/** True for an output that is a regular file with a recorded size and SHA-256. */
+export function isOutputFile(entry: OutputEntry): entry is OutputFile {
+  return 'sha256' in entry;
+}
 
 export const RunSummarySchema = z.object({
   runId: z.string(),
@@ -88,7 +110,7 @@ export const RunDetailSchema = RunSummarySchema.extend({
   logTail: z.array(z.string()),
   /** The `seq` of the last line in `logTail` (0 when empty): `run.log` lines above it are new. */
   logSeq: z.number().int(),
-  outputs: z.array(OutputFileSchema),
+  outputs: z.array(OutputEntrySchema),
   outputDir: z.string(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;

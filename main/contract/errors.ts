@@ -14,6 +14,9 @@ export const ERROR_CODES = [
   'secret_missing',
   'keychain_unavailable',
   'run_not_active',
+  /** A run's output no longer matches its record (changed, replaced, linked or gone): not served. */
+  'output_changed',
+  'tampered',
   'unsupported',
   'internal',
 ] as const;

@@ -60,6 +60,8 @@ export async function publishCatalogue(
     expires: new Date(now.getTime() + options.validForMs).toISOString(),
     minAppVersion: APP_VERSION,
     groups: tree.source.groups,
+    // Only when set, so catalogues without limits keep the document shape older devices accept.
+    ...(tree.source.limits ? { limits: tree.source.limits } : {}),
     scripts: tree.scripts.map((script) => ({
       manifest: withoutSchemaPointer(script.manifest),
       files: script.files.map(({ path: p, sha256, size }) => ({ path: p, sha256, size })),

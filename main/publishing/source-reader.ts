@@ -4,8 +4,10 @@ import { pathExists } from '../shared/files.js';
 import type { ZodError } from 'zod';
 import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { lintFormSchema } from '../../forms/schema-lint.js';
+import { formFields } from '../../forms/form-fields.js';
 import { lintUiSchema } from '../../forms/ui-schema-lint.js';
 import { parseSpecifier, SpecifierError } from '../python/version-specifier.js';
+import { inspectWheel, WheelRefused } from '../python/wheel-inspection.js';
 import { checkArgTemplate } from '../runs/argv-template.js';
 import { sha256File, sha256Hex } from '../shared/hashing.js';
 import { buildFormValidator, type GeneratedBlob } from './form-validator.js';
@@ -79,7 +81,30 @@ export async function readCatalogueSource(root: string): Promise<CatalogueSource
   const scripts: SourceScript[] = [];
   for (const id of ids)
     scripts.push(await readScript(path.join(scriptsDir, id), id, source, wheelhouse, ajv));
+  await inspectLockedWheels(scripts, source.limits?.maxWheelUncompressedBytes);
   return { source, scripts };
+}
+
+/**
+ * Inspects each wheel a lock pins (once, however many scripts pin it) with the rules devices
+ * apply again before installing: a wheel they would refuse fails the build instead.
+ */
+async function inspectLockedWheels(
+  scripts: readonly SourceScript[],
+  maxUncompressedBytes: number | undefined,
+): Promise<void> {
+  const inspected = new Set<string>();
+  for (const wheel of scripts.flatMap((script) => script.wheels)) {
+    if (inspected.has(wheel.sha256)) continue;
+    inspected.add(wheel.sha256);
+    try {
+      await inspectWheel(wheel.absolute, maxUncompressedBytes);
+    } catch (error) {
+      if (!(error instanceof WheelRefused)) throw error;
+      const fix = error.fix.charAt(0).toUpperCase() + error.fix.slice(1);
+      throw new SourceError(wheel.absolute, `${error.detail}. ${fix}.`);
+    }
+  }
 }
 
 async function readScript(
@@ -131,10 +156,14 @@ async function readScript(
   );
   if (manifest.args) {
     const properties = (formSchema as { properties?: Record<string, unknown> }).properties ?? {};
+    const sensitive = [...formFields(formSchema as Record<string, unknown>).fields.values()]
+      .filter((field) => field.uiPath.length === 1 && field.sensitive)
+      .map((field) => String(field.uiPath[0]));
     const argProblems = checkArgTemplate(
       manifest.args,
       new Set(Object.keys(properties)),
       manifest.supportsDryRun,
+      new Set(sensitive),
     );
     if (argProblems.length) throw new SourceError(rel('script.json'), argProblems[0]!);
   }

@@ -1,8 +1,12 @@
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { BlobMismatch, readVerifiedBlob } from '../catalogue/content-store.js';
 import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from '../catalogue/document.js';
 import type { PublicKeyInfo } from '../catalogue/keys.js';
 import type { CatalogueSourceReader } from '../catalogue/sources.js';
 import { checkNotExpired, checkPaths, verifySignedDocument } from '../catalogue/verify.js';
+import { inspectWheel, WheelRefused } from '../python/wheel-inspection.js';
 
 /** What `scriptdesk catalogue verify` found. */
 export interface PublishedReport {
@@ -16,7 +20,8 @@ export interface PublishedReport {
 /**
  * Checks a published catalogue the way a client would, without installing anything: the signature
  * over the exact bytes, type, expiry and paths (these throw a `CatalogueRejected`), then every
- * blob's presence, size and hash (these are collected, so one run reports all damaged files).
+ * blob's presence, size and hash, and every wheel's central directory as a device inspects it
+ * before installing (these are collected, so one run reports all damaged files).
  */
 export async function verifyPublished(
   source: CatalogueSourceReader,
@@ -40,7 +45,10 @@ export async function verifyPublished(
       if (seen.has(blob.sha256)) continue;
       seen.add(blob.sha256);
       const name = 'path' in blob ? blob.path : blob.filename;
-      const problem = await checkBlob(source, blob.sha256, blob.size);
+      const problem =
+        'path' in blob
+          ? await checkBlob(source, blob.sha256, blob.size)
+          : await checkWheel(source, blob.sha256, blob.size, document.limits);
       if (problem)
         problems.push(`${script.manifest.id}/${name} (blobs/sha256/${blob.sha256}): ${problem}`);
     }
@@ -48,13 +56,42 @@ export async function verifyPublished(
   return { document, keyId, blobsChecked: seen.size, problems };
 }
 
+/** {@link checkBlob} into a temporary file, then the inspection a device runs before pip. */
+async function checkWheel(
+  source: CatalogueSourceReader,
+  sha256: string,
+  size: number,
+  limits: CatalogueDocument['limits'],
+): Promise<string | null> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-verify-'));
+  try {
+    const file = path.join(dir, 'wheel.whl');
+    const handle = await open(file, 'wx', 0o600);
+    let problem: string | null;
+    try {
+      problem = await checkBlob(source, sha256, size, (chunk) => handle.write(chunk));
+    } finally {
+      await handle.close();
+    }
+    if (problem) return problem;
+    await inspectWheel(file, limits?.maxWheelUncompressedBytes);
+    return null;
+  } catch (error) {
+    if (!(error instanceof WheelRefused)) throw error;
+    return `a device would refuse to install it: ${error.detail}; ${error.fix}`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function checkBlob(
   source: CatalogueSourceReader,
   sha256: string,
   size: number,
+  sink?: (chunk: Uint8Array) => Promise<unknown>,
 ): Promise<string | null> {
   try {
-    await readVerifiedBlob(sha256, size, await source.openBlob(sha256, size));
+    await readVerifiedBlob(sha256, size, await source.openBlob(sha256, size), sink);
     return null;
   } catch (error) {
     if (!(error instanceof BlobMismatch)) return (error as Error).message;

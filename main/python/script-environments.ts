@@ -1,6 +1,6 @@
 import type { EnvironmentState } from '../contract/api.js';
 import type { PythonRuntime } from './runtime.js';
-import type { ScriptVenvSpec, VenvManager, VenvSpec } from './venvs.js';
+import type { ScriptVenvSpec, VenvManager, VenvSpec, VenvWheel } from './venvs.js';
 
 /** What one script's Python environment is built from, as the installed catalogue says. */
 export interface ScriptEnvironmentInputs {
@@ -8,7 +8,7 @@ export interface ScriptEnvironmentInputs {
   /** The script's `python` specifier from script.json. */
   python: string;
   lockText: string;
-  wheels: { filename: string; path: string }[];
+  wheels: VenvWheel[];
 }
 
 export interface ScriptEnvironmentsDeps {

@@ -1,14 +1,28 @@
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hashRegularFile } from '../shared/regular-file.js';
 import { summarisePipFailure } from './pip-failure.js';
 import { PythonProcessError, runPythonTool } from './python-process.js';
 import type { PythonRuntime } from './runtime.js';
+import { inspectWheel, WheelRefused } from './wheel-inspection.js';
+
+/** A wheel a venv is built from. */
+export interface VenvWheel {
+  /** Its real file name (pip reads the name and version from it). */
+  filename: string;
+  /** Where its verified bytes are. */
+  path: string;
+  /** The signed catalogue's `limits.maxWheelUncompressedBytes`; absent: the default. */
+  maxUncompressedBytes?: number | undefined;
+  /** When given, checked before the build; a store copy that differs is discarded. */
+  sha256?: string | undefined;
+}
 
 /** What the build steps need of a venv spec. */
 interface BuildInputs {
   runtime: PythonRuntime;
   lockText: string;
-  wheels: { filename: string; path: string }[];
+  wheels: VenvWheel[];
 }
 
 /** A venv build that failed, with pip's own reason. */
@@ -26,16 +40,38 @@ export function venvInterpreter(venvDir: string): string {
 }
 
 /**
- * Builds a complete venv at `staging` (the caller renames it into place): a pip-less venv, then
- * the locked wheels installed offline with hash checking. Throws {@link VenvBuildError}.
+ * Builds a complete venv at `staging` (the caller renames it into place): every wheel inspected
+ * first (nothing is created when one is refused), then a pip-less venv, then the locked wheels
+ * installed offline with hash checking. Throws {@link VenvBuildError}.
  */
 export async function buildVenv(
   spec: BuildInputs,
   staging: string,
   signal: AbortSignal,
 ): Promise<void> {
+  await inspectWheels(spec.wheels);
   await python(spec.runtime, ['-m', 'venv', '--without-pip', staging], 'creating the venv', signal);
   if (spec.wheels.length > 0) await installLocked(spec, staging, signal);
+}
+
+/**
+ * Inspects every wheel again on this device: the signed catalogue says the build did, but a
+ * stolen signing key or an older build would not have, and pip extracts whatever it is given.
+ */
+async function inspectWheels(wheels: readonly VenvWheel[]): Promise<void> {
+  for (const wheel of wheels) {
+    try {
+      await inspectWheel(wheel.path, wheel.maxUncompressedBytes);
+    } catch (error) {
+      if (error instanceof WheelRefused)
+        throw new VenvBuildError(
+          `wheel ${wheel.filename} refused: ${error.detail}; ask the catalogue's publisher to ${error.fix}`,
+        );
+      throw new VenvBuildError(
+        `wheel ${wheel.filename} could not be read (${(error as Error).message}); sync the catalogue again`,
+      );
+    }
+  }
 }
 
 /** Installs the locked wheels into the pip-less venv at `staging` with the base interpreter's pip. */
@@ -47,8 +83,10 @@ async function installLocked(
   const wheelhouse = path.join(staging, '.wheelhouse');
   const lockFile = path.join(staging, '.requirements.lock');
   await mkdir(wheelhouse);
-  for (const wheel of spec.wheels)
+  for (const wheel of spec.wheels) {
+    await checkWheel(wheel);
     await linkOrCopy(wheel.path, path.join(wheelhouse, wheel.filename));
+  }
   await writeFile(lockFile, spec.lockText);
   // The base interpreter's pip installs into the pip-less venv: ~4x faster than seeding pip.
   await python(
@@ -94,6 +132,20 @@ async function python(
       error.stopped || !error.stderr.trim() ? error.message : summarisePipFailure(error.stderr);
     throw new VenvBuildError(`${what} failed: ${reason}`);
   }
+}
+
+/**
+ * pip checks every wheel against the lock too, but only says "hash mismatch": a store copy that
+ * differs from the signed catalogue is discarded here, so the next sync fetches it again.
+ */
+async function checkWheel(wheel: VenvWheel): Promise<void> {
+  if (!wheel.sha256) return;
+  const found = await hashRegularFile(wheel.path).catch(() => null);
+  if (found?.sha256 === wheel.sha256) return;
+  await rm(wheel.path, { recursive: true, force: true });
+  throw new VenvBuildError(
+    `the wheel ${wheel.filename} on this computer differs from the approved catalogue and was discarded; run "scriptdesk sync" to fetch it again`,
+  );
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {

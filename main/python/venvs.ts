@@ -1,20 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../shared/hashing.js';
 import type { EnvironmentState } from '../contract/api.js';
 import type { PythonRuntime } from './runtime.js';
 import { Semaphore } from './semaphore.js';
-import { buildVenv, VenvBuildError, venvInterpreter } from './venv-build.js';
+import { buildVenv, VenvBuildError, venvInterpreter, type VenvWheel } from './venv-build.js';
 import { collectVenvGarbage, LAST_USED, type GarbageReport } from './venv-garbage.js';
+import { recordVenvManifest, type VenvDifference } from './venv-manifest.js';
+import { VenvManifests } from './venv-manifests.js';
 import { pythonMismatch } from './version-specifier.js';
 
 /** What a venv is built from: the runtime, the exact lock text and the wheels it pins. */
 export interface VenvSpec {
   runtime: PythonRuntime;
   lockText: string;
-  /** The wheel files: their real file names and where their verified bytes are. */
-  wheels: { filename: string; path: string }[];
+  /** The wheel files: their real file names, where their verified bytes are, and their cap. */
+  wheels: VenvWheel[];
   /**
    * The script's `python` specifier from script.json (">=3.9"; "" means any). Checked against the
    * runtime before anything is built; not part of the venv's identity. Absent: not checked.
@@ -38,9 +40,11 @@ export interface VenvManagerOptions {
   onStatus?: (scriptId: string, environment: EnvironmentState) => void;
   /** Most builds {@link VenvManager.prepareAll} runs at once (default 2). */
   maxBackgroundBuilds?: number;
+  /** Where each venv's manifest is kept (default: `venv-manifests` beside `venvsDir`). */
+  manifestsDir?: string;
 }
 
-export { VenvBuildError };
+export { VenvBuildError, type VenvWheel };
 
 interface Build {
   promise: Promise<string>;
@@ -75,6 +79,7 @@ export class VenvManager {
   /** The state each script was last reported in. */
   private readonly reported = new Map<string, string>();
   private readonly slots: Semaphore;
+  private readonly manifests: VenvManifests;
   private closed = false;
 
   constructor(
@@ -82,6 +87,9 @@ export class VenvManager {
     private readonly options: VenvManagerOptions = {},
   ) {
     this.slots = new Semaphore(options.maxBackgroundBuilds ?? 2);
+    this.manifests = new VenvManifests(
+      options.manifestsDir ?? path.join(path.dirname(venvsDir), 'venv-manifests'),
+    );
   }
 
   /** The venv folder name for `spec`: a hash of the runtime executable, its version and the lock. */
@@ -105,7 +113,7 @@ export class VenvManager {
     const mismatch = this.mismatchOf(spec);
     if (mismatch) return failed(mismatch);
     const key = this.keyOf(spec);
-    if (await isFile(VenvManager.interpreter(this.dirOf(key)))) return READY;
+    if (await this.isBuilt(key)) return READY;
     if (this.building.has(key)) return BUILDING;
     const failure = this.failures.get(key);
     return failure ? failed(failure) : PENDING;
@@ -121,7 +129,7 @@ export class VenvManager {
     if (mismatch) throw new VenvBuildError(mismatch);
     const key = this.keyOf(spec);
     const target = this.dirOf(key);
-    if (await isFile(VenvManager.interpreter(target))) {
+    if (await this.isBuilt(key)) {
       await markUsed(target).catch(() => {}); // best effort: a read-only venv still runs
       return target;
     }
@@ -185,7 +193,7 @@ export class VenvManager {
         const release = await this.slots.acquire();
         try {
           if (this.closed || !this.wanted.has(key)) return;
-          if (await isFile(VenvManager.interpreter(this.dirOf(key)))) return;
+          if (await this.isIntact(key, spec)) return;
           await this.buildOnce(key, spec).catch(() => {}); // recorded as the key's failure
         } finally {
           release();
@@ -201,11 +209,39 @@ export class VenvManager {
    * 10 minutes in which a held lease re-marks its venv.
    */
   async collectGarbage(keep: ReadonlySet<string>, graceMs = 60 * 60_000): Promise<GarbageReport> {
-    return collectVenvGarbage(this.venvsDir, {
+    const report = await collectVenvGarbage(this.venvsDir, {
       graceMs,
       inUse: (key) => keep.has(key) || (this.leases.get(key) ?? 0) > 0 || this.building.has(key),
       isOwnStaging: (dir) => this.staging.has(dir),
     });
+    const present = new Set(await readdir(this.venvsDir).catch(() => []));
+    await this.manifests.removeWhere((key) => !present.has(key) && !this.building.has(key));
+    return report;
+  }
+
+  /**
+   * How the venv at `dir` differs from what was built there (see `venv-manifest.ts`): null when it
+   * is exactly as built for `runtime`. Cheap: one lstat per file, a hash only where one moved.
+   */
+  compare(dir: string, runtime: PythonRuntime): Promise<VenvDifference | null> {
+    return this.manifests.compare(dir, runtime.executable);
+  }
+
+  /**
+   * Takes a venv that differs from its manifest out of use at once (renamed aside, then removed,
+   * its manifest with it): the next lease or background build builds it again from the signed lock.
+   */
+  async setAside(dir: string): Promise<void> {
+    const key = path.basename(dir);
+    const trash = `${dir}.trash-${randomBytes(4).toString('hex')}`;
+    await this.manifests.remove(key);
+    try {
+      await rename(dir, trash);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      return;
+    }
+    await rm(trash, { recursive: true, force: true });
   }
 
   /** Stops every build (removing its staging folder) and refuses new ones; waits for them to end. */
@@ -218,6 +254,21 @@ export class VenvManager {
 
   private dirOf(key: string): string {
     return path.join(this.venvsDir, key);
+  }
+
+  /** Built completely (by a version that keeps manifests): its interpreter and manifest exist. */
+  private async isBuilt(key: string): Promise<boolean> {
+    return (
+      (await isFile(VenvManager.interpreter(this.dirOf(key)))) && (await this.manifests.has(key))
+    );
+  }
+
+  /** Built and still as built; a venv that differs is set aside so it is built again. */
+  private async isIntact(key: string, spec: VenvSpec): Promise<boolean> {
+    if (!(await this.isBuilt(key))) return false;
+    if ((await this.compare(this.dirOf(key), spec.runtime)) === null) return true;
+    await this.setAside(this.dirOf(key));
+    return false;
   }
 
   private mismatchOf(spec: VenvSpec): string | null {
@@ -264,14 +315,23 @@ export class VenvManager {
     try {
       await buildVenv(spec, staging, signal);
       await writeFile(path.join(staging, LAST_USED), '');
+      const manifest = await recordVenvManifest(staging, spec.runtime.executable);
+      const key = path.basename(target);
       try {
         await rename(staging, target);
       } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw error;
         // Another process finished the same venv first: theirs is as good as ours.
-        if (await isFile(VenvManager.interpreter(target)))
+        if (await this.isBuilt(key)) {
           await rm(staging, { recursive: true, force: true });
-        else throw error;
+          return target;
+        }
+        // A venv without a manifest (built before manifests, or set aside half-way): replace it.
+        await this.setAside(target);
+        await rename(staging, target);
       }
+      await this.manifests.save(key, manifest);
       return target;
     } catch (error) {
       await rm(staging, { recursive: true, force: true });

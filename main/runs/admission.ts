@@ -8,6 +8,7 @@ import { checkFileInputs } from './file-inputs.js';
 import { assertInputBounds } from './input-bounds.js';
 import { journalFailure } from './run-records.js';
 import type { AdmittedRun } from './run-spec.js';
+import { refusalDetail } from './script-integrity.js';
 import type { RunnerDeps } from './runner-deps.js';
 
 type AdmissionDeps = Pick<
@@ -21,6 +22,7 @@ type AdmissionDeps = Pick<
   | 'journalReady'
   | 'journalFile'
   | 'logError'
+  | 'integrity'
 >;
 
 /**
@@ -39,7 +41,8 @@ export class RunAdmission {
   ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
     assertInputBounds(inputs);
     const script = await this.deps.catalogue.resolve(scriptId, this.deps.identity.user);
-    const errors = (await this.deps.catalogue.validator(script)).check(inputs);
+    const validator = await this.deps.catalogue.validator(script);
+    const errors = validator.check(inputs, script.uiSchema);
     if (errors.length)
       throw new ApiFailure(
         'invalid_inputs',
@@ -57,7 +60,8 @@ export class RunAdmission {
   }
 
   /**
-   * Admits a run request or refuses it (journaling the refusal). On success the caller holds a
+   * Admits a run request or refuses it (journaling the refusal). The last check is the script's
+   * files and venv against the signed catalogue (verify before every run). On success the caller holds a
    * lease on the script's venv and must call `release` when the run is over.
    */
   async admit(request: RunRequest): Promise<AdmittedRun> {
@@ -66,7 +70,11 @@ export class RunAdmission {
       const { script, inputs } = await this.validateRequest(request);
       const secrets = await this.readSecrets(script);
       const environment = await this.prepareEnvironment(script);
-      return { script, inputs, secrets, ...environment };
+      const verified = await this.deps.integrity.verify(script, environment).catch((error) => {
+        environment.release();
+        throw error;
+      });
+      return { script, inputs, secrets, ...environment, verified };
     } catch (error) {
       if (error instanceof ApiFailure) this.journalRefusal(request, error);
       throw error;
@@ -114,9 +122,11 @@ export class RunAdmission {
    * Records a refused run request: who asked for which script and why it was refused. The
    * message names fields at most, never input values. A journal that cannot take it is logged.
    */
-  journalRefusal(request: RunRequest, refusal: ApiFailure): void {
+  journalRefusal(request: RunRequest, refusal: ApiFailure, runId?: string): void {
     try {
       this.deps.journal.append(AUDIT_TYPES.runRefused, request.scriptId, {
+        ...(runId ? { runId } : {}),
+        ...refusalDetail(refusal),
         scriptId: request.scriptId,
         user: this.deps.identity.user,
         host: this.deps.identity.host,

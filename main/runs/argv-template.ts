@@ -41,13 +41,15 @@ function valuesOf(value: unknown): string[] {
 
 /**
  * Problems with an argv template against the form schema's top-level fields and the manifest: an
- * input that is not a field, an option used twice, a dry-run option on a script that does not
- * support dry runs. Each names the entry and the fix.
+ * input that is not a field, a sensitive input put on the command line (where every user of the
+ * computer can read it, e.g. with `ps`), an option used twice, a dry-run option on a script that
+ * does not support dry runs. Each names the entry and the fix.
  */
 export function checkArgTemplate(
   template: readonly ArgTemplateEntry[],
   fields: ReadonlySet<string>,
   supportsDryRun: boolean,
+  sensitive: ReadonlySet<string> = new Set(),
 ): string[] {
   const problems: string[] = [];
   const flags = new Set<string>();
@@ -57,6 +59,10 @@ export function checkArgTemplate(
     if (input !== null && !fields.has(input))
       problems.push(
         `${at} names the input "${input}", which form.schema.json does not declare; use one of its top-level properties`,
+      );
+    if (input !== null && sensitive.has(input))
+      problems.push(
+        `${at} puts the x-sensitive input "${input}" on the command line, where other users of the computer can read it; let the script read it from the inputs file ($SCRIPTDESK_INPUTS) instead`,
       );
     if ('flag' in entry) {
       if (flags.has(entry.flag))

@@ -1,8 +1,13 @@
+import { ARM_REAPER, REAPER } from './reaper.js';
+
 /** How the bootstrap exits when it was never let through (the gate, below): no script code ran. */
 export const NOT_RELEASED_EXIT = 86;
 
 /** What the runner writes to the bootstrap's stdin to let the script's code run. */
 export const RELEASE = '1';
+
+/** Digits of the length that comes before the entry point's bytes on the bootstrap's stdin. */
+export const SOURCE_LENGTH_DIGITS = 16;
 
 /** Stdout bytes after which a script counts as chatty and its stdout gets a deeper buffer. */
 export const DEEPEN_AFTER_BYTES = 1024 * 1024;
@@ -11,7 +16,14 @@ export const DEEPEN_AFTER_BYTES = 1024 * 1024;
 export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
- * How the runner starts a script's entry point: `python -I -X utf8 -c BOOTSTRAP <entry> [args]`.
+ * How the runner starts a script's entry point: `python -I -B -X utf8 -c BOOTSTRAP <entry> [args]`.
+ *
+ * The entry point's code does not come from its file: the runner reads the file, checks it against
+ * the signed catalogue (`script-integrity.ts`) and writes those very bytes to the bootstrap's
+ * stdin at once ({@link sourceFrame}), so a file swapped between the check and Python's start is
+ * never what runs. `__file__` and `sys.argv[0]` still name the file, for tracebacks and scripts
+ * that look beside themselves. `-B`: Python writes no `.pyc` into the venv, so a venv stays exactly
+ * as built and any file that appears in it is a difference the next check refuses.
  *
  * Output must be live (a `::progress` line should show at once) and fast (a script printing
  * 50 MB should not be slowed by its log). `python -u` gives the first and loses the second: every
@@ -32,6 +44,10 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  * first, stdin reaches its end and the bootstrap exits without running anything. Once through,
  * stdin is /dev/null again, as it is for every script.
  *
+ * The reaper (Linux, see `reaper.ts`): the interpreter makes itself a child subreaper, so nothing
+ * the script starts can detach from below it, and arms an exit handler that ends and reaps
+ * whatever the script left before the interpreter exits.
+ *
  * Stdout is a socket pair on Linux and macOS (that is what Node's child pipes are), with a send
  * buffer of about 200 KB: a fraction of a millisecond of a chatty script's output, so every pause
  * of ScriptDesk's main thread (a garbage collection, a batch of log lines) stopped the script. Once
@@ -41,6 +57,7 @@ export const DEEP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
  */
 export const BOOTSTRAP = [
   'import _thread, atexit, io, os, sys, time',
+  ...REAPER,
   'class _ScriptDeskStdout(io.FileIO):',
   `    until_deepened = ${DEEPEN_AFTER_BYTES}`,
   '    def write(self, data):',
@@ -78,23 +95,38 @@ export const BOOTSTRAP = [
   'def _scriptdesk_stop(stopped, lock):',
   '    with lock:',
   '        stopped.append(True)',
+  ...ARM_REAPER,
   '_stopped, _lock = [], _thread.allocate_lock()',
   '_thread.start_new_thread(_scriptdesk_flush, (sys.stdout, _stopped, _lock, time.sleep))',
   'atexit.register(_scriptdesk_stop, _stopped, _lock)',
   'sys.argv = sys.argv[1:]',
   '__file__ = sys.argv[0]',
-  'with open(__file__, "rb") as _source:',
-  '    _scriptdesk_code = compile(_source.read(), __file__, "exec")',
+  'def _scriptdesk_read(size):',
+  '    parts = []',
+  '    while size > 0:',
+  '        part = os.read(0, size)',
+  '        if not part:',
+  `            os._exit(${NOT_RELEASED_EXIT})`,
+  '        parts.append(part)',
+  '        size -= len(part)',
+  '    return b"".join(parts)',
+  `_scriptdesk_code = compile(_scriptdesk_read(int(_scriptdesk_read(${SOURCE_LENGTH_DIGITS}))), __file__, "exec")`,
   `if os.read(0, 1) != b"${RELEASE}":`,
   `    os._exit(${NOT_RELEASED_EXIT})`,
   '_stdin = os.open(os.devnull, os.O_RDONLY)',
   'os.dup2(_stdin, 0)',
   'os.close(_stdin)',
-  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _stopped, _lock, _source, _stdin',
+  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _scriptdesk_read, _stopped, _lock, _stdin, _scriptdesk_subreaper, _scriptdesk_reap, _scriptdesk_drain, _scriptdesk_exit',
   'exec(_scriptdesk_code)',
 ].join('\n');
 
 /** The interpreter arguments that run `entry` with `args` through the bootstrap. */
 export function interpreterArgs(entry: string, args: readonly string[]): string[] {
-  return ['-I', '-X', 'utf8', '-c', BOOTSTRAP, entry, ...args];
+  return ['-I', '-B', '-X', 'utf8', '-c', BOOTSTRAP, entry, ...args];
+}
+
+/** What goes to the bootstrap's stdin first: the entry point's length, then its bytes. */
+export function sourceFrame(source: Uint8Array): Buffer {
+  const length = String(source.length).padStart(SOURCE_LENGTH_DIGITS, '0');
+  return Buffer.concat([Buffer.from(length, 'ascii'), source]);
 }

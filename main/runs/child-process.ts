@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { RELEASE } from './bootstrap.js';
+import { RELEASE, sourceFrame } from './bootstrap.js';
 import { signalProcessGroup } from '../shared/process-identity.js';
+import { RunProcesses, SWEEP_MS } from './run-processes.js';
 
 /** How the runner starts a script process: absolute path, argument vector, no shell. */
 export interface SpawnRequest {
@@ -14,10 +15,11 @@ export interface SpawnRequest {
   /** Rewrites text before it is split into lines (the runner blanks secret values here). */
   scrub?: Scrubber;
   /**
-   * The process waits at the bootstrap's gate (see `bootstrap.ts`) until {@link ScriptProcess.release}:
-   * its stdin is a pipe that carries the one release byte. Otherwise stdin is /dev/null.
+   * Present: the process runs these bytes (the verified entry point) through the bootstrap and
+   * waits at its gate (see `bootstrap.ts`) until {@link ScriptProcess.release}: its stdin is a pipe
+   * that carries the bytes at once, then the one release byte. Otherwise stdin is /dev/null.
    */
-  gated?: boolean;
+  gatedSource?: Uint8Array;
 }
 
 /** Blanks secret values in text; `longest` is the longest value it looks for. */
@@ -55,8 +57,15 @@ export interface ScriptProcess {
   onOutput(listener: OutputListener): void;
   /** Called once when the output cap is passed; output after it is dropped. */
   onOutputLimit(listener: () => void): void;
-  /** Ends the process and everything it started (its process group): TERM, then KILL after a grace period. */
+  /**
+   * Ends the process and everything it started: TERM, then KILL after a grace period, to its
+   * process group and, on Linux for a run, to every descendant below it, found by parent.
+   */
   killTree(graceMs?: number): void;
+  /**
+   * The exit, once the process and, on Linux for a run, every descendant is gone: whatever the
+   * bootstrap did not end before its interpreter exited is found and killed first.
+   */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -70,11 +79,12 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     env: request.env,
     shell: false,
     detached: process.platform !== 'win32',
-    stdio: [request.gated ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    stdio: [request.gatedSource ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });
   // A process that dies at the gate closes its end: EPIPE then is not an error of ours.
   child.stdin?.on('error', () => {});
+  if (request.gatedSource) child.stdin?.write(sourceFrame(request.gatedSource));
   const listeners: OutputListener[] = [];
   const limitListeners: (() => void)[] = [];
   const budget = { left: request.maxOutputBytes ?? Number.POSITIVE_INFINITY, passed: false };
@@ -98,24 +108,40 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   const pump = (stream: OutputStream, readable: Readable) =>
     pumpLines(readable, request.scrub ?? null, take, (chunk) => deliver(stream, chunk));
   const done = Promise.all([pump('stdout', child.stdout!), pump('stderr', child.stderr!)]);
+  // On Linux, for a run: the interpreter's descendants, to end those that left its group.
+  const run = child.pid === undefined ? null : RunProcesses.of(child.pid, request.env);
+  let killTimer: NodeJS.Timeout | undefined;
+  let gone = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code, signal) => {
-        // The run ends with its script: whatever it left running in its process group goes too.
+        gone = true;
+        clearTimeout(killTimer);
+        // The run ends with its script: whatever it left running in its process group goes too,
+        // and whatever left the group (see RunProcesses.sweep).
         signalTree(child, 'SIGKILL');
+        const swept = run?.sweep(SWEEP_MS).catch(() => false);
         // Wait for the pipes to drain, but not for anything that still holds them open.
-        const settle = () => resolve({ code, signal });
-        const timer = setTimeout(settle, 2000);
-        void done.then(() => {
-          clearTimeout(timer);
-          settle();
+        const drained = new Promise<void>((settle) => {
+          const timer = setTimeout(settle, 2000);
+          void done.then(() => {
+            clearTimeout(timer);
+            settle();
+          });
         });
+        void Promise.all([swept, drained]).then(() => resolve({ code, signal }));
       });
     },
   );
-  let killTimer: NodeJS.Timeout | undefined;
-  void exited.finally(() => clearTimeout(killTimer)).catch(() => {});
+  // Each signal follows a walk of the tree below the interpreter: it may die of the signal, and
+  // what it leaves is found by that walk afterwards (see RunProcesses.noteDescendants).
+  const signalRun = (signal: NodeJS.Signals) => {
+    if (gone) return;
+    run?.noteDescendants();
+    signalTree(child, signal);
+    run?.signalNoted(signal);
+  };
   return {
     pid: child.pid ?? -1,
     release: () => {
@@ -124,8 +150,10 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     onOutput: (listener) => listeners.push(listener),
     onOutputLimit: (listener) => limitListeners.push(listener),
     killTree(graceMs = 3000) {
-      signalTree(child, 'SIGTERM');
-      killTimer ??= setTimeout(() => signalTree(child, 'SIGKILL'), graceMs);
+      // Once it exited, its pid and group may be another program's.
+      if (gone) return;
+      signalRun('SIGTERM');
+      killTimer ??= setTimeout(() => signalRun('SIGKILL'), graceMs);
     },
     exited,
   };

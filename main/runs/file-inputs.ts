@@ -1,29 +1,61 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FieldError } from '../contract/errors.js';
+import { branchAcceptor } from '../../forms/branch-acceptor.js';
+import { isObject, join } from '../../forms/schema-walk.js';
+import { findValues, MAX_VALUE_DEPTH, replaceAt, type ValuePath } from '../../forms/value-walk.js';
 import { X_FILE, type FileInputRule } from '../../forms/vocabulary.js';
 
 /**
- * Checks every top-level `x-file` input against the file system: the path must be absolute,
- * exist, be the declared kind, and (files) carry an accepted extension and fit the size limit.
- * Returns the inputs with each path replaced by its real path, or the problems found.
+ * Checks every `x-file` input against the file system, wherever the schema marks it (nested
+ * objects, array items, behind any keyword or local `$ref`, in the branches that apply to the
+ * inputs): the path must be absolute, exist, be the declared kind, and (files) carry an accepted
+ * extension and fit the size limit. Returns the inputs with each path replaced by its real
+ * path, or the problems found, each at the JSON Pointer of its input.
  */
 export async function checkFileInputs(
   schema: Record<string, unknown>,
   inputs: Record<string, unknown>,
 ): Promise<{ inputs: Record<string, unknown>; errors: FieldError[] }> {
-  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const resolved = { ...inputs };
+  const marked = (subschema: Record<string, unknown>) => isObject(subschema[X_FILE]);
+  const finds = findValues(schema, inputs, marked, branchAcceptor(schema));
   const errors: FieldError[] = [];
-  for (const [name, property] of Object.entries(properties)) {
-    const rule = property[X_FILE] as FileInputRule | undefined;
-    const value = inputs[name];
-    if (!rule || typeof value !== 'string') continue;
-    const problem = await checkOne(value, rule);
-    if (typeof problem === 'string') errors.push({ path: `/${name}`, message: problem });
-    else resolved[name] = problem.realPath;
+  for (const gap of finds.unresolved) {
+    errors.push({
+      path: join('', ...gap.path),
+      message: `cannot be checked: form.schema.json's "$ref": "${gap.ref}" names nothing; ask the catalogue's admin to fix the form`,
+    });
   }
-  return { inputs: resolved, errors };
+  for (const deep of finds.tooDeep) {
+    errors.push({
+      path: join('', ...deep),
+      message: `is nested more than ${MAX_VALUE_DEPTH} levels deep to be checked; flatten the input`,
+    });
+  }
+
+  const rulesAt = new Map<string, { path: ValuePath; value: unknown; rules: FileInputRule[] }>();
+  for (const match of finds.matches) {
+    const at = join('', ...match.path);
+    const entry = rulesAt.get(at) ?? { path: match.path, value: match.value, rules: [] };
+    entry.rules.push(match.schema[X_FILE] as FileInputRule);
+    rulesAt.set(at, entry);
+  }
+  const realPaths: { path: ValuePath; value: string }[] = [];
+  for (const [at, { path: where, value, rules }] of rulesAt) {
+    if (typeof value !== 'string') continue; // the schema's `type` has refused other values
+    let realPath: string | undefined;
+    for (const rule of rules) {
+      const problem = await checkOne(value, rule);
+      if (typeof problem === 'string') {
+        errors.push({ path: at, message: problem });
+        realPath = undefined;
+        break;
+      }
+      realPath = problem.realPath;
+    }
+    if (realPath !== undefined) realPaths.push({ path: where, value: realPath });
+  }
+  return { inputs: replaceAt(inputs, realPaths) as Record<string, unknown>, errors };
 }
 
 async function checkOne(

@@ -1,15 +1,19 @@
-import { open } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
+import { openRegularFile } from '../shared/files.js';
 
-/** Reads at most the last `maxLines` lines of a log file, looking only at its last 256 KB. */
+/**
+ * Reads at most the last `maxLines` lines of a log file, looking only at its last 256 KB. The run
+ * folder is the script's working folder, so `log.txt` (or the run folder) may have been swapped
+ * for a link or a FIFO: those are not followed or waited on, and read as no lines.
+ */
 export async function readLogTail(file: string, maxLines: number): Promise<string[]> {
-  let handle;
+  if (!(await lstat(path.dirname(file)).catch(() => null))?.isDirectory()) return [];
+  const opened = await openRegularFile(file).catch(() => null);
+  if (opened === null || 'refused' in opened) return [];
+  const { handle, stats } = opened;
   try {
-    handle = await open(file, 'r');
-  } catch {
-    return [];
-  }
-  try {
-    const { size } = await handle.stat();
+    const { size } = stats;
     const length = Math.min(size, 256 * 1024);
     const buffer = Buffer.alloc(length);
     await handle.read(buffer, 0, length, size - length);

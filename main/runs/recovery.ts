@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { AUDIT_TYPES } from '../audit/journal.js';
-import { isStillRunning, signalProcessGroup } from '../shared/process-identity.js';
+import { isStillRunning } from '../shared/process-identity.js';
 import { listOutputs } from './outputs.js';
+import { endInterruptedRun } from './run-processes.js';
 import type { StoredRun } from './run-store.js';
 import type { RunnerDeps } from './runner-deps.js';
 
@@ -19,8 +20,7 @@ export async function recoverUnfinished(
   for (const run of deps.runs.unfinished()) {
     if (isHere(run.runId)) continue;
     if (run.owner && isStillRunning(run.owner)) continue;
-    const stillRunning = run.process !== null && isStillRunning(run.process);
-    if (stillRunning) signalProcessGroup(run.process!.pid, 'SIGKILL');
+    const stillRunning = await endInterruptedRun(run.process, run.runId);
     const outputs = await listOutputs(path.join(run.runDir, 'outputs'));
     const finishedAt = deps.now().toISOString();
     const message =

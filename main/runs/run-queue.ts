@@ -12,6 +12,11 @@ export class RunQueue {
     this.waiting.push(run);
   }
 
+  /** The run that starts next, left in the queue. */
+  peek(): PreparedRun | undefined {
+    return this.waiting[0];
+  }
+
   /** The run that starts next, taken out of the queue. */
   next(): PreparedRun | undefined {
     return this.waiting.shift();

@@ -13,6 +13,7 @@ import { APP_VERSION } from '../shared/version.js';
 import { buildArgs } from './argv-template.js';
 import { interpreterArgs } from './bootstrap.js';
 import type { StoredRun } from './run-store.js';
+import type { VerifiedLaunch } from './script-integrity.js';
 
 /** Everything a run needs to start, prepared before it is queued or started. */
 export interface PreparedRun {
@@ -27,6 +28,8 @@ export interface PreparedRun {
   secrets: ReadonlyMap<string, string>;
   releaseVenv: () => void;
   done: (run: StoredRun) => void;
+  /** The entry point's checked bytes (what Python runs) and the check a queued run repeats. */
+  verified: VerifiedLaunch;
 }
 
 /** What admission established about a request: all a run spec is made from. */
@@ -38,6 +41,8 @@ export interface AdmittedRun {
   runtime: PythonRuntime;
   venvDir: string;
   release: () => void;
+  /** The script's files and venv as checked against the signed catalogue. */
+  verified: VerifiedLaunch;
 }
 
 /**
@@ -51,6 +56,8 @@ export async function prepareRun(options: {
   admitted: AdmittedRun;
   identity: Identity;
   now: () => Date;
+  /** The device's keyed digest (never a plain hash: that would let a redacted PIN be guessed). */
+  digest: (text: string) => string;
   done: (run: StoredRun) => void;
 }): Promise<PreparedRun> {
   const { runId, runDir, request, admitted, identity, done } = options;
@@ -92,7 +99,7 @@ export async function prepareRun(options: {
       schemaSha256: script.published.schemaSha256,
       lockSha256: script.published.lockSha256,
       inputs: redactSensitive(script.schema, inputs),
-      inputsSha256: sha256Hex(canonicalJson(inputs)),
+      inputsHmac: options.digest(canonicalJson(inputs)),
       secrets: [...secrets.keys()],
       dryRun,
       confirmed: request.confirmed === true,
@@ -115,6 +122,7 @@ export async function prepareRun(options: {
     secrets,
     releaseVenv: admitted.release,
     done,
+    verified: admitted.verified,
   };
 }
 

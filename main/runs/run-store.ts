@@ -1,10 +1,10 @@
-import type { OutputFile, RunStatus, RunSummary } from '../contract/api.js';
+import type { OutputEntry, RunStatus, RunSummary } from '../contract/api.js';
 import type { Db } from '../storage/database.js';
 import type { ProcessIdentity } from '../shared/process-identity.js';
 
 /** A run as stored: its summary plus where its files are. */
 export interface StoredRun extends RunSummary {
-  outputs: OutputFile[];
+  outputs: OutputEntry[];
   runDir: string;
   /** How many log lines the run wrote (the `seq` of its last line). */
   logLines: number;
@@ -48,7 +48,7 @@ function fromRow(row: RunRow): StoredRun {
     finishedAt: row.finished_at,
     exitCode: row.exit_code,
     message: row.message,
-    outputs: JSON.parse(row.outputs) as OutputFile[],
+    outputs: JSON.parse(row.outputs) as OutputEntry[],
     runDir: row.run_dir,
     logLines: row.log_lines,
   };

@@ -6,6 +6,7 @@ import type { PythonRuntime } from '../python/runtime.js';
 import type { VenvManager } from '../python/venvs.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { RunStore } from './run-store.js';
+import type { RunIntegrity } from './script-integrity.js';
 
 /** What the runner works with; each part of it takes the few of these it needs. */
 export interface RunnerDeps {
@@ -29,4 +30,6 @@ export interface RunnerDeps {
   journalFile?: string;
   /** Where problems that must not fail a call go (a journal write failing after a run ended). */
   logError?: (message: string) => void;
+  /** Verify before every run: the script's files and venv against the signed catalogue. */
+  integrity: RunIntegrity;
 }

@@ -15,6 +15,7 @@ import { prepareRun, type PreparedRun } from './run-spec.js';
 import type { StoredRun } from './run-store.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { recoverUnfinished } from './recovery.js';
+import { ScriptTampered } from './script-integrity.js';
 import { Supervisor } from './supervisor.js';
 
 /**
@@ -32,6 +33,8 @@ export class Runner {
   private readonly records: RunRecords;
   private readonly supervisor: Supervisor;
   private closing = false;
+  /** The head of the queue is being checked again before it starts. */
+  private rechecking = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -81,6 +84,7 @@ export class Runner {
         admitted,
         identity: this.deps.identity,
         now: this.now,
+        digest: (text) => this.deps.journal.digest(text),
         done,
       });
       const startsNow = this.supervisor.size < this.deps.maxConcurrentRuns && !this.queue.length;
@@ -131,35 +135,59 @@ export class Runner {
     });
   }
 
-  /** Starts queued runs while there are free slots. */
+  /**
+   * Starts queued runs while there are free slots. The next one is verified again first (its
+   * files may have changed while it waited), staying at the head of the queue meanwhile: it can
+   * still be cancelled, and later requests still queue behind it. One check at a time.
+   */
   private startQueued(): void {
-    while (
-      !this.closing &&
-      this.queue.length &&
-      this.supervisor.size < this.deps.maxConcurrentRuns
-    ) {
-      const next = this.queue.next()!;
-      next.stored.startedAt = this.now().toISOString();
-      let child: ScriptProcess;
-      try {
-        child = this.supervisor.spawnGated(next);
-        this.records.recordStartOrKill(
-          child,
-          () =>
-            this.deps.runs.update(next.stored.runId, {
-              status: 'running',
-              message: 'Running',
-              startedAt: next.stored.startedAt,
-            }),
-          next,
+    const next = this.queue.peek();
+    if (this.closing || this.rechecking || !next) return;
+    if (this.supervisor.size >= this.deps.maxConcurrentRuns) return;
+    this.rechecking = true;
+    void next.verified.recheck().then(
+      () => this.startChecked(next, null),
+      (error: unknown) => this.startChecked(next, error),
+    );
+  }
+
+  /** Starts `next` after its check, unless it was cancelled or ScriptDesk began closing meanwhile. */
+  private startChecked(next: PreparedRun, refusal: unknown): void {
+    this.rechecking = false;
+    if (this.closing || this.queue.peek() !== next) return this.startQueued();
+    this.queue.next();
+    next.stored.startedAt = this.now().toISOString();
+    let child: ScriptProcess;
+    try {
+      if (refusal) throw refusal;
+      child = this.supervisor.spawnGated(next);
+      this.records.recordStartOrKill(
+        child,
+        () =>
+          this.deps.runs.update(next.stored.runId, {
+            status: 'running',
+            message: 'Running',
+            startedAt: next.stored.startedAt,
+          }),
+        next,
+      );
+    } catch (error) {
+      if (error instanceof ScriptTampered) {
+        const { scriptId, dryRun, runId } = next.stored;
+        const reason = next.record.reason as string | null;
+        this.admission.journalRefusal(
+          { scriptId, inputs: {}, dryRun, reason: reason ?? undefined },
+          error,
+          runId,
         );
-      } catch (error) {
-        this.records.endUnstarted(next, 'failed', (error as Error).message);
-        continue;
       }
-      this.supervisor.launch(next, child);
+      this.records.endUnstarted(next, 'failed', (error as Error).message);
       this.emitQueuePositions();
+      return this.startQueued();
     }
+    this.supervisor.launch(next, child);
+    this.emitQueuePositions();
+    this.startQueued();
   }
 
   private emitQueuePositions(): void {

@@ -64,7 +64,7 @@ export class Supervisor {
       env: run.env,
       maxOutputBytes: this.deps.maxOutputBytes,
       scrub: secretScrubber(run.secrets) ?? undefined,
-      gated: true,
+      gatedSource: run.verified.entry,
     });
   }
 

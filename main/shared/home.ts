@@ -32,6 +32,8 @@ export function homePaths(home: string) {
     catalogue: path.join(home, 'catalogue'),
     scripts: path.join(home, 'scripts'),
     venvs: path.join(home, 'venvs'),
+    /** What each venv held when it was built, kept outside the venvs (see python/venv-manifest.ts). */
+    venvManifests: path.join(home, 'venv-manifests'),
     runs: path.join(home, 'runs'),
   };
 }

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import { REPO, withDesk, type Desk } from './desk.js';
 
@@ -12,13 +12,27 @@ const AUDIT_TOKEN = 'sda_live_5c1e8b7f2a9d40e6b3f7a1c9d8e2b604';
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
-/** A loopback port nothing listens on (bound for a moment by the OS, then closed again). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * A loopback port bound but not listening until `release()`: connections are refused
+ * (ECONNREFUSED) as when nothing listens, and, unlike a port found free and closed again, no
+ * other process on the machine can take it meanwhile. Node cannot bind without listening, so a
+ * small Python process holds it.
+ */
+async function refusingPort(): Promise<{ port: number; release: () => void }> {
+  const holder = spawn(
+    'python3',
+    [
+      '-I',
+      '-c',
+      "import socket, sys\nheld = socket.socket()\nheld.bind(('127.0.0.1', 0))\nprint(held.getsockname()[1], flush=True)\nsys.stdin.read()",
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const release = () => void holder.kill('SIGKILL');
+  for await (const line of createInterface({ input: holder.stdout }))
+    return { port: Number(line), release };
+  release();
+  throw new Error('the Python process holding a port ended before it printed the port');
 }
 
 /**
@@ -107,7 +121,8 @@ test('with an audit endpoint that cannot be reached, the records of a run are sh
 }) => {
   const machine = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-policy-'));
   const policy = path.join(machine, 'policy.json');
-  const endpoint = `http://127.0.0.1:${await closedPort()}/`;
+  const held = await refusingPort();
+  const endpoint = `http://127.0.0.1:${held.port}/`;
   writeFileSync(policy, JSON.stringify({ audit: { endpoint } }));
   try {
     await withDesk(
@@ -162,5 +177,6 @@ test('with an audit endpoint that cannot be reached, the records of a run are sh
     );
   } finally {
     rmSync(machine, { recursive: true, force: true });
+    held.release();
   }
 });

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO, withDesk, type Desk } from './desk.js';
+import { REPO, seenAfterExpiry, withDesk, type Desk } from './desk.js';
 
 const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
@@ -186,14 +186,14 @@ test('a catalogue close to its expiry gives a heads-up and nothing more', async 
 test('once the catalogue has expired, runs are blocked with a clear message while scripts stay browsable', async ({
   page,
 }) => {
-  // Valid long enough to be synced by the CLI, then it expires while the test watches.
-  await withDesk({ validForMs: 10_000 }, async (desk) => {
+  // Valid for a day; the device has then seen a time just after it (as if that day had passed).
+  await withDesk({ expires: '1d', beforeStart: seenAfterExpiry }, async (desk) => {
     await page.goto(desk.url);
     await page.getByTestId('script-item-loan-schedule').click();
     await expect(page.locator('#root_principal')).toBeVisible();
 
     const banner = page.getByTestId('catalogue-banner');
-    await expect(banner).toHaveAttribute('data-kind', 'expired', { timeout: 30_000 });
+    await expect(banner).toHaveAttribute('data-kind', 'expired');
     await expect(banner).toHaveAttribute('data-severity', 'error');
     await expect(page.getByTestId('catalogue-banner-message')).toContainText(
       /^Runs are blocked: the catalogue expired on .+\. Connect to your organisation's network and press Sync now, or ask your administrator to publish a new catalogue\./,

@@ -2,7 +2,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { readInstalledPair } from '../../main/catalogue/installed.js';
+import { SyncStateFile } from '../../main/catalogue/sync-state.js';
 
 /** The repository root; the CLI and the demo catalogue are taken from here (built into dist/). */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,14 +32,12 @@ export interface Desk {
 export interface DeskOptions {
   /** `--expires` of the first published catalogue, e.g. "2d" (default 30d). */
   expires?: string;
-  /** Instead of `expires`: a validity in ms, for a catalogue that expires during a test. */
-  validForMs?: number;
   /** The catalogue source to publish (default: the demo catalogue in examples/catalogue). */
   source?: string;
   /** Extra environment for `scriptdesk web`, e.g. `SCRIPTDESK_POLICY` for other run limits. */
   env?: Record<string, string>;
   /** Runs on the synced home just before `scriptdesk web` starts (e.g. to set what it reads at start). */
-  beforeStart?: (home: string) => void;
+  beforeStart?: (home: string) => void | Promise<void>;
 }
 
 function cliFor(home: string): Desk['cli'] {
@@ -56,25 +56,6 @@ function cliFor(home: string): Desk['cli'] {
       });
     }
   };
-}
-
-/**
- * Publishes `source` into `out`, signed with `keyFile`, valid for `validForMs` — through the same
- * publishing code as `catalogue build`, which only takes whole minutes.
- */
-export function publishFor(source: string, keyFile: string, out: string, validForMs: number): void {
-  const publish = pathToFileURL(path.join(REPO, 'dist', 'main', 'catalogue', 'publish.js')).href;
-  execFileSync(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `const { publishCatalogue } = await import(${JSON.stringify(publish)});
-       await publishCatalogue(JSON.parse(process.argv[1]));`,
-      JSON.stringify({ sourceDir: source, keyFile, outDir: out, validForMs }),
-    ],
-    { cwd: REPO, stdio: 'pipe' },
-  );
 }
 
 /** Starts `scriptdesk web` on `home` and resolves with its address once it has printed it. */
@@ -130,21 +111,19 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
   try {
     cli('keygen', '--out', keys);
     const key = path.join(keys, 'catalogue-signing.key');
-    if (options.validForMs !== undefined) publishFor(source, key, published, options.validForMs);
-    else
-      cli(
-        'catalogue',
-        'build',
-        source,
-        '--key',
-        key,
-        '--out',
-        published,
-        '--expires',
-        options.expires ?? '30d',
-      );
+    cli(
+      'catalogue',
+      'build',
+      source,
+      '--key',
+      key,
+      '--out',
+      published,
+      '--expires',
+      options.expires ?? '30d',
+    );
     cli('sync', '--from', published, '--pubkey', path.join(keys, 'catalogue-signing.pub'));
-    options.beforeStart?.(home);
+    await options.beforeStart?.(home);
     const web = await startWeb(home, options.env);
     return {
       work,
@@ -202,4 +181,19 @@ export async function callApi<T>(url: string, method: string, input: object): Pr
     { ok: true; value: T } | { ok: false; error: { message: string } };
   if (!result.ok) throw new Error(`${method} failed: ${result.error.message}`);
   return result.value;
+}
+
+/**
+ * Makes the synced catalogue expired without waiting for the clock: the device is given a latest
+ * time seen a minute after the expiry (what its clock would say then), which is how expiry is
+ * judged, so turning the clock back cannot revive it either.
+ */
+export async function seenAfterExpiry(home: string): Promise<void> {
+  const catalogueDir = path.join(home, 'catalogue');
+  const installed = await readInstalledPair(catalogueDir);
+  const { expires } = JSON.parse(installed!.bytes.toString('utf8')) as { expires: string };
+  await new SyncStateFile(catalogueDir).update((state) => ({
+    ...state,
+    latestTimeSeen: new Date(Date.parse(expires) + 60_000).toISOString(),
+  }));
 }

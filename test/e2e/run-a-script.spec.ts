@@ -34,7 +34,9 @@ test('an analyst picks a script, is stopped by a bad value, fixes it, runs it, s
   await page.locator('#root_csvFile').fill(SALES_CSV);
   await topN.fill('99');
   await topN.blur();
-  await expect(page.getByText('must be <= 50').first()).toBeVisible();
+  await expect(
+    page.getByText('Most frequent values to list must be at most 50.').first(),
+  ).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS, '02-field-error.png'), fullPage: true });
 
   await topN.fill('3');

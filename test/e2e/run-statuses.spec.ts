@@ -9,7 +9,10 @@ const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
-/** A script for these tests only: sleeps, floods its output or ends with a chosen exit code. */
+/**
+ * A script for these tests only: sleeps, waits for a file, floods its output or ends with a chosen
+ * exit code.
+ */
 const OUTCOME_SCRIPT = {
   'script.json': {
     id: 'outcome-demo',
@@ -38,6 +41,7 @@ const OUTCOME_SCRIPT = {
     additionalProperties: false,
     properties: {
       sleepSeconds: { type: 'integer', title: 'Wait (seconds)', minimum: 0, maximum: 300 },
+      goFile: { type: 'string', title: 'Go on once this file exists' },
       floodLines: { type: 'integer', title: 'Lines to write', minimum: 0, maximum: 10000000 },
       exitCode: { type: 'integer', title: 'Exit code', minimum: 0, maximum: 255 },
     },
@@ -47,6 +51,8 @@ const OUTCOME_SCRIPT = {
 inputs = json.load(open(os.environ["SCRIPTDESK_INPUTS"], encoding="utf-8"))
 print("Extract started.", flush=True)
 time.sleep(inputs.get("sleepSeconds", 0))
+while inputs.get("goFile") and not os.path.exists(inputs["goFile"]):
+    time.sleep(0.05)
 line = "row " + "x" * 56
 for number in range(inputs.get("floodLines", 0)):
     print(f"{number + 1:>9} {line}")
@@ -167,11 +173,15 @@ test('a script that writes more than the output limit is stopped, and the log ma
   await withStatusDesk(async (desk) => {
     await page.goto(desk.url);
     await page.getByTestId('script-item-outcome-demo').click();
-    // The wait lets the run view open first, so it follows the flood as batched events.
-    await page.locator('#root_sleepSeconds').fill('2');
+    // The script floods only once the run view follows it, so the view gets it as batched events.
+    const go = path.join(desk.work, 'go');
+    await page.locator('#root_goFile').fill(go);
     await page.locator('#root_floodLines').fill('100000');
     await page.getByTestId('run-button').click();
     const status = page.getByTestId('run-status');
+    await expect(status).toHaveAttribute('data-status', 'running');
+    await expect(page.getByTestId('run-log')).toContainText('Extract started.');
+    writeFileSync(go, '');
     await expect(status).toHaveAttribute('data-status', 'output_limit', { timeout: 60_000 });
     await expect(status).toHaveText('Too much output');
     await expect(page.getByTestId('run-result')).toContainText(

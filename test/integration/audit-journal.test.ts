@@ -236,8 +236,10 @@ describe('retention of delivered events', () => {
     journal.recordDelivery({ delivered: all.filter((seq) => seq <= newest - 3), rejected: [] });
     expect(journal.deliveryState()).toMatchObject({ pending: 3 });
 
-    expect(journal.prune(new Date(Date.now() - 3_600_000))).toBe(0); // nothing that old yet
-    const removed = journal.prune(new Date(Date.now() + 60_000));
+    // Cutoffs from the events' own times, not the clock: before the oldest, then after the newest.
+    const times = journal.list(1000).map((e) => Date.parse(e.event.time));
+    expect(journal.prune(new Date(Math.min(...times)))).toBe(0); // nothing older than that
+    const removed = journal.prune(new Date(Math.max(...times) + 1));
     expect(removed).toBe(newest - 3);
     expect(journal.list(1000).map((e) => e.seq)).toEqual([newest, newest - 1, newest - 2]);
     expect(journal.deliveryState().pending).toBe(3);

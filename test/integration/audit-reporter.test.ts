@@ -51,7 +51,12 @@ function storedAll(batch: { id: string }[], response: ServerResponse, status = 2
     .end(JSON.stringify({ results, stored: results.length, duplicates: 0, refused: 0 }));
 }
 
-const soon = () => new Date(Date.now() + 5000);
+/**
+ * A deadline no test reaches: a flush ends as soon as everything is delivered, so a far deadline
+ * costs nothing when all goes well, and a busy machine cannot turn a slow answer into a failure.
+ * Tests of failures flush with `retry: false` and read the first failure, whatever the time.
+ */
+const whenever = () => new Date(Date.now() + 3_600_000);
 
 /** A reporter delivering `journal` to `endpoint` with a valid token, and any other `options`. */
 function reporterFor(
@@ -81,7 +86,7 @@ describe('the audit reporter', () => {
     const journal = await journalWith(7);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
     const reporter = reporterFor(journal, endpoint, { batchSize: 3 });
-    const status = await reporter.flush(soon());
+    const status = await reporter.flush(whenever());
     expect(status).toMatchObject({ pending: 0, lastError: null });
     expect(endpoint.seen.map((s) => s.ids.length)).toEqual([3, 3, 1]);
     expect(endpoint.seen.every((s) => s.authorization === 'Bearer the-token-0123456789')).toBe(
@@ -101,7 +106,7 @@ describe('the audit reporter', () => {
       storedAll(calls++ === 0 ? batch.slice(0, 2) : batch, response),
     );
     const reporter = reporterFor(journal, endpoint, { minDelayMs: 1 });
-    expect((await reporter.flush(soon())).pending).toBe(0);
+    expect((await reporter.flush(whenever())).pending).toBe(0);
     expect(endpoint.seen.map((s) => s.ids.length)).toEqual([4, 2]);
   });
 
@@ -111,7 +116,7 @@ describe('the audit reporter', () => {
       batch.length > 3 ? response.writeHead(413).end() : storedAll(batch, response),
     );
     const reporter = reporterFor(journal, endpoint, { batchSize: 10, minDelayMs: 1 });
-    expect((await reporter.flush(soon())).pending).toBe(0);
+    expect((await reporter.flush(whenever())).pending).toBe(0);
     expect(endpoint.seen.map((s) => s.ids.length)).toEqual([10, 5, 2, 2, 2, 2, 2]);
   });
 
@@ -129,8 +134,8 @@ describe('the audit reporter', () => {
       const endpoint = await fakeEndpoint((_batch, _request, response) =>
         response.writeHead(code, { 'content-type': 'text/plain' }).end('nope'),
       );
-      const reporter = reporterFor(journal, endpoint, { minDelayMs: 1, maxDelayMs: 5 });
-      const status = await reporter.flush(new Date(Date.now() + 200));
+      const reporter = reporterFor(journal, endpoint);
+      const status = await reporter.flush(whenever(), { retry: false });
       expect(status.pending).toBe(2);
       expect(status.lastError).toMatch(why);
       expect(status.lastError).not.toContain('the-token');
@@ -143,8 +148,8 @@ describe('the audit reporter', () => {
     const endpoint = await fakeEndpoint((_batch, _request, response) =>
       response.writeHead(307, { location: `${elsewhere.url}v1/events` }).end(),
     );
-    const reporter = reporterFor(journal, endpoint, { minDelayMs: 1, maxDelayMs: 5 });
-    const status = await reporter.flush(new Date(Date.now() + 200));
+    const reporter = reporterFor(journal, endpoint);
+    const status = await reporter.flush(whenever(), { retry: false });
     expect(elsewhere.seen).toEqual([]);
     expect(status.pending).toBe(2);
     expect(status.lastError).toContain(`redirects (HTTP 307 to ${elsewhere.url}v1/events)`);
@@ -166,7 +171,7 @@ describe('the audit reporter', () => {
     const journal = await journalWith(1);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
     const reporter = reporterFor(journal, endpoint, { token: async () => null });
-    const status = await reporter.flush(new Date(Date.now() + 50));
+    const status = await reporter.flush(whenever(), { retry: false });
     expect(endpoint.seen).toEqual([]);
     expect(status).toMatchObject({
       pending: 1,
@@ -177,14 +182,25 @@ describe('the audit reporter', () => {
   it('in the background, a new event is delivered without being asked, and stop() ends the loop', async () => {
     const journal = await journalWith(0);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
-    const reporter = reporterFor(journal, endpoint);
+    let tokenReads = 0;
+    const reporter = reporterFor(journal, endpoint, {
+      token: async () => {
+        tokenReads++;
+        return 'the-token-0123456789';
+      },
+    });
     reporter.start();
     journal.append('dev.scriptdesk.settings.changed', 'settings', { setting: 's', change: 'x' });
     await waitFor(() => journal.deliveryState().lastDeliveryAt !== null, 'the event to arrive');
     expect(journal.deliveryState().pending).toBe(0);
     await reporter.stop();
+    const readsWhenStopped = tokenReads;
     journal.append('dev.scriptdesk.settings.changed', 'settings', { setting: 's', change: 'y' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A loop still running would be woken by the append and read the token (its first step
+    // towards sending) in the same turn of the event loop, before this setImmediate runs.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tokenReads).toBe(readsWhenStopped);
     expect(endpoint.seen).toHaveLength(1);
+    expect(journal.deliveryState().pending).toBe(1);
   });
 });

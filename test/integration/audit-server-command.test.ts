@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../main/cli/cli-error.js';
+import { terminalOutput } from '../../main/cli/terminal-output.js';
 import { main } from '../../main/cli/main.js';
 import { serverCommand, type ServerCommandOptions } from '../../main/cli/server-command.js';
 import { testDevice } from '../support/audit-events.js';
 import { ADMIN_TOKEN, INGEST_TOKEN, postEvents } from '../support/audit-server.js';
 import { publish } from '../support/catalogue.js';
+import { refusingPort } from '../support/ports.js';
 import { freshPostgresDatabase } from '../support/postgres-database.js';
 import { tempDir } from '../support/temp.js';
 
@@ -40,10 +41,10 @@ async function startCommand(
   const serving = new Promise<void>((resolve) => (announced = resolve));
   const command = serverCommand(
     { port: '0', host: '127.0.0.1', ...options },
-    (line) => {
+    terminalOutput((line) => {
       lines.push(line);
       announced();
-    },
+    }),
     env,
   );
   await Promise.race([serving, command]);
@@ -64,18 +65,13 @@ async function refusal(
   options: Partial<ServerCommandOptions>,
   env: NodeJS.ProcessEnv,
 ): Promise<CliError> {
-  const attempt = serverCommand({ port: '0', host: '127.0.0.1', ...options }, () => {}, env);
+  const attempt = serverCommand(
+    { port: '0', host: '127.0.0.1', ...options },
+    terminalOutput(() => {}),
+    env,
+  );
   await expect(attempt).rejects.toThrow(CliError);
   return attempt.catch((error: unknown) => error as CliError) as Promise<CliError>;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe('scriptdesk server with the audit endpoint', () => {
@@ -178,7 +174,7 @@ describe('scriptdesk server with the audit endpoint', () => {
   });
 
   it('reports a PostgreSQL server it cannot reach in one line, without the password', async () => {
-    const port = await closedPort();
+    const port = await refusingPort();
     const error = await refusal(
       { database: `postgresql://auditor:Pg-Pa55word@127.0.0.1:${port}/audit` },
       BOTH_TOKENS,

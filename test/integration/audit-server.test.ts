@@ -9,7 +9,14 @@ import type {
   VerifyResponse,
 } from '../../main/audit/protocol.js';
 import { startServer, type CatalogueServer } from '../../main/server/server.js';
-import { newDeviceKey, rewritten, runData, tampered, testDevice } from '../support/audit-events.js';
+import {
+  newDeviceKey,
+  rewritten,
+  rotationEvent,
+  runData,
+  tampered,
+  testDevice,
+} from '../support/audit-events.js';
 import {
   admin,
   ADMIN_TOKEN,
@@ -84,6 +91,7 @@ describe.each(AUDIT_STORES)('audit endpoint on $name', (store: AuditStoreKind) =
       intact: true,
       problems: [],
       flags: [],
+      rotations: [],
     });
     const registered = await deviceOf(url, device.source);
     expect(registered).toMatchObject({ events: 6, headSequence: 6, flags: 0 });
@@ -207,6 +215,117 @@ describe.each(AUDIT_STORES)('audit endpoint on $name', (store: AuditStoreKind) =
     const again = await postEvents(url, [signedByOther]);
     expect(again.status).toBe(200);
     expect(again.body.results).toEqual([{ id: signedByOther.id, status: 'stored' }]);
+  });
+
+  it('holds a key announced by a key-rotation event as key_pending without a flag, lists the change with the key, and after approval verifies the chain across it', async () => {
+    const { url } = await serve();
+    const device = testDevice();
+    expect((await postEvents(url, device.events(3))).status).toBe(200);
+    const newKey = newDeviceKey();
+    const rotation = rotationEvent(device, newKey, { previousKey: device.key });
+    const after = device.next({ privateKey: newKey });
+    const held = await postEvents(url, [rotation, after]);
+    expect(held.status).toBe(403);
+    expect(held.body.results).toEqual([
+      {
+        id: rotation.id,
+        status: 'refused',
+        reason: 'key_pending',
+        retry: true,
+        message:
+          "this device's key changed (this event records the change) and the new key waits for an admin's approval (scriptdesk audit approve); keep the event and send it again later",
+      },
+      expect.objectContaining({ id: after.id, reason: 'key_pending', retry: true }),
+    ]);
+    expect(await flagsOf(url, device.source)).toEqual([]);
+    const keys = (await deviceOf(url, device.source))!.keys;
+    expect(keys.find((k) => k.key === device.key)).not.toHaveProperty('rotation');
+    expect(keys.find((k) => k.key === rotation.devicekey)).toEqual({
+      key: rotation.devicekey,
+      status: 'pending',
+      firstSeen: expect.any(String) as unknown,
+      changedAt: expect.any(String) as unknown,
+      rotation: { previousKey: device.key, sequence: 4, time: rotation.time, reason: 'key_lost' },
+    });
+
+    await admin(url, 'devices/approve', { body: { source: device.source } });
+    const stored = await postEvents(url, [rotation, after]);
+    expect(stored.body.results).toEqual([
+      { id: rotation.id, status: 'stored' },
+      { id: after.id, status: 'stored' },
+    ]);
+    expect(await verify(url, device.source)).toEqual({
+      source: device.source,
+      checked: 5,
+      intact: true,
+      problems: [],
+      flags: [],
+      rotations: [
+        {
+          sequence: 4,
+          time: rotation.time,
+          previousKey: device.key,
+          key: rotation.devicekey,
+          reason: 'key_lost',
+        },
+      ],
+    });
+
+    // Someone who kept the old key signs a further event with it: it is still an active key,
+    // so the event is stored, but it is not the key valid after the change.
+    const forged = device.next();
+    expect((await postEvents(url, [forged])).body.results[0]!.status).toBe('stored');
+    const report = await verify(url, device.source);
+    expect(report.intact).toBe(false);
+    expect(report.problems).toEqual([
+      {
+        sequence: 6,
+        kind: 'key',
+        message:
+          'event 6 is signed by the key this device replaced at event 4: only events before 4 may carry it',
+      },
+    ]);
+  });
+
+  it('accepts a planned rotation only with the previous key signing the change at its place in the chain', async () => {
+    const { url } = await serve();
+    const planned = testDevice();
+    const unconfirmed = testDevice();
+    const newKeys = [newDeviceKey(), newDeviceKey()];
+    const batches = [planned, unconfirmed].map((device, index) => [
+      ...device.events(2),
+      rotationEvent(device, newKeys[index]!, {
+        previousKey: device.key,
+        reason: 'rotated',
+        // The second is signed by a key that is not the previous one.
+        confirmedBy: index === 0 ? device.privateKey : newDeviceKey(),
+      }),
+      device.next({ privateKey: newKeys[index]! }),
+    ]);
+    for (const [index, device] of [planned, unconfirmed].entries()) {
+      await postEvents(url, batches[index]);
+      await admin(url, 'devices/approve', { body: { source: device.source } });
+      await postEvents(url, batches[index]);
+    }
+    expect(await verify(url, planned.source)).toMatchObject({
+      checked: 4,
+      intact: true,
+      rotations: [{ sequence: 3, previousKey: planned.key, reason: 'rotated' }],
+    });
+    const refused = await verify(url, unconfirmed.source);
+    expect(refused).toMatchObject({ checked: 4, intact: false, rotations: [] });
+    expect(refused.problems).toEqual([
+      {
+        sequence: 3,
+        kind: 'signature',
+        message: 'event 3 records a planned key change that the previous key did not sign',
+      },
+      {
+        sequence: 4,
+        kind: 'key',
+        message: 'event 4 is signed by a key of this device that was not the valid one at event 4',
+      },
+    ]);
   });
 
   it('refuses events of a revoked key with 403 key_revoked, flags them, and verify reports what the key signed', async () => {

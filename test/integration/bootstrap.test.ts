@@ -1,20 +1,22 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEEP_SEND_BUFFER_BYTES,
   DEEPEN_AFTER_BYTES,
   interpreterArgs,
   NOT_RELEASED_EXIT,
   RELEASE,
+  sourceFrame,
 } from '../../main/runs/bootstrap.js';
 import {
   startScriptProcess,
   type OutputChunk,
   type ScriptProcess,
 } from '../../main/runs/child-process.js';
+import { killIfLeft, stillExists, type SeenProcess } from '../support/processes.js';
 import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 import { BASE_PYTHON } from '../support/wheels.js';
@@ -24,6 +26,9 @@ import { BASE_PYTHON } from '../support/wheels.js';
  * the run's start is being made durable, and the script's code runs only once it writes the
  * release byte. Its stdout: a chatty script's socket gets a deeper send buffer.
  */
+
+const left: SeenProcess[] = [];
+afterEach(() => left.splice(0).forEach(killIfLeft));
 
 /** A script whose first act is to leave a marker in `dir`, then reports what its stdin holds. */
 async function markerScript(dir: string): Promise<string> {
@@ -40,15 +45,23 @@ async function markerScript(dir: string): Promise<string> {
   return script;
 }
 
-/** Runs the bootstrap on `script`, writes `gate` to its stdin (then ends it), and waits for the exit. */
-function throughGate(script: string, gate: string): Promise<{ code: number | null; out: string }> {
+/**
+ * Runs the bootstrap on `script`, writes `stdin` to its stdin (then ends it): by default the
+ * script's bytes as the runner frames them, then `gate`. Waits for the exit.
+ */
+async function throughGate(
+  script: string,
+  gate: string,
+  stdin?: Buffer,
+): Promise<{ code: number | null; out: string }> {
+  const framed = stdin ?? Buffer.concat([sourceFrame(await readFile(script)), Buffer.from(gate)]);
   const child = spawn(BASE_PYTHON, interpreterArgs(script, []), {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { PATH: '/usr/bin:/bin' },
   });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-  child.stdin.end(gate);
+  child.stdin.end(framed);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, out }));
@@ -57,13 +70,19 @@ function throughGate(script: string, gate: string): Promise<{ code: number | nul
 
 describe('the bootstrap runs the script only once the runner releases it', () => {
   it.each([
-    ['stdin ends with nothing written (ScriptDesk died before the start was recorded)', ''],
-    ['stdin carries something other than the release byte', 'x'],
+    ['stdin ends after the script (ScriptDesk died before the start was recorded)', '', undefined],
+    ['stdin carries something other than the release byte', 'x', undefined],
+    ['stdin ends before any of the script arrived', '', Buffer.alloc(0)],
+    [
+      'stdin ends in the middle of the script',
+      RELEASE,
+      sourceFrame(Buffer.from('x = 1')).subarray(0, 18),
+    ],
   ])(
     'when %s, none of the script runs and the interpreter exits with the not-released code',
-    async (_, gate) => {
+    async (_, gate, stdin) => {
       const dir = await tempDir('scriptdesk-gate-');
-      const result = await throughGate(await markerScript(dir), gate);
+      const result = await throughGate(await markerScript(dir), gate, stdin);
       expect(result.code).toBe(NOT_RELEASED_EXIT);
       expect(result.out).toBe('');
       expect(await readdir(dir)).toEqual(['main.py']);
@@ -75,6 +94,20 @@ describe('the bootstrap runs the script only once the runner releases it', () =>
     const result = await throughGate(await markerScript(dir), RELEASE);
     expect(result.code).toBe(0);
     expect(result.out).toBe(`''\n/dev/null\n`);
+    expect((await readdir(dir)).sort()).toEqual(['main.py', 'ran']);
+  });
+
+  it('runs the bytes handed to it on stdin, never its file: a file changed after the check does not run', async () => {
+    const dir = await tempDir('scriptdesk-gate-');
+    const script = await markerScript(dir);
+    const checked = await readFile(script);
+    await writeFile(script, 'open(__file__ + ".swapped", "w").close()\n');
+    const result = await throughGate(
+      script,
+      RELEASE,
+      Buffer.concat([sourceFrame(checked), Buffer.from(RELEASE)]),
+    );
+    expect(result.code).toBe(0);
     expect((await readdir(dir)).sort()).toEqual(['main.py', 'ran']);
   });
 
@@ -123,7 +156,7 @@ describe("the bootstrap deepens a chatty script's stdout buffer", () => {
       args: interpreterArgs(script, []),
       cwd: dir,
       env: { PATH: '/usr/bin:/bin' },
-      gated: true,
+      gatedSource: await readFile(script),
     });
     let stdout = 0;
     const stderr: string[] = [];
@@ -155,15 +188,66 @@ describe("the bootstrap deepens a chatty script's stdout buffer", () => {
   });
 });
 
+describe('the bootstrap reaps what the script leaves behind (Linux)', () => {
+  /** Runs `lines` as a script through the bootstrap, released at once, with no run id to sweep by. */
+  async function runScript(lines: string[]) {
+    const dir = await tempDir('scriptdesk-reaper-');
+    const script = path.join(dir, 'main.py');
+    await writeFile(script, lines.join('\n'));
+    const child = startScriptProcess({
+      executable: BASE_PYTHON,
+      args: interpreterArgs(script, []),
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin' },
+      gatedSource: Buffer.from(lines.join('\n')),
+    });
+    child.release();
+    return { dir, exit: await child.exited };
+  }
+
+  /** Lines that start a child which detaches with setsid() and note it in `child` (pid and start time). */
+  const DETACHED_CHILD = [
+    'import os, subprocess, sys, time',
+    'child = subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid(); time.sleep(60)"])',
+    'while os.getsid(child.pid) != child.pid:',
+    '    time.sleep(0.01)',
+    'with open(f"/proc/{child.pid}/stat") as stat:',
+    '    started = stat.read().rpartition(")")[2].split()[19]',
+    'with open("child", "w") as out:',
+    '    out.write(f"{child.pid} {started}")',
+  ];
+
+  /** The detached child the script in `dir` noted. */
+  function detachedChild(dir: string): SeenProcess {
+    const [pid, started] = readFileSync(path.join(dir, 'child'), 'utf8').split(' ');
+    const seen = { pid: Number(pid), started: started! };
+    left.push(seen);
+    return seen;
+  }
+
+  it('a script exiting with 3 while a child it detached with setsid() runs: the interpreter exits 3, and only once that child is gone', async () => {
+    const { dir, exit } = await runScript([...DETACHED_CHILD, 'sys.exit(3)']);
+    expect(exit).toEqual({ code: 3, signal: null });
+    expect(stillExists(detachedChild(dir))).toBe(false);
+  });
+
+  it('a script leaving by os._exit(), which skips exit handlers, still has its detached child ended first', async () => {
+    const { dir, exit } = await runScript([...DETACHED_CHILD, 'os._exit(4)']);
+    expect(exit).toEqual({ code: 4, signal: null });
+    expect(stillExists(detachedChild(dir))).toBe(false);
+  });
+});
+
 /** Starts the marker script the way the runner does, gated, and waits until it waits at the gate. */
 async function heldAtGate(): Promise<{ dir: string; held: ScriptProcess }> {
   const dir = await tempDir('scriptdesk-gate-');
+  const script = await markerScript(dir);
   const held = startScriptProcess({
     executable: BASE_PYTHON,
-    args: interpreterArgs(await markerScript(dir), []),
+    args: interpreterArgs(script, []),
     cwd: dir,
     env: { PATH: '/usr/bin:/bin' },
-    gated: true,
+    gatedSource: await readFile(script),
   });
   await waitFor(() => waitsAtGate(held.pid), 'the interpreter to wait at the gate');
   return { dir, held };

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -131,6 +131,22 @@ describe('catalogue sync over HTTP from scriptdesk server', () => {
     expect(outcome).toMatchObject({ kind: 'unchanged', version: 1 });
     expect(setup.requests).toHaveLength(1);
     expect(setup.requests[0]).toMatch(/GET \/catalogue\.json 304/);
+  });
+
+  it('a no-change sync answered 304 still fetches a discarded blob again and restores a script folder set aside', async () => {
+    const setup = await servedCatalogue();
+    const blob = blobOf(setup.first.document, 'main.py');
+    await rm(path.join(setup.home, 'store', 'sha256', blob));
+    const scripts = path.join(setup.home, 'scripts');
+    const probeFolder = (await readdir(scripts)).find((name) => name.startsWith('probe-'))!;
+    await rm(path.join(scripts, probeFolder), { recursive: true });
+    setup.requests.length = 0;
+    expect(await setup.sync()).toMatchObject({ kind: 'unchanged', version: 1 });
+    expect(setup.requests).toEqual([
+      expect.stringMatching(/GET \/catalogue\.json 304/),
+      expect.stringContaining(`/blobs/sha256/${blob} 200`),
+    ]);
+    expect(await readdir(scripts)).toContain(probeFolder);
   });
 
   it('fetches only the blobs a new version adds', async () => {

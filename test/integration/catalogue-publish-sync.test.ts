@@ -74,6 +74,16 @@ describe('catalogue build', () => {
 
   const broken: [string, (src: string) => Promise<void>, RegExp][] = [
     [
+      'an argv template that puts an x-sensitive input on the command line',
+      async (src) => {
+        const file = path.join(src, 'scripts/argparse-probe/form.schema.json');
+        const schema = JSON.parse(await readFile(file, 'utf8'));
+        schema.properties.text['x-sensitive'] = true;
+        await writeFile(file, JSON.stringify(schema));
+      },
+      /scripts\/argparse-probe\/script\.json: field `args\.0` puts the x-sensitive input "text" on the command line, where other users of the computer can read it; let the script read it from the inputs file \(\$SCRIPTDESK_INPUTS\) instead/,
+    ],
+    [
       'a package that is not on the approved list',
       async (src) => {
         await writeFile(
@@ -121,7 +131,7 @@ describe('catalogue build', () => {
         schema.properties.count.default = 50;
         await writeFile(file, JSON.stringify(schema));
       },
-      /form\.schema\.json: default of \/count must be <= 10; fix the "default"/,
+      /form\.schema\.json: default of \/count: Count must be at most 10; fix the "default"/,
     ],
     [
       'a script.json with a wrongly typed field',

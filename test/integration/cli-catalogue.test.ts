@@ -3,9 +3,11 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SyncStateFile } from '../../main/catalogue/sync-state.js';
 import { publishCatalogue } from '../../main/publishing/publish.js';
 import { copySource, flipByte, REPO } from '../support/catalogue.js';
 import { BIN, scriptdesk } from '../support/cli.js';
+import { evilWheel, pinWheel } from '../support/hostile-wheels.js';
 import { tempDir } from '../support/temp.js';
 
 const servers: ChildProcess[] = [];
@@ -48,12 +50,11 @@ describe('scriptdesk server, sync by URL, and offline use', () => {
     const home = await tempDir('scriptdesk-cli-home-');
     const keys = await keysIn(home);
     const published = path.join(await tempDir(), 'published');
-    // Valid for 4 seconds, so the test can watch it expire in real time.
-    await publishCatalogue({
+    const { document } = await publishCatalogue({
       sourceDir: await copySource(),
       keyFile: keys.key,
       outDir: published,
-      validForMs: 4_000,
+      validForMs: 86_400_000,
     });
     const server = await serve(published);
 
@@ -75,7 +76,13 @@ describe('scriptdesk server, sync by URL, and offline use', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^probe\s+2\.1\.0\s+Probe/m);
 
-    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    // A day later: the device has seen a time after the expiry (what its clock would say then),
+    // so the test never waits for the real clock to get there.
+    const trustedTime = new Date(Date.parse(document.expires) + 60_000).toISOString();
+    await new SyncStateFile(path.join(home, 'catalogue')).update((state) => ({
+      ...state,
+      latestTimeSeen: trustedTime,
+    }));
     const expiredList = await scriptdesk(home, ['list']);
     expect(expiredList.stdout).toMatch(/^probe/m);
     expect(expiredList.stderr).toMatch(
@@ -193,7 +200,17 @@ describe('scriptdesk catalogue build refuses a broken source', () => {
         schema.properties.count.default = 50;
         await writeFile(file, JSON.stringify(schema));
       },
-      /form\.schema\.json: default of \/count must be <= 10; fix the "default"$/,
+      /form\.schema\.json: default of \/count: Count must be at most 10; fix the "default"$/,
+    ],
+    [
+      'an x-error keyed by a word that is not a keyword',
+      async (src) => {
+        const file = path.join(src, 'scripts/probe/form.schema.json');
+        const schema = JSON.parse(await readFile(file, 'utf8'));
+        schema.properties.count['x-error'] = { maximun: 'At most 10 copies' };
+        await writeFile(file, JSON.stringify(schema));
+      },
+      /form\.schema\.json: \/properties\/count\/x-error\/maximun: "maximun" is not a keyword whose problems are worded; use one of required, dependencies, .*, maximum, .*$/,
     ],
     [
       'a python specifier that cannot be read',
@@ -224,6 +241,13 @@ describe('scriptdesk catalogue build refuses a broken source', () => {
         await writeFile(file, JSON.stringify(manifest));
       },
       /script\.json: field `timeoutSeconds` expected number, received string; correct that field \(.*scriptdesk catalogue schemas --out DIR\)$/,
+    ],
+    [
+      'a zip-bomb wheel (2 MiB of zeros in 2 KiB)',
+      async (src) => {
+        await pinWheel(src, evilWheel([{ name: 'evil/zeros.bin', data: Buffer.alloc(2 << 20) }]));
+      },
+      /wheels\/evil-1\.0\.0-py3-none-any\.whl: member evil\/zeros\.bin expands 1024 times, from 2\.0 KiB to 2 MiB \(limit 200 times for members over 1 MiB\)\. Rebuild the wheel; if that file really is so repetitive, store it uncompressed\.$/,
     ],
   ];
 

@@ -89,16 +89,53 @@ describe('scriptdesk CLI, as a new user runs it', () => {
 
     const validate = await scriptdesk(home, ['validate', 'probe', '--inputs', bad]);
     expect(validate.code).toBe(1);
-    expect(validate.stderr).toContain('count: must be <= 10');
+    expect(validate.stderr).toContain('count: Count must be at most 10.');
     expect(JSON.parse(validate.stdout)).toEqual({
       valid: false,
-      errors: [{ path: '/count', message: 'must be <= 10' }],
+      errors: [{ path: '/count', message: 'Count must be at most 10.' }],
     });
 
     const run = await scriptdesk(home, ['run', 'probe', '--inputs', bad]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('count: must be <= 10');
+    expect(run.stderr).toContain('count: Count must be at most 10.');
     expect(await readdir(markers)).toEqual([]);
+  });
+
+  it("validate words every problem of the demo form in plain words: the author's advice, a field a choice made required, the list of choices", async () => {
+    const { home, work } = await publishedDemo();
+    const inputs = {
+      csvFile: path.join(work, 'sales.csv'),
+      delimiter: 'other',
+      otherDelimiter: '||',
+      hasHeader: true,
+      topN: 99,
+      reportTitle: '',
+    };
+    const cases: [Record<string, unknown>, string[]][] = [
+      [
+        inputs,
+        [
+          'otherDelimiter: Other separator is not in the expected format. Type a single character such as | or : that is not a letter, digit, space or quote.',
+          'topN: Most frequent values to list must be at most 50.',
+          'reportTitle: Report title must not be empty.',
+        ],
+      ],
+      [
+        { ...inputs, otherDelimiter: undefined, topN: 5, reportTitle: 'Sales' },
+        ['otherDelimiter: Other separator is required.'],
+      ],
+      [
+        { ...inputs, delimiter: 'pipe', otherDelimiter: undefined, topN: 5, reportTitle: 'Sales' },
+        ['delimiter: Separator must be one of: "Comma ( , )", "Semicolon ( ; )", "Tab", "Other".'],
+      ],
+    ];
+    for (const [index, [given, lines]] of cases.entries()) {
+      const file = path.join(work, `inputs-${index}.json`);
+      await writeFile(file, JSON.stringify(given));
+      const validate = await scriptdesk(home, ['validate', 'csv-summary', '--inputs', file]);
+      expect(validate.code).toBe(1);
+      expect(validate.stderr.trim().split('\n')).toEqual(lines);
+    }
   });
 
   it('explains an inputs file that is not JSON, and a missing required option, without a stack trace', async () => {

@@ -356,6 +356,26 @@ describe('csv-summary', () => {
     expect(run.status).toBe(4);
     expect(run.stderr).toContain('Line 3 has 3 values but the header has 2 columns');
   });
+
+  it('reads a file separated by another character chosen as "Other"', () => {
+    const csv = path.join(tempDir('csv'), 'piped.csv');
+    writeFileSync(csv, 'region|units\nNorth|3\nSouth|4\n');
+    const run = runScript('csv-summary', {
+      csvFile: csv,
+      delimiter: 'other',
+      otherDelimiter: '|',
+      hasHeader: true,
+      topN: 5,
+      reportTitle: 'CSV summary',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stats = readCsv(path.join(run.outDir, 'column-stats.csv'));
+    expect(stats.slice(1).map((row) => [row[0], row[1], row[8]])).toEqual([
+      ['region', 'text', ''],
+      ['units', 'number', '7'],
+    ]);
+  });
 });
 
 describe('rename-files', () => {

@@ -32,9 +32,13 @@ async function call<T>(app: ScriptDeskApp, method: string, input: object): Promi
 type Got = { validator: { sha256: string } };
 const BAD_PROBE_INPUTS = { markerDir: '/tmp', mode: 'sideways', count: 11, extra: true };
 const BAD_PROBE_ERRORS = [
-  { path: '/extra', message: 'is not a field of this form' },
-  { path: '/mode', message: 'must be one of the listed choices' },
-  { path: '/count', message: 'must be <= 10' },
+  { path: '/extra', message: '"extra" is not a field of this form.' },
+  {
+    path: '/mode',
+    message:
+      'Mode must be one of: ok, fail, exit3, exit4, sleep, sleep-with-child, flood, shadow, … (12 choices in all).',
+  },
+  { path: '/count', message: 'Count must be at most 10.' },
 ];
 
 describe('form validators', () => {
@@ -57,15 +61,15 @@ describe('form validators', () => {
     );
   });
 
-  it('check run inputs in main with the published module, with the same field errors as before', async () => {
+  it('check run inputs in main with the published module, worded in plain words as main words them', async () => {
     const { app } = await withCatalogue();
     expect(
       await call(app, 'run.validate', { scriptId: 'probe', inputs: BAD_PROBE_INPUTS }),
     ).toEqual({ valid: false, errors: BAD_PROBE_ERRORS });
   });
 
-  it('refuse a validator changed on disk after sync, naming the script and what to do', async () => {
-    const { app } = await withCatalogue();
+  it('refuse a validator changed on disk after sync, naming the script and what to do, until a sync restores it', async () => {
+    const { app, published } = await withCatalogue();
     const document = (await app.services.catalogue.installed())!.document;
     const probe = document.scripts.find((s) => s.manifest.id === 'probe')!;
     await flipByte(path.join(app.services.paths.store, 'sha256', probe.validator!.sha256));
@@ -82,6 +86,14 @@ describe('form validators', () => {
           'The form validator of probe cannot be used: the local copy was changed on disk; sync the catalogue again.',
       },
     });
+    // The damaged copy was discarded, so the sync the message asks for fetches it again.
+    await app.services.catalogue.sync(folderSource(published));
+    expect(
+      await call(app, 'run.validate', {
+        scriptId: 'probe',
+        inputs: { markerDir: '/tmp', mode: 'ok' },
+      }),
+    ).toEqual({ valid: true, errors: [] });
   });
 
   it('are made on the device for a catalogue published without them, and checks still hold', async () => {

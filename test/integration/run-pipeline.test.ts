@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
+import { canonicalJson } from '../../main/audit/canonical-json.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
+import { sha256Hex } from '../../main/shared/hashing.js';
 import type { MethodInput, MethodName } from '../../main/contract/api.js';
 import type { StoredRun } from '../../main/runs/run-store.js';
-import { appWithCatalogue } from '../support/catalogue.js';
+import { appWithCatalogue, copySource } from '../support/catalogue.js';
 import { callOrThrow, runToEnd as runToEndOn, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
@@ -37,7 +39,7 @@ describe('running a script through the API', () => {
     expect(detail.exitCode).toBe(0);
     expect(detail.logTail).toEqual(['line 1', 'line 2', 'line 3', '! to stderr']);
     expect(detail.outputs.map((o) => o.name)).toEqual(['seen.json']);
-    expect(detail.outputs[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(detail.outputs[0]).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(
       events.some(
         (e) =>
@@ -128,8 +130,8 @@ describe('running a script through the API', () => {
     expect(result.error.code).toBe('invalid_inputs');
     expect(result.error.fields).toEqual(
       expect.arrayContaining([
-        { path: '/count', message: 'must be <= 10' },
-        { path: '/extra', message: 'is not a field of this form' },
+        { path: '/count', message: 'Count must be at most 10.' },
+        { path: '/extra', message: '"extra" is not a field of this form.' },
       ]),
     );
     expect(await readdir(markers)).toEqual([]);
@@ -177,20 +179,28 @@ describe('running a script through the API', () => {
     expect(failed.detail.message).toContain('exit code 7');
   });
 
-  it('stops a script at its time limit together with the process it started', async () => {
-    ({ app } = await appWithCatalogue());
-    const markers = await markerDir();
+  it('stops a script at its time limit and records the run as timed out', async () => {
+    // The probe with a limit of 1 s; it sleeps for a minute, so only the limit can end it.
+    const source = await copySource();
+    const manifestFile = path.join(source, 'scripts', 'probe', 'script.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, timeoutSeconds: 1 }));
+    ({ app } = await appWithCatalogue(source));
     const { runId, detail } = await runToEnd({
       scriptId: 'probe',
-      inputs: { markerDir: markers, mode: 'sleep-with-child' },
+      inputs: { markerDir: await markerDir(), mode: 'sleep' },
     });
-    expect(detail.status).toBe('timeout');
-    const childPid = Number(await readFile(path.join(markers, `child-${runId}`), 'utf8'));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(isAlive(childPid)).toBe(false);
+    expect(detail).toMatchObject({
+      status: 'timeout',
+      message: 'Stopped after the time limit of 1 s.',
+    });
+    const finished = (await call('audit.list', { limit: 10 })).events.find(
+      (e) => e.data.runId === runId && e.type === 'dev.scriptdesk.run.finished',
+    );
+    expect(finished?.data).toMatchObject({ status: 'timeout' });
   });
 
-  it('cancels a running script on request', async () => {
+  it('cancels a running script on request, together with the process it started', async () => {
     ({ app } = await appWithCatalogue());
     const markers = await markerDir();
     let finished: (run: StoredRun) => void = () => {};
@@ -210,20 +220,30 @@ describe('running a script through the API', () => {
       async () => (await readdir(markers)).some((n) => n.startsWith('child-')),
       'the probe and its child to start',
     );
+    const childPid = Number(await readFile(path.join(markers, `child-${runId}`), 'utf8'));
     expect(await call('run.cancel', { runId })).toEqual({ cancelled: true });
     expect((await done).status).toBe('cancelled');
+    // The child sleeps for a minute: only the cancel can have ended it.
+    await waitFor(() => !isAlive(childPid), 'the process the script started to end');
   });
 
-  it('redacts x-sensitive inputs from the audit journal but records a hash of the full inputs', async () => {
+  it('redacts x-sensitive inputs from the audit journal and records a keyed digest of the full inputs that a guessed value cannot be tested against', async () => {
     ({ app } = await appWithCatalogue());
-    const { runId } = await runToEnd({
-      scriptId: 'probe',
-      inputs: { markerDir: await markerDir(), mode: 'ok', token: 'hunter2-SECRET' },
-    });
+    const markers = await markerDir();
+    const inputs = { markerDir: markers, mode: 'ok', token: 'hunter2-SECRET' };
+    const { runId } = await runToEnd({ scriptId: 'probe', inputs });
     const { events } = await call('audit.list', {});
     const started = events.find((e) => e.data.runId === runId && e.type.endsWith('started'))!;
     expect((started.data.inputs as Record<string, unknown>).token).toBe('[redacted]');
-    expect(started.data.inputsSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(started.data).not.toHaveProperty('inputsSha256');
+    // Someone who reads the record and guesses the secret exactly cannot confirm the guess...
+    const guess = canonicalJson(inputs);
+    expect(started.data.inputsHmac).not.toBe(sha256Hex(guess));
+    // ...while this device, which holds the key, can confirm that these were the inputs.
+    expect(started.data.inputsHmac).toBe(app.services.journal.digest(guess));
+    expect(started.data.inputsHmac).not.toBe(
+      app.services.journal.digest(canonicalJson({ ...inputs, token: 'hunter3-SECRET' })),
+    );
     const db = await readFile(app.services.paths.database);
     const wal = await readFile(`${app.services.paths.database}-wal`).catch(() => Buffer.alloc(0));
     expect(Buffer.concat([db, wal]).includes('hunter2-SECRET')).toBe(false);

@@ -87,7 +87,9 @@ describe('the output cap', () => {
     const logBytes = (await stat(path.join(runDir, 'log.txt'))).size;
     expect(logBytes).toBeLessThanOrEqual(cap);
     expect(logBytes).toBeGreaterThan(cap - 1024 * 1024);
-    // Windows got a bounded share: batches of at most 200 lines, the rest counted as omitted.
+    // Windows got a bounded share: batches of at most 200 lines, the rest counted as omitted. (How
+    // many batches there are depends on how fast the script wrote; unit/run-log.test.ts proves
+    // the omission itself without a clock.)
     const batches = events.filter(
       (e): e is Extract<ApiEvent, { name: 'run.log' }> => e.name === 'run.log',
     );
@@ -95,7 +97,6 @@ describe('the output cap', () => {
     const omitted = batches.reduce((n, e) => n + e.payload.omitted, 0);
     expect(batches.every((e) => e.payload.lines.length <= 200)).toBe(true);
     expect(sent + omitted).toBe(detail.logSeq);
-    expect(omitted).toBeGreaterThan(sent);
     expect(detail.logTail.length).toBeLessThanOrEqual(500);
     expect(detail.logTail.at(-1)).toMatch(/^x+$/);
     const finished = (await journalFor(runId)).at(-1)!;
@@ -294,9 +295,12 @@ describe('crash safety', () => {
     const names = await readdir(markers);
     const runId = names.find((n) => n.startsWith('started-'))!.slice('started-'.length);
     const grandchild = Number(readFileSync(path.join(markers, `child-${runId}`), 'utf8'));
+    // The script and its child share a process group (the script leads it): end both, so a probe
+    // orphaned by the killed CLI does not sleep on after the test.
+    const group = processGroupOf(grandchild);
     cleanups.push(() => {
       try {
-        process.kill(grandchild, 'SIGKILL');
+        process.kill(-group, 'SIGKILL');
       } catch {
         // gone
       }
@@ -369,3 +373,9 @@ describe('closing the app', () => {
     ]);
   });
 });
+
+/** The process group of a running `pid` (field 5 of /proc/PID/stat, after the command name). */
+function processGroupOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}

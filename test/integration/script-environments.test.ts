@@ -13,7 +13,7 @@ import { folderSource } from '../../main/catalogue/sources.js';
 import type { ApiEvent, EnvironmentState } from '../../main/contract/api.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { publish, resign } from '../support/catalogue.js';
-import { callOrThrow, runToEnd } from '../support/runs.js';
+import { callOrThrow, runToEnd, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 import { sourceWithWheels, type TestScript } from '../support/wheels.js';
 
@@ -68,13 +68,15 @@ async function replaceLock(
 
 /** Every listed script's environment once none is pending or building (the background work is done). */
 async function settledEnvironments(app: ScriptDeskApp): Promise<Map<string, EnvironmentState>> {
-  for (let attempt = 0; attempt < 600; attempt++) {
+  let settled = new Map<string, EnvironmentState>();
+  await waitFor(async () => {
     const { scripts } = await callOrThrow(app, 'catalogue.list', {});
-    if (scripts.every((s) => s.environment.state === 'ready' || s.environment.state === 'failed'))
-      return new Map(scripts.map((s) => [s.id, s.environment]));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the environments did not settle within 60 s');
+    settled = new Map(scripts.map((s) => [s.id, s.environment]));
+    return scripts.every(
+      (s) => s.environment.state === 'ready' || s.environment.state === 'failed',
+    );
+  }, 'every environment to be ready or failed');
+  return settled;
 }
 
 function environmentEvents(app: ScriptDeskApp): Map<string, EnvironmentState[]> {

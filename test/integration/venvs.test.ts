@@ -3,7 +3,8 @@
  * per-key state, background builds, leases and garbage collection.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, stat, utimes } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { EnvironmentState } from '../../main/contract/api.js';
 import { resolvePythonRuntime, type PythonRuntime } from '../../main/python/runtime.js';
 import { ScriptEnvironments } from '../../main/python/script-environments.js';
 import { VenvManager, type ScriptVenvSpec, type VenvSpec } from '../../main/python/venvs.js';
+import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 import { lockFor, makeWheel, type TestWheel } from '../support/wheels.js';
 
@@ -73,6 +75,40 @@ describe('building a venv from a hash-pinned lock', () => {
     expect(await importValue(dir, 'alpha')).toBe('alpha 1.0.0');
     expect(await venvs.stateOf(spec)).toEqual({ state: 'ready', message: null });
     expect(await readdir(venvsDir)).toEqual([venvs.keyOf(spec)]);
+  });
+
+  it('records a manifest beside the venvs, and builds again a venv that has none (built before manifests)', async () => {
+    const { venvs, wheelhouse, venvsDir, rt } = await setup();
+    const spec = specOf(rt, [await makeWheel(wheelhouse, 'alpha')]);
+    const dir = await venvs.ensure(spec);
+    const manifest = path.join(
+      path.dirname(venvsDir),
+      'venv-manifests',
+      `${venvs.keyOf(spec)}.json`,
+    );
+    expect(await venvs.compare(dir, rt)).toBeNull();
+    const built = (await lstat(VenvManager.interpreter(dir), { bigint: true })).ino;
+
+    await rm(manifest);
+    expect(await venvs.stateOf(spec)).toEqual({ state: 'pending', message: null });
+    expect(await venvs.compare(dir, rt)).toEqual({ path: '', change: 'no_manifest' });
+    expect(await venvs.ensure(spec)).toBe(dir);
+    expect((await lstat(VenvManager.interpreter(dir), { bigint: true })).ino).not.toBe(built);
+    expect(await venvs.compare(dir, rt)).toBeNull();
+    expect(await importValue(dir, 'alpha')).toBe('alpha 1.0.0');
+  });
+
+  it('a wheel in the store that differs from its signed hash is discarded before pip sees it, saying to sync', async () => {
+    const { venvs, wheelhouse, rt } = await setup();
+    const alpha = await makeWheel(wheelhouse, 'alpha');
+    const spec: VenvSpec = {
+      ...specOf(rt, [alpha]),
+      wheels: [{ filename: alpha.filename, path: alpha.path, sha256: WRONG_HASH }],
+    };
+    await expect(venvs.ensure(spec)).rejects.toThrow(
+      `the wheel ${alpha.filename} on this computer differs from the approved catalogue and was discarded; run "scriptdesk sync" to fetch it again`,
+    );
+    expect(existsSync(alpha.path)).toBe(false);
   });
 
   it('fails a wheel whose hash does not match the lock with a short reason naming the package, and leaves no folder behind', async () => {
@@ -170,17 +206,26 @@ describe('building a catalogue in the background', () => {
   });
 
   it('abandons a running build on close, removing its staging folder', async () => {
-    let building!: () => void;
-    const started = new Promise<void>((resolve) => (building = resolve));
-    const { venvs, wheelhouse, venvsDir, rt } = await setup({
-      onStatus: (_id, environment) => environment.state === 'building' && building(),
-    });
-    const spec = { scriptId: 's', ...specOf(rt, [await makeWheel(wheelhouse, 'alpha')]) };
+    const { venvs, wheelhouse, venvsDir, rt } = await setup();
+    // A runtime that creates the venv for real and then holds the build there until it is killed,
+    // after leaving a marker: closing always meets a build under way, its staging folder written.
+    const dir = await tempDir('scriptdesk-held-');
+    const held = path.join(dir, 'held');
+    const python = path.join(dir, 'python');
+    await writeFile(
+      python,
+      [
+        '#!/bin/sh',
+        `"${rt.executable}" "$@" || exit $?`,
+        `case " $* " in *" venv "*) : > "${held}"; exec sleep 600;; esac`,
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const heldRuntime = { ...rt, executable: python };
+    const spec = { scriptId: 's', ...specOf(heldRuntime, [await makeWheel(wheelhouse, 'alpha')]) };
     const prepared = venvs.prepareAll([spec]);
-    await started;
-    // Let the build get under way (a staging folder exists) before closing.
-    while (!(await readdir(venvsDir).catch(() => [])).some((n) => n.includes('.staging-')))
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => existsSync(held), 'the build to be under way');
+    expect((await readdir(venvsDir)).filter((n) => n.includes('.staging-'))).toHaveLength(1);
     await venvs.close();
     await prepared;
     expect(await readdir(venvsDir)).toEqual([]);
@@ -198,7 +243,7 @@ describe('leases and garbage collection', () => {
     await utimes(marker, longAgo, longAgo);
     const lease = await venvs.lease(spec);
     expect(lease.dir).toBe(dir);
-    expect((await stat(marker)).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    expect((await stat(marker)).mtimeMs).toBeGreaterThan(longAgo.getTime());
     lease.release();
   });
 

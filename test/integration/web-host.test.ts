@@ -189,13 +189,28 @@ describe('loopback web host', () => {
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.getReader();
-    await reader.read(); // the ": connected" comment
+    const decoder = new TextDecoder();
+    /** The next message: read until its blank line, however the network split or joined it. */
+    let buffered = '';
+    const nextMessage = async (): Promise<string> => {
+      while (!buffered.includes('\n\n')) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended after: ${buffered}`);
+        buffered += decoder.decode(value, { stream: true });
+      }
+      const end = buffered.indexOf('\n\n') + 2;
+      const message = buffered.slice(0, end);
+      buffered = buffered.slice(end);
+      return message;
+    };
+    expect(await nextMessage()).toBe(': connected\n\n');
     push({
       name: 'run.log',
       payload: { runId: 'r1', lines: [{ seq: 1, stream: 'stdout', line: 'hello' }], omitted: 0 },
     });
-    const { value } = await reader.read();
-    expect(new TextDecoder().decode(value)).toBe(
+    let event = await nextMessage();
+    while (event === ': ping\n\n') event = await nextMessage(); // the keep-alive, every 15 s
+    expect(event).toBe(
       'event: run.log\ndata: {"runId":"r1","lines":[{"seq":1,"stream":"stdout","line":"hello"}],"omitted":0}\n\n',
     );
     await reader.cancel();

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import {
   eventHash,
   publicKeyBase64,
@@ -6,6 +6,11 @@ import {
   type AuditEvent,
   type UnsignedEvent,
 } from '../../main/audit/event.js';
+import {
+  KEY_ROTATED_TYPE,
+  rotationStatement,
+  type KeyRotationReason,
+} from '../../main/audit/key-rotation.js';
 
 /** What a test may choose about the next event; everything else follows the chain. */
 export interface NextEvent {
@@ -34,6 +39,8 @@ export interface TestDevice {
   next(options?: NextEvent): AuditEvent;
   /** The next `count` events, with `data(i)` for the i-th (from 0). */
   events(count: number, data?: (index: number) => Record<string, unknown>): AuditEvent[];
+  /** Where the next event goes: its sequence and the `prevhash` it will name. */
+  upcoming(): { sequence: number; prevhash: string };
 }
 
 /** A fresh Ed25519 private key. */
@@ -73,7 +80,39 @@ export function testDevice(source = `device-${randomUUID()}`): TestDevice {
     next,
     events: (count, data) =>
       Array.from({ length: count }, (_, index) => next(data ? { data: data(index) } : {})),
+    upcoming: () => ({ sequence: sequence + 1, prevhash }),
   };
+}
+
+/**
+ * The next event of `device`: a key-rotation event signed by `newKey`, naming `previousKey` (a
+ * base64 public key). With `confirmedBy`, the previous key's signature of the change is added,
+ * as a planned rotation carries it.
+ */
+export function rotationEvent(
+  device: TestDevice,
+  newKey: KeyObject,
+  options: { previousKey: string; reason?: KeyRotationReason; confirmedBy?: KeyObject },
+): AuditEvent {
+  const { sequence, prevhash } = device.upcoming();
+  const statement = rotationStatement({
+    source: device.source,
+    sequence,
+    prevhash,
+    devicekey: publicKeyBase64(newKey),
+  });
+  return device.next({
+    type: KEY_ROTATED_TYPE,
+    subject: 'device',
+    privateKey: newKey,
+    data: {
+      previousKey: options.previousKey,
+      reason: options.reason ?? 'key_lost',
+      ...(options.confirmedBy
+        ? { previousKeySignature: sign(null, statement, options.confirmedBy).toString('base64') }
+        : {}),
+    },
+  });
 }
 
 /** The `data` of a run event, as the runner writes it. */

@@ -1,3 +1,4 @@
+import { TestRunner } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import type { ApiEvent, MethodInput, MethodName, MethodOutput } from '../../main/contract/api.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
@@ -38,14 +39,26 @@ export async function runToEnd(
   };
 }
 
-/** Waits until `check` holds, polling every 50 ms for up to 10 s; then fails naming `what`. */
+/**
+ * Waits until `check` holds, looking again every 50 ms. It has no time limit of its own: the
+ * test's timeout is the only one, so a slow or busy machine makes it wait longer, never fail. When
+ * the test times out meanwhile, it stops looking and the failure names `what`.
+ */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   what: string,
 ): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const test = TestRunner.getCurrentTest();
+  let waiting = true;
+  test?.context.onTestFailed(() => {
+    if (waiting) throw new Error(`timed out waiting for ${what}`);
+  });
+  try {
+    while (!(await check())) {
+      if (test?.context.signal.aborted) throw new Error(`stopped waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    waiting = false;
   }
-  throw new Error(`timed out waiting for ${what}`);
 }

@@ -4,25 +4,36 @@
  * Electron, and that the real ScriptDesk app answers through it. Runs in a child process so the
  * shell's module-level side effects stay out of the test runner.
  */
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../main/shared/content-security-policy.js';
 
-/** The parts of `electron` main.ts uses; records everything on `globalThis.__fake`. */
+/**
+ * The parts of `electron` main.ts uses; records everything on `globalThis.__fake`. `s.started`
+ * settles once the shell has registered its quit handler (the last thing it does before it is up)
+ * or has reported that it could not start, and `s.quitAgain` once the shell quits a second time:
+ * the driver waits for these events, never for a length of time.
+ */
 const FAKE_ELECTRON = `
 import { EventEmitter } from 'node:events';
 const s = (globalThis.__fake = { handlers: new Map(), windows: [], protocolHandlers: new Map(), quits: 0, opened: [], errors: [] });
-let markReady;
+let markReady, markStarted, markQuitAgain;
 s.whenReady = new Promise((resolve) => (markReady = resolve));
 s.ready = () => markReady();
+s.started = new Promise((resolve) => (markStarted = resolve));
+s.quitAgain = new Promise((resolve) => (markQuitAgain = resolve));
 class App extends EventEmitter {
   isPackaged = true;
+  constructor() {
+    super();
+    this.on('newListener', (name) => name === 'will-quit' && markStarted());
+  }
   whenReady() { return s.whenReady; }
   getVersion() { return '9.9.9'; }
   requestSingleInstanceLock() { return true; }
@@ -31,8 +42,9 @@ class App extends EventEmitter {
     const event = { prevented: false, preventDefault() { this.prevented = true; } };
     this.emit('will-quit', event);
     s.quitEvents = [...(s.quitEvents ?? []), event.prevented];
+    if (s.quits === 2) markQuitAgain();
   }
-  exit(code) { s.exitCode = code; }
+  exit(code) { s.exitCode = code; markStarted(); }
 }
 export const app = new App();
 s.app = app;
@@ -58,18 +70,24 @@ export const session = { defaultSession: {
   setDevicePermissionHandler(h) { s.devicePermission = h; },
 } };
 export const shell = { openExternal(url) { s.opened.push(url); return Promise.resolve(); } };
-export const dialog = { showErrorBox(title, message) { s.errors.push(title + ': ' + message); } };
+export const dialog = { showErrorBox(title, message) { s.errors.push(title + ': ' + message); markStarted(); } };
 `;
 
-/** Starts the shell, exercises it like Electron and the page would, prints what it saw as JSON. */
+/** Marks the driver's report lines among whatever else the shell prints. */
+const REPORT = 'REPORT ';
+
+/**
+ * Starts the shell, exercises it like Electron and the page would, and prints what it saw as one
+ * JSON report line; then quits and prints what the quit did as a second one.
+ */
 const DRIVER = `
 await import('./dist/main/electron/main.js');
 const s = globalThis.__fake;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+const print = (report) => console.log('${REPORT}' + JSON.stringify(report));
 const report = { privileged: s.privileged, handlersBeforeReady: s.handlers.size };
 s.readyCalled = true;
 s.ready();
-await settle();
+await s.started;
 const win = s.windows[0];
 const contents = win.webContents;
 Object.assign(report, {
@@ -97,14 +115,30 @@ report.ipc = {
   otherContents: await info({ ...top, sender: {} }, {}),
   badInput: await s.handlers.get('api:run.list')(top, { limit: 'many' }),
 };
+print(report);
 s.app.quit();
-await settle();
-report.quit = { quits: s.quits, prevented: s.quitEvents };
-console.log(JSON.stringify(report));
+// The shell lets the quit through only after the app has closed, by quitting again.
+await s.quitAgain;
+print({ quits: s.quits, prevented: s.quitEvents });
 process.exit(0);
 `;
 
 const fromRoot = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+
+/** The driver's report lines, parsed, one per `next()`; fails if the driver ends before the next. */
+function reportLines(child: ChildProcess): { next(): Promise<unknown> } {
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return {
+    async next() {
+      for (;;) {
+        const line = await lines.next();
+        if (line.done)
+          throw new Error('the driver ended before its next report (its stderr is above)');
+        if (line.value.startsWith(REPORT)) return JSON.parse(line.value.slice(REPORT.length));
+      }
+    },
+  };
+}
 
 interface Report {
   privileged: Array<{ scheme: string; privileges: Record<string, boolean> }>;
@@ -127,12 +161,18 @@ interface Report {
     'trusted' | 'subframe' | 'otherContents' | 'badInput',
     { ok: boolean; value?: Record<string, unknown>; error?: { code: string } }
   >;
-  quit: { quits: number; prevented: boolean[] };
+}
+
+interface QuitReport {
+  quits: number;
+  prevented: boolean[];
 }
 
 describe('the Electron shell, wired to a fake electron and the real app', () => {
   let dir: string;
+  let driver: ChildProcess | undefined;
   let report: Report;
+  let quitReport: Promise<QuitReport>;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-shell-'));
@@ -163,14 +203,19 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       alias: { electron: path.join(dir, 'fake-electron.mjs') },
       logLevel: 'error',
     });
-    const { stdout } = await promisify(execFile)(process.execPath, ['driver.mjs'], {
+    driver = spawn(process.execPath, ['driver.mjs'], {
       cwd: dir,
       env: { ...process.env, SCRIPTDESK_HOME: path.join(dir, 'home') },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    report = JSON.parse(stdout.trim().split('\n').at(-1)!) as Report;
-  }, 30_000);
+    const reports = reportLines(driver);
+    report = (await reports.next()) as Report;
+    quitReport = reports.next() as Promise<QuitReport>;
+    quitReport.catch(() => {}); // awaited (and reported) by its own test
+  });
 
   afterAll(async () => {
+    driver?.kill('SIGKILL');
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -232,7 +277,7 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
     expect(report.ipc.badInput).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
-  it('holds the first quit until the app has closed, then quits', () => {
-    expect(report.quit).toEqual({ quits: 2, prevented: [true, false] });
+  it('holds the first quit until the app has closed, then quits', async () => {
+    expect(await quitReport).toEqual({ quits: 2, prevented: [true, false] });
   });
 });

@@ -262,6 +262,18 @@ describe('the JSON Schemas and the zod schemas', () => {
     ['an empty package name', false, { ...goodCatalogue, approvedPackages: { '': ['1.0'] } }],
     ['a group that is not a list', false, { ...goodCatalogue, groups: { analysts: '*' } }],
     ['a missing name', false, without(goodCatalogue, 'name')],
+    [
+      'a wheel cap of 1 GiB',
+      true,
+      { ...goodCatalogue, limits: { maxWheelUncompressedBytes: 1_073_741_824 } },
+    ],
+    [
+      'a wheel cap over the 2 GiB ceiling',
+      false,
+      { ...goodCatalogue, limits: { maxWheelUncompressedBytes: 2_147_483_649 } },
+    ],
+    ['a wheel cap of 0', false, { ...goodCatalogue, limits: { maxWheelUncompressedBytes: 0 } }],
+    ['an unknown limit', false, { ...goodCatalogue, limits: { maxScripts: 10 } }],
   ];
 
   it.each(scriptCases)(

@@ -209,7 +209,7 @@ describe('lintUiSchema: ui:widget', () => {
       '`/name/ui:widget`: "updown" does not work on a string field; use one of text, textarea, password, email, uri, date, datetime, time, color, alt-date, alt-datetime, radio, select, hidden, path, sensitive',
     ]);
     expect(lint({ count: { 'ui:widget': 'checkbox' } })).toEqual([
-      '`/count/ui:widget`: "checkbox" does not work on an integer field; use one of text, updown, range, radio, select, hidden',
+      '`/count/ui:widget`: "checkbox" does not work on an integer field; use one of text, updown, range, radio, select, hidden, sensitive',
     ]);
   });
 

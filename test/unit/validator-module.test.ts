@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSchemaUtils, type RJSFSchema } from '@rjsf/utils';
 import { build } from 'esbuild';
@@ -20,6 +20,13 @@ function demoSchema(id: string): Record<string, unknown> {
   return JSON.parse(
     readFileSync(path.join(DEMO_SOURCE, 'scripts', id, 'form.schema.json'), 'utf8'),
   ) as Record<string, unknown>;
+}
+
+function demoUiSchema(id: string): Record<string, unknown> {
+  const file = path.join(DEMO_SOURCE, 'scripts', id, 'form.ui.json');
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+    : {};
 }
 
 /** Every module specifier a piece of ES module source imports, statically or dynamically. */
@@ -95,12 +102,13 @@ const CONDITIONAL_FORM = {
 describe('precompiled form validators', () => {
   it('are self-contained: no import, no require from outside, no eval, and they load where nothing can be imported', async () => {
     for (const id of DEMO_FORMS) {
-      const source = generateValidatorModule(demoSchema(id));
+      const schema = demoSchema(id);
+      const source = generateValidatorModule(schema);
       expect(await importsOf(source), id).toEqual([]);
       expect(source, id).not.toMatch(/\beval\(|new Function\b/);
       // A data: module in Node has no `require` and nothing to resolve imports against.
       const module = await importValidatorModule(source);
-      expect(checkInputs(module, { extra: 1 }).length, id).toBeGreaterThan(0);
+      expect(checkInputs(module, { extra: 1 }, schema).length, id).toBeGreaterThan(0);
     }
   });
 
@@ -148,19 +156,20 @@ describe('precompiled form validators', () => {
       const schema = demoSchema(id);
       const module = await importValidatorModule(generateValidatorModule(schema));
       for (const input of inputs)
-        expect(checkInputs(module, input), `${id} ${JSON.stringify(input)}`).toEqual(
-          validateAgainst(createAuthorityAjv(), schema, input),
-        );
+        expect(
+          checkInputs(module, input, schema, { uiSchema: demoUiSchema(id) }),
+          `${id} ${JSON.stringify(input)}`,
+        ).toEqual(validateAgainst(createAuthorityAjv(), schema, input, demoUiSchema(id)));
     }
-    const loan = await importValidatorModule(generateValidatorModule(demoSchema('loan-schedule')));
+    const loanSchema = demoSchema('loan-schedule');
+    const loan = await importValidatorModule(generateValidatorModule(loanSchema));
     expect(
-      checkInputs(loan, {
-        principal: 100,
-        annualRatePercent: 5,
-        years: 1,
-        startDate: '2025-02-30',
-      }),
-    ).toEqual([{ path: '/startDate', message: 'must match format "date"' }]);
+      checkInputs(
+        loan,
+        { principal: 100, annualRatePercent: 5, years: 1, startDate: '2025-02-30' },
+        loanSchema,
+      ),
+    ).toEqual([{ path: '/startDate', message: 'Loan start date must be a date like 2026-12-31.' }]);
   });
 
   it('let RJSF resolve conditions, options and dependencies and validate the form without compiling anything', async () => {

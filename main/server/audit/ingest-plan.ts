@@ -8,6 +8,7 @@ import {
   parseEvent,
   type AuditEvent,
 } from '../../audit/event.js';
+import { rotationOf, type KeyRotation } from '../../audit/key-rotation.js';
 import type { EventRow, FlagDraft } from './event-rows.js';
 import type { DeviceMode, EventResult, FlagKind, KeyStatus } from '../../audit/protocol.js';
 
@@ -52,11 +53,19 @@ export interface ChainHead {
 /** What one batch changes: every write the store makes, in one transaction. */
 export interface IngestPlan {
   results: EventResult[];
-  newKeys: { source: string; key: string; status: KeyStatus }[];
+  newKeys: NewKey[];
   events: EventRow[];
   /** The final head of each source whose chain moved. */
   heads: Map<string, ChainHead>;
   flags: FlagDraft[];
+}
+
+/** A device key seen for the first time; `rotation` when a key-rotation event brought it. */
+export interface NewKey {
+  source: string;
+  key: string;
+  status: KeyStatus;
+  rotation: Omit<KeyRotation, 'key'> | null;
 }
 
 /** The key of an event in {@link IngestSnapshot.bodies}. */
@@ -165,8 +174,10 @@ function invalid(json: unknown, message: string): CheckedEvent {
  *
  * 1. an identical event already stored → `duplicate` (whatever its key's standing now);
  * 2. the device key: a new source registers it (`active`, or `pending` with `--devices approve`);
- *    a new key of a known source becomes `pending` and is flagged; pending and revoked keys are
- *    refused with `retry`, so the device keeps its events until an admin decides;
+ *    a new key of a known source becomes `pending` and is flagged, unless it arrives with a
+ *    key-rotation event naming a key the device already has (the announced change is recorded
+ *    with the key for the admin, and waiting for approval is its normal course); pending and
+ *    revoked keys are refused with `retry`, so the device keeps its events until an admin decides;
  * 3. the same id with another body → refused `conflict`, flagged with the offered body;
  * 4. chain continuity against the device's head: a gap, a wrong `prevhash` or an event at or
  *    below the head is flagged, and the event is stored anyway (nothing is lost); the head only
@@ -234,8 +245,17 @@ export function planBatch(
     if (keyStatus === undefined) {
       const firstKey = keys.size === 0;
       keyStatus = firstKey && options.devices === 'auto' ? 'active' : 'pending';
+      const rotation = announcedChange(event, item.row.time);
+      const announced = rotation !== null && keys.has(rotation.previousKey);
       keys.set(event.devicekey, keyStatus);
-      plan.newKeys.push({ source: event.source, key: event.devicekey, status: keyStatus });
+      plan.newKeys.push({
+        source: event.source,
+        key: event.devicekey,
+        status: keyStatus,
+        rotation,
+      });
+      if (announced)
+        return { ...refused(event.id, 'key_pending', MESSAGES.rotatedKey), retry: true };
       if (!firstKey) {
         const flagged = flag({
           ...at,
@@ -303,6 +323,19 @@ export function planBatch(
   return plan;
 }
 
+/** The key change a key-rotation event announces (time in UTC, as the event rows keep it). */
+function announcedChange(event: AuditEvent, time: string): NewKey['rotation'] {
+  const rotation = rotationOf(event);
+  return (
+    rotation && {
+      previousKey: rotation.previousKey,
+      sequence: rotation.sequence,
+      time,
+      reason: rotation.reason,
+    }
+  );
+}
+
 function refused(id: string | null, reason: EventResult['reason'], message: string): EventResult {
   return { id, status: 'refused', reason, message };
 }
@@ -313,6 +346,8 @@ const MESSAGES = {
     'the event does not match its signature (it was changed after it was signed); it is not stored and the admin sees it flagged',
   newKey:
     "this device key is new for this device and waits for an admin's approval (scriptdesk audit approve); keep the event and send it again later",
+  rotatedKey:
+    "this device's key changed (this event records the change) and the new key waits for an admin's approval (scriptdesk audit approve); keep the event and send it again later",
   pendingKey:
     "this device key waits for an admin's approval (scriptdesk audit approve); keep the event and send it again later",
   revokedKey:

@@ -21,7 +21,13 @@ import {
 } from './ingest-plan.js';
 import { migratePostgres } from './postgres-schema.js';
 import type { Device, EventResult, Flag, FlagKind, KeyStatus } from '../../audit/protocol.js';
-import { eventPageSql, keyChangeTargets, mergeDevices, type DeviceRows } from './store-queries.js';
+import {
+  DEVICE_KEY_COLUMNS,
+  eventPageSql,
+  keyChangeTargets,
+  mergeDevices,
+  type DeviceRows,
+} from './store-queries.js';
 
 /** Advisory lock class of the per-source locks: (class, hash of the source) pairs. */
 const SOURCE_LOCK_CLASS = 0x53444155;
@@ -108,7 +114,7 @@ export class PostgresAuditStore implements AuditStore {
     const params = source === undefined ? [] : [source];
     const [keys, events, heads, flags] = await Promise.all([
       this.pool.query<DeviceRows['keys'][number]>(
-        `SELECT source, public_key, status, first_seen, changed_at FROM audit_devices ${where}`,
+        `SELECT ${DEVICE_KEY_COLUMNS} FROM audit_devices ${where}`,
         params,
       ),
       this.pool.query<DeviceRows['events'][number]>(
@@ -237,14 +243,22 @@ async function writePlan(client: pg.PoolClient, plan: IngestPlan, receivedAt: st
   const column = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick);
   if (plan.newKeys.length > 0)
     await client.query(
-      `INSERT INTO audit_devices (source, public_key, status, first_seen, changed_at)
-       SELECT source, public_key, status, $4, $4
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(source, public_key, status)`,
+      `INSERT INTO audit_devices (source, public_key, status, first_seen, changed_at,
+         rotated_from, rotation_sequence, rotation_time, rotation_reason)
+       SELECT source, public_key, status, $4, $4, rotated_from, rotation_sequence, rotation_time,
+         rotation_reason
+       FROM unnest($1::text[], $2::text[], $3::text[], $5::text[], $6::bigint[], $7::text[],
+         $8::text[]) AS k(source, public_key, status, rotated_from, rotation_sequence,
+         rotation_time, rotation_reason)`,
       [
         column(plan.newKeys, (k) => k.source),
         column(plan.newKeys, (k) => k.key),
         column(plan.newKeys, (k) => k.status),
         receivedAt,
+        column(plan.newKeys, (k) => k.rotation?.previousKey ?? null),
+        column(plan.newKeys, (k) => k.rotation?.sequence ?? null),
+        column(plan.newKeys, (k) => k.rotation?.time ?? null),
+        column(plan.newKeys, (k) => k.rotation?.reason ?? null),
       ],
     );
   const events = plan.events;

@@ -65,6 +65,13 @@ const MIGRATIONS: readonly string[] = [
      FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
    CREATE TRIGGER audit_flags_no_truncate BEFORE TRUNCATE ON audit_flags
      FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();`,
+  // The key change a device announced with a new key (its key-rotation event), for the admin who
+  // approves the key. Shown only: verify reads the change from the signed, stored events.
+  `ALTER TABLE audit_devices
+     ADD COLUMN rotated_from text COLLATE "C",
+     ADD COLUMN rotation_sequence bigint,
+     ADD COLUMN rotation_time text,
+     ADD COLUMN rotation_reason text CHECK (rotation_reason IN ('key_lost', 'rotated'));`,
 ];
 
 /** Advisory lock of the migrations: a single bigint key, a key space apart from the sources'. */

@@ -10,7 +10,13 @@ import type {
   StoredEventRow,
 } from './audit-store.js';
 import { migrateSqlite } from './sqlite-schema.js';
-import { eventPageSql, keyChangeTargets, mergeDevices, type DeviceRows } from './store-queries.js';
+import {
+  DEVICE_KEY_COLUMNS,
+  eventPageSql,
+  keyChangeTargets,
+  mergeDevices,
+  type DeviceRows,
+} from './store-queries.js';
 import {
   batchNeeds,
   eventSlot,
@@ -65,10 +71,22 @@ export class SqliteAuditStore implements AuditStore {
     const write = db.transaction(() => {
       const plan = planBatch(batch, this.snapshot(batch), options);
       const insertKey = db.prepare(
-        'INSERT INTO audit_devices (source, public_key, status, first_seen, changed_at) VALUES (?, ?, ?, ?, ?)',
+        `INSERT INTO audit_devices (source, public_key, status, first_seen, changed_at,
+           rotated_from, rotation_sequence, rotation_time, rotation_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const key of plan.newKeys)
-        insertKey.run(key.source, key.key, key.status, receivedAt, receivedAt);
+        insertKey.run(
+          key.source,
+          key.key,
+          key.status,
+          receivedAt,
+          receivedAt,
+          key.rotation?.previousKey ?? null,
+          key.rotation?.sequence ?? null,
+          key.rotation?.time ?? null,
+          key.rotation?.reason ?? null,
+        );
       const insertEvent = db.prepare(
         `INSERT INTO audit_events (source, id, sequence, type, time, subject, user_name, script_id,
            status, body, hash, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -162,9 +180,7 @@ export class SqliteAuditStore implements AuditStore {
     const params = source === undefined ? [] : [source];
     const rows: DeviceRows = {
       keys: this.db
-        .prepare(
-          `SELECT source, public_key, status, first_seen, changed_at FROM audit_devices ${where}`,
-        )
+        .prepare(`SELECT ${DEVICE_KEY_COLUMNS} FROM audit_devices ${where}`)
         .all(...params) as DeviceRows['keys'],
       events: this.db
         .prepare(`SELECT source, count(*) AS n FROM audit_events ${where} GROUP BY source`)

@@ -59,6 +59,13 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit flags are append-only: UPDATE refused'); END;
    CREATE TRIGGER audit_flags_no_delete BEFORE DELETE ON audit_flags
      BEGIN SELECT RAISE(ABORT, 'audit flags are append-only: DELETE refused'); END;`,
+  // The key change a device announced with a new key (its key-rotation event), for the admin who
+  // approves the key. Shown only: verify reads the change from the signed, stored events.
+  `ALTER TABLE audit_devices ADD COLUMN rotated_from TEXT;
+   ALTER TABLE audit_devices ADD COLUMN rotation_sequence INTEGER;
+   ALTER TABLE audit_devices ADD COLUMN rotation_time TEXT;
+   ALTER TABLE audit_devices ADD COLUMN rotation_reason TEXT
+     CHECK (rotation_reason IN ('key_lost', 'rotated'));`,
 ];
 
 /** `PRAGMA application_id` of a ScriptDesk audit server database ("SDAU"). */

@@ -1,4 +1,5 @@
 import type { EventPageQuery, KeyChange, KeyChangeOutcome } from './audit-store.js';
+import type { KeyRotationReason } from '../../audit/key-rotation.js';
 import type { Device, KeyStatus } from '../../audit/protocol.js';
 
 /**
@@ -50,6 +51,10 @@ export function eventPageSql(
   return { sql, params };
 }
 
+/** The `audit_devices` columns {@link DeviceRows} `keys` holds, for both stores' SELECT. */
+export const DEVICE_KEY_COLUMNS =
+  'source, public_key, status, first_seen, changed_at, rotated_from, rotation_sequence, rotation_time, rotation_reason';
+
 /** The rows {@link mergeDevices} combines; counts may arrive as strings (PostgreSQL bigint). */
 export interface DeviceRows {
   keys: {
@@ -58,6 +63,10 @@ export interface DeviceRows {
     status: KeyStatus;
     first_seen: string;
     changed_at: string;
+    rotated_from: string | null;
+    rotation_sequence: number | string | null;
+    rotation_time: string | null;
+    rotation_reason: KeyRotationReason | null;
   }[];
   events: { source: string; n: number | string }[];
   heads: { source: string; sequence: number | string }[];
@@ -83,6 +92,16 @@ export function mergeDevices(rows: DeviceRows): Device[] {
       status: row.status,
       firstSeen: row.first_seen,
       changedAt: row.changed_at,
+      ...(row.rotated_from === null
+        ? {}
+        : {
+            rotation: {
+              previousKey: row.rotated_from,
+              sequence: Number(row.rotation_sequence),
+              time: row.rotation_time ?? '',
+              reason: row.rotation_reason ?? 'key_lost',
+            },
+          }),
     });
   }
   for (const row of rows.events) {

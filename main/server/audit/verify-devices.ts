@@ -1,5 +1,6 @@
 import { checkChain, type ChainProblem, type ChainStart } from '../../audit/chain.js';
 import type { AuditStore, ChainCursor } from './audit-store.js';
+import type { KeyRotation } from '../../audit/key-rotation.js';
 import type { Device, VerifyResponse } from '../../audit/protocol.js';
 
 /** Rows read per query while walking a chain: bounded memory however long the chain is. */
@@ -7,16 +8,18 @@ const PAGE = 1000;
 
 /**
  * Checks each device's stored events again, in sequence order, with `checkChain`: signatures,
- * numbering and hash links, exactly as the device's own journal is checked. A key counts as the
- * device's own only while it is `active`: revoking a key makes every event it signed show up
- * here, for an admin to review. The ingest flags of the device are listed beside the problems;
- * a device is intact when there are neither.
+ * numbering, hash links and the key valid at each sequence (the first stored event's key, then
+ * each key-rotation event's new key), exactly as the device's own journal is checked. A key counts
+ * as the device's own only while it is `active`: revoking a key makes every event it signed show
+ * up here, for an admin to review. The ingest flags of the device are listed beside the problems;
+ * a device is intact when there are neither. Accepted key changes are listed as rotations.
  */
 export async function verifyDevices(store: AuditStore, devices: Device[]): Promise<VerifyResponse> {
   const report: VerifyResponse = { devices: [] };
   for (const device of devices) {
     const active = new Set(device.keys.filter((k) => k.status === 'active').map((k) => k.key));
     const problems: ChainProblem[] = [];
+    const rotations: KeyRotation[] = [];
     let checked = 0;
     let head: ChainStart = { sequence: 0, hash: '' };
     let cursor: ChainCursor | undefined;
@@ -28,6 +31,7 @@ export async function verifyDevices(store: AuditStore, devices: Device[]): Promi
       const page = checkChain(rows, { after: head, isDeviceKey: (key) => active.has(key) });
       checked += page.checked;
       problems.push(...page.problems);
+      rotations.push(...page.rotations);
       head = page.head;
       const last = rows[rows.length - 1]!;
       cursor = { sequence: last.sequence, id: last.id };
@@ -53,6 +57,7 @@ export async function verifyDevices(store: AuditStore, devices: Device[]): Promi
       intact: problems.length === 0 && flags.length === 0,
       problems,
       flags,
+      rotations,
     });
   }
   return report;

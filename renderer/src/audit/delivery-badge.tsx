@@ -26,7 +26,6 @@ const CALM_STYLE = {
   borderColor: 'rgba(255,255,255,0.5)',
   '& .MuiChip-icon': { color: 'inherit' },
   '&&:hover, &&.Mui-focusVisible': { bgcolor: 'rgba(255,255,255,0.12)' },
-  '&.Mui-focusVisible': { outline: '2px solid #ffffff', outlineOffset: 2 },
 } as const;
 
 /** Amber, filled: it must stand out in the blue bar on its own, as no banner backs it up. */

@@ -94,7 +94,11 @@ export function CatalogueBadge({
     <Box sx={{ display: 'flex', alignItems: 'center', gap: 0.5, minWidth: 0 }}>
       <Tooltip
         title={<Details installed={installed} status={status} now={now} />}
-        slotProps={{ tooltip: { sx: { maxWidth: 420, fontSize: 12.5, p: 1.25 } } }}
+        slotProps={{
+          tooltip: { sx: { maxWidth: 420, fontSize: 12.5, p: 1.25 } },
+          // Kept inside the top bar's landmark, where a screen-reader user finds it.
+          popper: { disablePortal: true },
+        }}
       >
         <Box
           tabIndex={0}
@@ -109,7 +113,6 @@ export function CatalogueBadge({
             bgcolor: attention ? 'rgba(255,204,128,0.15)' : 'transparent',
             lineHeight: 1.25,
             cursor: 'default',
-            '&:focus-visible': { outline: '2px solid #ffffff', outlineOffset: 2 },
           }}
         >
           <Typography
@@ -143,7 +146,10 @@ export function CatalogueBadge({
         </Box>
       </Tooltip>
       {status?.source ? (
-        <Tooltip title="Check for a newer catalogue">
+        <Tooltip
+          title="Check for a newer catalogue"
+          slotProps={{ popper: { disablePortal: true } }}
+        >
           {/* A span, so the tooltip still works while the button is disabled. */}
           <span>
             <IconButton

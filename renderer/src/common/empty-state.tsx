@@ -2,7 +2,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
 
-/** A quiet placeholder for places with nothing to show yet, saying why and what to do. */
+/** A quiet placeholder for places with nothing to show yet, saying why and what to do (its title is an `h2`, under the page's `h1`). */
 export function EmptyState({
   icon,
   title,
@@ -19,7 +19,7 @@ export function EmptyState({
       {icon ? (
         <Box sx={{ mb: 1, '& svg': { fontSize: 40, color: 'text.disabled' } }}>{icon}</Box>
       ) : null}
-      <Typography variant="subtitle1" color="text.primary" gutterBottom>
+      <Typography variant="subtitle1" component="h2" color="text.primary" gutterBottom>
         {title}
       </Typography>
       {children ? <Typography variant="body2">{children}</Typography> : null}

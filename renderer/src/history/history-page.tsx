@@ -4,13 +4,14 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { RunSummary } from '../../../main/contract/api.js';
 import { useApiEvents } from '../api/transport-context.js';
 import { useApiQuery } from '../api/use-api-query.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { EmptyState } from '../common/empty-state.js';
 import { LoadingState } from '../common/loading-state.js';
+import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
 import { HistoryTable } from './history-table.js';
 import { mergeRuns } from './merge-runs.js';
 
@@ -29,11 +30,14 @@ export function HistoryPage({ onOpenRun }: { onOpenRun: (runId: string) => void 
 
   const listed = query.value?.runs;
   const runs = useMemo(() => (listed ? mergeRuns(listed, updates) : undefined), [listed, updates]);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Coming back from a run with its History button, which is gone now.
+  useFocusWhenLost(heading, true);
 
   return (
     <Box sx={{ p: 3, maxWidth: 1200 }}>
       <Stack direction="row" sx={{ alignItems: 'center', mb: 2 }}>
-        <Typography variant="h5" component="h1" sx={{ flexGrow: 1 }}>
+        <Typography variant="h5" component="h1" sx={{ flexGrow: 1 }} ref={heading} tabIndex={-1}>
           History
         </Typography>
         <Button startIcon={<RefreshRounded />} onClick={query.reload} disabled={query.loading}>

@@ -2,6 +2,7 @@ import DescriptionOutlined from '@mui/icons-material/DescriptionOutlined';
 import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
 import Box from '@mui/material/Box';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import ListItemText from '@mui/material/ListItemText';
@@ -34,30 +35,34 @@ export function NavRail({
       }}
     >
       <List sx={{ px: 1, py: 1.5 }}>
-        <ListItemButton
-          selected={inScripts}
-          aria-current={inScripts ? 'page' : undefined}
-          onClick={() => onNavigate({ page: 'scripts' })}
-          sx={{ borderRadius: 1, mb: 0.5 }}
-          data-testid="nav-scripts"
-        >
-          <ListItemIcon sx={{ minWidth: 34 }}>
-            <DescriptionOutlined fontSize="small" />
-          </ListItemIcon>
-          <ListItemText primary="Scripts" />
-        </ListItemButton>
-        <ListItemButton
-          selected={!inScripts}
-          aria-current={!inScripts ? 'page' : undefined}
-          onClick={() => onNavigate({ page: 'history' })}
-          sx={{ borderRadius: 1 }}
-          data-testid="nav-history"
-        >
-          <ListItemIcon sx={{ minWidth: 34 }}>
-            <HistoryOutlined fontSize="small" />
-          </ListItemIcon>
-          <ListItemText primary="History" />
-        </ListItemButton>
+        <ListItem disablePadding sx={{ mb: 0.5 }}>
+          <ListItemButton
+            selected={inScripts}
+            aria-current={inScripts ? 'page' : undefined}
+            onClick={() => onNavigate({ page: 'scripts' })}
+            sx={{ borderRadius: 1 }}
+            data-testid="nav-scripts"
+          >
+            <ListItemIcon sx={{ minWidth: 34 }}>
+              <DescriptionOutlined fontSize="small" />
+            </ListItemIcon>
+            <ListItemText primary="Scripts" />
+          </ListItemButton>
+        </ListItem>
+        <ListItem disablePadding>
+          <ListItemButton
+            selected={!inScripts}
+            aria-current={!inScripts ? 'page' : undefined}
+            onClick={() => onNavigate({ page: 'history' })}
+            sx={{ borderRadius: 1 }}
+            data-testid="nav-history"
+          >
+            <ListItemIcon sx={{ minWidth: 34 }}>
+              <HistoryOutlined fontSize="small" />
+            </ListItemIcon>
+            <ListItemText primary="History" />
+          </ListItemButton>
+        </ListItem>
       </List>
       <Box sx={{ flexGrow: 1 }} />
       {appVersion ? (

@@ -125,11 +125,6 @@ export function LogPanel({
           overflowWrap: 'anywhere',
           '& .stderr': { color: '#fca5a5' },
           '& .hidden-lines': { color: '#9ca3af', fontStyle: 'italic' },
-          '&:focus-visible': {
-            outline: '2px solid',
-            outlineColor: 'primary.light',
-            outlineOffset: 2,
-          },
         }}
       >
         {lines.length === 0 ? (

@@ -6,12 +6,13 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { OutputFile } from '../../../main/contract/api.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { LoadingState } from '../common/loading-state.js';
 import { isActive } from '../common/run-status.js';
 import { StatusChip } from '../common/status-chip.js';
+import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
 import { LogPanel } from './log-panel.js';
 import { OutputList } from './output-list.js';
 import { OutputPreviewDialog } from './output-preview-dialog.js';
@@ -36,6 +37,11 @@ export function RunPage({
   const cancel = useCancelRun(runId, run.detail?.status);
   const [previewed, setPreviewed] = useState<OutputFile | undefined>();
   const detail = run.detail;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const statusId = useId();
+  // Run (or the History link) that led here is gone: the focus goes to the run's name, which is
+  // read with its status; later status changes are read out by the status region.
+  useFocusWhenLost(heading, Boolean(detail));
 
   if (!detail) {
     return run.error ? (
@@ -59,13 +65,20 @@ export function RunPage({
         sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 2 }}
         useFlexGap
       >
-        <Typography variant="h5" component="h1">
+        <Typography
+          variant="h5"
+          component="h1"
+          ref={heading}
+          tabIndex={-1}
+          aria-describedby={statusId}
+          data-testid="run-title"
+        >
           {detail.title}
         </Typography>
         <Chip label={`Version ${detail.scriptVersion}`} variant="outlined" />
         {detail.dryRun ? <Chip label="Dry run" color="info" variant="outlined" /> : null}
         {/* Read out when the status changes (e.g. from Waiting to Running to Succeeded). */}
-        <Box role="status" aria-live="polite" aria-atomic="true">
+        <Box id={statusId} role="status" aria-live="polite" aria-atomic="true">
           <StatusChip status={detail.status} testId="run-status" />
         </Box>
         <Box sx={{ flexGrow: 1 }} />

@@ -7,6 +7,38 @@ export type FieldPath = readonly string[];
 export interface PlacedError {
   path: FieldPath;
   message: string;
+  /** The fields whose values made this field required (an `if`, a dependency), if any. */
+  triggers?: readonly FieldPath[];
+}
+
+/** What the user has done so far, which decides the problems shown. */
+export interface Interaction {
+  /** Run was pressed: every problem is shown. */
+  attempted: boolean;
+  /** Widget ids of the fields the user has left (blur). */
+  touched: ReadonlySet<string>;
+  /** Widget ids of the fields the user has changed. */
+  changed: ReadonlySet<string>;
+}
+
+function reaches(ids: ReadonlySet<string>, path: FieldPath): boolean {
+  const id = widgetId(path);
+  for (const other of ids) if (other === id || other.startsWith(`${id}_`)) return true;
+  return false;
+}
+
+/**
+ * The problems to show now: all of them once Run was pressed; before, a field's own problems once
+ * the user has left it, and a requirement a condition adds as soon as the user has changed (or
+ * left) a field the condition looks at — on the newly required field itself, beside the rest.
+ */
+export function shownErrors(all: readonly PlacedError[], done: Interaction): PlacedError[] {
+  if (done.attempted) return [...all];
+  return all.filter(
+    ({ path, triggers = [] }) =>
+      reaches(done.touched, path) ||
+      triggers.some((trigger) => reaches(done.touched, trigger) || reaches(done.changed, trigger)),
+  );
 }
 
 // Segments that would reach object prototypes instead of creating nested error entries.
@@ -45,20 +77,6 @@ export function toErrorSchema(errors: readonly PlacedError[]): ErrorSchema {
     if (!list.includes(message)) list.push(message);
   }
   return root as ErrorSchema;
-}
-
-/** Flattens an RJSF `ErrorSchema` into placed errors (in the schema's key order). */
-export function fromErrorSchema(schema: ErrorSchema, path: FieldPath = []): PlacedError[] {
-  const found: PlacedError[] = [];
-  for (const [key, value] of Object.entries(schema as Record<string, unknown>)) {
-    if (key === '__errors') {
-      if (Array.isArray(value))
-        for (const message of value) found.push({ path, message: String(message) });
-    } else if (typeof value === 'object' && value !== null) {
-      found.push(...fromErrorSchema(value as ErrorSchema, [...path, key]));
-    }
-  }
-  return found;
 }
 
 /** The value at `path` in the form data, as text for comparing (undefined when absent). */

@@ -15,7 +15,7 @@ import { SecretsSection } from '../secrets/secrets-section.js';
 import { useSecretPrompt } from '../secrets/use-secret-prompt.js';
 import { isSecretSet, useSecrets } from '../secrets/use-secrets.js';
 import { ConfirmRunDialog } from './confirm-run-dialog.js';
-import { widgetId } from './field-errors.js';
+import { isPlaceable, widgetId } from './field-errors.js';
 import { RunOptions } from './run-options.js';
 import { ScriptForm } from './script-form.js';
 import { useFieldFeedback } from './use-field-feedback.js';
@@ -45,9 +45,19 @@ function withoutRepeatedTitle(
   return { uiSchema: { ...uiSchema, 'ui:options': { ...options, label: false } }, description };
 }
 
-function blockedMessage(problems: number, reasonMissing: boolean, preparing: boolean): string {
-  if (problems > 0)
-    return `Fix the ${problems === 1 ? 'marked field' : `${problems} marked fields`} to continue.`;
+function blockedMessage(
+  problems: number,
+  formProblems: readonly string[],
+  reasonMissing: boolean,
+  preparing: boolean,
+): string {
+  // A problem of the whole form (no field to mark) is said here, or nobody would see it.
+  const whole = formProblems.join(' ');
+  if (problems > 0) {
+    const fields = `Fix the ${problems === 1 ? 'marked field' : `${problems} marked fields`} to continue.`;
+    return whole ? `${whole} ${fields}` : fields;
+  }
+  if (whole) return whole;
   if (reasonMissing) return 'Add a reason or ticket to continue.';
   // The first run waits for the build, so Run stays on; the user just learns why it may take a while.
   return preparing ? 'Preparing its Python environment…' : '';
@@ -56,6 +66,17 @@ function blockedMessage(problems: number, reasonMissing: boolean, preparing: boo
 function focusById(id: string): void {
   // After React has rendered the error state, so screen readers announce the field with its error.
   requestAnimationFrame(() => document.getElementById(id)?.focus());
+}
+
+/** Focuses the field of `ids` that comes first on the page (problems come in the schema's order). */
+function focusFirstOf(ids: readonly string[]): void {
+  requestAnimationFrame(() => {
+    const fields = ids
+      .map((id) => document.getElementById(id))
+      .filter((field): field is HTMLElement => field !== null)
+      .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    fields[0]?.focus();
+  });
 }
 
 /**
@@ -127,7 +148,9 @@ export function RunForm({
     setAttempted(true);
     const problems = feedback.attempt(inputs);
     const reasonMissing = script.requireReason && !reason.trim();
-    if (problems.length > 0) return focusById(widgetId(problems[0]!.path));
+    const placed = problems.filter(({ path }) => isPlaceable(path));
+    if (placed.length > 0) return focusFirstOf(placed.map(({ path }) => widgetId(path)));
+    if (problems.length > 0) return;
     if (reasonMissing) return focusById('run-reason');
     if (environmentFailed) return;
     void submission.submit({
@@ -154,7 +177,10 @@ export function RunForm({
         uiSchema={fullUiSchema}
         formData={formData}
         validator={validator}
-        onChange={(event) => setFormData((event.formData as FormData | undefined) ?? {})}
+        onChange={(event, id) => {
+          setFormData((event.formData as FormData | undefined) ?? {});
+          if (id) feedback.change(id);
+        }}
         onBlur={feedback.touch}
         onSubmit={handleSubmit}
         extraErrors={feedback.extraErrors}
@@ -225,7 +251,14 @@ export function RunForm({
             sx={{ display: 'flex', alignItems: 'center', gap: 1 }}
           >
             {preparing && !busy ? <CircularProgress size={14} aria-hidden /> : null}
-            {busy ? '' : blockedMessage(feedback.openProblems, Boolean(reasonError), preparing)}
+            {busy
+              ? ''
+              : blockedMessage(
+                  feedback.openProblems,
+                  feedback.formProblems,
+                  Boolean(reasonError),
+                  preparing,
+                )}
           </Typography>
         </Box>
       </ScriptForm>

@@ -4,11 +4,13 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import { useRef } from 'react';
 import type { EnvironmentState, ScriptSummary } from '../../../main/contract/api.js';
 import { useApiQuery } from '../api/use-api-query.js';
 import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { LoadingState } from '../common/loading-state.js';
+import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
 import { RunForm } from './run-form.js';
 import { EnvironmentFailedNotice } from './environment-notice.js';
 import { ScriptBadges } from './script-badges.js';
@@ -65,6 +67,9 @@ export function ScriptDetail({
 }) {
   const query = useApiQuery('catalogue.get', { scriptId });
   useReloadOnChange(catalogueVersion, query.reload);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // "Open script again" on a run page led here and is gone; a click in the list keeps its focus.
+  useFocusWhenLost(heading, Boolean(query.value));
 
   if (query.error) {
     return (
@@ -89,7 +94,13 @@ export function ScriptDetail({
           sx={{ alignItems: 'center', flexWrap: 'wrap' }}
           useFlexGap
         >
-          <Typography variant="h5" component="h1" data-testid="script-title">
+          <Typography
+            variant="h5"
+            component="h2"
+            ref={heading}
+            tabIndex={-1}
+            data-testid="script-title"
+          >
             {script.title}
           </Typography>
           <Chip label={`Version ${script.version}`} variant="outlined" />

@@ -2,12 +2,13 @@ import SearchOutlined from '@mui/icons-material/SearchOutlined';
 import Box from '@mui/material/Box';
 import InputAdornment from '@mui/material/InputAdornment';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListSubheader from '@mui/material/ListSubheader';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { ScriptSummary } from '../../../main/contract/api.js';
 import { EmptyState } from '../common/empty-state.js';
 import { groupScripts } from './group-scripts.js';
@@ -26,6 +27,7 @@ export function ScriptList({
 }) {
   const [filter, setFilter] = useState('');
   const groups = useMemo(() => groupScripts(scripts, filter), [scripts, filter]);
+  const groupId = useId();
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' }}>
@@ -60,60 +62,63 @@ export function ScriptList({
           </EmptyState>
         ) : (
           <List data-testid="script-list" aria-label="Scripts" disablePadding sx={{ pb: 1 }}>
-            {groups.map((group) => (
+            {groups.map((group, index) => (
+              // Each category is a list of its own, named by its header.
               <li key={group.category}>
-                <List disablePadding component="ul">
-                  <ListSubheader
-                    sx={{
-                      lineHeight: '32px',
-                      fontSize: 12,
-                      textTransform: 'uppercase',
-                      letterSpacing: 0.6,
-                      bgcolor: 'background.default',
-                    }}
-                  >
-                    {group.category}
-                  </ListSubheader>
+                <ListSubheader
+                  component="div"
+                  id={`${groupId}-${index}`}
+                  sx={{
+                    lineHeight: '32px',
+                    fontSize: 12,
+                    textTransform: 'uppercase',
+                    letterSpacing: 0.6,
+                    bgcolor: 'background.default',
+                  }}
+                >
+                  {group.category}
+                </ListSubheader>
+                <List disablePadding aria-labelledby={`${groupId}-${index}`}>
                   {group.scripts.map((script) => (
-                    <ListItemButton
-                      key={script.id}
-                      component="li"
-                      selected={script.id === selectedId}
-                      aria-current={script.id === selectedId ? 'true' : undefined}
-                      onClick={() => onSelect(script.id)}
-                      data-testid={`script-item-${script.id}`}
-                      sx={{
-                        display: 'block',
-                        py: 1,
-                        px: 2,
-                        borderBottom: 1,
-                        borderColor: 'divider',
-                      }}
-                    >
-                      <Typography variant="subtitle2" component="div">
-                        {script.title}
-                      </Typography>
-                      <Typography
-                        variant="body2"
-                        color="text.secondary"
+                    <ListItem key={script.id} disablePadding>
+                      <ListItemButton
+                        selected={script.id === selectedId}
+                        aria-current={script.id === selectedId ? 'true' : undefined}
+                        onClick={() => onSelect(script.id)}
+                        data-testid={`script-item-${script.id}`}
                         sx={{
-                          display: '-webkit-box',
-                          WebkitLineClamp: 2,
-                          WebkitBoxOrient: 'vertical',
-                          overflow: 'hidden',
-                          mb: 0.5,
+                          display: 'block',
+                          py: 1,
+                          px: 2,
+                          borderBottom: 1,
+                          borderColor: 'divider',
                         }}
                       >
-                        {script.summary}
-                      </Typography>
-                      <Stack direction="row" spacing={0.75} useFlexGap sx={{ flexWrap: 'wrap' }}>
-                        <EnvironmentChip
-                          environment={script.environment}
-                          testId={`script-environment-${script.id}`}
-                        />
-                        <ScriptBadges script={script} />
-                      </Stack>
-                    </ListItemButton>
+                        <Typography variant="subtitle2" component="div">
+                          {script.title}
+                        </Typography>
+                        <Typography
+                          variant="body2"
+                          color="text.secondary"
+                          sx={{
+                            display: '-webkit-box',
+                            WebkitLineClamp: 2,
+                            WebkitBoxOrient: 'vertical',
+                            overflow: 'hidden',
+                            mb: 0.5,
+                          }}
+                        >
+                          {script.summary}
+                        </Typography>
+                        <Stack direction="row" spacing={0.75} useFlexGap sx={{ flexWrap: 'wrap' }}>
+                          <EnvironmentChip
+                            environment={script.environment}
+                            testId={`script-environment-${script.id}`}
+                          />
+                          <ScriptBadges script={script} />
+                        </Stack>
+                      </ListItemButton>
+                    </ListItem>
                   ))}
                 </List>
               </li>

@@ -1,12 +1,14 @@
 import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
 import TouchAppOutlined from '@mui/icons-material/TouchAppOutlined';
 import Box from '@mui/material/Box';
-import { useMemo } from 'react';
+import Typography from '@mui/material/Typography';
+import { useMemo, type ReactNode } from 'react';
 import { useApiQuery } from '../api/use-api-query.js';
 import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { EmptyState } from '../common/empty-state.js';
 import { LoadingState } from '../common/loading-state.js';
+import { visuallyHidden } from '../common/visually-hidden.js';
 import { ScriptDetail } from './script-detail.js';
 import { ScriptList } from './script-list.js';
 import { useEnvironmentUpdates, withLatestEnvironment } from './use-environment-updates.js';
@@ -35,52 +37,63 @@ export function ScriptsPage({
     [listed, environments],
   );
 
+  let content: ReactNode;
   if (!hasCatalogue) {
-    return (
+    content = (
       <EmptyState icon={<Inventory2Outlined />} title="No catalogue yet">
         ScriptDesk has not received a script catalogue. Ask your administrator to publish one for
         you; the approved scripts appear here as soon as it has synced.
       </EmptyState>
     );
-  }
-  if (list.error) {
-    return (
+  } else if (list.error) {
+    content = (
       <Box sx={{ p: 3 }}>
         <ApiErrorAlert error={list.error} onRetry={list.reload} />
       </Box>
     );
+  } else if (!scripts) {
+    content = <LoadingState label="Loading scripts…" />;
+  } else {
+    content = (
+      <Box sx={{ display: 'flex', height: '100%', minHeight: 0 }}>
+        <Box
+          sx={{
+            width: { xs: 280, lg: 340 },
+            flexShrink: 0,
+            borderRight: 1,
+            borderColor: 'divider',
+            bgcolor: 'background.paper',
+            minHeight: 0,
+          }}
+        >
+          <ScriptList scripts={scripts} selectedId={scriptId} onSelect={onSelect} />
+        </Box>
+        <Box sx={{ flex: 1, minWidth: 0, overflowY: 'auto' }}>
+          {scriptId ? (
+            <ScriptDetail
+              key={scriptId}
+              scriptId={scriptId}
+              catalogueVersion={catalogueVersion}
+              environments={environments}
+              onStarted={onStarted}
+            />
+          ) : (
+            <EmptyState icon={<TouchAppOutlined />} title="Choose a script">
+              Pick a script on the left to see what it does and fill in its form.
+            </EmptyState>
+          )}
+        </Box>
+      </Box>
+    );
   }
-  if (!scripts) return <LoadingState label="Loading scripts…" />;
 
   return (
-    <Box sx={{ display: 'flex', height: '100%', minHeight: 0 }}>
-      <Box
-        sx={{
-          width: { xs: 280, lg: 340 },
-          flexShrink: 0,
-          borderRight: 1,
-          borderColor: 'divider',
-          bgcolor: 'background.paper',
-          minHeight: 0,
-        }}
-      >
-        <ScriptList scripts={scripts} selectedId={scriptId} onSelect={onSelect} />
-      </Box>
-      <Box sx={{ flex: 1, minWidth: 0, overflowY: 'auto' }}>
-        {scriptId ? (
-          <ScriptDetail
-            key={scriptId}
-            scriptId={scriptId}
-            catalogueVersion={catalogueVersion}
-            environments={environments}
-            onStarted={onStarted}
-          />
-        ) : (
-          <EmptyState icon={<TouchAppOutlined />} title="Choose a script">
-            Pick a script on the left to see what it does and fill in its form.
-          </EmptyState>
-        )}
-      </Box>
-    </Box>
+    <>
+      {/* The place's one h1; the chosen script's title is an h2 under it. */}
+      <Typography component="h1" sx={visuallyHidden}>
+        Scripts
+      </Typography>
+      {content}
+    </>
   );
 }

@@ -7,11 +7,11 @@ import {
 } from '@rjsf/utils';
 import { useCallback, useMemo, useState } from 'react';
 import type { FieldError } from '../../../main/contract/errors.js';
-import { asSentence, wordLikeMain } from '../../../forms/theme/index.js';
+import { asSentence, liveFieldErrors } from '../../../forms/theme/index.js';
 import {
-  fromErrorSchema,
   isPlaceable,
   pointerToPath,
+  shownErrors,
   toErrorSchema,
   valueFingerprint,
   widgetId,
@@ -26,12 +26,16 @@ export interface FieldFeedback {
   extraErrors: ErrorSchema;
   /** A field lost focus: from now on its own problems are shown while the user types. */
   touch: (id: string) => void;
+  /** A field changed: a field its value makes required is flagged at once. */
+  change: (id: string) => void;
   /** The user pressed Run: every problem is shown from now on. Returns the problems of `data`. */
   attempt: (data: FormData) => PlacedError[];
   /** Shows main's verdict on `inputs` until the user edits the fields concerned; returns the errors no field can show. */
   showServerErrors: (errors: readonly FieldError[], inputs: FormData) => FieldError[];
-  /** How many problems the form itself finds after Run was pressed (0 before). */
+  /** How many marked fields the form itself finds after Run was pressed (0 before). */
   openProblems: number;
+  /** After Run was pressed, the problems of the form as a whole, which no field can show. */
+  formProblems: string[];
 }
 
 interface ServerError extends PlacedError {
@@ -40,8 +44,9 @@ interface ServerError extends PlacedError {
 
 /**
  * Decides which validation problems the form shows: none before the user interacts, a field's
- * own problems once it was left (blur), all of them after Run was pressed, plus main's errors
- * (the authority) until the value they refer to changes.
+ * own problems once it was left (blur), a field a condition makes required as soon as the field
+ * the condition looks at changes, all of them after Run was pressed, plus main's errors (the
+ * authority) until the value they refer to changes. Client and main word them with the same code.
  */
 export function useFieldFeedback(
   validator: ValidatorType<FormData>,
@@ -51,6 +56,7 @@ export function useFieldFeedback(
 ): FieldFeedback {
   const schemaUtils = useMemo(() => createSchemaUtils(validator, schema), [validator, schema]);
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const [changed, setChanged] = useState<ReadonlySet<string>>(() => new Set());
   const [attempted, setAttempted] = useState(false);
   const [serverErrors, setServerErrors] = useState<readonly ServerError[]>([]);
 
@@ -58,28 +64,19 @@ export function useFieldFeedback(
     (data: FormData): PlacedError[] => {
       // Values of fields a condition has hidden are not sent, so they are not judged either.
       const visible = schemaUtils.omitExtraData(schema, data) ?? {};
-      const { errorSchema } = validator.validateFormData(
-        visible,
-        schema,
-        undefined,
-        wordLikeMain,
-        uiSchema,
-      );
-      return fromErrorSchema(errorSchema);
+      return liveFieldErrors(validator, schema, uiSchema, visible).map((error) => ({
+        path: pointerToPath(error.path),
+        message: error.message,
+        triggers: error.triggers.map(pointerToPath),
+      }));
     },
     [validator, schema, schemaUtils, uiSchema],
   );
 
   const clientErrors = useMemo(() => {
-    if (!attempted && touched.size === 0) return [];
-    const all = validate(formData);
-    if (attempted) return all;
-    const ids = [...touched];
-    return all.filter(({ path }) => {
-      const id = widgetId(path);
-      return ids.some((touchedId) => touchedId === id || touchedId.startsWith(`${id}_`));
-    });
-  }, [attempted, touched, validate, formData]);
+    if (!attempted && touched.size === 0 && changed.size === 0) return [];
+    return shownErrors(validate(formData), { attempted, touched, changed });
+  }, [attempted, touched, changed, validate, formData]);
 
   const extraErrors = useMemo(() => {
     const stillValid = serverErrors.filter(
@@ -90,6 +87,10 @@ export function useFieldFeedback(
 
   const touch = useCallback((id: string) => {
     setTouched((current) => (current.has(id) ? current : new Set([...current, id])));
+  }, []);
+
+  const change = useCallback((id: string) => {
+    setChanged((current) => (current.has(id) ? current : new Set([...current, id])));
   }, []);
 
   const attempt = useCallback(
@@ -123,6 +124,11 @@ export function useFieldFeedback(
     [schema, schemaUtils],
   );
 
-  const openProblems = attempted ? clientErrors.length : 0;
-  return { extraErrors, touch, attempt, showServerErrors, openProblems };
+  const placed = clientErrors.filter(({ path }) => isPlaceable(path));
+  // Fields, not messages: a field with two problems is one place to fix.
+  const openProblems = attempted ? new Set(placed.map(({ path }) => widgetId(path))).size : 0;
+  const formProblems = attempted
+    ? clientErrors.filter(({ path }) => !isPlaceable(path)).map(({ message }) => message)
+    : [];
+  return { extraErrors, touch, change, attempt, showServerErrors, openProblems, formProblems };
 }

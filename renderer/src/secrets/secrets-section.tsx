@@ -31,7 +31,7 @@ export function SecretsSection({
   const unavailable = keychain !== undefined && !keychain.available;
   return (
     <Box component="section" aria-labelledby="secrets-title" data-testid="secrets-section">
-      <Typography variant="subtitle2" component="h2" id="secrets-title">
+      <Typography variant="subtitle2" component="h3" id="secrets-title">
         Secrets
       </Typography>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>

@@ -4,7 +4,8 @@ Run by ScriptDesk (see examples/README.md for the protocol). Inputs, from the JS
 named by SCRIPTDESK_INPUTS:
 
 - csvFile: path of the CSV file to read;
-- delimiter: "comma", "semicolon" or "tab";
+- delimiter: "comma", "semicolon", "tab" or "other";
+- otherDelimiter: the one separating character when delimiter is "other";
 - hasHeader: whether the first row holds the column names;
 - topN: how many of the most frequent values to list per text column;
 - reportTitle: the heading of the report.
@@ -423,10 +424,21 @@ def write_column_stats(summary: Summary, top_n: int, target: Path) -> None:
 # --------------------------------------------------------------------------- main
 
 
+def chosen_delimiter(inputs: dict) -> Tuple[str, str]:
+    """The separating character and its name for the log, from the delimiter inputs."""
+    if inputs.get("delimiter") == "other":
+        other = str(inputs.get("otherDelimiter") or "")
+        # The form allows exactly one character; anything else means the inputs were not checked.
+        if len(other) != 1:
+            stop(EXIT_NO_INPUTS, "The other separator must be exactly one character.")
+        return other, f'"{other}"'
+    return DELIMITERS.get(str(inputs.get("delimiter")), DELIMITERS["comma"])
+
+
 def main() -> int:
     inputs, output_dir = load_inputs()
     source = Path(str(inputs.get("csvFile", "")))
-    delimiter, delimiter_name = DELIMITERS.get(str(inputs.get("delimiter")), DELIMITERS["comma"])
+    delimiter, delimiter_name = chosen_delimiter(inputs)
     has_header = bool(inputs.get("hasHeader", True))
     top_n = int(inputs.get("topN", 5))
     title = CONTROL_RE.sub(" ", str(inputs.get("reportTitle") or "")).strip() or "CSV summary"
