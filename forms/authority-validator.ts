@@ -1,16 +1,21 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../main/contract/errors.js';
-import { toFieldErrors } from './error-messages.js';
+import { toFieldErrors, type WordingOptions } from './error-messages.js';
 import { sharedAjvOptions } from './vocabulary.js';
 
 /**
  * The validator main trusts: the same vocabulary as the renderer's, plus Ajv strict mode so a
  * schema with an unknown keyword or a typo is refused at `catalogue build` instead of silently
- * accepting anything.
+ * accepting anything. `generation` is for `catalogue build`, which generates validator modules.
  */
-export function createAuthorityAjv(): Ajv {
-  const ajv = new Ajv({ ...sharedAjvOptions, strict: true, allowUnionTypes: true });
+export function createAuthorityAjv(
+  generation: Pick<
+    Options,
+    'code' | 'validateSchema' | 'strictTypes' | 'strictRequired' | 'strictTuples'
+  > = {},
+): Ajv {
+  const ajv = new Ajv({ ...sharedAjvOptions, strict: true, allowUnionTypes: true, ...generation });
   addFormats.default(ajv);
   return ajv;
 }
@@ -26,7 +31,25 @@ export function validateAgainst(
   data: unknown,
   uiSchema?: Record<string, unknown>,
 ): FieldError[] {
-  const validate = ajv.compile(schema);
+  return checkWith(ajv.compile(schema), data, schema, { uiSchema });
+}
+
+/** A compiled check: Ajv's own, or one from a precompiled validator module. */
+export interface CompiledCheck {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/**
+ * Runs a compiled check of `schema` (Ajv's, or a precompiled module's) on `data` and returns every
+ * problem in plain words (empty when valid): the module's errors point into the same schema.
+ */
+export function checkWith(
+  validate: CompiledCheck,
+  data: unknown,
+  schema: Record<string, unknown>,
+  { uiSchema }: WordingOptions = {},
+): FieldError[] {
   if (validate(data)) return [];
   return toFieldErrors(validate.errors, schema, { uiSchema });
 }

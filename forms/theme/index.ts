@@ -10,7 +10,7 @@ import type { ScriptDeskWidgetName } from './ui-schema.js';
 
 export { withScriptDeskUi, type ScriptDeskWidgetName } from './ui-schema.js';
 export { asSentence, liveFieldErrors } from './error-messages.js';
-export { scriptDeskValidator } from './validator.js';
+export { precompiledFormValidator } from './validator.js';
 export { formatByteSize } from './byte-size.js';
 
 /** The ScriptDesk widgets by the `ui:widget` name {@link withScriptDeskUi} assigns. */

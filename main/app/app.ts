@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { createAuthorityAjv } from '../../forms/authority-validator.js';
 import { loadDeviceSigner } from '../audit/device-key.js';
 import { AUDIT_TYPES, AuditJournal } from '../audit/journal.js';
 import { keyLostMessage } from '../audit/key-rotation.js';
@@ -28,6 +27,8 @@ import { homePaths, type HomePaths } from '../shared/home.js';
 export interface ScriptDeskApp {
   dispatch: Dispatch;
   subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** A form validator module the renderer may load (`/validators/<sha256>.js`), or null. */
+  validatorModule(sha256: string): Promise<Buffer<ArrayBuffer> | null>;
   close(): Promise<void>;
   /** The parts, for the CLI's admin commands and tests. */
   services: {
@@ -168,7 +169,6 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     venvs,
     runtime: pythonRuntime,
     secrets,
-    ajv: createAuthorityAjv(),
     identity,
     runsDir: paths.runs,
     emit: hub.emit,
@@ -253,6 +253,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   return {
     dispatch,
     subscribe: (listener) => hub.subscribe(listener),
+    validatorModule: (sha256) => catalogue.validatorModule(sha256),
     async close() {
       if (closed) return;
       closed = true;

@@ -105,6 +105,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         ),
         schema: script.schema,
         uiSchema: script.uiSchema,
+        validator: { sha256: (await catalogue.validator(script)).sha256 },
       };
     },
     'run.validate': async ({ scriptId, inputs }) => {

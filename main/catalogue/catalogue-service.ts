@@ -6,6 +6,7 @@ import type { HomePaths } from '../shared/home.js';
 import { ContentStore } from './content-store.js';
 import { sha256Hex } from '../shared/hashing.js';
 import type { CatalogueDocument, PublishedScript } from './document.js';
+import { FormValidators, type FormValidator } from './form-validators.js';
 import { loadInstalledCatalogue, type InstalledCatalogue } from './installed.js';
 import type { ScriptManifest } from './manifest.js';
 import { isPermitted } from './permissions.js';
@@ -58,6 +59,7 @@ const TIME_SEEN_GRANULARITY_MS = 60_000;
 export class CatalogueService {
   private cached: InstalledCatalogue | null | undefined;
   private readonly store: ContentStore;
+  private readonly validators: FormValidators;
   private readonly schemas = new Map<string, Record<string, unknown>>();
   private readonly state: SyncStateFile;
   private readonly clock: () => Date;
@@ -67,6 +69,7 @@ export class CatalogueService {
 
   constructor(private readonly options: CatalogueServiceOptions) {
     this.store = new ContentStore(options.paths.store);
+    this.validators = new FormValidators(this.store);
     this.state = new SyncStateFile(options.paths.catalogue);
     this.clock = options.clock ?? (() => new Date());
     this.onSync = options.onSync ?? (() => {});
@@ -306,6 +309,20 @@ export class CatalogueService {
       scriptDir: installed.scriptDir(published),
       wheels: this.wheelsOf(installed.document, published),
     };
+  }
+
+  /** The verified, precompiled validator of a resolved script's form (main's authority for its inputs). */
+  validator(script: ResolvedScript): Promise<FormValidator> {
+    return this.validators.forScript(script.published, script.schema);
+  }
+
+  /**
+   * The bytes of `/validators/<sha256>.js` for the renderer: only a validator main loaded for a
+   * script of the installed catalogue (the renderer asked for its form first); null otherwise.
+   */
+  async validatorModule(sha256: string): Promise<Buffer<ArrayBuffer> | null> {
+    const installed = await this.installed().catch(() => null);
+    return installed ? this.validators.moduleBytes(sha256, installed.document) : null;
   }
 
   private wheelsOf(document: CatalogueDocument, script: PublishedScript): InstalledWheel[] {

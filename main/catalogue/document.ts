@@ -24,6 +24,12 @@ export const WheelEntrySchema = z
   .strict();
 export type WheelEntry = z.infer<typeof WheelEntrySchema>;
 
+/** A blob that is not a file of the script: the form validator `catalogue build` generated. */
+export const BlobEntrySchema = z
+  .object({ sha256: Sha256Hex, size: z.number().int().nonnegative() })
+  .strict();
+export type BlobEntry = z.infer<typeof BlobEntrySchema>;
+
 export const PublishedScriptSchema = z
   .object({
     manifest: ScriptManifestSchema,
@@ -31,6 +37,11 @@ export const PublishedScriptSchema = z
     wheels: z.array(WheelEntrySchema).max(500),
     schemaSha256: Sha256Hex,
     lockSha256: Sha256Hex,
+    /**
+     * The form's precompiled validator module (see forms/validator-codegen.ts). Absent in
+     * catalogues published before validators were; the device then makes its own.
+     */
+    validator: BlobEntrySchema.optional(),
   })
   .strict();
 export type PublishedScript = z.infer<typeof PublishedScriptSchema>;

@@ -187,13 +187,20 @@ async function restore(
   return missing.length;
 }
 
-/** Every blob `document` needs, once, with its size and a script that needs it (for messages). */
+/**
+ * Every blob `document` needs (files, wheels, form validators), once, with its size and a script
+ * that needs it (for messages).
+ */
 function blobsOf(document: CatalogueDocument): Map<string, { size: number; scriptId: string }> {
   let wanted = BLOBS.get(document);
   if (wanted) return wanted;
   wanted = new Map();
   for (const script of document.scripts)
-    for (const blob of [...script.files, ...script.wheels])
+    for (const blob of [
+      ...script.files,
+      ...script.wheels,
+      ...(script.validator ? [script.validator] : []),
+    ])
       if (!wanted.has(blob.sha256))
         wanted.set(blob.sha256, { size: blob.size, scriptId: script.manifest.id });
   BLOBS.set(document, wanted);

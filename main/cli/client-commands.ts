@@ -241,6 +241,7 @@ export async function webCommand(
   const host = await startWebHost({
     dispatch: app.dispatch,
     subscribe: (listener) => app.subscribe(listener),
+    validatorModule: (sha256) => app.validatorModule(sha256),
     rendererDir: fileURLToPath(new URL('../../renderer', import.meta.url)),
     port,
   });

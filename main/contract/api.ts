@@ -237,7 +237,13 @@ export const methods = {
   'catalogue.sync': method(z.object({}).strict(), CatalogueSyncStatusSchema),
   'catalogue.get': method(
     z.object({ scriptId: ScriptIdSchema }).strict(),
-    z.object({ script: ScriptSummarySchema, schema: JsonObjectSchema, uiSchema: JsonObjectSchema }),
+    z.object({
+      script: ScriptSummarySchema,
+      schema: JsonObjectSchema,
+      uiSchema: JsonObjectSchema,
+      /** The form's precompiled validator: the renderer imports `validatorModulePath(sha256)`. */
+      validator: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    }),
   ),
   'run.validate': method(
     z.object({ scriptId: ScriptIdSchema, inputs: JsonObjectSchema }).strict(),

@@ -44,6 +44,7 @@ if (electron.ok) {
   const host = await startWebHost({
     dispatch: app.dispatch,
     subscribe: (listener) => app.subscribe(listener),
+    validatorModule: (sha256) => app.validatorModule(sha256),
     rendererDir: path.join(root, 'dist', 'renderer'),
     port: Number(process.env.SCRIPTDESK_PORT ?? 0),
   });

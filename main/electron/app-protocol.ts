@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { isAppUrl, parseUrl } from './app-origin.js';
 import { contentSecurityPolicy } from '../shared/content-security-policy.js';
+import { validatorModuleSha256 } from '../contract/validator-modules.js';
 
 /** What an `app://` request resolves to. */
 export type AppFileLookup =
   | { kind: 'file'; path: string; contentType: string }
+  /** A form validator module by hash: main answers it from the verified catalogue, not the disk. */
+  | { kind: 'validator'; sha256: string }
   | { kind: 'refused'; status: 400 | 403 | 404; reason: string };
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -32,6 +35,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
  * GET-able paths of the app's own host resolve; `/` is `index.html`; percent-encoded `..`,
  * backslashes, NUL bytes and anything that would land outside `rootDir` are refused; so are
  * file types the renderer does not ship (so nothing is served with a guessed type).
+ * `/validators/<sha256>.js` is a form validator, which main serves from the catalogue.
  */
 export function resolveAppFile(
   requestUrl: string,
@@ -50,6 +54,8 @@ export function resolveAppFile(
   if (relative.includes('\0') || relative.includes('\\'))
     return { kind: 'refused', status: 400, reason: 'malformed path' };
   if (relative === '/' || relative === '') relative = '/index.html';
+  const validator = validatorModuleSha256(url.pathname);
+  if (validator) return { kind: 'validator', sha256: validator };
 
   const root = path.resolve(rootDir);
   const file = path.resolve(root, '.' + relative);

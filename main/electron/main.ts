@@ -75,12 +75,25 @@ function denyAllPermissions(): void {
   session.defaultSession.setDevicePermissionHandler(() => false);
 }
 
-/** Serves `dist/renderer` (and nothing else) on `app://scriptdesk/`, with the CSP on every response. */
-function serveRenderer(): void {
+/**
+ * Serves `dist/renderer` (and nothing else) on `app://scriptdesk/`, with the CSP on every
+ * response, and the form validators main loaded for the installed catalogue (`validatorModule`).
+ */
+function serveRenderer(
+  validatorModule: (sha256: string) => Promise<Uint8Array<ArrayBuffer> | null>,
+): void {
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET') return new Response(null, { status: 405 });
     const lookup = resolveAppFile(request.url, RENDERER_ROOT, APP_ORIGIN);
     if (lookup.kind === 'refused') return new Response(null, { status: lookup.status });
+    if (lookup.kind === 'validator') {
+      const body = await validatorModule(lookup.sha256).catch(() => null);
+      if (!body) return new Response(null, { status: 404 });
+      return new Response(body, {
+        status: 200,
+        headers: appResponseHeaders('text/javascript; charset=utf-8'),
+      });
+    }
     try {
       const body = await readFile(lookup.path);
       return new Response(body, { status: 200, headers: appResponseHeaders(lookup.contentType) });
@@ -116,8 +129,6 @@ function isTrustedEvent(event: IpcMainInvokeEvent): boolean {
 async function start(): Promise<void> {
   await app.whenReady();
   denyAllPermissions();
-  serveRenderer();
-
   // Handlers go in before the window exists, so the first call never finds no handler; calls
   // made while the app is still opening wait for it.
   const opening = openScriptDeskApp({
@@ -125,6 +136,8 @@ async function start(): Promise<void> {
     autoSyncMs: DEFAULT_SYNC_INTERVAL_MS,
     logError: (message) => console.error(message),
   });
+  serveRenderer(async (sha256) => (await opening).validatorModule(sha256));
+
   const dispatch: Dispatch = async (method, input, context) =>
     (await opening).dispatch(method, input, context);
   registerIpcHandlers(ipcMain, dispatch, isTrustedEvent, (method, error) =>

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ApiEvent } from '../contract/api.js';
 import type { Dispatch } from '../contract/dispatcher.js';
+import { validatorModuleSha256 } from '../contract/validator-modules.js';
 import { contentSecurityPolicy } from '../shared/content-security-policy.js';
 import { INPUT_LIMITS, INPUTS_SIZE_LIMIT } from '../shared/input-limits.js';
 import { indexStaticFiles } from './static-files.js';
@@ -16,6 +17,11 @@ export interface WebHostOptions {
   subscribe(listener: (event: ApiEvent) => void): () => void;
   /** The renderer build (`dist/renderer`). */
   rendererDir: string;
+  /**
+   * The bytes of `/validators/<sha256>.js`: a form validator main loaded for the installed
+   * catalogue, or null (404). Main decides; the host only serves. Absent: none are served.
+   */
+  validatorModule?: (sha256: string) => Promise<Uint8Array | null>;
   /** 0 or absent: a free port chosen by the OS. */
   port?: number;
 }
@@ -59,6 +65,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!allowedHosts().has(request.headers.host ?? ''))
       return send(response, 403, 'text/plain; charset=utf-8', 'wrong Host header');
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const validator = validatorModuleSha256(url.pathname);
+    if (validator) return serveValidator(request, response, validator);
     if (!url.pathname.startsWith('/api/')) return serveStatic(request, response, url.pathname);
 
     const origin = request.headers.origin;
@@ -115,6 +123,30 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'Content-Length': file.body.length,
     });
     response.end(request.method === 'HEAD' ? undefined : file.body);
+  }
+
+  /**
+   * A form's precompiled validator, imported by the page as a module of its own origin. No token:
+   * `import()` cannot send one, and the name is the hash of a module of the installed catalogue,
+   * which holds nothing the catalogue's own blob host does not serve to every device.
+   */
+  async function serveValidator(
+    request: IncomingMessage,
+    response: ServerResponse,
+    sha256: string,
+  ): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(response, 405, 'text/plain; charset=utf-8', 'method not allowed');
+    const body = (await options.validatorModule?.(sha256)) ?? null;
+    if (!body) return send(response, 404, 'text/plain; charset=utf-8', 'not found');
+    response.setHeader('Content-Security-Policy', csp);
+    // Named by its hash: the same name never holds other bytes.
+    response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    response.writeHead(200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Content-Length': body.length,
+    });
+    response.end(request.method === 'HEAD' ? undefined : body);
   }
 
   function streamEvents(request: IncomingMessage, response: ServerResponse): void {

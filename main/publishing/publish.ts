@@ -68,6 +68,7 @@ export async function publishCatalogue(
       wheels: script.wheels.map(({ path: filename, sha256, size }) => ({ filename, sha256, size })),
       schemaSha256: script.schemaSha256,
       lockSha256: script.lockSha256,
+      validator: { sha256: script.validator.sha256, size: script.validator.size },
     })),
   };
   const bytes = Buffer.from(JSON.stringify(document, null, 2) + '\n', 'utf8');
@@ -88,16 +89,20 @@ export async function publishCatalogue(
     const blobDir = path.join(staging, 'blobs', 'sha256');
     await mkdir(blobDir, { recursive: true });
     const blobs = new Map<string, string>();
-    for (const script of tree.scripts)
+    const generated = new Map<string, Buffer>();
+    for (const script of tree.scripts) {
       for (const file of [...script.files, ...script.wheels]) blobs.set(file.sha256, file.absolute);
+      generated.set(script.validator.sha256, script.validator.bytes);
+    }
     for (const [sha256, absolute] of blobs) await copyFile(absolute, path.join(blobDir, sha256));
+    for (const [sha256, bytes] of generated) await writeFile(path.join(blobDir, sha256), bytes);
     await writeFile(path.join(staging, 'catalogue.json'), bytes);
     await writeFile(
       path.join(staging, 'catalogue.sig'),
       JSON.stringify(signatures, null, 2) + '\n',
     );
     await swapIn(staging, outDir);
-    return { document, keyIds, blobCount: blobs.size };
+    return { document, keyIds, blobCount: new Set([...blobs.keys(), ...generated.keys()]).size };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

@@ -10,6 +10,7 @@ import { parseSpecifier, SpecifierError } from '../python/version-specifier.js';
 import { inspectWheel, WheelRefused } from '../python/wheel-inspection.js';
 import { checkArgTemplate } from '../runs/argv-template.js';
 import { sha256File, sha256Hex } from '../shared/hashing.js';
+import { buildFormValidator, type GeneratedBlob } from './form-validator.js';
 import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
 import {
   CatalogueSourceSchema,
@@ -35,6 +36,8 @@ export interface SourceScript {
   wheels: SourceFile[];
   schemaSha256: string;
   lockSha256: string;
+  /** The form's precompiled validator module, generated here (not a file of the source). */
+  validator: GeneratedBlob;
 }
 
 /** A whole catalogue source, checked: what `catalogue build` publishes. */
@@ -145,6 +148,12 @@ async function readScript(
   const formSchema = parseJson(schemaText, rel('form.schema.json'));
   const problems = lintFormSchema(ajv, formSchema);
   if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
+  // lintFormSchema has refused anything but a JSON object that compiles.
+  const validator = await buildFormValidator(formSchema as Record<string, unknown>).catch(
+    (error: unknown) => {
+      throw new SourceError(rel('form.schema.json'), (error as Error).message);
+    },
+  );
   if (manifest.args) {
     const properties = (formSchema as { properties?: Record<string, unknown> }).properties ?? {};
     const sensitive = [...formFields(formSchema as Record<string, unknown>).fields.values()]
@@ -179,6 +188,7 @@ async function readScript(
     wheels,
     schemaSha256: sha256Hex(schemaText),
     lockSha256: sha256Hex(lockText),
+    validator,
   };
 }
 

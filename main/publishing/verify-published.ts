@@ -40,7 +40,8 @@ export async function verifyPublished(
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const script of document.scripts) {
-    for (const blob of [...script.files, ...script.wheels]) {
+    const validator = script.validator ? [{ ...script.validator, path: 'form validator' }] : [];
+    for (const blob of [...script.files, ...script.wheels, ...validator]) {
       if (seen.has(blob.sha256)) continue;
       seen.add(blob.sha256);
       const name = 'path' in blob ? blob.path : blob.filename;

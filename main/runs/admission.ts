@@ -1,4 +1,3 @@
-import { validateAgainst } from '../../forms/authority-validator.js';
 import { AUDIT_TYPES } from '../audit/journal.js';
 import type { ResolvedScript } from '../catalogue/catalogue-service.js';
 import type { RunRequest } from '../contract/api.js';
@@ -15,7 +14,6 @@ import type { RunnerDeps } from './runner-deps.js';
 type AdmissionDeps = Pick<
   RunnerDeps,
   | 'catalogue'
-  | 'ajv'
   | 'identity'
   | 'secrets'
   | 'venvs'
@@ -43,7 +41,8 @@ export class RunAdmission {
   ): Promise<{ script: ResolvedScript; inputs: Record<string, unknown> }> {
     assertInputBounds(inputs);
     const script = await this.deps.catalogue.resolve(scriptId, this.deps.identity.user);
-    const errors = validateAgainst(this.deps.ajv, script.schema, inputs, script.uiSchema);
+    const validator = await this.deps.catalogue.validator(script);
+    const errors = validator.check(inputs, script.uiSchema);
     if (errors.length)
       throw new ApiFailure(
         'invalid_inputs',

@@ -1,4 +1,3 @@
-import type { Ajv } from 'ajv';
 import type { AuditJournal } from '../audit/journal.js';
 import type { CatalogueService } from '../catalogue/catalogue-service.js';
 import type { ApiEvent } from '../contract/api.js';
@@ -17,7 +16,6 @@ export interface RunnerDeps {
   venvs: VenvManager;
   runtime: () => Promise<PythonRuntime>;
   secrets: SecretStore;
-  ajv: Ajv;
   identity: Identity;
   runsDir: string;
   emit: (event: ApiEvent) => void;

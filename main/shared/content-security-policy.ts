@@ -1,13 +1,11 @@
 /**
- * Allows `new Function` in the renderer. Needed for now because Ajv (react-jsonschema-form's
- * validator) compiles schemas at run time; it goes when the validators are precompiled.
+ * The policy's directives, in the order they are written out. Scripts come only from the app's
+ * own origin, never inline and never through `eval`/`new Function`: form validators are compiled
+ * at `catalogue build` and loaded as modules of the same origin (`/validators/<sha256>.js`).
  */
-export const AJV_RUNTIME_COMPILATION = "'unsafe-eval'";
-
-/** The policy's directives, in the order they are written out. */
 const DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['default-src', ["'none'"]],
-  ['script-src', ["'self'", AJV_RUNTIME_COMPILATION]],
+  ['script-src', ["'self'"]],
   // Emotion (MUI's styling engine) injects <style> elements at run time.
   ['style-src', ["'self'", "'unsafe-inline'"]],
   ['img-src', ["'self'", 'data:']],

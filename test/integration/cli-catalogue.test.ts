@@ -61,7 +61,7 @@ describe('scriptdesk server, sync by URL, and offline use', () => {
     const sync = await scriptdesk(home, ['sync', '--from', server.url, '--pubkey', keys.pub]);
     expect(sync.stderr).toBe('');
     expect(sync.stdout).toMatch(
-      /Installed catalogue "Test catalogue" version 1 \(first install\); 12 files fetched/,
+      /Installed catalogue "Test catalogue" version 1 \(first install\); 15 files fetched/,
     );
     // The source is remembered: a later sync needs no options and makes one conditional request.
     expect((await scriptdesk(home, ['sync'])).stdout).toMatch(/version 1 is up to date/);
@@ -110,7 +110,7 @@ describe('scriptdesk server, sync by URL, and offline use', () => {
     const ok = await scriptdesk(home, ['catalogue', 'verify', server.url, '--pubkey', keys.pub]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(
-      /^OK: catalogue "Test catalogue" version 1 for audience "tests", signed by [0-9a-f]{16}, 3 scripts, 12 blobs verified/,
+      /^OK: catalogue "Test catalogue" version 1 for audience "tests", signed by [0-9a-f]{16}, 3 scripts, 15 blobs verified/,
     );
 
     const main = document.scripts
@@ -128,7 +128,7 @@ describe('scriptdesk server, sync by URL, and offline use', () => {
     expect(damaged.stdout).toContain(
       `DAMAGED probe/main.py (blobs/sha256/${main.sha256}): content does not match its signed hash`,
     );
-    expect(damaged.stderr.trim()).toMatch(/1 of 12 blobs are missing or damaged; publish again/);
+    expect(damaged.stderr.trim()).toMatch(/1 of 15 blobs are missing or damaged; publish again/);
   });
 
   it('catalogue verify refuses a catalogue signed by another key, naming both keys', async () => {

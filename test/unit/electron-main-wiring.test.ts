@@ -98,6 +98,7 @@ const serve = s.protocolHandlers.get('app');
 const get = async (url) => { const r = await serve(new Request(url)); return { status: r.status, type: r.headers.get('content-type'), csp: r.headers.get('content-security-policy'), body: r.status === 200 ? await r.text() : null }; };
 report.index = await get('app://scriptdesk/');
 report.traversal = await get('app://scriptdesk/..%2F..%2F..%2Fsecret.json');
+report.planted = await get('app://scriptdesk/validators/${'ab'.repeat(32)}.js');
 report.post = (await serve(new Request('app://scriptdesk/index.html', { method: 'POST', body: 'x' }))).status;
 let granted = 'not called';
 s.permissionRequest(contents, 'media', (g) => (granted = g));
@@ -150,6 +151,7 @@ interface Report {
   handlersBeforeWindow: boolean;
   index: { status: number; type: string; csp: string; body: string };
   traversal: { status: number };
+  planted: { status: number };
   post: number;
   permissions: { request: unknown; check: unknown; device: unknown };
   navigationPrevented: { foreign: boolean; own: boolean };
@@ -180,6 +182,12 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       '<!doctype html><title>ScriptDesk</title>',
     );
     await writeFile(path.join(dir, 'secret.json'), '{"secret":true}');
+    // A file named like a validator in the renderer folder: it must never be what is served.
+    await mkdir(path.join(dir, 'dist', 'renderer', 'validators'));
+    await writeFile(
+      path.join(dir, 'dist', 'renderer', 'validators', `${'ab'.repeat(32)}.js`),
+      'export const planted = true;',
+    );
     await writeFile(path.join(dir, 'fake-electron.mjs'), FAKE_ELECTRON);
     await writeFile(path.join(dir, 'driver.mjs'), DRIVER);
     // Packages stay external and resolve from the project's node_modules, as in the real build.
@@ -242,6 +250,8 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
     });
     expect(report.index.body).toContain('<title>ScriptDesk</title>');
     expect(report.traversal.status).toBe(403);
+    // Main has loaded no such validator for an installed catalogue: 404, whatever is on disk.
+    expect(report.planted.status).toBe(404);
     expect(report.post).toBe(405);
   });
 

@@ -47,6 +47,22 @@ describe('app:// file resolution', () => {
     expect(lookup.kind).toBe('refused');
   });
 
+  it('hands /validators/<sha256>.js to main (the installed catalogue), never to the disk', () => {
+    const sha256 = 'ab'.repeat(32);
+    expect(resolveAppFile(`app://scriptdesk/validators/${sha256}.js`, root, APP_ORIGIN)).toEqual({
+      kind: 'validator',
+      sha256,
+    });
+    // Anything that is not exactly a lower-case hash is an ordinary path under the renderer folder.
+    for (const name of [sha256.toUpperCase(), sha256.slice(1), `${sha256}%2F..`])
+      expect(
+        resolveAppFile(`app://scriptdesk/validators/${name}.js`, root, APP_ORIGIN).kind,
+      ).not.toBe('validator');
+    expect(resolveAppFile(`app://other/validators/${sha256}.js`, root, APP_ORIGIN).kind).toBe(
+      'refused',
+    );
+  });
+
   it('refuses other hosts and schemes', () => {
     expect(resolveAppFile('app://other/index.html', root, APP_ORIGIN).kind).toBe('refused');
     expect(

@@ -6,6 +6,7 @@ import {
   shownErrors,
   type PlacedError,
 } from '../../renderer/src/scripts/field-errors.js';
+import { pageValidator } from '../support/precompiled.js';
 
 /** The demo's "Other separator": required once "Other" is chosen (if/then). */
 const schema: RJSFSchema = {
@@ -21,9 +22,12 @@ const schema: RJSFSchema = {
   then: { properties: { otherDelimiter: { type: 'string' } }, required: ['otherDelimiter'] },
 };
 
+/** The page's validator for the form: precompiled, as the renderer loads it. */
+const validator = await pageValidator(schema as Record<string, unknown>);
+
 /** What the run form computes: the renderer's problems, placed on fields. */
 function problems(data: Record<string, unknown>): PlacedError[] {
-  return liveFieldErrors(schema, {}, data).map((error) => ({
+  return liveFieldErrors(validator, schema, {}, data).map((error) => ({
     path: pointerToPath(error.path),
     message: error.message,
     triggers: error.triggers.map(pointerToPath),

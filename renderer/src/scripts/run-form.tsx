@@ -4,11 +4,11 @@ import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import Typography from '@mui/material/Typography';
 import type { IChangeEvent } from '@rjsf/core';
-import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import type { RJSFSchema, UiSchema, ValidatorType } from '@rjsf/utils';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ScriptSummary } from '../../../main/contract/api.js';
 import type { ApiError, FieldError } from '../../../main/contract/errors.js';
-import { scriptDeskValidator, withScriptDeskUi } from '../../../forms/theme/index.js';
+import { withScriptDeskUi } from '../../../forms/theme/index.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { SecretDialog } from '../secrets/secret-dialog.js';
 import { SecretsSection } from '../secrets/secrets-section.js';
@@ -87,11 +87,14 @@ export function RunForm({
   script,
   schema,
   uiSchema,
+  validator,
   onStarted,
 }: {
   script: ScriptSummary;
   schema: RJSFSchema;
   uiSchema: UiSchema;
+  /** The form's precompiled checks (see use-form-validator.ts). */
+  validator: ValidatorType<FormData>;
   onStarted: (runId: string) => void;
 }) {
   const { fullUiSchema, formDescription } = useMemo(() => {
@@ -106,7 +109,7 @@ export function RunForm({
   const [reason, setReason] = useState('');
   const [attempted, setAttempted] = useState(false);
   const [unplaced, setUnplaced] = useState<FieldError[]>([]);
-  const feedback = useFieldFeedback(schema, fullUiSchema, formData);
+  const feedback = useFieldFeedback(validator, schema, fullUiSchema, formData);
 
   const { showServerErrors } = feedback;
   const onFieldErrors = useCallback(
@@ -173,7 +176,7 @@ export function RunForm({
         schema={schema}
         uiSchema={fullUiSchema}
         formData={formData}
-        validator={scriptDeskValidator}
+        validator={validator}
         onChange={(event, id) => {
           setFormData((event.formData as FormData | undefined) ?? {});
           if (id) feedback.change(id);

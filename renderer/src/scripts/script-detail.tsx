@@ -5,7 +5,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useRef } from 'react';
-import type { EnvironmentState } from '../../../main/contract/api.js';
+import type { EnvironmentState, ScriptSummary } from '../../../main/contract/api.js';
 import { useApiQuery } from '../api/use-api-query.js';
 import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
@@ -15,6 +15,41 @@ import { RunForm } from './run-form.js';
 import { EnvironmentFailedNotice } from './environment-notice.js';
 import { ScriptBadges } from './script-badges.js';
 import { withLatestEnvironment } from './use-environment-updates.js';
+import { useFormValidator } from './use-form-validator.js';
+
+/** The run form once its precompiled checks are loaded (they come from main, by hash). */
+function CheckedRunForm({
+  script,
+  schema,
+  uiSchema,
+  validatorSha256,
+  onStarted,
+}: {
+  script: ScriptSummary;
+  schema: RJSFSchema;
+  uiSchema: UiSchema;
+  validatorSha256: string;
+  onStarted: (runId: string) => void;
+}) {
+  const checks = useFormValidator(validatorSha256, schema);
+  if (checks.error)
+    return (
+      <ApiErrorAlert
+        error={{ code: 'catalogue_unavailable', message: checks.error }}
+        title="This form cannot be shown"
+      />
+    );
+  if (!checks.validator) return <LoadingState label="Loading the form…" />;
+  return (
+    <RunForm
+      script={script}
+      schema={schema}
+      uiSchema={uiSchema}
+      validator={checks.validator}
+      onStarted={onStarted}
+    />
+  );
+}
 
 /** One script: what it is, and its form with the Run button. */
 export function ScriptDetail({
@@ -45,7 +80,7 @@ export function ScriptDetail({
   }
   if (!query.value) return <LoadingState label="Loading the form…" />;
 
-  const { schema, uiSchema } = query.value;
+  const { schema, uiSchema, validator } = query.value;
   const script = withLatestEnvironment(query.value.script, environments);
   return (
     <Box sx={{ p: 3, maxWidth: 860 }}>
@@ -75,13 +110,14 @@ export function ScriptDetail({
       </Stack>
       <EnvironmentFailedNotice environment={script.environment} />
       <Paper variant="outlined" sx={{ p: 3 }}>
-        <RunForm
+        <CheckedRunForm
           // A new version of the script may ask for other inputs, so its form starts afresh;
           // a sync that left this script unchanged keeps what the user has typed.
           key={`${script.id}@${script.version}`}
           script={script}
           schema={schema as RJSFSchema}
           uiSchema={uiSchema as UiSchema}
+          validatorSha256={validator.sha256}
           onStarted={onStarted}
         />
       </Paper>

@@ -1,7 +1,13 @@
-import { createSchemaUtils, type ErrorSchema, type RJSFSchema, type UiSchema } from '@rjsf/utils';
+import {
+  createSchemaUtils,
+  type ErrorSchema,
+  type RJSFSchema,
+  type UiSchema,
+  type ValidatorType,
+} from '@rjsf/utils';
 import { useCallback, useMemo, useState } from 'react';
 import type { FieldError } from '../../../main/contract/errors.js';
-import { asSentence, liveFieldErrors, scriptDeskValidator } from '../../../forms/theme/index.js';
+import { asSentence, liveFieldErrors } from '../../../forms/theme/index.js';
 import {
   isPlaceable,
   pointerToPath,
@@ -43,11 +49,12 @@ interface ServerError extends PlacedError {
  * authority) until the value they refer to changes. Client and main word them with the same code.
  */
 export function useFieldFeedback(
+  validator: ValidatorType<FormData>,
   schema: RJSFSchema,
   uiSchema: UiSchema,
   formData: FormData,
 ): FieldFeedback {
-  const schemaUtils = useMemo(() => createSchemaUtils(scriptDeskValidator, schema), [schema]);
+  const schemaUtils = useMemo(() => createSchemaUtils(validator, schema), [validator, schema]);
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [changed, setChanged] = useState<ReadonlySet<string>>(() => new Set());
   const [attempted, setAttempted] = useState(false);
@@ -57,13 +64,13 @@ export function useFieldFeedback(
     (data: FormData): PlacedError[] => {
       // Values of fields a condition has hidden are not sent, so they are not judged either.
       const visible = schemaUtils.omitExtraData(schema, data) ?? {};
-      return liveFieldErrors(schema, uiSchema, visible).map((error) => ({
+      return liveFieldErrors(validator, schema, uiSchema, visible).map((error) => ({
         path: pointerToPath(error.path),
         message: error.message,
         triggers: error.triggers.map(pointerToPath),
       }));
     },
-    [schema, schemaUtils, uiSchema],
+    [validator, schema, schemaUtils, uiSchema],
   );
 
   const clientErrors = useMemo(() => {
