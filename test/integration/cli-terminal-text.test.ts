@@ -1,10 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type CatalogueServer } from '../../main/server/server.js';
 import { testDevice } from '../support/audit-events.js';
 import { ADMIN_TOKEN, INGEST_TOKEN, postEvents } from '../support/audit-server.js';
-import { copySource, publish, TEST_SCRIPT_MANIFEST } from '../support/catalogue.js';
+import { copySource, publish, addTestScript } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 
@@ -22,29 +22,17 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u
 /** A catalogue with `hostile-title`: HOSTILE as its title; prints its `text` input as log and progress. */
 async function hostileSource(): Promise<string> {
   const src = await copySource();
-  const dir = path.join(src, 'scripts', 'hostile-title');
-  await mkdir(dir);
-  await writeFile(
-    path.join(dir, 'script.json'),
-    JSON.stringify({
-      id: 'hostile-title',
-      title: HOSTILE,
-      summary: `Test script whose texts hold terminal controls: ${HOSTILE}`,
-      ...TEST_SCRIPT_MANIFEST,
-    }),
-  );
-  await writeFile(
-    path.join(dir, 'form.schema.json'),
-    JSON.stringify({
+  await addTestScript(src, {
+    id: 'hostile-title',
+    title: HOSTILE,
+    summary: `Test script whose texts hold terminal controls: ${HOSTILE}`,
+    schema: {
       type: 'object',
       additionalProperties: false,
       required: ['text'],
       properties: { text: { type: 'string', maxLength: 200 } },
-    }),
-  );
-  await writeFile(
-    path.join(dir, 'main.py'),
-    [
+    },
+    main: [
       'import json, os',
       'inputs = json.load(open(os.environ["SCRIPTDESK_INPUTS"], encoding="utf-8"))',
       '# The protocol line ends at CR, so the label is what comes before it.',
@@ -52,8 +40,7 @@ async function hostileSource(): Promise<string> {
       'print("log: " + inputs["text"])',
       '',
     ].join('\n'),
-  );
-  await writeFile(path.join(dir, 'requirements.lock'), '# standard library only\n');
+  });
   return src;
 }
 

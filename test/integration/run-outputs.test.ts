@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
-import { appWithCatalogue, copySource, TEST_SCRIPT_MANIFEST } from '../support/catalogue.js';
+import { appWithCatalogue, copySource, addTestScript } from '../support/catalogue.js';
 import { callOrThrow, runToEnd } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
@@ -41,20 +41,11 @@ print("done")
 /** A catalogue with `outputs-probe`: writes results.csv, and a link when asked. */
 async function outputsSource(): Promise<string> {
   const src = await copySource();
-  const dir = path.join(src, 'scripts', 'outputs-probe');
-  await mkdir(dir);
-  await writeFile(
-    path.join(dir, 'script.json'),
-    JSON.stringify({
-      id: 'outputs-probe',
-      title: 'Outputs probe',
-      summary: 'Test script: writes results.csv and, when asked, leaves a link in its outputs.',
-      ...TEST_SCRIPT_MANIFEST,
-    }),
-  );
-  await writeFile(
-    path.join(dir, 'form.schema.json'),
-    JSON.stringify({
+  await addTestScript(src, {
+    id: 'outputs-probe',
+    title: 'Outputs probe',
+    summary: 'Test script: writes results.csv and, when asked, leaves a link in its outputs.',
+    schema: {
       type: 'object',
       additionalProperties: false,
       required: ['mode'],
@@ -62,10 +53,9 @@ async function outputsSource(): Promise<string> {
         mode: { type: 'string', enum: ['plain', 'link', 'link-folder'] },
         target: { type: 'string', maxLength: 4096 },
       },
-    }),
-  );
-  await writeFile(path.join(dir, 'main.py'), SCRIPT);
-  await writeFile(path.join(dir, 'requirements.lock'), '# standard library only\n');
+    },
+    main: SCRIPT,
+  });
   return src;
 }
 

@@ -1,11 +1,11 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { readCatalogueSource } from '../../main/publishing/source-reader.js';
-import { appWithCatalogue, FIXTURE_SOURCE, TEST_SCRIPT_MANIFEST } from '../support/catalogue.js';
+import { appWithCatalogue, FIXTURE_SOURCE, addTestScript } from '../support/catalogue.js';
 import {
   caseKey,
   FILE,
@@ -22,21 +22,14 @@ import { tempDir } from '../support/temp.js';
 const PUBLISHABLE = KEYWORD_CASES.filter((c) => c.strict !== false);
 const secretOf = (keywordCase: KeywordCase) => `S3CRET-${caseKey(keywordCase)}-7f3a`;
 
-async function writeScript(source: string, id: string, schema: unknown): Promise<void> {
-  const dir = path.join(source, 'scripts', id);
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'form.schema.json'), JSON.stringify(schema, null, 2));
-  await writeFile(path.join(dir, 'main.py'), 'print("done")\n');
-  await writeFile(path.join(dir, 'requirements.lock'), '# standard library only\n');
-  await writeFile(
-    path.join(dir, 'script.json'),
-    JSON.stringify({
-      id,
-      title: id,
-      summary: 'Test script: a form with a field behind every schema keyword.',
-      ...TEST_SCRIPT_MANIFEST,
-    }),
-  );
+function writeScript(source: string, id: string, schema: unknown): Promise<void> {
+  return addTestScript(source, {
+    id,
+    title: id,
+    summary: 'Test script: a form with a field behind every schema keyword.',
+    schema,
+    main: 'print("done")\n',
+  });
 }
 
 /** An app with the keyword catalogue on a home that outlives each test (tempDir's do not). */
