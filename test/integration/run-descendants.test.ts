@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import { DEFAULT_POLICY } from '../../main/policy/policy.js';
-import { appWithCatalogue, copySource, REPO } from '../support/catalogue.js';
-import { BIN } from '../support/cli.js';
+import { appWithCatalogue, copySource } from '../support/catalogue.js';
+import { cliProbeRun } from '../support/cli.js';
 import {
   killIfLeft,
   parentOf,
@@ -174,27 +173,11 @@ describe('a descendant that left the process group ends with its run', () => {
 describe('crash recovery', () => {
   /** A CLI run of the probe leaving a detached descendant; returns it once the descendant runs. */
   async function cliRunLeaving() {
-    const synced = await appWithCatalogue();
-    await synced.app.close();
-    const markers = await tempDir('scriptdesk-marker-');
-    const inputs = path.join(await tempDir('scriptdesk-inputs-'), 'inputs.json');
-    await writeFile(
-      inputs,
-      JSON.stringify({ markerDir: markers, mode: 'leave-setsid', then: 'sleep' }),
+    const { home, cli, markers, runId } = await cliProbeRun(
+      { mode: 'leave-setsid', then: 'sleep' },
+      'descendant',
     );
-    const cli = spawn(process.execPath, [BIN, 'run', 'probe', '--inputs', inputs], {
-      env: { ...process.env, SCRIPTDESK_HOME: synced.home },
-      cwd: REPO,
-      stdio: 'ignore',
-    });
     cleanups.push(() => cli.kill('SIGKILL'));
-    await waitFor(
-      async () => (await readdir(markers)).some((n) => n.startsWith('descendant-')),
-      'the probe and its descendant to start',
-    );
-    const runId = (await readdir(markers))
-      .find((n) => n.startsWith('started-'))!
-      .slice('started-'.length);
     const descendant = await descendantOf(markers, runId);
     // The interpreter is the run's process whose parent is the CLI.
     const interpreter = processesOfRun(runId).find((pid) => parentOf(pid) === cli.pid)!;
@@ -202,7 +185,7 @@ describe('crash recovery', () => {
       cli.kill('SIGKILL');
       await new Promise((resolve) => cli.once('exit', resolve));
     };
-    return { home: synced.home, runId, descendant, interpreter, killCli };
+    return { home, runId, descendant, interpreter, killCli };
   }
 
   /** Opens the app on `home` (recovery runs as it opens) and checks how `runId` was recorded. */

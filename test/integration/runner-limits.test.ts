@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
@@ -8,8 +7,8 @@ import type { ApiEvent } from '../../main/contract/api.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { DEFAULT_POLICY } from '../../main/policy/policy.js';
 import { processIdentity } from '../../main/shared/process-identity.js';
-import { appWithCatalogue, REPO } from '../support/catalogue.js';
-import { BIN } from '../support/cli.js';
+import { appWithCatalogue } from '../support/catalogue.js';
+import { cliProbeRun } from '../support/cli.js';
 import { callOrThrow, runToEnd, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
@@ -277,23 +276,8 @@ describe('the concurrency limit and the queue', () => {
 describe('crash safety', () => {
   /** A home with the fixture catalogue synced, and a ScriptDesk CLI process running the probe in it. */
   async function cliRunInProgress() {
-    const synced = await appWithCatalogue();
-    await synced.app.close();
-    const markers = await tempDir('scriptdesk-marker-');
-    const inputs = path.join(await tempDir('scriptdesk-inputs-'), 'inputs.json');
-    await writeFile(inputs, JSON.stringify({ markerDir: markers, mode: 'sleep-with-child' }));
-    const cli = spawn(process.execPath, [BIN, 'run', 'probe', '--inputs', inputs], {
-      env: { ...process.env, SCRIPTDESK_HOME: synced.home },
-      cwd: REPO,
-      stdio: 'ignore',
-    });
+    const { home, cli, markers, runId } = await cliProbeRun({ mode: 'sleep-with-child' }, 'child');
     cleanups.push(() => cli.kill('SIGKILL'));
-    await waitFor(
-      async () => (await readdir(markers)).some((n) => n.startsWith('child-')),
-      'the probe and its child to start',
-    );
-    const names = await readdir(markers);
-    const runId = names.find((n) => n.startsWith('started-'))!.slice('started-'.length);
     const grandchild = Number(readFileSync(path.join(markers, `child-${runId}`), 'utf8'));
     // The script and its child share a process group (the script leads it): end both, so a probe
     // orphaned by the killed CLI does not sleep on after the test.
@@ -305,7 +289,7 @@ describe('crash safety', () => {
         // gone
       }
     });
-    return { home: synced.home, cli, runId, grandchild };
+    return { home, cli, runId, grandchild };
   }
 
   it('a run whose ScriptDesk was killed with SIGKILL is recorded as interrupted at the next start, and its processes are stopped', async () => {

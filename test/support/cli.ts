@@ -1,9 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO } from './catalogue.js';
+import { appWithCatalogue, REPO } from './catalogue.js';
+import { waitFor } from './runs.js';
+import { tempDir } from './temp.js';
 
 const exec = promisify(execFile);
 
@@ -87,4 +89,30 @@ function scriptdeskWith(
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }),
     );
   });
+}
+
+/**
+ * A home with the fixture catalogue synced and `scriptdesk run probe` going in it as a process of
+ * its own, returned once the probe has written a `<marker>-<runId>` file into `markers`. The
+ * caller ends `cli` (register its kill as a clean-up).
+ */
+export async function cliProbeRun(inputs: Record<string, unknown>, marker: string) {
+  const synced = await appWithCatalogue();
+  await synced.app.close();
+  const markers = await tempDir('scriptdesk-marker-');
+  const inputsFile = path.join(await tempDir('scriptdesk-inputs-'), 'inputs.json');
+  await writeFile(inputsFile, JSON.stringify({ ...inputs, markerDir: markers }));
+  const cli = spawn(process.execPath, [BIN, 'run', 'probe', '--inputs', inputsFile], {
+    env: { ...process.env, SCRIPTDESK_HOME: synced.home },
+    cwd: REPO,
+    stdio: 'ignore',
+  });
+  await waitFor(
+    async () => (await readdir(markers)).some((n) => n.startsWith(`${marker}-`)),
+    `the probe to write its ${marker} marker`,
+  );
+  const runId = (await readdir(markers))
+    .find((n) => n.startsWith('started-'))!
+    .slice('started-'.length);
+  return { home: synced.home, cli, markers, runId };
 }
