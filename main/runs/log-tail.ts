@@ -1,6 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { openRegularFile } from '../shared/files.js';
+import { openRegularFileOrRefusal } from '../shared/regular-file.js';
 
 /**
  * Reads at most the last `maxLines` lines of a log file, looking only at its last 256 KB. The run
@@ -9,7 +9,7 @@ import { openRegularFile } from '../shared/files.js';
  */
 export async function readLogTail(file: string, maxLines: number): Promise<string[]> {
   if (!(await lstat(path.dirname(file)).catch(() => null))?.isDirectory()) return [];
-  const opened = await openRegularFile(file).catch(() => null);
+  const opened = await openRegularFileOrRefusal(file).catch(() => null);
   if (opened === null || 'refused' in opened) return [];
   const { handle, stats } = opened;
   try {

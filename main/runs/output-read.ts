@@ -2,7 +2,7 @@ import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { isOutputFile, type OutputEntry } from '../contract/api.js';
 import { ApiFailure } from '../contract/errors.js';
-import { openRegularFile } from '../shared/files.js';
+import { openRegularFileOrRefusal } from '../shared/regular-file.js';
 import { sha256Handle } from '../shared/hashing.js';
 
 /**
@@ -35,7 +35,7 @@ export async function readRecordedOutput(
       );
     }
   }
-  const opened = await openRegularFile(path.join(outputDir, ...parts));
+  const opened = await openRegularFileOrRefusal(path.join(outputDir, ...parts));
   if ('refused' in opened)
     throw changed(
       opened.refused === 'missing'

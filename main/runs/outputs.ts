@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputEntry, SkippedOutput } from '../contract/api.js';
-import { openRegularFile } from '../shared/files.js';
+import { openRegularFileOrRefusal } from '../shared/regular-file.js';
 import { sha256Handle } from '../shared/hashing.js';
 
 /** Most output entries listed for one run. */
@@ -49,7 +49,7 @@ export async function listOutputs(outputDir: string): Promise<OutputEntry[]> {
 
 /** A regular file's record; a skipped entry when it became something else since it was listed. */
 async function hashed(file: string, name: string): Promise<OutputEntry | null> {
-  const opened = await openRegularFile(file);
+  const opened = await openRegularFileOrRefusal(file);
   if ('refused' in opened)
     return opened.refused === 'missing' ? null : skipped(file, name, opened.refused === 'link');
   try {

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import { constants, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { sha256Handle } from '../shared/hashing.js';
+import { openRegularFileOrRefusal } from '../shared/regular-file.js';
 
 /** Handles a request if its path is one of the handler's routes; false lets the next one try. */
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
@@ -22,13 +23,8 @@ const NO_CACHE = 'no-cache';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const BLOB_PATH = /^\/blobs\/sha256\/([0-9a-f]{64})$/;
 const ALLOW = 'GET, HEAD';
-/** Errors that mean "there is no such file here", as opposed to a broken disk or permissions. */
-const MISSING = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
 /** Errors a response stream fails with when the client hung up. */
 const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
-// The final path component is never followed as a symlink: only files that are really in the
-// published folder are served. (Windows has no O_NOFOLLOW; the constant is then absent.)
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 /**
  * A digest is cached only for files whose mtime is at least this old when hashed. A newer
  * file could share (dev, ino, size, mtime) with its successor on a file system with coarse
@@ -50,7 +46,7 @@ export function createCatalogueFilesHandler(root: string): RouteHandler {
     const stamp = `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
     const cached = digests.get(name);
     if (cached?.stamp === stamp) return `"${cached.sha256}"`;
-    const sha256 = await hashOpenFile(handle);
+    const { sha256 } = await sha256Handle(handle);
     if (Date.now() - stats.mtimeMs >= SETTLED_MS) digests.set(name, { stamp, sha256 });
     return `"${sha256}"`;
   }
@@ -63,13 +59,15 @@ export function createCatalogueFilesHandler(root: string): RouteHandler {
       sendText(response, 405, 'method not allowed', { Allow: ALLOW });
       return true;
     }
-    const handle = await openRegularFile(path.join(root, ...file.segments));
-    if (!handle) {
+    // The final path component is never followed as a symlink, and only a regular file is
+    // served: only files that are really in the published folder.
+    const opened = await openRegularFileOrRefusal(path.join(root, ...file.segments));
+    if ('refused' in opened) {
       sendText(response, 404, 'not found');
       return true;
     }
+    const { handle, stats } = opened;
     try {
-      const stats = await handle.stat();
       const etag = await etagOf(file, handle, stats);
       response.setHeader('ETag', etag);
       response.setHeader('Cache-Control', file.cacheControl);
@@ -112,37 +110,6 @@ function routeOf(target: string): CatalogueFile | undefined {
     cacheControl: IMMUTABLE,
     knownSha256: blob[1]!,
   };
-}
-
-/** Opens a regular file for reading; undefined when it is absent or not a plain file. */
-async function openRegularFile(file: string): Promise<FileHandle | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, OPEN_FLAGS);
-  } catch (error) {
-    if (MISSING.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
-    throw error;
-  }
-  try {
-    if ((await handle.stat()).isFile()) return handle;
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  await handle.close();
-  return undefined;
-}
-
-/** SHA-256 of an open file, read in bounded chunks at explicit positions. */
-async function hashOpenFile(handle: FileHandle): Promise<string> {
-  const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
-  for (let position = 0; ;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) return hash.digest('hex');
-    hash.update(buffer.subarray(0, bytesRead));
-    position += bytesRead;
-  }
 }
 
 /** Streams exactly `size` bytes; a client hanging up mid-way is not an error. */

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { constants, type BigIntStats } from 'node:fs';
+import { constants, type BigIntStats, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { sha256Handle } from './hashing.js';
 
 /**
  * `O_NOFOLLOW`: opening a symbolic link fails instead of opening what it points to. Windows has no
@@ -38,7 +38,7 @@ const DESCRIBED: Record<NotReadable, string> = {
  * a regular file (checked on the open handle, so what is checked is what is read). Throws
  * {@link NotARegularFile}.
  */
-export async function openRegularFile(file: string): Promise<{ handle: FileHandle; size: number }> {
+export async function openRegularFile(file: string): Promise<{ handle: FileHandle; stats: Stats }> {
   let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | NO_FOLLOW | NO_WAIT);
@@ -48,10 +48,27 @@ export async function openRegularFile(file: string): Promise<{ handle: FileHandl
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new NotARegularFile(file, 'not_file');
-    return { handle, size: stats.size };
+    return { handle, stats };
   } catch (error) {
     await handle.close();
     throw error;
+  }
+}
+
+/**
+ * {@link openRegularFile} for callers that treat a missing file, a link or a non-file as an
+ * answer rather than an error: those come back as `refused`; any other failure is thrown as the
+ * operating system reported it. The caller closes the handle.
+ */
+export async function openRegularFileOrRefusal(
+  file: string,
+): Promise<{ handle: FileHandle; stats: Stats } | { refused: Exclude<NotReadable, 'unreadable'> }> {
+  try {
+    return await openRegularFile(file);
+  } catch (error) {
+    if (!(error instanceof NotARegularFile)) throw error;
+    if (error.why === 'unreadable') throw error.cause;
+    return { refused: error.why };
   }
 }
 
@@ -92,20 +109,12 @@ export async function readRegularFile(
   }
 }
 
-/** The SHA-256 and length of a regular file (see {@link openRegularFile}), read in 64 KB pieces. */
+/** The SHA-256 and length of a regular file (see {@link openRegularFile}). */
 export async function hashRegularFile(file: string): Promise<{ sha256: string; size: number }> {
   const { handle } = await openRegularFile(file);
   try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(64 * 1024);
-    let size = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, size);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-    return { sha256: hash.digest('hex'), size };
+    const { sha256, size } = await sha256Handle(handle);
+    return { sha256, size };
   } finally {
     await handle.close();
   }
