@@ -12,6 +12,7 @@ import { sha256Hex } from '../shared/hashing.js';
 import { APP_VERSION } from '../shared/version.js';
 import { buildArgs } from './argv-template.js';
 import { interpreterArgs } from './bootstrap.js';
+import { RUN_MARKER_VARIABLE } from './run-processes.js';
 import type { StoredRun } from './run-store.js';
 import type { VerifiedLaunch } from './script-integrity.js';
 
@@ -113,7 +114,7 @@ export async function prepareRun(options: {
     env: {
       ...allowedEnvironment(),
       TMPDIR: runDir,
-      SCRIPTDESK_RUN_ID: runId,
+      [RUN_MARKER_VARIABLE]: runId,
       SCRIPTDESK_INPUTS: inputsFile,
       SCRIPTDESK_OUTPUT_DIR: outputDir,
       SCRIPTDESK_DRY_RUN: dryRun ? '1' : '0',
