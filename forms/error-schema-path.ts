@@ -1,9 +1,10 @@
+import { childrenOf, resolveRef, type Child } from './schema-walk.js';
+
 /**
  * Finds, inside a form schema, the subschemas an error talks about: the schema of the field at an
- * instance path (for its title and `x-error`), and the schema an Ajv `schemaPath` points at.
- *
- * `subschemasAt` is a small stand-in for the shared schema walker (`schema-walk.ts`, being written
- * separately): it is the one function to switch to the walker once that is merged.
+ * instance path (for its title and `x-error`), and the schema an Ajv `schemaPath` points at. Which
+ * keywords hold subschemas, and which part of the value each describes, comes from the one schema
+ * walker (`schema-walk.ts`); this file only chooses among them.
  */
 
 /** A JSON Schema object (boolean schemas carry no title or advice, so they are skipped). */
@@ -61,44 +62,66 @@ const MAX_SCHEMAS = 500;
 export function applicableSchemas(root: Schema, schema: Schema, branches: boolean): Schema[] {
   const found: Schema[] = [];
   const seen = new Set<Schema>();
-  const visit = (node: unknown): void => {
-    if (!isSchema(node) || seen.has(node) || found.length >= MAX_SCHEMAS) return;
+  const visit = (node: Schema | undefined): void => {
+    if (!node || seen.has(node) || found.length >= MAX_SCHEMAS) return;
     seen.add(node);
     found.push(node);
-    if (typeof node.$ref === 'string' && node.$ref.startsWith('#'))
-      visit(resolvePointer(root, node.$ref));
-    if (Array.isArray(node.allOf)) for (const part of node.allOf) visit(part);
-    if (!branches) return;
-    for (const key of ['anyOf', 'oneOf'])
-      if (Array.isArray(node[key])) for (const branch of node[key]) visit(branch);
-    for (const key of ['then', 'else']) visit(node[key]);
-    for (const key of ['dependencies', 'dependentSchemas'])
-      if (isSchema(node[key])) for (const branch of Object.values(node[key])) visit(branch);
+    if (typeof node.$ref === 'string') visit(resolveRef(root, node.$ref)?.schema);
+    for (const child of childrenOf(node, '#'))
+      if (ALWAYS_APPLY.has(child.keyword) || (branches && MAY_APPLY.has(child.keyword)))
+        visit(child.schema);
   };
   visit(schema);
   return found;
 }
 
+/** Keywords whose subschemas always describe the same value (a field's own title may be there). */
+const ALWAYS_APPLY = new Set(['allOf']);
+/** Keywords whose subschemas may describe the same value, depending on it (`if`, `not` never define a field). */
+const MAY_APPLY = new Set(['anyOf', 'oneOf', 'then', 'else', 'dependencies', 'dependentSchemas']);
+/** Keywords that declare what a property or an item is. */
+const FIELD_KEYWORDS = new Set([
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'items',
+  'additionalItems',
+  'prefixItems',
+]);
+
 function childSchemas(schema: Schema, segment: string): Schema[] {
-  const children: unknown[] = [];
-  if (isSchema(schema.properties) && Object.hasOwn(schema.properties, segment))
-    children.push(schema.properties[segment]);
-  if (isSchema(schema.patternProperties)) {
-    for (const [pattern, child] of Object.entries(schema.patternProperties)) {
-      try {
-        if (new RegExp(pattern, 'u').test(segment)) children.push(child);
-      } catch {
-        // A pattern this engine cannot read says nothing about the name.
-      }
-    }
+  const index = /^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : undefined;
+  return childrenOf(schema, '#')
+    .filter((child) => FIELD_KEYWORDS.has(child.keyword) && describes(child, segment, index))
+    .map((child) => child.schema);
+}
+
+/** Whether `child` describes the property or item named `segment` of its parent's value. */
+function describes(child: Child, segment: string, index: number | undefined): boolean {
+  const { step } = child;
+  switch (step.kind) {
+    case 'property':
+      return step.name === segment;
+    case 'pattern':
+      return matches(step.pattern, segment);
+    case 'otherProperties':
+      return !step.names.includes(segment) && !step.patterns.some((p) => matches(p, segment));
+    case 'index':
+      return index === step.index;
+    case 'items':
+      return index !== undefined && index >= step.from;
+    default:
+      return false;
   }
-  if (/^(0|[1-9]\d*)$/.test(segment)) {
-    const index = Number(segment);
-    if (Array.isArray(schema.items)) children.push(schema.items[index] ?? schema.additionalItems);
-    else children.push(schema.items);
+}
+
+function matches(pattern: string, name: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(name);
+  } catch {
+    // A pattern this engine cannot read says nothing about the name.
+    return false;
   }
-  if (children.length === 0) children.push(schema.additionalProperties);
-  return children.filter(isSchema);
 }
 
 /**
