@@ -1,6 +1,6 @@
 import { INPUT_LIMITS } from '../main/shared/input-limits.js';
 import { formFields } from './form-fields.js';
-import { isObject, walkSchema, WALK_LIMITS, type JsonObject } from './schema-walk.js';
+import { isObject, resolveRef, walkSchema, WALK_LIMITS, type JsonObject } from './schema-walk.js';
 
 /**
  * The most properties one form may declare, counted over every subschema (branches and
@@ -44,6 +44,11 @@ export function schemaCapProblems(schema: JsonObject): string[] {
         `${where}/maxLength: ${node.maxLength} is over the limit of ${INPUT_LIMITS.maxStringLength} characters a device accepts in one value; lower it, or take the data as a file input`,
       );
   });
+  const loop = recursiveRef(schema);
+  if (loop)
+    problems.push(
+      `${loop.pointer === '#' ? '#' : loop.pointer.slice(1)}/$ref: "${loop.ref}" leads back into the schema it is in, so the form is recursive: its checks cannot be precompiled (generating them never ends) and no depth cap holds; unroll it to the few levels the script needs`,
+    );
   if (properties > SCHEMA_LIMITS.maxProperties)
     problems.push(
       `#: has ${properties} properties, over the limit of ${SCHEMA_LIMITS.maxProperties} one form may have; split the script`,
@@ -53,4 +58,35 @@ export function schemaCapProblems(schema: JsonObject): string[] {
       `#: is too large to check: over ${WALK_LIMITS.maxVisits} subschemas once "$ref"s are followed, or nested over ${WALK_LIMITS.maxDepth} levels; simplify the form`,
     );
   return problems;
+}
+
+/**
+ * The first `$ref` that makes `schema` recursive (it leads, directly or through other `$ref`s,
+ * back into a subschema that contains it), or undefined. RJSF's schema parser, which the validator
+ * generator uses, does not end on such a form.
+ */
+export function recursiveRef(schema: JsonObject): { pointer: string; ref: string } | undefined {
+  const refs: { pointer: string; ref: string; target: string }[] = [];
+  walkSchema(schema, 'document', ({ schema: node, pointer }) => {
+    if (typeof node.$ref !== 'string') return;
+    const target = resolveRef(schema, node.$ref);
+    if (target) refs.push({ pointer, ref: node.$ref, target: target.pointer });
+  });
+  const inside = (pointer: string, root: string) =>
+    root === '#' || pointer === root || pointer.startsWith(`${root}/`);
+  // From a target, the refs written inside it lead on to their targets: a cycle is recursion.
+  for (const start of refs) {
+    const seen = new Set<string>();
+    const queue = [start.target];
+    while (queue.length) {
+      const target = queue.pop()!;
+      if (seen.has(target)) continue;
+      seen.add(target);
+      for (const next of refs.filter((ref) => inside(ref.pointer, target))) {
+        if (next === start) return { pointer: start.pointer, ref: start.ref };
+        queue.push(next.target);
+      }
+    }
+  }
+  return undefined;
 }

@@ -2,7 +2,13 @@ import type { Ajv } from 'ajv';
 import { compileNoting } from './authority-validator.js';
 import { toFieldErrors } from './error-messages.js';
 import { schemaCapProblems } from './schema-caps.js';
-import { isObject, walkSchema, type JsonObject, type SchemaVisit } from './schema-walk.js';
+import {
+  escapeToken,
+  isObject,
+  walkSchema,
+  type JsonObject,
+  type SchemaVisit,
+} from './schema-walk.js';
 import {
   ERROR_TEXT_KEYWORDS,
   MAX_ERROR_TEXT_LENGTH,
@@ -60,7 +66,7 @@ export function lintFormSchema(ajv: Ajv, schema: unknown, warnings: string[] = [
   } catch (error) {
     return [`#: does not compile: ${(error as Error).message}; fix the schema there`];
   }
-  for (const note of compiled.notes) {
+  for (const note of new Set(compiled.notes)) {
     const judged = judgeStrictNote(note, visits);
     problems.push(...judged.errors);
     warnings.push(...judged.warnings);
@@ -109,6 +115,19 @@ function lintSubschema(visit: SchemaVisit, where: string): string[] {
 const SCRIPTDESK_KEYWORDS: readonly string[] = [X_SENSITIVE, X_FILE, X_ERROR];
 
 /**
+ * Keywords the walker reads as holding subschemas or rules (so redaction, file checks and widgets
+ * follow them) but Ajv's draft 7 ignores: the two would disagree about the same value.
+ */
+const UNAPPLIED_FIX: Record<string, string> = {
+  prefixItems: '"items": [ ...schemas ] with "additionalItems"',
+  dependentSchemas: '"dependencies": { "name": schema }',
+  dependentRequired: '"dependencies": { "name": ["other"] }',
+  unevaluatedProperties: '"additionalProperties"',
+  unevaluatedItems: '"additionalItems"',
+};
+const UNAPPLIED = Object.keys(UNAPPLIED_FIX);
+
+/**
  * Turns one of Ajv's strict-mode notes into what the author sees: an unknown `x-` keyword is an
  * error (a misspelt `x-sensitive` would leave a secret unmasked and in the audit record), any
  * other unknown keyword a warning ("ignored"); a type-specific keyword whose type another branch
@@ -128,7 +147,11 @@ function judgeStrictNote(
     const places = visits.filter((visit) => Object.hasOwn(visit.schema, keyword));
     for (const { pointer } of places.length ? places : [{ pointer: '#' }]) {
       const where = `${whereOf(pointer)}/${keyword}`;
-      if (keyword.startsWith('x-'))
+      if (UNAPPLIED.includes(keyword))
+        errors.push(
+          `${where}: "${keyword}" is a keyword of a later JSON Schema draft that main's validator (draft 7) does not apply, while redaction and file checks do read it; write it the draft-7 way (${UNAPPLIED_FIX[keyword]})`,
+        );
+      else if (keyword.startsWith('x-'))
         errors.push(
           `${where}: "${keyword}" is not a ScriptDesk keyword; use one of ${SCRIPTDESK_KEYWORDS.join(', ')} (a misspelt mark would leave a value unmasked or unchecked)`,
         );
@@ -206,9 +229,21 @@ function defaultProblems(ajv: Ajv, schema: JsonObject, visits: readonly SchemaVi
     if (!check || check(visit.schema.default)) continue;
     // A required field without a default is fine: the user fills it in.
     const wrong = (check.errors ?? []).filter((error) => !NOT_FOR_DEFAULTS.has(error.keyword));
-    for (const error of toFieldErrors(wrong, visit.schema)) {
+    // Worded as the field it is the default of, as a form shows that field.
+    const last = visit.steps.at(-1);
+    const name = last?.kind === 'property' ? last.name : 'value';
+    const asField = wrong.map((error) => ({
+      ...error,
+      instancePath: `/${escapeToken(name)}${error.instancePath}`,
+    }));
+    const wording = {
+      ...schema,
+      properties: { [name]: visit.schema },
+    };
+    for (const error of toFieldErrors(asField, wording)) {
       const reason = error.message.replace(/\.$/, '');
-      const inside = error.path ? ` (at ${error.path})` : '';
+      const within = error.path.slice(`/${escapeToken(name)}`.length);
+      const inside = within ? ` (at ${within})` : '';
       problems.push(
         `${whereOf(visit.pointer)}/default: the default${inside} is refused by its own schema: ${reason}; fix the "default"`,
       );

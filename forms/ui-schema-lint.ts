@@ -221,6 +221,9 @@ function checkWidget(value: unknown, level: Level): string | undefined {
   const names = Object.keys(UI_WIDGETS);
   if (typeof value !== 'string')
     return `must be the name of a widget (text); use one of ${names.join(', ')}`;
+  // RJSF's file widget: see UI_WIDGETS.
+  if (value === 'file' || value === 'files' || value === 'data-url')
+    return `"${value}" puts the file's bytes into the inputs, past main's checks of path, type and size; remove it and mark the field "${X_FILE}": { "kind": "file", "accept": [".csv"] } (the "path" widget is used)`;
   const types = UI_WIDGETS[value];
   if (!types) return `"${value}" is not a widget ScriptDesk has; use one of ${names.join(', ')}`;
   const keyword = keywordProblem(value, level.field);

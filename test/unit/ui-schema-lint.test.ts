@@ -230,7 +230,7 @@ describe('lintUiSchema: ui:widget', () => {
 
   it("refuses RJSF's file widget, which would put a file's bytes into the form past main's checks", () => {
     expect(lint({ name: { 'ui:widget': 'file' } })[0]).toMatch(
-      /^`\/name\/ui:widget`: "file" is not a widget ScriptDesk has; use one of /,
+      /^`\/name\/ui:widget`: "file" puts the file's bytes into the inputs, past main's checks of path, type and size; remove it and mark the field "x-file"/,
     );
   });
 
