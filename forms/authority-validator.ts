@@ -1,23 +1,76 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../main/contract/errors.js';
+import { undeclaredInputs } from './declared-inputs.js';
 import { toFieldErrors, type WordingOptions } from './error-messages.js';
 import { sharedAjvOptions } from './vocabulary.js';
 
 /**
- * The validator main trusts: the same vocabulary as the renderer's, plus Ajv strict mode so a
- * schema with an unknown keyword or a typo is refused at `catalogue build` instead of silently
- * accepting anything. `generation` is for `catalogue build`, which generates validator modules.
+ * Where Ajv's strict-mode notes go while {@link compileNoting} runs; null the rest of the time,
+ * when they are dropped. Compiling is synchronous, so one slot is enough.
  */
-export function createAuthorityAjv(
-  generation: Pick<
-    Options,
-    'code' | 'validateSchema' | 'strictTypes' | 'strictRequired' | 'strictTuples'
-  > = {},
-): Ajv {
-  const ajv = new Ajv({ ...sharedAjvOptions, strict: true, allowUnionTypes: true, ...generation });
+let strictNotes: string[] | null = null;
+const strictLogger = {
+  log: () => {},
+  warn: (...args: unknown[]) => strictNotes?.push(args.map(String).join(' ')),
+  error: (...args: unknown[]) => strictNotes?.push(args.map(String).join(' ')),
+};
+
+/**
+ * The strict-mode choices main, the build lint, the code generator and every run-time compile
+ * share. None of them changes the code Ajv generates, so what a form accepts is the same whatever
+ * they say; they decide only what Ajv says about how a schema is written:
+ * - unknown keywords (`strictSchema`), keywords of one type on a schema that does not name it
+ *   (`strictTypes`, e.g. a `then` adding `pattern` to a field typed in the main branch), tuples
+ *   without a length (`strictTuples`) and `required` names declared in another branch
+ *   (`strictRequired`) are noted, not thrown: the build lint (`schema-lint.ts`) turns each note
+ *   into a warning, an error (an `x-` keyword it does not know: a misspelt mark) or nothing (a
+ *   type another branch declares);
+ * - a property that also matches a `patternProperties` pattern is valid JSON Schema (both apply);
+ * - union types (`["string", "null"]`) are allowed.
+ * Numbers stay strict (`strictNumbers`), and an unknown `format` still fails to compile.
+ */
+export const STRICT_OPTIONS = {
+  strict: true,
+  strictSchema: 'log',
+  strictTypes: 'log',
+  strictTuples: 'log',
+  strictRequired: 'log',
+  allowMatchingProperties: true,
+  allowUnionTypes: true,
+} as const;
+
+/**
+ * The validator main trusts: the same vocabulary as the renderer's, plus the strict choices of
+ * {@link STRICT_OPTIONS}, so a schema's problems are found at `catalogue build`. `generation` is
+ * for `catalogue build` and main, which generate validator modules.
+ */
+export function createAuthorityAjv(generation: Pick<Options, 'code' | 'validateSchema'> = {}): Ajv {
+  const ajv = new Ajv({
+    ...sharedAjvOptions,
+    ...STRICT_OPTIONS,
+    logger: strictLogger,
+    ...generation,
+  });
   addFormats.default(ajv);
   return ajv;
+}
+
+/**
+ * Compiles `schema` with an Ajv from {@link createAuthorityAjv} and returns the strict-mode notes
+ * Ajv made on the way (`strict mode: unknown keyword: "enumNames"`, ...). Throws what Ajv throws.
+ */
+export function compileNoting(
+  ajv: Ajv,
+  schema: Record<string, unknown>,
+): { validate: CompiledCheck; notes: string[] } {
+  const notes: string[] = [];
+  strictNotes = notes;
+  try {
+    return { validate: ajv.compile(schema), notes };
+  } finally {
+    strictNotes = null;
+  }
 }
 
 /**
@@ -42,7 +95,10 @@ export interface CompiledCheck {
 
 /**
  * Runs a compiled check of `schema` (Ajv's, or a precompiled module's) on `data` and returns every
- * problem in plain words (empty when valid): the module's errors point into the same schema.
+ * problem in plain words (empty when valid): the module's errors point into the same schema. A
+ * top-level input the form declares nowhere is refused too, whether or not the form says
+ * `additionalProperties: false` (`declared-inputs.ts`): main, not every author, keeps a script
+ * from receiving a value its form did not ask for.
  */
 export function checkWith(
   validate: CompiledCheck,
@@ -50,8 +106,12 @@ export function checkWith(
   schema: Record<string, unknown>,
   { uiSchema }: WordingOptions = {},
 ): FieldError[] {
-  if (validate(data)) return [];
-  return toFieldErrors(validate.errors, schema, { uiSchema });
+  const undeclared = undeclaredInputs(schema, data);
+  if (validate(data)) return undeclared;
+  // An undeclared input is named once, by the sentence that says how to fix it.
+  const named = new Set(undeclared.map((error) => error.path));
+  const errors = toFieldErrors(validate.errors, schema, { uiSchema });
+  return [...undeclared, ...errors.filter((error) => !named.has(error.path))];
 }
 
 /** "topN: Most frequent values to list must be at most 50." — the one-line form used by the CLI. */

@@ -53,6 +53,8 @@ const INPUT_TYPES = ['text', 'email', 'tel', 'url', 'search', 'number'];
 /** Where a uiSchema node sits and the form field it styles (undefined: cannot be followed). */
 interface Level {
   where: string;
+  /** Where warnings go: what is ignored, not refused. */
+  warnings: string[];
   uiPath: UiPath;
   field: FormField | undefined;
   fields: ReadonlyMap<string, FormField>;
@@ -67,8 +69,9 @@ type OptionCheck = (value: unknown, level: Level) => string | undefined;
  * from RJSF 6's `UIOptionsBaseType`, kept to what changes how a field looks and reads. Left out:
  * `classNames`/`style` (no styling from a catalogue), `autocomplete`/`autocapitalize`,
  * `enumDisabled`/`enumOrder`, `filePreview`, `hideError` (errors must show),
- * `optionsSchemaSelector`, `copyable`, and the form-wide `globalOptions`, `rootFieldId` and
- * `definitions`; {@link FORBIDDEN} gives the reasons for the rest.
+ * `optionsSchemaSelector`, `copyable`, `yearsRange`, and the form-wide `globalOptions`,
+ * `rootFieldId` and `definitions`: the build lint warns that they are ignored, and the device
+ * removes them before the form is shown (`usedUiSchema`); {@link FORBIDDEN} names what is refused.
  */
 const OPTIONS: Record<string, OptionCheck> = {
   widget: checkWidget,
@@ -108,8 +111,6 @@ const FORBIDDEN: Record<string, string> = {
     'is not allowed: descriptions are shown as plain text; remove it and write plain sentences',
   enableMarkdownInHelp:
     'is not allowed: help is shown as plain text; remove it and write plain sentences',
-  submitButtonOptions:
-    'has no effect: ScriptDesk shows its own Run button under every form; remove it',
 };
 const TEMPLATE = 'overrides an RJSF template, which is code a catalogue cannot ship; remove it';
 
@@ -119,16 +120,21 @@ const TEMPLATE = 'overrides an RJSF template, which is code a catalogue cannot s
  * (empty when fine): every other key names a field the form schema declares at that level
  * (`items` for an array's entries; RJSF's `oneOf`/`anyOf`/`additionalProperties` uiSchema keys
  * are not supported), `ui:order` names real fields and leaves none out, widgets exist, suit the
- * field's type and agree with `x-file`/`x-sensitive`, only the options in {@link OPTIONS} are
- * used, and text stays short and plain.
+ * field's type and agree with `x-file`/`x-sensitive`, no option names code or markup, and text
+ * stays short and plain. What is harmless goes to `warnings`, if given, and is ignored: a key that
+ * names no field, an option ScriptDesk does not use (`ui:autocomplete`, `yearsRange`, ...).
  */
-export function lintUiSchema(uiSchema: unknown, formSchema: Record<string, unknown>): string[] {
+export function lintUiSchema(
+  uiSchema: unknown,
+  formSchema: Record<string, unknown>,
+  warnings: string[] = [],
+): string[] {
   if (!isObject(uiSchema)) {
     return ['the uiSchema must be a JSON object of field names and "ui:" options; start from {}'];
   }
   const problems: string[] = [];
   const { fields } = formFields(formSchema);
-  const root: Level = { where: '', uiPath: [], field: fields.get(''), fields };
+  const root: Level = { where: '', warnings, uiPath: [], field: fields.get(''), fields };
   lintNode(uiSchema, root, problems);
   return problems;
 }
@@ -152,8 +158,8 @@ function lintField(
   const child = childField(level, key);
   if (child === 'undeclared') {
     const hint = level.field?.isArray ? " (an array's entries go under `items`)" : '';
-    problems.push(
-      `\`${where}\`: is not a field of form.schema.json${hint}; remove it or fix the name`,
+    level.warnings.push(
+      `\`${where}\`: is not a field of form.schema.json${hint}, so it is ignored; remove it or fix the name`,
     );
   } else if (!isObject(value)) {
     problems.push(
@@ -161,7 +167,7 @@ function lintField(
     );
   } else {
     const uiPath = [...level.uiPath, key];
-    lintNode(value, { where, uiPath, field: child, fields: level.fields }, problems);
+    lintNode(value, { ...level, where, uiPath, field: child }, problems);
   }
 }
 
@@ -203,8 +209,10 @@ function lintOption(
   else if (name in FORBIDDEN) problem = FORBIDDEN[name];
   else if (name.endsWith('Template')) problem = TEMPLATE;
   else {
-    const allowed = [...(prefix ? ['options'] : []), ...Object.keys(OPTIONS)];
-    problem = `is not a uiSchema option ScriptDesk supports; use one of ${allowed.map((option) => prefix + option).join(', ')}`;
+    const used = [...(prefix ? ['options'] : []), ...Object.keys(OPTIONS)];
+    level.warnings.push(
+      `\`${where}\`: is not a uiSchema option ScriptDesk uses, so it is ignored; remove it (used: ${used.map((option) => prefix + option).join(', ')})`,
+    );
   }
   if (problem) problems.push(`\`${where}\`: ${problem}`);
 }
@@ -213,6 +221,9 @@ function checkWidget(value: unknown, level: Level): string | undefined {
   const names = Object.keys(UI_WIDGETS);
   if (typeof value !== 'string')
     return `must be the name of a widget (text); use one of ${names.join(', ')}`;
+  // RJSF's file widget: see UI_WIDGETS.
+  if (value === 'file' || value === 'files' || value === 'data-url')
+    return `"${value}" puts the file's bytes into the inputs, past main's checks of path, type and size; remove it and mark the field "${X_FILE}": { "kind": "file", "accept": [".csv"] } (the "path" widget is used)`;
   const types = UI_WIDGETS[value];
   if (!types) return `"${value}" is not a widget ScriptDesk has; use one of ${names.join(', ')}`;
   const keyword = keywordProblem(value, level.field);
@@ -295,3 +306,6 @@ function checkEnumNames(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The `ui:` options a form is shown with (`ui:options` holds the same names); the rest are ignored. */
+export const USED_UI_OPTIONS: readonly string[] = Object.keys(OPTIONS);

@@ -46,6 +46,7 @@ export function asValidatorModule(namespace: unknown): ValidatorModule {
 /**
  * Validates run inputs with the module's whole-form check, as field errors in plain words (empty
  * when valid); `schema` is the form the module was made for, `wording` may add its uiSchema.
+ * Undeclared top-level inputs are refused too (see `checkWith`).
  */
 export function checkInputs(
   module: ValidatorModule,

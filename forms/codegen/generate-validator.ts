@@ -8,19 +8,16 @@ import { linkRuntime } from './link-runtime.js';
 
 /**
  * Main's authority options plus Ajv's code options for standalone output: source kept, ES module
- * syntax, no line breaks (smaller), the default optimisation pass. Checks of how a schema is
- * written are off here: the schema passed them in the build lint (`lintFormSchema`, strict mode
- * and the meta-schemas) before it is generated from, RJSF's subschemas are cut out of their parent
- * (an `if` with `properties` but no `type`) so strict typing cannot hold for them, and none of
- * these checks changes the code Ajv generates (a unit test compares). Skipping the meta-schema
- * compile also makes each generation several times faster.
+ * syntax, no line breaks (smaller), the default optimisation pass. The strict-mode choices are the
+ * authority's own (`STRICT_OPTIONS`: notes, not errors, and dropped here), so the build lint, this
+ * generator and a device that generates a module judge a schema alike. Only the meta-schema check
+ * is off: the schema passed it in the build lint (`lintFormSchema`) before it is generated from,
+ * it does not change the code Ajv generates (a unit test compares), and skipping its compile makes
+ * each generation several times faster.
  */
 export const GENERATION_OPTIONS = {
   code: { source: true, esm: true, lines: false, optimize: true },
   validateSchema: false,
-  strictTypes: false,
-  strictRequired: false,
-  strictTuples: false,
 } as const;
 
 /**

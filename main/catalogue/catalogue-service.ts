@@ -1,3 +1,4 @@
+import { usedUiSchema } from '../../forms/used-ui-schema.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiFailure } from '../contract/errors.js';
@@ -302,8 +303,9 @@ export class CatalogueService {
       manifest: published.manifest,
       catalogueVersion: installed.document.version,
       schema: await this.readJson(published, 'form.schema.json'),
+      // Only what ScriptDesk uses: the options the build lint warned about are dropped here.
       uiSchema: published.files.some((f) => f.path === 'form.ui.json')
-        ? await this.readJson(published, 'form.ui.json')
+        ? usedUiSchema(await this.readJson(published, 'form.ui.json'))
         : {},
       lockText: (await this.readVerified(published, 'requirements.lock')).toString('utf8'),
       scriptDir: installed.scriptDir(published),

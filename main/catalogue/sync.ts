@@ -9,6 +9,7 @@ import { MAX_DOCUMENT_BYTES, type CatalogueDocument } from './document.js';
 import { sha256Hex } from '../shared/hashing.js';
 import { readInstalledPair } from './installed.js';
 import type { PublicKeyInfo } from './keys.js';
+import { checkFormCaps } from './form-caps.js';
 import { materialiseMissing } from './materialise.js';
 import type { CatalogueSourceReader } from './sources.js';
 import {
@@ -152,6 +153,7 @@ export async function syncCatalogue(
   }
 
   const blobsFetched = await restore(paths, source, document);
+  await checkFormCaps(new ContentStore(paths.store), document);
   await installDocument(paths.catalogue, bytes, signatures);
   return {
     kind: 'updated',

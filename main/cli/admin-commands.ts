@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { generateSigningKey, loadPublicKey } from '../catalogue/keys.js';
 import { parseDuration, publishCatalogue } from '../publishing/publish.js';
+import { SourceError } from '../publishing/source-reader.js';
 import { sourceFor } from '../catalogue/sources.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
 import { verifyPublished } from '../publishing/verify-published.js';
 import { writeSourceJsonSchemas } from '../publishing/json-schemas.js';
 import { CliError } from './cli-error.js';
-import type { Out } from './terminal-output.js';
+import { stderr as err, type Out } from './terminal-output.js';
 
 /** `scriptdesk keygen --out DIR` */
 export async function keygenCommand(options: { out: string }, out: Out): Promise<void> {
@@ -37,12 +38,13 @@ export async function catalogueBuildCommand(
   if (options.key.length === 0)
     throw new CliError('--key is required: the private signing key (from scriptdesk keygen)', 2);
   try {
-    const { document, keyIds, blobCount } = await publishCatalogue({
+    const { document, keyIds, blobCount, warnings } = await publishCatalogue({
       sourceDir: source,
       keyFile: options.key,
       outDir: options.out,
       validForMs,
     });
+    for (const warning of warnings) err.line(`warning: ${warning.file}: ${warning.detail}`);
     out.line(
       `Published catalogue "${document.name}" version ${document.version} to ${path.resolve(options.out)}`,
     );
@@ -50,8 +52,32 @@ export async function catalogueBuildCommand(
       `  ${document.scripts.length} scripts, ${blobCount} blobs, signed by key ${keyIds.join(' and ')}, expires ${document.expires}`,
     );
   } catch (error) {
+    if (error instanceof SourceError) throw sourceRefused(source, error);
     throw new CliError((error as Error).message, 1, { cause: error });
   }
+}
+
+/**
+ * Every problem of a refused source, one line each ("file: JSON Pointer: what; fix"), the
+ * warnings after them; a single problem without warnings stays the one line it always was.
+ */
+function sourceRefused(source: string, error: SourceError): CliError {
+  const { problems, warnings } = error;
+  if (problems.length === 1 && warnings.length === 0)
+    return new CliError(error.message, 1, { cause: error });
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const counts = `${count(problems.length, 'error')}${warnings.length ? ` and ${count(warnings.length, 'warning')}` : ''}`;
+  return new CliError(
+    `the catalogue source ${source} was not published: ${counts}; fix the errors and build again`,
+    1,
+    {
+      cause: error,
+      details: [
+        ...problems.map((problem) => `error: ${problem.file}: ${problem.detail}`),
+        ...warnings.map((warning) => `warning: ${warning.file}: ${warning.detail}`),
+      ],
+    },
+  );
 }
 
 /** `scriptdesk catalogue verify DIR|URL --pubkey PUB [--pubkey NEXT]` */

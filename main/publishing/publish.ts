@@ -8,7 +8,7 @@ import {
   type CatalogueDocument,
   type SignatureList,
 } from '../catalogue/document.js';
-import { readCatalogueSource, SourceError } from './source-reader.js';
+import { readCatalogueSource, SourceError, type SourceProblem } from './source-reader.js';
 import { APP_VERSION } from '../shared/version.js';
 
 /** Options of `scriptdesk catalogue build`. */
@@ -38,9 +38,13 @@ export function parseDuration(text: string): number {
  * `catalogue.sig`, `blobs/sha256/<hex>` — next to `outDir` and swaps it in with renames, so
  * `outDir` is either the old complete catalogue or the new one, never a mix.
  */
-export async function publishCatalogue(
-  options: PublishOptions,
-): Promise<{ document: CatalogueDocument; keyIds: string[]; blobCount: number }> {
+export async function publishCatalogue(options: PublishOptions): Promise<{
+  document: CatalogueDocument;
+  keyIds: string[];
+  blobCount: number;
+  /** What the source's lint found ignored or only style: to print, never failing the build. */
+  warnings: readonly SourceProblem[];
+}> {
   const tree = await readCatalogueSource(options.sourceDir);
   const keyFiles = typeof options.keyFile === 'string' ? [options.keyFile] : [...options.keyFile];
   if (keyFiles.length === 0) throw new Error('at least one --key is needed to sign the catalogue');
@@ -102,7 +106,8 @@ export async function publishCatalogue(
       JSON.stringify(signatures, null, 2) + '\n',
     );
     await swapIn(staging, outDir);
-    return { document, keyIds, blobCount: new Set([...blobs.keys(), ...generated.keys()]).size };
+    const blobCount = new Set([...blobs.keys(), ...generated.keys()]).size;
+    return { document, keyIds, blobCount, warnings: tree.warnings };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

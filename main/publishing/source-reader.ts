@@ -20,6 +20,9 @@ import {
 } from '../catalogue/manifest.js';
 import { isSafeRelativePath } from '../catalogue/document.js';
 import { describeZodIssues } from '../shared/zod-issues.js';
+import { SourceError, type Findings, type SourceProblem } from './source-problems.js';
+
+export { SourceError, type SourceProblem } from './source-problems.js';
 
 /** A file of a script, on disk in the source, with its digest. */
 export interface SourceFile {
@@ -44,23 +47,18 @@ export interface SourceScript {
 export interface CatalogueSourceTree {
   source: CatalogueSource;
   scripts: SourceScript[];
-}
-
-/** A problem in a catalogue source: one line naming the file, the field and the fix. */
-export class SourceError extends Error {
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`${file}: ${detail}`);
-    this.name = 'SourceError';
-  }
+  /** What is ignored or only style: printed by the build, never failing it. */
+  warnings: SourceProblem[];
 }
 
 const REQUIRED_FILES = ['script.json', 'form.schema.json', 'requirements.lock'];
 const IGNORED = new Set(['__pycache__', '.DS_Store']);
 
-/** Reads and checks a catalogue source folder; throws a {@link SourceError} on the first problem. */
+/**
+ * Reads and checks a catalogue source folder. Every script is checked whatever another's problems
+ * are, and every problem of a file is listed (a file that cannot be read or parsed stops only the
+ * checks that need it); throws one {@link SourceError} holding them all, and the warnings.
+ */
 export async function readCatalogueSource(root: string): Promise<CatalogueSourceTree> {
   const sourceFile = path.join(root, 'catalogue.json');
   const source = parseJsonWith(await readText(sourceFile), sourceFile, CatalogueSourceSchema);
@@ -79,10 +77,35 @@ export async function readCatalogueSource(root: string): Promise<CatalogueSource
     throw new SourceError(scriptsDir, 'has no script folders; add scripts/<script-id>/script.json');
   const ajv = createAuthorityAjv();
   const scripts: SourceScript[] = [];
-  for (const id of ids)
-    scripts.push(await readScript(path.join(scriptsDir, id), id, source, wheelhouse, ajv));
-  await inspectLockedWheels(scripts, source.limits?.maxWheelUncompressedBytes);
-  return { source, scripts };
+  const findings: Findings = { errors: [], warnings: [] };
+  for (const id of ids) {
+    try {
+      const script = await readScript(
+        path.join(scriptsDir, id),
+        id,
+        source,
+        wheelhouse,
+        ajv,
+        findings,
+      );
+      if (script) scripts.push(script);
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      findings.errors.push(...error.problems);
+    }
+  }
+  try {
+    await inspectLockedWheels(scripts, source.limits?.maxWheelUncompressedBytes);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    findings.errors.push(...error.problems);
+  }
+  if (findings.errors.length) {
+    const error = new SourceError(findings.errors);
+    error.warnings = findings.warnings;
+    throw error;
+  }
+  return { source, scripts, warnings: findings.warnings };
 }
 
 /**
@@ -113,16 +136,26 @@ async function readScript(
   source: CatalogueSource,
   wheelhouse: Map<string, SourceFile>,
   ajv: ReturnType<typeof createAuthorityAjv>,
-): Promise<SourceScript> {
+  findings: Findings,
+): Promise<SourceScript | null> {
   const rel = (name: string) => path.join(dir, name);
-  for (const name of REQUIRED_FILES) await readText(rel(name));
+  const before = findings.errors.length;
+  const refuse = (file: string, detail: string) => findings.errors.push({ file, detail });
+  const warn = (file: string, detail: string) => findings.warnings.push({ file, detail });
+  const missing: SourceProblem[] = [];
+  for (const name of REQUIRED_FILES)
+    await readText(rel(name)).catch((error: unknown) => {
+      if (!(error instanceof SourceError)) throw error;
+      missing.push(...error.problems);
+    });
+  if (missing.length) throw new SourceError(missing);
   const manifest = parseJsonWith(
     await readText(rel('script.json')),
     rel('script.json'),
     ScriptManifestSchema,
   );
   if (manifest.id !== folderName) {
-    throw new SourceError(
+    refuse(
       rel('script.json'),
       `field \`id\` is "${manifest.id}" but the folder is "${folderName}"; make them the same`,
     );
@@ -131,14 +164,14 @@ async function readScript(
     parseSpecifier(manifest.python);
   } catch (error) {
     if (!(error instanceof SpecifierError)) throw error;
-    throw new SourceError(
+    refuse(
       rel('script.json'),
       `field \`python\` cannot be read: ${error.message}; write a version specifier like ">=3.9" or ">=3.9, <3.13" (or "" for any)`,
     );
   }
   for (const group of manifest.allowed.groups) {
     if (!(group in source.groups)) {
-      throw new SourceError(
+      refuse(
         rel('script.json'),
         `field \`allowed.groups\` names "${group}", which catalogue.json does not define; add it under "groups"`,
       );
@@ -146,14 +179,19 @@ async function readScript(
   }
   const schemaText = await readText(rel('form.schema.json'));
   const formSchema = parseJson(schemaText, rel('form.schema.json'));
-  const problems = lintFormSchema(ajv, formSchema);
-  if (problems.length) throw new SourceError(rel('form.schema.json'), problems[0]!);
+  const schemaWarnings: string[] = [];
+  const problems = lintFormSchema(ajv, formSchema, schemaWarnings);
+  for (const warning of schemaWarnings) warn(rel('form.schema.json'), warning);
+  for (const problem of problems) refuse(rel('form.schema.json'), problem);
+  // Nothing else can be checked against a form that is not a JSON object.
+  if (!isJsonObject(formSchema)) return null;
   // lintFormSchema has refused anything but a JSON object that compiles.
-  const validator = await buildFormValidator(formSchema as Record<string, unknown>).catch(
-    (error: unknown) => {
-      throw new SourceError(rel('form.schema.json'), (error as Error).message);
-    },
-  );
+  const validator = problems.length
+    ? null
+    : await buildFormValidator(formSchema).catch((error: unknown) => {
+        refuse(rel('form.schema.json'), (error as Error).message);
+        return null;
+      });
   if (manifest.args) {
     const properties = (formSchema as { properties?: Record<string, unknown> }).properties ?? {};
     const sensitive = [...formFields(formSchema as Record<string, unknown>).fields.values()]
@@ -165,23 +203,31 @@ async function readScript(
       manifest.supportsDryRun,
       new Set(sensitive),
     );
-    if (argProblems.length) throw new SourceError(rel('script.json'), argProblems[0]!);
+    for (const problem of argProblems) refuse(rel('script.json'), problem);
   }
   if (await pathExists(rel('form.ui.json'))) {
     const ui = parseJson(await readText(rel('form.ui.json')), rel('form.ui.json'));
-    // lintFormSchema has refused anything but a JSON object.
-    const uiProblems = lintUiSchema(ui, formSchema as Record<string, unknown>);
-    if (uiProblems.length) throw new SourceError(rel('form.ui.json'), uiProblems[0]!);
+    const uiWarnings: string[] = [];
+    for (const problem of lintUiSchema(ui, formSchema, uiWarnings))
+      refuse(rel('form.ui.json'), problem);
+    for (const warning of uiWarnings) warn(rel('form.ui.json'), warning);
   }
   const lockText = await readText(rel('requirements.lock'));
-  const wheels = checkLock(lockText, rel('requirements.lock'), manifest.id, source, wheelhouse);
+  let wheels: SourceFile[] = [];
+  try {
+    wheels = checkLock(lockText, rel('requirements.lock'), manifest.id, source, wheelhouse);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    findings.errors.push(...error.problems);
+  }
   const files = await listScriptFiles(dir);
   if (!files.some((f) => f.path === manifest.entrypoint)) {
-    throw new SourceError(
+    refuse(
       rel('script.json'),
       `field \`entrypoint\` names ${manifest.entrypoint}, which is not in the folder`,
     );
   }
+  if (findings.errors.length > before || !validator) return null;
   return {
     manifest,
     files,
@@ -190,6 +236,10 @@ async function readScript(
     lockSha256: sha256Hex(lockText),
     validator,
   };
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function checkLock(
@@ -205,33 +255,52 @@ function checkLock(
   } catch (error) {
     throw new SourceError(file, (error as Error).message);
   }
-  return locked.map((pkg) => {
-    const where = `line ${pkg.line}`;
-    const approved = Object.entries(source.approvedPackages).find(
-      ([name]) => normalisePackageName(name) === pkg.name,
+  const wheels: SourceFile[] = [];
+  const problems: SourceProblem[] = [];
+  for (const pkg of locked) {
+    try {
+      wheels.push(checkLocked(pkg, file, scriptId, source, wheelhouse));
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length) throw new SourceError(problems);
+  return wheels;
+}
+
+function checkLocked(
+  pkg: ReturnType<typeof parseLockFile>[number],
+  file: string,
+  scriptId: string,
+  source: CatalogueSource,
+  wheelhouse: Map<string, SourceFile>,
+): SourceFile {
+  const where = `line ${pkg.line}`;
+  const approved = Object.entries(source.approvedPackages).find(
+    ([name]) => normalisePackageName(name) === pkg.name,
+  );
+  if (!approved) {
+    throw new SourceError(
+      file,
+      `${where}: package ${pkg.name} is not on the approved list in catalogue.json (script ${scriptId}); ask for approval or remove it`,
     );
-    if (!approved) {
-      throw new SourceError(
-        file,
-        `${where}: package ${pkg.name} is not on the approved list in catalogue.json (script ${scriptId}); ask for approval or remove it`,
-      );
-    }
-    if (!approved[1].includes(pkg.version)) {
-      throw new SourceError(
-        file,
-        `${where}: ${pkg.name} ${pkg.version} is not an approved version (approved: ${approved[1].join(', ') || 'none'}) for script ${scriptId}`,
-      );
-    }
-    const wheel = wheelhouse.get(pkg.sha256);
-    const named = parseWheelFilename(wheel?.path ?? '');
-    if (!wheel || !named || named.name !== pkg.name || named.version !== pkg.version) {
-      throw new SourceError(
-        file,
-        `${where}: no wheel in wheels/ has the hash given for ${pkg.name}==${pkg.version}; add the wheel or correct the hash`,
-      );
-    }
-    return wheel;
-  });
+  }
+  if (!approved[1].includes(pkg.version)) {
+    throw new SourceError(
+      file,
+      `${where}: ${pkg.name} ${pkg.version} is not an approved version (approved: ${approved[1].join(', ') || 'none'}) for script ${scriptId}`,
+    );
+  }
+  const wheel = wheelhouse.get(pkg.sha256);
+  const named = parseWheelFilename(wheel?.path ?? '');
+  if (!wheel || !named || named.name !== pkg.name || named.version !== pkg.version) {
+    throw new SourceError(
+      file,
+      `${where}: no wheel in wheels/ has the hash given for ${pkg.name}==${pkg.version}; add the wheel or correct the hash`,
+    );
+  }
+  return wheel;
 }
 
 async function indexWheelhouse(dir: string): Promise<Map<string, SourceFile>> {
@@ -302,8 +371,10 @@ function parseJsonWith<T>(
   const parsed = schema.safeParse(parseJson(text, file));
   if (!parsed.success)
     throw new SourceError(
-      file,
-      `${describeZodIssues(parsed.error)[0]!}; correct that field (for checks as you type, point "$schema" at the files from: scriptdesk catalogue schemas --out DIR)`,
+      describeZodIssues(parsed.error).map((issue) => ({
+        file,
+        detail: `${issue}; correct that field (for checks as you type, point "$schema" at the files from: scriptdesk catalogue schemas --out DIR)`,
+      })),
     );
   return parsed.data;
 }

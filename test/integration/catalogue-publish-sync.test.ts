@@ -131,7 +131,7 @@ describe('catalogue build', () => {
         schema.properties.count.default = 50;
         await writeFile(file, JSON.stringify(schema));
       },
-      /form\.schema\.json: default of \/count: Count must be at most 10; fix the "default"/,
+      /form\.schema\.json: \/properties\/count\/default: the default is refused by its own schema: Count must be at most 10; fix the "default"/,
     ],
     [
       'a script.json with a wrongly typed field',

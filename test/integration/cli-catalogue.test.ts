@@ -200,7 +200,7 @@ describe('scriptdesk catalogue build refuses a broken source', () => {
         schema.properties.count.default = 50;
         await writeFile(file, JSON.stringify(schema));
       },
-      /form\.schema\.json: default of \/count: Count must be at most 10; fix the "default"$/,
+      /form\.schema\.json: \/properties\/count\/default: the default is refused by its own schema: Count must be at most 10; fix the "default"$/,
     ],
     [
       'an x-error keyed by a word that is not a keyword',

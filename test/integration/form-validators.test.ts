@@ -32,7 +32,11 @@ async function call<T>(app: ScriptDeskApp, method: string, input: object): Promi
 type Got = { validator: { sha256: string } };
 const BAD_PROBE_INPUTS = { markerDir: '/tmp', mode: 'sideways', count: 11, extra: true };
 const BAD_PROBE_ERRORS = [
-  { path: '/extra', message: '"extra" is not a field of this form.' },
+  {
+    path: '/extra',
+    message:
+      '"extra" is not a field of this form; remove it (the form declares "markerDir", "mode", "then", "text", "count", "token", "megabytes", "dataFile").',
+  },
   {
     path: '/mode',
     message:

@@ -331,7 +331,10 @@ describe('form errors in plain words, one sentence per keyword', () => {
 
   it('an undeclared field is "not a field of this form", named as sent', () => {
     expect(words(form({ type: 'string' }), { field: 'x', colour: 'red' })).toEqual([
-      { path: '/colour', message: '"colour" is not a field of this form.' },
+      {
+        path: '/colour',
+        message: '"colour" is not a field of this form; remove it (the form declares "field").',
+      },
     ]);
   });
 

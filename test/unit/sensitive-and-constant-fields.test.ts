@@ -198,7 +198,7 @@ describe('lintFormSchema: what the walker needs of a form', () => {
       };
     $defs.d20 = { type: 'string', maxLength: 5 };
     expect(lint({ $defs }, { tree: { $ref: '#/$defs/d0' } })).toEqual([
-      'is too large to check: over 20000 subschemas once "$ref"s are followed, or nested over 64 levels; simplify the form',
+      '#: is too large to check: over 20000 subschemas once "$ref"s are followed, or nested over 64 levels; simplify the form',
     ]);
   });
 });

@@ -59,6 +59,12 @@ const ALL_FIELDS = [
   'depth',
 ];
 const lint = (uiSchema: unknown) => lintUiSchema(uiSchema, form);
+/** The warnings of a uiSchema that has no errors (the test fails if it has any). */
+const warningsOf = (uiSchema: unknown) => {
+  const warnings: string[] = [];
+  expect(lintUiSchema(uiSchema, form, warnings)).toEqual([]);
+  return warnings;
+};
 
 describe('lintUiSchema: the shape of a uiSchema', () => {
   it('accepts an empty uiSchema and refuses one that is not an object', () => {
@@ -80,24 +86,24 @@ describe('lintUiSchema: the shape of a uiSchema', () => {
     ).toEqual([]);
   });
 
-  it('refuses a key that is not a field of the form, at the top, in a nested object and in array items', () => {
-    expect(lint({ nmae: { 'ui:placeholder': 'Your name' } })).toEqual([
-      '`/nmae`: is not a field of form.schema.json; remove it or fix the name',
+  it('warns, without refusing, of a key that is not a field of the form (RJSF ignores it), at the top, in a nested object and in array items', () => {
+    expect(warningsOf({ nmae: { 'ui:placeholder': 'Your name' } })).toEqual([
+      '`/nmae`: is not a field of form.schema.json, so it is ignored; remove it or fix the name',
     ]);
-    expect(lint({ address: { street: {} } })).toEqual([
-      '`/address/street`: is not a field of form.schema.json; remove it or fix the name',
+    expect(warningsOf({ address: { street: {} } })).toEqual([
+      '`/address/street`: is not a field of form.schema.json, so it is ignored; remove it or fix the name',
     ]);
-    expect(lint({ rows: { items: { total: {} } } })).toEqual([
-      '`/rows/items/total`: is not a field of form.schema.json; remove it or fix the name',
+    expect(warningsOf({ rows: { items: { total: {} } } })).toEqual([
+      '`/rows/items/total`: is not a field of form.schema.json, so it is ignored; remove it or fix the name',
     ]);
-    expect(lint({ name: { first: {} } })).toEqual([
-      '`/name/first`: is not a field of form.schema.json; remove it or fix the name',
+    expect(warningsOf({ name: { first: {} } })).toEqual([
+      '`/name/first`: is not a field of form.schema.json, so it is ignored; remove it or fix the name',
     ]);
   });
 
   it('tells an admin that an array field takes its entries under `items`', () => {
-    expect(lint({ tags: { tag: { 'ui:placeholder': 'a tag' } } })).toEqual([
-      "`/tags/tag`: is not a field of form.schema.json (an array's entries go under `items`); remove it or fix the name",
+    expect(warningsOf({ tags: { tag: { 'ui:placeholder': 'a tag' } } })).toEqual([
+      "`/tags/tag`: is not a field of form.schema.json (an array's entries go under `items`), so it is ignored; remove it or fix the name",
     ]);
   });
 
@@ -108,8 +114,8 @@ describe('lintUiSchema: the shape of a uiSchema', () => {
   });
 
   it('escapes "/" and "~" in a field name the way a JSON Pointer does', () => {
-    expect(lint({ 'a/b~c': {} })).toEqual([
-      '`/a~1b~0c`: is not a field of form.schema.json; remove it or fix the name',
+    expect(warningsOf({ 'a/b~c': {} })).toEqual([
+      '`/a~1b~0c`: is not a field of form.schema.json, so it is ignored; remove it or fix the name',
     ]);
   });
 });
@@ -224,7 +230,7 @@ describe('lintUiSchema: ui:widget', () => {
 
   it("refuses RJSF's file widget, which would put a file's bytes into the form past main's checks", () => {
     expect(lint({ name: { 'ui:widget': 'file' } })[0]).toMatch(
-      /^`\/name\/ui:widget`: "file" is not a widget ScriptDesk has; use one of /,
+      /^`\/name\/ui:widget`: "file" puts the file's bytes into the inputs, past main's checks of path, type and size; remove it and mark the field "x-file"/,
     );
   });
 
@@ -254,9 +260,11 @@ describe('lintUiSchema: options that name code or markup', () => {
     ]);
   });
 
-  it("refuses submit button options, which ScriptDesk's own Run button ignores", () => {
-    expect(lint({ 'ui:submitButtonOptions': { submitText: 'Go' } })).toEqual([
-      '`/ui:submitButtonOptions`: has no effect: ScriptDesk shows its own Run button under every form; remove it',
+  it('warns that submit button options are ignored (ScriptDesk shows its own Run button), without refusing them', () => {
+    expect(warningsOf({ 'ui:submitButtonOptions': { submitText: 'Go' } })).toEqual([
+      expect.stringMatching(
+        /^`\/ui:submitButtonOptions`: is not a uiSchema option ScriptDesk uses, so it is ignored; remove it/,
+      ),
     ]);
   });
 });
@@ -283,15 +291,17 @@ describe('lintUiSchema: ui:options and unknown options', () => {
     ]);
   });
 
-  it('refuses an unknown ui: key, naming it and listing the allowed ones', () => {
-    expect(lint({ name: { 'ui:classNames': 'wide' } })).toEqual([
-      '`/name/ui:classNames`: is not a uiSchema option ScriptDesk supports; use one of ui:options, ui:widget, ui:order, ui:title, ui:description, ui:help, ui:placeholder, ui:autofocus, ui:disabled, ui:readonly, ui:label, ui:inline, ui:addable, ui:orderable, ui:removable, ui:emptyValue, ui:enumNames, ui:rows, ui:inputType',
+  it('warns that an unused ui: option is ignored (not refused), naming it and listing the used ones', () => {
+    expect(warningsOf({ name: { 'ui:classNames': 'wide', 'ui:autocomplete': 'name' } })).toEqual([
+      '`/name/ui:classNames`: is not a uiSchema option ScriptDesk uses, so it is ignored; remove it (used: ui:options, ui:widget, ui:order, ui:title, ui:description, ui:help, ui:placeholder, ui:autofocus, ui:disabled, ui:readonly, ui:label, ui:inline, ui:addable, ui:orderable, ui:removable, ui:emptyValue, ui:enumNames, ui:rows, ui:inputType)',
+      expect.stringMatching(/^`\/name\/ui:autocomplete`: is not a uiSchema option ScriptDesk uses/),
     ]);
   });
 
-  it('refuses an unknown key inside ui:options, listing the allowed ones without the ui: prefix', () => {
-    expect(lint({ name: { 'ui:options': { style: { color: 'red' } } } })).toEqual([
-      '`/name/ui:options/style`: is not a uiSchema option ScriptDesk supports; use one of widget, order, title, description, help, placeholder, autofocus, disabled, readonly, label, inline, addable, orderable, removable, emptyValue, enumNames, rows, inputType',
+  it('warns that an unused key inside ui:options is ignored, listing the used ones without the ui: prefix', () => {
+    expect(warningsOf({ name: { 'ui:options': { style: { color: 'red' } } }, when: {} })).toEqual([
+      '`/name/ui:options/style`: is not a uiSchema option ScriptDesk uses, so it is ignored; remove it (used: widget, order, title, description, help, placeholder, autofocus, disabled, readonly, label, inline, addable, orderable, removable, emptyValue, enumNames, rows, inputType)',
+      expect.stringMatching(/^`\/when`: is not a field/),
     ]);
   });
 
@@ -368,9 +378,26 @@ describe('the uiSchemas that ship', () => {
   it('are linted by catalogue build, which names the file, the key and the fix', async () => {
     const source = await copySource(FIXTURE_SOURCE);
     const uiFile = path.join(source, 'scripts', 'probe', 'form.ui.json');
-    await writeFile(uiFile, JSON.stringify({ 'ui:order': ['mode', '*'], moed: {} }));
-    await expect(readCatalogueSource(source)).rejects.toThrow(
-      `${uiFile}: \`/moed\`: is not a field of form.schema.json; remove it or fix the name`,
+    await writeFile(
+      uiFile,
+      JSON.stringify({ 'ui:order': ['mode', '*'], mode: { 'ui:field': 'X' } }),
     );
+    await expect(readCatalogueSource(source)).rejects.toThrow(
+      `${uiFile}: \`/mode/ui:field\`: names a custom field, which is code a catalogue cannot ship; remove it (pick a built-in look with \`ui:widget\`)`,
+    );
+  });
+
+  it('are published with a warning, not refused, when they name a field the form lacks', async () => {
+    const source = await copySource(FIXTURE_SOURCE);
+    const uiFile = path.join(source, 'scripts', 'probe', 'form.ui.json');
+    await writeFile(uiFile, JSON.stringify({ 'ui:order': ['mode', '*'], moed: {} }));
+    const { warnings } = await readCatalogueSource(source);
+    expect(warnings).toEqual([
+      {
+        file: uiFile,
+        detail:
+          '`/moed`: is not a field of form.schema.json, so it is ignored; remove it or fix the name',
+      },
+    ]);
   });
 });
