@@ -97,6 +97,7 @@ const OPTIONS: Record<string, OptionCheck> = {
     Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 100
       ? undefined
       : 'must be a whole number of lines from 1 to 100',
+  sections: checkSections,
   inputType: (value) =>
     typeof value === 'string' && INPUT_TYPES.includes(value)
       ? undefined
@@ -276,6 +277,29 @@ function checkOrder(value: unknown, level: Level): string | undefined {
     const missing = fields.filter((name) => !seen.has(name));
     if (missing.length)
       return `leaves out ${missing.map((name) => `"${name}"`).join(', ')} and has no "*", so the form fails to render; add them or "*"`;
+  }
+  return undefined;
+}
+
+/** The root's named sections (`forms/theme/sections.ts`): titles, and fields of the form. */
+function checkSections(value: unknown, level: Level): string | undefined {
+  const example = '[{ "title": "Address", "fields": ["street", "city"] }]';
+  if (level.uiPath.length > 0) return 'only applies to the whole form (the root); move it there';
+  if (!Array.isArray(value)) return `must be a list of sections, like ${example}`;
+  const fields = level.field?.properties;
+  const placed = new Set<string>();
+  for (const [index, section] of value.entries()) {
+    const at = `section ${index + 1}`;
+    if (!isObject(section) || !Array.isArray(section.fields))
+      return `${at} must be written like ${example}`;
+    const title = checkText(section.title);
+    if (title) return `${at}'s "title" ${title}`;
+    for (const name of section.fields as unknown[]) {
+      if (typeof name !== 'string' || (fields && !fields.includes(name)))
+        return `${at} lists ${JSON.stringify(name)}, which is not a field of form.schema.json; remove it or fix the name`;
+      if (placed.has(name)) return `${at} lists "${name}" again; a field belongs to one section`;
+      placed.add(name);
+    }
   }
   return undefined;
 }

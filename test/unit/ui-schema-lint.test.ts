@@ -120,6 +120,49 @@ describe('lintUiSchema: the shape of a uiSchema', () => {
   });
 });
 
+describe("lintUiSchema: the root's named sections", () => {
+  const sections = (value: unknown) => ({ 'ui:options': { sections: value } });
+
+  it('accepts titled sections of declared fields', () => {
+    expect(
+      lint(
+        sections([
+          { title: 'Who', fields: ['name', 'token'] },
+          { title: 'What', fields: ['tags'] },
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses sections anywhere but the root, a field that is not there, and a field in two sections', () => {
+    expect(lint({ address: sections([{ title: 'A', fields: ['zip'] }]) })).toEqual([
+      '`/address/ui:options/sections`: only applies to the whole form (the root); move it there',
+    ]);
+    expect(lint(sections([{ title: 'Who', fields: ['nmae'] }]))).toEqual([
+      '`/ui:options/sections`: section 1 lists "nmae", which is not a field of form.schema.json; remove it or fix the name',
+    ]);
+    expect(
+      lint(
+        sections([
+          { title: 'A', fields: ['name'] },
+          { title: 'B', fields: ['name'] },
+        ]),
+      ),
+    ).toEqual([
+      '`/ui:options/sections`: section 2 lists "name" again; a field belongs to one section',
+    ]);
+  });
+
+  it('refuses sections without a title or a list of fields', () => {
+    expect(lint(sections({ title: 'A' }))).toEqual([
+      '`/ui:options/sections`: must be a list of sections, like [{ "title": "Address", "fields": ["street", "city"] }]',
+    ]);
+    expect(lint(sections([{ fields: ['name'] }]))).toEqual([
+      '`/ui:options/sections`: section 1\'s "title" must be text (a string in quotes)',
+    ]);
+  });
+});
+
 describe('lintUiSchema: ui:order', () => {
   it('accepts a list of declared fields with "*" for the rest, or a complete list', () => {
     expect(lint({ 'ui:order': ['token', 'name', '*'] })).toEqual([]);
