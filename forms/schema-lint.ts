@@ -12,7 +12,7 @@ import {
 } from './vocabulary.js';
 
 /** Limits that keep a form schema something a person can fill and a machine can check quickly. */
-export const SCHEMA_LIMITS = { maxProperties: 200, maxDepth: 8, maxArrayItems: 1000 } as const;
+export const SCHEMA_LIMITS = { maxProperties: 1000, maxDepth: 8, maxArrayItems: 1000 } as const;
 
 /**
  * Checks a form schema before it is published and returns problems as "where: what, fix" lines
