@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FieldError } from '../../main/contract/errors.js';
-import { addTestScript, REPO } from './catalogue.js';
+import { addTestScript } from './test-script.js';
 import { largeFormInvalidInputs, largeFormSchema, largeFormValidInputs } from './large-form.js';
 
 /** The form-shape fixtures: one folder per shape (see `test/fixtures/forms/README.md`). */
-export const FORM_SHAPES_DIR = path.join(REPO, 'test', 'fixtures', 'forms');
+export const FORM_SHAPES_DIR = fileURLToPath(new URL('../fixtures/forms/', import.meta.url));
 
 /** One real-world form shape with inputs main must accept and refuse. */
 export interface FormShape {
@@ -72,11 +73,15 @@ export function formShapes(): FormShape[] {
   ];
 }
 
-/** What each shape's script does: reports how many inputs it was given, nothing else. */
+/**
+ * What each shape's script does: prints the inputs it was given on one line, as compact sorted JSON
+ * after "inputs: " (or only how many top-level inputs, for a large form), so a test can compare them.
+ */
 const REPORTING_SCRIPT = `import json, os
 with open(os.environ["SCRIPTDESK_INPUTS"], encoding="utf-8") as f:
     inputs = json.load(f)
-print(f"received {len(inputs)} top-level inputs: {', '.join(sorted(inputs))}")
+text = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
+print("inputs: " + text if len(text) <= 4000 else f"{len(inputs)} top-level inputs")
 `;
 
 /**
