@@ -1,4 +1,5 @@
 import { isObject } from './schema-walk.js';
+import { schemaUses } from './schema-uses.js';
 import { findValues, replaceAt, type ValuePath } from './value-walk.js';
 import { X_SENSITIVE } from './vocabulary.js';
 
@@ -13,7 +14,7 @@ export const REDACTED = '[redacted]';
  * see into (a `$ref` that names nothing, nesting past the depth bound) is redacted too.
  */
 export function redactSensitive(schema: unknown, data: unknown): unknown {
-  if (!isObject(schema)) return data;
+  if (!isObject(schema) || !schemaUses(schema, X_SENSITIVE)) return data;
   const finds = findValues(schema, data, (subschema) => subschema[X_SENSITIVE] === true);
   const paths: ValuePath[] = [
     ...finds.matches.map((match) => match.path),

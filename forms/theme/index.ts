@@ -5,6 +5,7 @@ import DescriptionTemplate from './description-template.js';
 import FieldTemplate from './field-template.js';
 import HelpTemplate from './help-template.js';
 import PathWidget from './path-widget.js';
+import ObjectFieldTemplate from './sections-template.js';
 import SensitiveWidget from './sensitive-widget.js';
 import type { ScriptDeskWidgetName } from './ui-schema.js';
 
@@ -12,6 +13,8 @@ export { withScriptDeskUi, type ScriptDeskWidgetName } from './ui-schema.js';
 export { asSentence, liveFieldErrors } from './error-messages.js';
 export { precompiledFormValidator } from './validator.js';
 export { formatByteSize } from './byte-size.js';
+export { formSections, sectionOf, type FormSection } from './sections.js';
+export { FormSectionsContext, type FormSectionsState } from './sections-template.js';
 
 /** The ScriptDesk widgets by the `ui:widget` name {@link withScriptDeskUi} assigns. */
 export const scriptDeskWidgets: Record<ScriptDeskWidgetName, RegistryWidgetsType[string]> = {
@@ -26,6 +29,7 @@ export const scriptDeskTheme: ThemeProps = {
   templates: {
     ...MuiTheme.templates,
     FieldTemplate,
+    ObjectFieldTemplate,
     DescriptionFieldTemplate: DescriptionTemplate,
     FieldHelpTemplate: HelpTemplate,
   },

@@ -1,5 +1,6 @@
-import type { BigIntStats } from 'node:fs';
+import { lstatSync, readdirSync, type BigIntStats } from 'node:fs';
 import { lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../shared/files.js';
@@ -100,15 +101,64 @@ export async function compareVenv(
     return { path: 'bin/python', change: 'interpreter' };
   let children = CHILDREN.get(manifest);
   if (!children) CHILDREN.set(manifest, (children = childrenOf(manifest)));
-  // All at once: the venv folder's own kind is judged first.
-  const [root, ...found] = await Promise.all([
-    lstat(venvDir).catch(() => null),
-    compareListing(venvDir, '', children),
-    ...manifest.entries.map((entry) => compareEntry(venvDir, entry, children)),
-  ]);
+  // The venv folder's own kind is judged first.
+  const root = lstatSync(venvDir, { throwIfNoEntry: false });
   if (!root) return { path: '', change: 'removed' };
   if (!root.isDirectory()) return { path: '', change: root.isSymbolicLink() ? 'link' : 'kind' };
+  let names: string[];
+  try {
+    names = readdirSync(venvDir);
+  } catch {
+    return { path: '', change: 'removed' };
+  }
+  const listed = listingDifference('', names, children);
+  if (listed) return listed;
+  const moved = await movedEntries(venvDir, manifest.entries);
+  if (!Array.isArray(moved)) return moved;
+  const found = await Promise.all(moved.map((entry) => compareEntry(venvDir, entry, children)));
   return found.find((difference) => difference !== null) ?? null;
+}
+
+/** Entries lstat'ed in one go before the main thread is given back (see {@link movedEntries}). */
+const STAT_SLICE = 512;
+
+/**
+ * The entries whose lstat no longer shows the recorded stamps, or the first one whose kind
+ * changed or which is gone. The lstats are synchronous: a few microseconds each, against a
+ * thread-pool round trip apiece for the same call made asynchronously, which for a small venv
+ * cost more than the checks. A large venv yields to the event loop every {@link STAT_SLICE}.
+ */
+async function movedEntries(
+  venvDir: string,
+  entries: readonly Entry[],
+): Promise<Entry[] | VenvDifference> {
+  const moved: Entry[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    if (i > 0 && i % STAT_SLICE === 0) await nextTurn();
+    const entry = entries[i]!;
+    const absolute = path.join(venvDir, ...entry.path.split('/'));
+    let stats: BigIntStats | undefined;
+    try {
+      stats = lstatSync(absolute, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      stats = undefined;
+    }
+    if (!stats) return { path: entry.path, change: 'removed' };
+    const kind = kindOf(stats);
+    if (kind !== entry.kind) return { path: entry.path, change: kind === 'link' ? 'link' : 'kind' };
+    if (!untouched(entry, stats)) moved.push(entry);
+  }
+  return moved;
+}
+
+function kindOf(stats: BigIntStats): 'link' | 'dir' | 'file' | 'other' {
+  return stats.isSymbolicLink()
+    ? 'link'
+    : stats.isDirectory()
+      ? 'dir'
+      : stats.isFile()
+        ? 'file'
+        : 'other';
 }
 
 /** Reads a manifest file; null when there is none or it is not one (the venv is then rebuilt). */
@@ -150,13 +200,7 @@ async function compareEntry(
   const absolute = path.join(venvDir, ...entry.path.split('/'));
   const stats = await lstat(absolute, { bigint: true }).catch(() => null);
   if (!stats) return { path: entry.path, change: 'removed' };
-  const kind = stats.isSymbolicLink()
-    ? 'link'
-    : stats.isDirectory()
-      ? 'dir'
-      : stats.isFile()
-        ? 'file'
-        : 'other';
+  const kind = kindOf(stats);
   if (kind !== entry.kind) return { path: entry.path, change: kind === 'link' ? 'link' : 'kind' };
   if (untouched(entry, stats)) return null;
   switch (entry.kind) {
@@ -187,6 +231,15 @@ async function compareListing(
 ): Promise<VenvDifference | null> {
   const names = await readdir(path.join(venvDir, ...relative.split('/'))).catch(() => null);
   if (!names) return { path: relative, change: 'removed' };
+  return listingDifference(relative, names, children);
+}
+
+/** How the names listed in a folder differ from the manifest's, or null when they do not. */
+function listingDifference(
+  relative: string,
+  names: readonly string[],
+  children: ReadonlyMap<string, ReadonlySet<string>>,
+): VenvDifference | null {
   const expected = children.get(relative) ?? new Set<string>();
   const at = (name: string) => (relative ? `${relative}/${name}` : name);
   const added = names.find((name) => !expected.has(name) && (relative || name !== LAST_USED));

@@ -17,9 +17,11 @@ export interface SpawnRequest {
   /**
    * Present: the process runs these bytes (the verified entry point) through the bootstrap and
    * waits at its gate (see `bootstrap.ts`) until {@link ScriptProcess.release}: its stdin is a pipe
-   * that carries the bytes at once, then the one release byte. Otherwise stdin is /dev/null.
+   * that carries the bytes as soon as they are there, then the one release byte. A promise lets
+   * the interpreter start while the bytes are still being checked; if it rejects, nothing is sent
+   * (the runner, which awaits the same check, kills the process). Otherwise stdin is /dev/null.
    */
-  gatedSource?: Uint8Array;
+  gatedSource?: Uint8Array | Promise<Uint8Array>;
 }
 
 /** Blanks secret values in text; `longest` is the longest value it looks for. */
@@ -84,7 +86,12 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   });
   // A process that dies at the gate closes its end: EPIPE then is not an error of ours.
   child.stdin?.on('error', () => {});
-  if (request.gatedSource) child.stdin?.write(sourceFrame(request.gatedSource));
+  const sourceSent = request.gatedSource
+    ? Promise.resolve(request.gatedSource).then(
+        (source) => void child.stdin?.write(sourceFrame(source)),
+        () => {},
+      )
+    : Promise.resolve();
   const listeners: OutputListener[] = [];
   const limitListeners: (() => void)[] = [];
   const budget = { left: request.maxOutputBytes ?? Number.POSITIVE_INFINITY, passed: false };
@@ -145,7 +152,9 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   return {
     pid: child.pid ?? -1,
     release: () => {
-      if (child.stdin && !child.stdin.writableEnded) child.stdin.end(RELEASE);
+      void sourceSent.then(() => {
+        if (child.stdin && !child.stdin.writableEnded) child.stdin.end(RELEASE);
+      });
     },
     onOutput: (listener) => listeners.push(listener),
     onOutputLimit: (listener) => limitListeners.push(listener),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FieldError } from '../contract/errors.js';
 import { branchAcceptor } from '../../forms/branch-acceptor.js';
 import { isObject, join } from '../../forms/schema-walk.js';
+import { schemaUses } from '../../forms/schema-uses.js';
 import { findValues, MAX_VALUE_DEPTH, replaceAt, type ValuePath } from '../../forms/value-walk.js';
 import { X_FILE, type FileInputRule } from '../../forms/vocabulary.js';
 
@@ -17,6 +18,7 @@ export async function checkFileInputs(
   schema: Record<string, unknown>,
   inputs: Record<string, unknown>,
 ): Promise<{ inputs: Record<string, unknown>; errors: FieldError[] }> {
+  if (!schemaUses(schema, X_FILE)) return { inputs, errors: [] };
   const marked = (subschema: Record<string, unknown>) => isObject(subschema[X_FILE]);
   const finds = findValues(schema, inputs, marked, branchAcceptor(schema));
   const errors: FieldError[] = [];

@@ -1,4 +1,4 @@
-import { mkdir, open } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { redactSensitive } from '../../forms/redaction.js';
 import { canonicalJson } from '../audit/canonical-json.js';
@@ -65,7 +65,7 @@ export async function prepareRun(options: {
   const { script, inputs, secrets, runtime } = admitted;
   const outputDir = path.join(runDir, 'outputs');
   const inputsFile = path.join(runDir, 'inputs.json');
-  await writeRunFolder(runDir, outputDir, inputsFile, inputs);
+  writeRunFolder(runDir, outputDir, inputsFile, inputs);
   const startedAt = options.now().toISOString();
   const dryRun = request.dryRun === true;
   const { manifest } = script;
@@ -151,22 +151,18 @@ function allowedEnvironment(): Record<string, string> {
 
 /**
  * Creates the run folder with its outputs folder and the 0600 inputs file. A disk that is full or
- * read-only refuses the run in words the user can act on.
+ * read-only refuses the run in words the user can act on. Synchronous: two small writes (the
+ * inputs are at most `INPUT_LIMITS.maxBytes`) cost less than their thread-pool round trips.
  */
-async function writeRunFolder(
+function writeRunFolder(
   runDir: string,
   outputDir: string,
   inputsFile: string,
   inputs: Record<string, unknown>,
-): Promise<void> {
+): void {
   try {
-    await mkdir(outputDir, { recursive: true, mode: 0o700 });
-    const handle = await open(inputsFile, 'wx', 0o600);
-    try {
-      await handle.writeFile(JSON.stringify(inputs));
-    } finally {
-      await handle.close();
-    }
+    mkdirSync(outputDir, { recursive: true, mode: 0o700 });
+    writeFileSync(inputsFile, JSON.stringify(inputs), { flag: 'wx', mode: 0o600 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =

@@ -35,6 +35,8 @@ export class Runner {
   private closing = false;
   /** The head of the queue is being checked again before it starts. */
   private rechecking = false;
+  /** Runs whose interpreter is starting while their script folder's check ends: slots taken. */
+  private starting = 0;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -87,21 +89,15 @@ export class Runner {
         digest: (text) => this.deps.journal.digest(text),
         done,
       });
-      const startsNow = this.supervisor.size < this.deps.maxConcurrentRuns && !this.queue.length;
+      const startsNow = this.slotsTaken() < this.deps.maxConcurrentRuns && !this.queue.length;
       const requested = () => this.journalRequested(prepared, request, startsNow);
       if (startsNow) {
         prepared.stored.status = 'running';
         prepared.stored.message = 'Running';
-        const child = this.supervisor.spawnGated(prepared);
-        this.records.recordStartOrKill(
-          child,
-          () => {
-            this.deps.runs.insert(prepared.stored, SELF);
-            requested();
-          },
-          prepared,
-        );
-        this.supervisor.launch(prepared, child);
+        await this.startNow(prepared, request, () => {
+          this.deps.runs.insert(prepared.stored, SELF);
+          requested();
+        });
       } else {
         this.records.record(() => {
           this.deps.runs.insert(prepared.stored, SELF);
@@ -116,6 +112,48 @@ export class Runner {
       throw error;
     }
     return { runId, finished };
+  }
+
+  /**
+   * Starts the interpreter at once, so its start-up (held at the bootstrap's gate) overlaps the
+   * rest of the check of the script's folder and the durable commit of the run's start; only then
+   * is the script's code let through. A folder that differs refuses the run (journaled with its
+   * id, as a queued run's is) and kills the waiting interpreter before any of the script ran.
+   */
+  private async startNow(run: PreparedRun, request: RunRequest, write: () => void): Promise<void> {
+    this.starting++;
+    let child: ScriptProcess | null = null;
+    let started = false;
+    try {
+      child = this.supervisor.spawnGated(run);
+      try {
+        await run.verified.entry;
+      } catch (error) {
+        if (error instanceof ScriptTampered)
+          this.admission.journalRefusal(request, error, run.stored.runId);
+        throw error;
+      }
+      if (this.closing)
+        throw new ApiFailure(
+          'unsupported',
+          'ScriptDesk is closing; run it again after it restarts.',
+        );
+      this.records.recordStartOrKill(child, write, run);
+      this.supervisor.launch(run, child);
+      started = true;
+    } finally {
+      this.starting--;
+      if (!started) {
+        child?.killTree(0);
+        // Had the slot looked taken to a request that queued meanwhile, it must not wait on.
+        this.startQueued();
+      }
+    }
+  }
+
+  /** Slots in use: running runs and runs whose interpreter is starting. */
+  private slotsTaken(): number {
+    return this.supervisor.size + this.starting;
   }
 
   /** Journals `run.requested`: who asked for what, and whether it waits in the queue. */
@@ -143,7 +181,7 @@ export class Runner {
   private startQueued(): void {
     const next = this.queue.peek();
     if (this.closing || this.rechecking || !next) return;
-    if (this.supervisor.size >= this.deps.maxConcurrentRuns) return;
+    if (this.slotsTaken() >= this.deps.maxConcurrentRuns) return;
     this.rechecking = true;
     void next.verified.recheck().then(
       () => this.startChecked(next, null),

@@ -29,9 +29,15 @@ export function refusalDetail(refusal: ApiFailure): { path?: string } {
   return refusal instanceof ScriptTampered ? { path: refusal.file } : {};
 }
 
-/** A checked run: the entry point's verified bytes (what Python runs) and a check for later. */
+/**
+ * A checked run: the entry point's verified bytes (what Python runs) and a check for later. The
+ * venv is checked before this exists; the script's folder may still be being checked (`entry`
+ * rejects with {@link ScriptTampered} when it differs): the runner starts the interpreter, whose
+ * start-up runs no code of the venv's or the script's, and awaits `entry` before the run's start
+ * is journaled and its code let through.
+ */
 export interface VerifiedLaunch {
-  entry: Buffer;
+  entry: Promise<Buffer>;
   /** Checks everything again: a queued run calls it when it is about to start. */
   recheck(): Promise<void>;
 }
@@ -66,37 +72,48 @@ export class RunIntegrity {
     },
   ) {}
 
+  /**
+   * Checks the venv (awaited: a `.pth` file in it would run at the interpreter's start) and starts
+   * the check of the script's folder, which the caller awaits through `entry`.
+   */
   async verify(script: ResolvedScript, environment: RunEnvironment): Promise<VerifiedLaunch> {
-    const entry = await this.check(script, environment);
-    return { entry, recheck: () => this.check(script, environment).then(() => {}) };
+    const entry = this.checkFolder(script);
+    // Awaited later, or never when the venv is refused: no unhandled rejection either way.
+    entry.catch(() => {});
+    await this.checkVenv(script, environment);
+    return {
+      entry,
+      recheck: async () => {
+        await Promise.all([this.checkFolder(script), this.checkVenv(script, environment)]);
+      },
+    };
   }
 
-  private async check(script: ResolvedScript, environment: RunEnvironment): Promise<Buffer> {
-    const [folder, venv] = await Promise.allSettled([
-      verifyScriptFolder(
+  private async checkFolder(script: ResolvedScript): Promise<Buffer> {
+    try {
+      return await verifyScriptFolder(
         path.dirname(script.scriptDir),
         path.basename(script.scriptDir),
         script.published,
         this.known,
-      ),
-      this.options.venvs.compare(environment.venvDir, environment.runtime),
-    ]);
-    if (folder.status === 'rejected') {
-      if (!(folder.reason instanceof ScriptFolderProblem)) throw folder.reason;
-      await this.setAside(() => setFolderAside(script.scriptDir, folder.reason.file));
-      throw this.refusal(script, folderProblem(folder.reason), folder.reason.file);
-    }
-    if (venv.status === 'rejected') throw venv.reason;
-    if (venv.value) {
-      const { venvDir } = environment;
-      await this.setAside(() => this.options.venvs.setAside(venvDir));
-      throw this.refusal(
-        script,
-        venvProblem(venv.value),
-        path.join(venvDir, ...venv.value.path.split('/').filter(Boolean)),
       );
+    } catch (error) {
+      if (!(error instanceof ScriptFolderProblem)) throw error;
+      await this.setAside(() => setFolderAside(script.scriptDir, error.file));
+      throw this.refusal(script, folderProblem(error), error.file);
     }
-    return folder.value;
+  }
+
+  private async checkVenv(script: ResolvedScript, environment: RunEnvironment): Promise<void> {
+    const difference = await this.options.venvs.compare(environment.venvDir, environment.runtime);
+    if (!difference) return;
+    const { venvDir } = environment;
+    await this.setAside(() => this.options.venvs.setAside(venvDir));
+    throw this.refusal(
+      script,
+      venvProblem(difference),
+      path.join(venvDir, ...difference.path.split('/').filter(Boolean)),
+    );
   }
 
   private refusal(script: ResolvedScript, problem: string, absolute: string): ScriptTampered {

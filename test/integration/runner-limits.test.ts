@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import type { ApiEvent } from '../../main/contract/api.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { DEFAULT_POLICY } from '../../main/policy/policy.js';
+import { RunIntegrity } from '../../main/runs/script-integrity.js';
 import { processIdentity } from '../../main/shared/process-identity.js';
 import { appWithCatalogue } from '../support/catalogue.js';
 import { cliProbeRun } from '../support/cli.js';
@@ -270,6 +271,51 @@ describe('the concurrency limit and the queue', () => {
     ]);
     expect((await journalFor(second.runId))[0]!.data).toMatchObject({ queued: true, ahead: 0 });
     expect((await journalFor(third.runId)).map(type)).toEqual(['run.requested', 'run.finished']);
+  });
+
+  it('with one slot, a request made while the first run is still starting waits in the queue', async () => {
+    ({ app } = await appWithCatalogue(undefined, {
+      policy: { ...DEFAULT_POLICY, maxConcurrentRuns: 1 },
+    }));
+    // The first run's folder check is held open: its interpreter has started (it awaits the
+    // check), but its slot is not yet in the supervisor's count.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstStarting = false;
+    const verify = RunIntegrity.prototype.verify;
+    const spy = vi.spyOn(RunIntegrity.prototype, 'verify').mockImplementationOnce(async function (
+      this: RunIntegrity,
+      ...args
+    ) {
+      const launch = await verify.apply(this, args);
+      const entry = held.then(() => launch.entry);
+      const then = entry.then.bind(entry);
+      entry.then = ((...handlers: Parameters<typeof then>) => {
+        firstStarting = true;
+        return then(...handlers);
+      }) as typeof entry.then;
+      return { ...launch, entry };
+    });
+    try {
+      const markers = await tempDir('scriptdesk-marker-');
+      const request = { scriptId: 'probe', inputs: { markerDir: markers, mode: 'sleep' } };
+      const first = callOrThrow(app, 'run.start', request);
+      await waitFor(() => firstStarting, 'the first run to start its interpreter');
+      const second = await callOrThrow(app, 'run.start', request);
+      expect(await callOrThrow(app, 'run.get', { runId: second.runId })).toMatchObject({
+        status: 'queued',
+        queuePosition: 0,
+      });
+      release();
+      const { runId } = await first;
+      expect(await callOrThrow(app, 'run.get', { runId })).toMatchObject({ status: 'running' });
+      await waitFor(() => existsSync(path.join(markers, `started-${runId}`)), 'the first run');
+      expect(await readdir(markers)).toEqual([`started-${runId}`]);
+      for (const run of [second.runId, runId]) await callOrThrow(app, 'run.cancel', { runId: run });
+    } finally {
+      spy.mockRestore();
+      release();
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import type { RJSFSchema, UiSchema, ValidatorType } from '@rjsf/utils';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ScriptSummary } from '../../../main/contract/api.js';
 import type { ApiError, FieldError } from '../../../main/contract/errors.js';
-import { withScriptDeskUi } from '../../../forms/theme/index.js';
+import { FormSectionsContext, withScriptDeskUi } from '../../../forms/theme/index.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { SecretDialog } from '../secrets/secret-dialog.js';
 import { SecretsSection } from '../secrets/secrets-section.js';
@@ -19,11 +19,18 @@ import { isPlaceable, widgetId } from './field-errors.js';
 import { RunOptions } from './run-options.js';
 import { ScriptForm } from './script-form.js';
 import { useFieldFeedback } from './use-field-feedback.js';
+import { useFormSections } from './use-form-sections.js';
 import { needsConfirmation, useRunSubmission, type RunRequest } from './use-run-submission.js';
 
 type FormData = Record<string, unknown>;
 
 const REASON_MISSING = 'Enter a reason or a ticket number before running.';
+
+/** The id of the form element: the Run button, in the Run bar outside it, submits it. */
+const FORM_ID = 'run-form';
+
+/** RJSF renders its own submit button unless given children: Run lives in the Run bar. */
+const NO_SUBMIT_BUTTON = <></>;
 
 /**
  * The page already shows the script's title above the form, so a root schema title that repeats
@@ -110,6 +117,8 @@ export function RunForm({
   const [attempted, setAttempted] = useState(false);
   const [unplaced, setUnplaced] = useState<FieldError[]>([]);
   const feedback = useFieldFeedback(validator, schema, fullUiSchema, formData);
+  const sections = useFormSections(schema, fullUiSchema);
+  const { change, touch, extraErrors } = feedback;
 
   const { showServerErrors } = feedback;
   const onFieldErrors = useCallback(
@@ -146,10 +155,16 @@ export function RunForm({
   function handleSubmit(event: IChangeEvent<FormData>) {
     const inputs = event.formData ?? {};
     setAttempted(true);
-    const problems = feedback.attempt(inputs);
+    // The data the form reported last: the problems shown after Run are judged on the same object,
+    // so Run validates once.
+    const problems = feedback.attempt(formData);
     const reasonMissing = script.requireReason && !reason.trim();
     const placed = problems.filter(({ path }) => isPlaceable(path));
-    if (placed.length > 0) return focusFirstOf(placed.map(({ path }) => widgetId(path)));
+    if (placed.length > 0) {
+      // A field in a closed section is not on the page: open it, then focus the field.
+      sections.reveal(placed[0]!.path[0]!);
+      return focusFirstOf(placed.map(({ path }) => widgetId(path)));
+    }
     if (problems.length > 0) return;
     if (reasonMissing) return focusById('run-reason');
     if (environmentFailed) return;
@@ -160,6 +175,44 @@ export function RunForm({
       ...(script.requireReason ? { reason: reason.trim() } : {}),
     });
   }
+
+  // The form element changes only when what RJSF derives its state from changes: typing reaches
+  // RJSF through its own state, never back through `formData`, so a keystroke re-derives nothing.
+  const submitLatest = useRef(handleSubmit);
+  useEffect(() => {
+    submitLatest.current = handleSubmit;
+  });
+  const onSubmit = useCallback((event: IChangeEvent<FormData>) => submitLatest.current(event), []);
+  const onChange = useCallback(
+    (event: IChangeEvent<FormData>, id?: string) => {
+      setFormData(event.formData ?? {});
+      if (id) change(id);
+    },
+    [change],
+  );
+  const formUiSchema = sections.uiSchema;
+  const form = useMemo(
+    () => (
+      <ScriptForm
+        id={FORM_ID}
+        schema={schema}
+        uiSchema={formUiSchema}
+        validator={validator}
+        onChange={onChange}
+        onBlur={touch}
+        onSubmit={onSubmit}
+        extraErrors={extraErrors}
+        // The form does not validate itself: useFieldFeedback decides what is shown when.
+        noValidate
+        noHtml5Validate
+        showErrorList={false}
+        omitExtraData
+      >
+        {NO_SUBMIT_BUTTON}
+      </ScriptForm>
+    ),
+    [schema, formUiSchema, validator, onChange, touch, onSubmit, extraErrors],
+  );
 
   const realRun = needsConfirmation(script, dryRun);
   const label = script.supportsDryRun && dryRun ? 'Dry run' : realRun ? 'Run…' : 'Run';
@@ -172,23 +225,48 @@ export function RunForm({
           {formDescription}
         </Typography>
       ) : null}
-      <ScriptForm
-        schema={schema}
-        uiSchema={fullUiSchema}
-        formData={formData}
-        validator={validator}
-        onChange={(event, id) => {
-          setFormData((event.formData as FormData | undefined) ?? {});
-          if (id) feedback.change(id);
+      <FormSectionsContext.Provider value={sections}>{form}</FormSectionsContext.Provider>
+      {script.secrets.length > 0 ? (
+        <Box sx={{ mt: 2.5 }}>
+          <SecretsSection
+            declared={script.secrets}
+            secrets={secrets}
+            notice={prompt.notice}
+            onEdit={prompt.edit}
+          />
+        </Box>
+      ) : null}
+      {shownError ? (
+        <Box sx={{ mt: 2 }}>
+          <ApiErrorAlert
+            error={shownError}
+            // E.g. an expired catalogue: the script is still shown, it just may not run now.
+            title={
+              shownError.code === 'catalogue_unavailable'
+                ? 'This script cannot run right now'
+                : undefined
+            }
+            details={unplaced.map((field) =>
+              field.path ? `${field.path}: ${field.message}` : field.message,
+            )}
+          />
+        </Box>
+      ) : null}
+      {/* The Run bar stays in view at the bottom while a long form scrolls under it. */}
+      <Box
+        data-testid="run-bar"
+        sx={{
+          position: 'sticky',
+          bottom: 0,
+          zIndex: 2,
+          bgcolor: 'background.paper',
+          borderTop: 1,
+          borderColor: 'divider',
+          mt: 2.5,
+          mx: -3,
+          px: 3,
+          py: 1.5,
         }}
-        onBlur={feedback.touch}
-        onSubmit={handleSubmit}
-        extraErrors={feedback.extraErrors}
-        // The form does not validate itself: useFieldFeedback decides what is shown when.
-        noValidate
-        noHtml5Validate
-        showErrorList={false}
-        omitExtraData
       >
         <RunOptions
           script={script}
@@ -197,36 +275,12 @@ export function RunForm({
           reason={reason}
           onReasonChange={setReason}
           reasonError={reasonError}
+          form={FORM_ID}
         />
-        {script.secrets.length > 0 ? (
-          <Box sx={{ mt: 2.5 }}>
-            <SecretsSection
-              declared={script.secrets}
-              secrets={secrets}
-              notice={prompt.notice}
-              onEdit={prompt.edit}
-            />
-          </Box>
-        ) : null}
-        {shownError ? (
-          <Box sx={{ mt: 2 }}>
-            <ApiErrorAlert
-              error={shownError}
-              // E.g. an expired catalogue: the script is still shown, it just may not run now.
-              title={
-                shownError.code === 'catalogue_unavailable'
-                  ? 'This script cannot run right now'
-                  : undefined
-              }
-              details={unplaced.map((field) =>
-                field.path ? `${field.path}: ${field.message}` : field.message,
-              )}
-            />
-          </Box>
-        ) : null}
-        <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mt: 2.5 }}>
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mt: 1.5 }}>
           <Button
             type="submit"
+            form={FORM_ID}
             variant="contained"
             size="medium"
             color={realRun ? 'warning' : 'primary'}
@@ -261,7 +315,7 @@ export function RunForm({
                 )}
           </Typography>
         </Box>
-      </ScriptForm>
+      </Box>
       <ConfirmRunDialog
         script={script}
         open={submission.phase === 'confirming'}

@@ -14,6 +14,7 @@ export function RunOptions({
   reason,
   onReasonChange,
   reasonError,
+  form,
 }: {
   script: ScriptSummary;
   dryRun: boolean;
@@ -21,11 +22,13 @@ export function RunOptions({
   reason: string;
   onReasonChange: (reason: string) => void;
   reasonError: string | undefined;
+  /** The id of the form Enter in the reason field submits (the options sit outside it). */
+  form?: string;
 }) {
   const changesFiles = script.destructive && !(script.supportsDryRun && dryRun);
   if (!script.supportsDryRun && !script.requireReason && !changesFiles) return null;
   return (
-    <Stack spacing={1.5} sx={{ mt: 1 }}>
+    <Stack spacing={1.5}>
       {script.supportsDryRun ? (
         <div>
           <FormControlLabel
@@ -64,7 +67,7 @@ export function RunOptions({
             reasonError ??
             'Why you run this script, or the ticket it belongs to. Recorded in the audit log.'
           }
-          slotProps={{ htmlInput: { maxLength: 2000, 'data-testid': 'run-reason' } }}
+          slotProps={{ htmlInput: { maxLength: 2000, 'data-testid': 'run-reason', form } }}
         />
       ) : null}
     </Stack>

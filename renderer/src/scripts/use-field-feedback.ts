@@ -5,7 +5,7 @@ import {
   type UiSchema,
   type ValidatorType,
 } from '@rjsf/utils';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { FieldError } from '../../../main/contract/errors.js';
 import { asSentence, liveFieldErrors } from '../../../forms/theme/index.js';
 import {
@@ -38,6 +38,9 @@ export interface FieldFeedback {
   formProblems: string[];
 }
 
+/** The one error schema of a form with nothing to show: RJSF re-derives its state when it changes. */
+const NO_ERRORS: ErrorSchema = {};
+
 interface ServerError extends PlacedError {
   fingerprint: string | undefined;
 }
@@ -60,29 +63,42 @@ export function useFieldFeedback(
   const [attempted, setAttempted] = useState(false);
   const [serverErrors, setServerErrors] = useState<readonly ServerError[]>([]);
 
-  const validate = useCallback(
-    (data: FormData): PlacedError[] => {
+  // One validation per value of the form: Run and the errors shown after it judge the same data.
+  const validate = useMemo(() => {
+    const judged = new WeakMap<FormData, PlacedError[]>();
+    return (data: FormData): PlacedError[] => {
+      const known = judged.get(data);
+      if (known) return known;
       // Values of fields a condition has hidden are not sent, so they are not judged either.
       const visible = schemaUtils.omitExtraData(schema, data) ?? {};
-      return liveFieldErrors(validator, schema, uiSchema, visible).map((error) => ({
+      const placed = liveFieldErrors(validator, schema, uiSchema, visible).map((error) => ({
         path: pointerToPath(error.path),
         message: error.message,
         triggers: error.triggers.map(pointerToPath),
       }));
-    },
-    [validator, schema, schemaUtils, uiSchema],
-  );
+      judged.set(data, placed);
+      return placed;
+    };
+  }, [validator, schema, schemaUtils, uiSchema]);
 
+  // Typing paints first; the problems of what was typed follow in the next, interruptible render.
+  const judgedData = useDeferredValue(formData);
   const clientErrors = useMemo(() => {
     if (!attempted && touched.size === 0 && changed.size === 0) return [];
-    return shownErrors(validate(formData), { attempted, touched, changed });
-  }, [attempted, touched, changed, validate, formData]);
+    return shownErrors(validate(judgedData), { attempted, touched, changed });
+  }, [attempted, touched, changed, validate, judgedData]);
 
+  // The same object while the problems shown stay the same, so RJSF keeps its state.
+  const shown = useRef<{ key: string; errors: ErrorSchema }>({ key: '[]', errors: NO_ERRORS });
   const extraErrors = useMemo(() => {
     const stillValid = serverErrors.filter(
       (error) => valueFingerprint(formData, error.path) === error.fingerprint,
     );
-    return toErrorSchema([...clientErrors, ...stillValid]);
+    const all = [...clientErrors, ...stillValid];
+    const key = JSON.stringify(all.map(({ path, message }) => [path, message]));
+    if (key !== shown.current.key)
+      shown.current = { key, errors: all.length ? toErrorSchema(all) : NO_ERRORS };
+    return shown.current.errors;
   }, [clientErrors, serverErrors, formData]);
 
   const touch = useCallback((id: string) => {
