@@ -81,8 +81,8 @@ async function addEntry(page: Page, pointer: string, index: number): Promise<voi
 
 /**
  * Leaves the field being typed in, as a user does before reaching for Run. Needed because a click
- * on Run straight from a field whose error appears or goes on leaving it is lost: the message
- * moves Run between mouse-down and mouse-up (reported; `run-form.tsx` is being reworked).
+ * on Run straight from the multi-select "Columns" (closed with Escape, one entry left) is lost: no
+ * message, no request; a second click works (reported).
  */
 async function leaveField(page: Page): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -329,26 +329,40 @@ test('formats: IPv4, IPv6, host name, e-mail and link typed; an IPv4 octet over 
   await runAndExpectInputs(page, shape(id).valid['https-to-a-service']);
 });
 
-test('1000 fields: the form renders, a field deep down is reached and filled, and Run jumps to its error', async ({
+test('1000 fields: the form opens in 20 sections, a question 20 sections down is reached and filled, and Run jumps to its error', async ({
   page,
 }) => {
   test.setTimeout(600_000);
   const id = LARGE_FORM_ID;
-  await openForm(page, id);
-  const deep = '/declarations/q42';
-  await expect(field(page, deep)).toBeAttached({ timeout: 120_000 });
-  // Every question has one control: a text box, a box to tick, or a drop-down.
-  const controls = page.locator('form input:not([aria-hidden="true"]), form [role="combobox"]');
-  await expect(controls).toHaveCount(1000 - 20);
   const sections = Object.keys(shape(id).schema.properties as object);
-  for (const section of sections)
+  const toggle = (section: string) => page.locator(`#form-section-${section}-toggle`);
+  await openForm(page, id);
+  await expect(toggle(sections[0]!)).toHaveAttribute('aria-expanded', 'true', { timeout: 120_000 });
+  await expect(page.locator('[id^="form-section-"][id$="-toggle"]')).toHaveCount(20);
+  // Every question of the open section has one control: a text box, a box, or a drop-down.
+  const controls = page.locator('form input:not([aria-hidden="true"]), form [role="combobox"]');
+  await expect(controls).toHaveCount(49);
+  await page.screenshot({ path: path.join(SHOTS, 'form-shape-large-top.png') });
+
+  // Each section's first question is required: open each from the keyboard and answer it.
+  for (const section of sections) {
+    if ((await toggle(section).getAttribute('aria-expanded')) !== 'true') {
+      await toggle(section).focus();
+      await page.keyboard.press('Enter');
+    }
     await field(page, `/${section}/q01`).fill(`Answer for ${section}`);
+  }
+  const deep = '/declarations/q42';
   await field(page, deep).scrollIntoViewIfNeeded();
   await type(page, deep, '250000');
-  await page.getByTestId('run-button').scrollIntoViewIfNeeded();
-  await runAndExpectErrors(page, id, 'deep-count-over-maximum');
-  await expect(field(page, deep)).toBeInViewport();
   await field(page, deep).screenshot({ path: path.join(SHOTS, 'form-shape-large-deep-field.png') });
+  // Closed again, and scrolled to the top: Run has to find the problem.
+  await toggle('declarations').click();
+  await expect(field(page, deep)).toHaveCount(0);
+  await toggle(sections[0]!).scrollIntoViewIfNeeded();
+  await runAndExpectErrors(page, id, 'deep-count-over-maximum');
+  await expect(toggle('declarations')).toHaveAttribute('aria-expanded', 'true');
+  await expect(field(page, deep)).toBeInViewport();
   await page.screenshot({ path: path.join(SHOTS, 'form-shape-large-jump-to-error.png') });
 
   await type(page, deep, '42');

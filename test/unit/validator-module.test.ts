@@ -223,15 +223,16 @@ describe('precompiled form validators', () => {
           ],
         },
       },
-    } satisfies RJSFSchema;
+    };
     const module = await importValidatorModule(generateValidatorModule(schema));
-    const utils = createSchemaUtils(precompiledFormValidator(module, schema), schema);
+    const rjsfSchema = schema as unknown as RJSFSchema;
+    const utils = createSchemaUtils(precompiledFormValidator(module, rjsfSchema), rjsfSchema);
     for (const data of [
       { replacesAsset: true },
       { replacesAsset: true, oldAssetTag: 'AT-1' },
       { replacesAsset: false },
     ])
-      expect(utils.omitExtraData(schema, data)).toEqual(data);
+      expect(utils.omitExtraData(rjsfSchema, data)).toEqual(data);
   });
 
   it('refuse a schema whose checks would need a library module ScriptDesk does not bundle', () => {
