@@ -22,6 +22,9 @@ const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const SHAPES = new Map(formShapes().map((shape) => [shape.id, shape]));
 
 // One desk for every form (per worker): the catalogue of shapes is built, signed and synced once.
+// Hang guards, not expectations: typing key by key into forms that validate as they change is slow
+// on a busy machine.
+test.describe.configure({ timeout: 180_000 });
 test.use({ timezoneId: 'UTC' });
 let desk: Desk;
 let sourceRoot: string;
