@@ -1,8 +1,13 @@
+import getDiscriminatorFieldFromSchema from '@rjsf/utils/lib/getDiscriminatorFieldFromSchema.js';
 import hashForSchema from '@rjsf/utils/lib/hashForSchema.js';
+import ParserValidator from '@rjsf/utils/lib/parser/ParserValidator.js';
 import schemaParser from '@rjsf/utils/lib/parser/schemaParser.js';
+import getClosestMatchingOption from '@rjsf/utils/lib/schema/getClosestMatchingOption.js';
+import { relaxOptionsForScoring } from '@rjsf/utils/lib/schema/retrieveSchema.js';
 import type { RJSFSchema } from '@rjsf/utils';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { createAuthorityAjv } from '../authority-validator.js';
+import { isObject, walkSchema } from '../schema-walk.js';
 import { VALIDATOR_MODULE_FORMAT, type ValidatorModule } from '../validator-module.js';
 import { linkRuntime } from './link-runtime.js';
 
@@ -23,10 +28,27 @@ export const GENERATION_OPTIONS = {
 /**
  * The schemas RJSF validates on their own for this form, by the key RJSF looks them up with: the
  * form itself plus every subschema its rendering asks about (if-conditions, oneOf/anyOf options,
- * dependencies), each with that key as its `$id`.
+ * dependencies), each with that key as its `$id`. RJSF's `schemaParser` misses one kind, added
+ * here: the scoring variants of a schema dependency's `oneOf`/`anyOf` options, which RJSF's
+ * `omitExtraData` (the renderer calls it on every change) asks about once the dependency's
+ * property has a value; without them ticking such a property stops the page.
  */
 export function formSchemaMap(schema: Record<string, unknown>): Record<string, RJSFSchema> {
-  return schemaParser(schema as RJSFSchema);
+  const root = schema as RJSFSchema;
+  const capture = new ParserValidator(root);
+  walkSchema(schema, 'document', ({ schema: node }) => {
+    if (!isObject(node.dependencies)) return;
+    for (const dependency of Object.values(node.dependencies)) {
+      if (!isObject(dependency)) continue;
+      const options = Array.isArray(dependency.oneOf) ? dependency.oneOf : dependency.anyOf;
+      if (!Array.isArray(options)) continue;
+      // As omitExtraData's handleOneOf scores them; the form data does not change what is asked.
+      const scoring = relaxOptionsForScoring(options as RJSFSchema[], true, root);
+      const discriminator = getDiscriminatorFieldFromSchema(dependency as RJSFSchema);
+      getClosestMatchingOption(capture, root, {}, scoring, 0, discriminator);
+    }
+  });
+  return { ...capture.getSchemaMap(), ...schemaParser(root) };
 }
 
 /** The key RJSF gives the whole form's schema (its `$id`, else its hash). */

@@ -203,6 +203,38 @@ describe('precompiled form validators', () => {
     );
   });
 
+  it("let RJSF drop hidden values of a schema dependency's oneOf once its property is set (the page did so on every change and stopped)", async () => {
+    // The form-shape fixture's pattern: ticking "replaces a device" asks for the old asset tag.
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        replacesAsset: { type: 'boolean' },
+        oldAssetTag: { type: 'string', maxLength: 9 },
+      },
+      dependencies: {
+        replacesAsset: {
+          oneOf: [
+            { properties: { replacesAsset: { const: false } } },
+            {
+              properties: { replacesAsset: { const: true }, oldAssetTag: { pattern: '^AT-' } },
+              required: ['oldAssetTag'],
+            },
+          ],
+        },
+      },
+    };
+    const module = await importValidatorModule(generateValidatorModule(schema));
+    const rjsfSchema = schema as unknown as RJSFSchema;
+    const utils = createSchemaUtils(precompiledFormValidator(module, rjsfSchema), rjsfSchema);
+    for (const data of [
+      { replacesAsset: true },
+      { replacesAsset: true, oldAssetTag: 'AT-1' },
+      { replacesAsset: false },
+    ])
+      expect(utils.omitExtraData(rjsfSchema, data)).toEqual(data);
+  });
+
   it('refuse a schema whose checks would need a library module ScriptDesk does not bundle', () => {
     const schema = { $async: true, type: 'object', additionalProperties: false, properties: {} };
     expect(() => generateValidatorModule(schema)).toThrow(
