@@ -336,14 +336,14 @@ describe('lintUiSchema: ui:options and unknown options', () => {
 
   it('warns that an unused ui: option is ignored (not refused), naming it and listing the used ones', () => {
     expect(warningsOf({ name: { 'ui:classNames': 'wide', 'ui:autocomplete': 'name' } })).toEqual([
-      '`/name/ui:classNames`: is not a uiSchema option ScriptDesk uses, so it is ignored; remove it (used: ui:options, ui:widget, ui:order, ui:title, ui:description, ui:help, ui:placeholder, ui:autofocus, ui:disabled, ui:readonly, ui:label, ui:inline, ui:addable, ui:orderable, ui:removable, ui:emptyValue, ui:enumNames, ui:rows, ui:inputType)',
+      '`/name/ui:classNames`: is not a uiSchema option ScriptDesk uses, so it is ignored; remove it (used: ui:options, ui:widget, ui:order, ui:title, ui:description, ui:help, ui:placeholder, ui:autofocus, ui:disabled, ui:readonly, ui:label, ui:inline, ui:addable, ui:orderable, ui:removable, ui:emptyValue, ui:enumNames, ui:rows, ui:sections, ui:inputType)',
       expect.stringMatching(/^`\/name\/ui:autocomplete`: is not a uiSchema option ScriptDesk uses/),
     ]);
   });
 
   it('warns that an unused key inside ui:options is ignored, listing the used ones without the ui: prefix', () => {
     expect(warningsOf({ name: { 'ui:options': { style: { color: 'red' } } }, when: {} })).toEqual([
-      '`/name/ui:options/style`: is not a uiSchema option ScriptDesk uses, so it is ignored; remove it (used: widget, order, title, description, help, placeholder, autofocus, disabled, readonly, label, inline, addable, orderable, removable, emptyValue, enumNames, rows, inputType)',
+      '`/name/ui:options/style`: is not a uiSchema option ScriptDesk uses, so it is ignored; remove it (used: widget, order, title, description, help, placeholder, autofocus, disabled, readonly, label, inline, addable, orderable, removable, emptyValue, enumNames, rows, sections, inputType)',
       expect.stringMatching(/^`\/when`: is not a field/),
     ]);
   });
