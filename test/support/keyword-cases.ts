@@ -30,9 +30,11 @@ export interface KeywordCase {
   ui?: readonly (string | number)[];
   /**
    * False when the build lint refuses the keyword (a later draft's keyword Ajv's draft 7 does not
-   * apply), so no catalogue can carry it.
+   * apply, a recursive `$ref`), so no catalogue can carry it.
    */
   strict?: false;
+  /** What the build says when it refuses the case, when not the later-draft wording. */
+  refusal?: RegExp;
 }
 
 const text = { type: 'string', maxLength: 200 };
@@ -274,6 +276,9 @@ export const KEYWORD_CASES: readonly KeywordCase[] = [
     }),
     value: (v) => ({ child: { child: { secret: v } } }),
     at: '/child/child/secret',
+    // RJSF's schema parser never ends on it, so neither would precompiling its checks.
+    strict: false,
+    refusal: /leads back into the schema it is in, so the form is recursive/,
     // A uiSchema is finite: the derived one reaches the first level (the recursion is cut there).
     ui: ['secret'],
   },
