@@ -1,8 +1,10 @@
-import { Ajv, type ErrorObject, type Options } from 'ajv';
+import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../main/contract/errors.js';
-import { toFieldErrors, type WordingOptions } from './error-messages.js';
+import { checkWith } from './compiled-check.js';
 import { sharedAjvOptions } from './vocabulary.js';
+
+export { checkWith, type CompiledCheck } from './compiled-check.js';
 
 /**
  * The validator main trusts: the same vocabulary as the renderer's, plus Ajv strict mode so a
@@ -32,26 +34,6 @@ export function validateAgainst(
   uiSchema?: Record<string, unknown>,
 ): FieldError[] {
   return checkWith(ajv.compile(schema), data, schema, { uiSchema });
-}
-
-/** A compiled check: Ajv's own, or one from a precompiled validator module. */
-export interface CompiledCheck {
-  (data: unknown): boolean;
-  errors?: ErrorObject[] | null;
-}
-
-/**
- * Runs a compiled check of `schema` (Ajv's, or a precompiled module's) on `data` and returns every
- * problem in plain words (empty when valid): the module's errors point into the same schema.
- */
-export function checkWith(
-  validate: CompiledCheck,
-  data: unknown,
-  schema: Record<string, unknown>,
-  { uiSchema }: WordingOptions = {},
-): FieldError[] {
-  if (validate(data)) return [];
-  return toFieldErrors(validate.errors, schema, { uiSchema });
 }
 
 /** "topN: Most frequent values to list must be at most 50." — the one-line form used by the CLI. */
