@@ -2,6 +2,7 @@ import { keychainWithoutDesktop } from '../main/dev/private-keyring.js';
 import { benchAuditEndpoint } from './audit-endpoint.js';
 import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
+import { benchPageLoad } from './page-load.js';
 import { benchRunIntegrity } from './run-integrity.js';
 import { benchRunOverhead } from './run-overhead.js';
 import { benchStdoutThroughput } from './stdout-throughput.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'venv-build': benchVenvBuild,
   'audit-journal': benchAuditJournal,
   'audit-endpoint': benchAuditEndpoint,
+  'page-load': benchPageLoad,
 };
 
 /**

@@ -90,7 +90,7 @@ export async function describeRendererSizes(dir, sizes) {
   };
   return [
     line('entry script', entry),
-    line('entry + preloaded chunks', [...entry, ...preloaded]),
+    line('first screen (index.html)', [...entry, ...preloaded]),
     line('all scripts', scripts),
   ];
 }

@@ -8,29 +8,23 @@ import { lazyPart, PartBoundary } from './common/lazy-part.js';
 import { LoadingState } from './common/loading-state.js';
 import { NavRail } from './layout/nav-rail.js';
 import { TopBar } from './layout/top-bar.js';
+import { PAGE_CODE } from './routing/page-code.js';
 import type { Route } from './routing/route.js';
 import { useRoute } from './routing/use-route.js';
 
 /**
- * Each place's code is its own chunk, fetched when the place is first shown; the window's frame
- * (top bar, navigation, banner) is all the entry script holds.
+ * Each place's code is its own chunk, fetched when the place is first shown (the first one by
+ * `main.tsx`, while the rest loads); the window's frame is the top bar, navigation and banner.
  */
 const PAGES = {
   scripts: lazyPart('the Scripts page', () =>
-    import('./scripts/scripts-page.js').then((module) => module.ScriptsPage),
+    PAGE_CODE.scripts().then((module) => module.ScriptsPage),
   ),
-  run: lazyPart('the run page', () =>
-    import('./runs/run-page.js').then((module) => module.RunPage),
-  ),
+  run: lazyPart('the run page', () => PAGE_CODE.run().then((module) => module.RunPage)),
   history: lazyPart('the History page', () =>
-    import('./history/history-page.js').then((module) => module.HistoryPage),
+    PAGE_CODE.history().then((module) => module.HistoryPage),
   ),
 } satisfies Record<Route['page'], unknown>;
-
-/** Starts fetching the code of the place the window opens on, alongside its first API calls. */
-export function preloadPage(route: Route): void {
-  PAGES[route.page].preload();
-}
 
 const LOADING: Record<Route['page'], string> = {
   scripts: 'Loading scripts…',

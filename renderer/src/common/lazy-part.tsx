@@ -20,15 +20,23 @@ export interface LazyPart<P extends object> {
 /**
  * Wraps `import()` of a component so it is fetched on first render (or on `preload`), once. A
  * failed download surfaces as a {@link PartLoadError} for {@link PartBoundary} to explain.
+ *
+ * Once the code has arrived, a new instance renders the component directly: `React.lazy` always
+ * suspends on its first render, even for code already here, and React then holds the fallback
+ * on screen for up to 300 ms before revealing what replaced it.
  */
 export function lazyPart<P extends object>(
   name: string,
   load: () => Promise<ComponentType<P>>,
 ): LazyPart<P> {
   let loading: Promise<{ default: ComponentType<P> }> | undefined;
+  let loaded: ComponentType<P> | undefined;
   const start = () =>
     (loading ??= load().then(
-      (component) => ({ default: component }),
+      (component) => {
+        loaded = component;
+        return { default: component };
+      },
       (error: unknown) => {
         throw new PartLoadError(
           `${name} (${error instanceof Error ? error.message : String(error)})`,
@@ -36,10 +44,13 @@ export function lazyPart<P extends object>(
         );
       },
     ));
-  return {
-    Component: lazy(start),
-    preload: () => void start().catch(() => {}),
-  };
+  const Lazy = lazy(start);
+  function Part(props: P) {
+    // Chosen once per instance: switching later would remount it and lose its state.
+    const [Shown] = useState(() => loaded ?? Lazy);
+    return <Shown {...props} />;
+  }
+  return { Component: Part, preload: () => void start().catch(() => {}) };
 }
 
 interface BoundaryState {
