@@ -26,6 +26,14 @@ const PAGES = {
   ),
 } satisfies Record<Route['page'], unknown>;
 
+/**
+ * Takes over the download `main.tsx` started for the first page; resolves once its code is
+ * here, so the window can render it at once instead of suspending for it.
+ */
+export function preloadPage(route: Route): Promise<void> {
+  return PAGES[route.page].preload();
+}
+
 const LOADING: Record<Route['page'], string> = {
   scripts: 'Loading scripts…',
   run: 'Loading the run…',

@@ -1,7 +1,11 @@
 import type { MethodName } from '../../main/contract/api.js';
 import { PAGE_CODE } from './routing/page-code.js';
 import { parseRoute, type Route } from './routing/route.js';
-import { withFirstAnswers, type FirstCall } from './transport/first-answers.js';
+import {
+  firstAnswersArrived,
+  withFirstAnswers,
+  type FirstCall,
+} from './transport/first-answers.js';
 import { createTransport } from './transport/index.js';
 
 // The entry script is small on purpose (no React, no Material UI): it asks main for what the
@@ -30,8 +34,14 @@ const windowCode = import('./window.js');
 // A failure shows where the page is used (PartBoundary), with its reason.
 PAGE_CODE[route.page]().catch(() => {});
 
-windowCode
-  .then(({ showWindow }) => showWindow(container, transport))
+/**
+ * How long the window, once its code is here, waits for main's first answers: rendering with
+ * them saves a pass through "Connecting…" and "Loading scripts…"; a slow main is shown waiting.
+ */
+const PATIENCE_MS = 1_000;
+
+Promise.all([windowCode, firstAnswersArrived(transport, PATIENCE_MS)])
+  .then(([{ showWindow }]) => showWindow(container, transport))
   .catch((error: unknown) => {
     // No React to show it with: plain text, never markup.
     const message = document.createElement('p');

@@ -13,8 +13,11 @@ export class PartLoadError extends Error {
 /** A part of the window whose code is loaded on first use; `preload` starts the download early. */
 export interface LazyPart<P extends object> {
   Component: ComponentType<P>;
-  /** Starts (once) fetching the part's code; never rejects (a failure shows where it is used). */
-  preload: () => void;
+  /**
+   * Starts (once) fetching the part's code; resolves when it is here, or has failed (the failure
+   * shows where the part is used). Never rejects.
+   */
+  preload: () => Promise<void>;
 }
 
 /**
@@ -50,7 +53,14 @@ export function lazyPart<P extends object>(
     const [Shown] = useState(() => loaded ?? Lazy);
     return <Shown {...props} />;
   }
-  return { Component: Part, preload: () => void start().catch(() => {}) };
+  return {
+    Component: Part,
+    preload: () =>
+      start().then(
+        () => {},
+        () => {},
+      ),
+  };
 }
 
 interface BoundaryState {

@@ -38,7 +38,9 @@ export function ScriptDetail({
   environments: ReadonlyMap<string, EnvironmentState>;
   onStarted: (runId: string) => void;
 }) {
-  useEffect(CheckedRunForm.preload, []);
+  useEffect(() => {
+    void CheckedRunForm.preload();
+  }, []);
   const query = useApiQuery('catalogue.get', { scriptId });
   useReloadOnChange(catalogueVersion, query.reload);
   const heading = useRef<HTMLHeadingElement>(null);
