@@ -12,6 +12,9 @@ const FRAMEWORK =
 const START =
   /(?:vite[\\/]preload-helper|rolldown[\\/]runtime|renderer[\\/]src[\\/](?:routing|transport)[\\/])/;
 
+const CONTRACT =
+  /(?:node_modules[\\/]zod[\\/]|renderer[\\/]src[\\/](?:zod-jitless|contract-values)\.ts$|main[\\/]contract[\\/])/;
+
 /** The window's frame: what every page builds on (not the pages, the form or the dialogs). */
 const WINDOW =
   /renderer[\\/]src[\\/](?:window\.tsx|app\.tsx|theme\.ts|(?:api|common|layout|catalogue|audit)[\\/](?!delivery-details))/;
@@ -85,6 +88,10 @@ export default defineConfig({
             // What the entry script needs before anything else: the module loader's helpers, the
             // routes and the transport. Otherwise they would be pulled into the window's chunk.
             { name: 'start', test: START, priority: 30 },
+            // Zod, the contract and the module that makes Zod jitless, in one chunk: across
+            // chunks the bundler may run the contract's schemas first (then Zod's eval probe is
+            // a CSP violation); within one it keeps the import order of contract-values.ts.
+            { name: 'contract', test: CONTRACT, priority: 25 },
             // Captured first, so the form's libraries cannot pull React or Material UI into theirs.
             { name: 'framework', test: FRAMEWORK, priority: 20 },
             // The window's own shared pieces (common components, API hooks) travel with it.
