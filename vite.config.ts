@@ -1,6 +1,62 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Libraries every page needs: React, Emotion, Material UI (its form-only widgets too: a few KB,
+ * against a request each). Not react-jsonschema-form and its helpers, nor Zod (loaded later).
+ */
+const FRAMEWORK =
+  /node_modules[\\/](?:react|react-dom|scheduler|@emotion[\\/][^\\/]+|@mui[\\/][^\\/]+|@popperjs[\\/]core|stylis|@babel[\\/]runtime|clsx|react-is|hoist-non-react-statics|prop-types|react-transition-group|dom-helpers)[\\/]/;
+
+const START =
+  /(?:vite[\\/]preload-helper|rolldown[\\/]runtime|renderer[\\/]src[\\/](?:routing|transport)[\\/])/;
+
+const CONTRACT =
+  /(?:node_modules[\\/]zod[\\/]|renderer[\\/]src[\\/](?:zod-jitless|contract-values)\.ts$|main[\\/]contract[\\/])/;
+
+/** The window's frame: what every page builds on (not the pages, the form or the dialogs). */
+const WINDOW =
+  /renderer[\\/]src[\\/](?:window\.tsx|app\.tsx|theme\.ts|(?:api|common|layout|catalogue|audit)[\\/](?!delivery-details))/;
+
+/**
+ * Adds `<link rel="modulepreload">` for the window's code and the Scripts page (where the window
+ * opens unless the address names another place) to index.html, so the browser fetches them
+ * alongside the small entry script instead of after it has run.
+ */
+function preloadFirstScreen(): Plugin {
+  const FIRST = [
+    /renderer[\\/]src[\\/]window\.tsx$/,
+    /renderer[\\/]src[\\/]scripts[\\/]scripts-page\.tsx$/,
+  ];
+  return {
+    name: 'scriptdesk-preload-first-screen',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        const chunks = Object.values(context.bundle ?? {}).flatMap((output) =>
+          output.type === 'chunk' ? [output] : [],
+        );
+        const files = new Set<string>();
+        for (const pattern of FIRST) {
+          const chunk = chunks.find((candidate) =>
+            Object.keys(candidate.modules).some((id) => pattern.test(id)),
+          );
+          if (!chunk) throw new Error(`preloadFirstScreen: no chunk holds ${pattern}`);
+          for (const file of [chunk.fileName, ...chunk.imports]) files.add(file);
+        }
+        return [...files]
+          .filter((file) => !html.includes(file))
+          .map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
+            injectTo: 'head' as const,
+          }));
+      },
+    },
+  };
+}
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -13,7 +69,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   root: here('./renderer'),
   base: './',
-  plugins: [react()],
+  plugins: [react(), preloadFirstScreen()],
   build: {
     outDir: here('./dist/renderer'),
     emptyOutDir: true,
@@ -21,7 +77,29 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // The polyfill is not needed by Chromium and would add code to the entry for nothing.
     modulePreload: { polyfill: false },
-    // One desktop bundle read from disk or loopback; its size is not a page-load concern.
-    chunkSizeWarningLimit: 3000,
+    chunkSizeWarningLimit: 500,
+    rolldownOptions: {
+      output: {
+        // A few larger chunks rather than dozens of small shared ones: each request costs more
+        // than its bytes on a busy machine. React, Emotion and Material UI make one chunk every
+        // page needs; react-jsonschema-form and what only it uses another, loaded with the form.
+        codeSplitting: {
+          groups: [
+            // What the entry script needs before anything else: the module loader's helpers, the
+            // routes and the transport. Otherwise they would be pulled into the window's chunk.
+            { name: 'start', test: START, priority: 30 },
+            // Zod, the contract and the module that makes Zod jitless, in one chunk: across
+            // chunks the bundler may run the contract's schemas first (then Zod's eval probe is
+            // a CSP violation); within one it keeps the import order of contract-values.ts.
+            { name: 'contract', test: CONTRACT, priority: 25 },
+            // Captured first, so the form's libraries cannot pull React or Material UI into theirs.
+            { name: 'framework', test: FRAMEWORK, priority: 20 },
+            // The window's own shared pieces (common components, API hooks) travel with it.
+            { name: 'window', test: WINDOW, priority: 15 },
+            { name: 'form-libraries', test: /node_modules[\\/](?!zod[\\/])/, priority: 10 },
+          ],
+        },
+      },
+    },
   },
 });

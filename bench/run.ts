@@ -3,6 +3,7 @@ import { benchAuditEndpoint } from './audit-endpoint.js';
 import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
 import { benchForm } from './form.js';
+import { benchPageLoad } from './page-load.js';
 import { benchRunIntegrity } from './run-integrity.js';
 import { benchRunOverhead } from './run-overhead.js';
 import { benchStdoutThroughput } from './stdout-throughput.js';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'audit-journal': benchAuditJournal,
   'audit-endpoint': benchAuditEndpoint,
   form: benchForm,
+  'page-load': benchPageLoad,
 };
 
 /**

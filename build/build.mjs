@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundlePreload } from './bundle-preload.mjs';
+import { compressRenderer, describeRendererSizes } from './compress-renderer.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -22,6 +23,11 @@ function step(label, command, args) {
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 step('main', bin('tsc'), ['-p', 'tsconfig.main.json']);
 step('renderer', bin('vite'), ['build', '--logLevel', 'warn']);
-const started = Date.now();
+let started = Date.now();
+const rendererDir = path.join(root, 'dist', 'renderer');
+const sizes = await compressRenderer(rendererDir);
+console.log(`build: renderer precompressed, brotli and gzip (${Date.now() - started} ms)`);
+for (const line of await describeRendererSizes(rendererDir, sizes)) console.log(`  ${line}`);
+started = Date.now();
 const preload = await bundlePreload(path.join(root, 'dist', 'preload', 'index.cjs'));
 console.log(`build: preload, ${preload.bytes} bytes (${Date.now() - started} ms)`);

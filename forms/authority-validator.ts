@@ -1,9 +1,10 @@
-import { Ajv, type ErrorObject, type Options } from 'ajv';
+import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../main/contract/errors.js';
-import { undeclaredInputs } from './declared-inputs.js';
-import { toFieldErrors, type WordingOptions } from './error-messages.js';
+import { checkWith, type CompiledCheck } from './compiled-check.js';
 import { sharedAjvOptions } from './vocabulary.js';
+
+export { checkWith, type CompiledCheck } from './compiled-check.js';
 
 /**
  * Where Ajv's strict-mode notes go while {@link compileNoting} runs; null the rest of the time,
@@ -85,33 +86,6 @@ export function validateAgainst(
   uiSchema?: Record<string, unknown>,
 ): FieldError[] {
   return checkWith(ajv.compile(schema), data, schema, { uiSchema });
-}
-
-/** A compiled check: Ajv's own, or one from a precompiled validator module. */
-export interface CompiledCheck {
-  (data: unknown): boolean;
-  errors?: ErrorObject[] | null;
-}
-
-/**
- * Runs a compiled check of `schema` (Ajv's, or a precompiled module's) on `data` and returns every
- * problem in plain words (empty when valid): the module's errors point into the same schema. A
- * top-level input the form declares nowhere is refused too, whether or not the form says
- * `additionalProperties: false` (`declared-inputs.ts`): main, not every author, keeps a script
- * from receiving a value its form did not ask for.
- */
-export function checkWith(
-  validate: CompiledCheck,
-  data: unknown,
-  schema: Record<string, unknown>,
-  { uiSchema }: WordingOptions = {},
-): FieldError[] {
-  const undeclared = undeclaredInputs(schema, data);
-  if (validate(data)) return undeclared;
-  // An undeclared input is named once, by the sentence that says how to fix it.
-  const named = new Set(undeclared.map((error) => error.path));
-  const errors = toFieldErrors(validate.errors, schema, { uiSchema });
-  return [...undeclared, ...errors.filter((error) => !named.has(error.path))];
 }
 
 /** "topN: Most frequent values to list must be at most 50." — the one-line form used by the CLI. */

@@ -1,5 +1,5 @@
 import type { FieldError } from '../main/contract/errors.js';
-import { checkWith, type CompiledCheck } from './authority-validator.js';
+import { checkWith, type CompiledCheck } from './compiled-check.js';
 import type { WordingOptions } from './error-messages.js';
 
 /**

@@ -6,7 +6,13 @@ import type { Dispatch } from '../contract/dispatcher.js';
 import { validatorModuleSha256 } from '../contract/validator-modules.js';
 import { contentSecurityPolicy } from '../shared/content-security-policy.js';
 import { INPUT_LIMITS, INPUTS_SIZE_LIMIT } from '../shared/input-limits.js';
-import { indexStaticFiles } from './static-files.js';
+import {
+  chooseCoding,
+  encodedBody,
+  etagFor,
+  indexStaticFiles,
+  isNotModified,
+} from './static-files.js';
 
 /** Largest request body the host reads: a run's inputs at their limit, and room for the call around them. */
 export const MAX_BODY_BYTES = INPUT_LIMITS.maxBytes + 64 * 1024;
@@ -107,7 +113,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return send(response, 404, 'text/plain; charset=utf-8', 'not found');
   }
 
-  function serveStatic(request: IncomingMessage, response: ServerResponse, pathname: string): void {
+  /**
+   * A file of the renderer build, compressed when the client accepts it (`Vary` says so to
+   * caches). Content-hashed assets are cached for a year; everything else (index.html) is
+   * revalidated by its strong ETag and answered with 304 while unchanged.
+   */
+  async function serveStatic(
+    request: IncomingMessage,
+    response: ServerResponse,
+    pathname: string,
+  ): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return send(response, 405, 'text/plain; charset=utf-8', 'method not allowed');
     const file = files.get(pathname === '/' ? '/index.html' : pathname);
@@ -116,13 +131,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     response.setHeader('X-Frame-Options', 'DENY');
     response.setHeader(
       'Cache-Control',
-      pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     );
+    response.setHeader('Vary', 'Accept-Encoding');
+    const coding = chooseCoding(file, request.headers['accept-encoding']);
+    const encoded = coding ? await encodedBody(file, coding) : null;
+    const sent = encoded ? coding : null;
+    response.setHeader('ETag', etagFor(file, sent));
+    if (isNotModified(file, request.headers['if-none-match'])) {
+      response.writeHead(304);
+      return void response.end();
+    }
+    const body = encoded ?? file.body;
     response.writeHead(200, {
       'Content-Type': file.contentType,
-      'Content-Length': file.body.length,
+      'Content-Length': body.length,
+      ...(sent ? { 'Content-Encoding': sent } : {}),
     });
-    response.end(request.method === 'HEAD' ? undefined : file.body);
+    response.end(request.method === 'HEAD' ? undefined : body);
   }
 
   /**

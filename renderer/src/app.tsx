@@ -4,14 +4,41 @@ import { useDeliveryStatus } from './audit/use-delivery-status.js';
 import { CatalogueBanner } from './catalogue/catalogue-banner.js';
 import { useCatalogueStatus } from './catalogue/use-catalogue-status.js';
 import { ApiErrorAlert } from './common/api-error-alert.js';
+import { lazyPart, PartBoundary } from './common/lazy-part.js';
 import { LoadingState } from './common/loading-state.js';
-import { HistoryPage } from './history/history-page.js';
 import { NavRail } from './layout/nav-rail.js';
 import { TopBar } from './layout/top-bar.js';
+import { PAGE_CODE } from './routing/page-code.js';
 import type { Route } from './routing/route.js';
 import { useRoute } from './routing/use-route.js';
-import { RunPage } from './runs/run-page.js';
-import { ScriptsPage } from './scripts/scripts-page.js';
+
+/**
+ * Each place's code is its own chunk, fetched when the place is first shown (the first one by
+ * `main.tsx`, while the rest loads); the window's frame is the top bar, navigation and banner.
+ */
+const PAGES = {
+  scripts: lazyPart('the Scripts page', () =>
+    PAGE_CODE.scripts().then((module) => module.ScriptsPage),
+  ),
+  run: lazyPart('the run page', () => PAGE_CODE.run().then((module) => module.RunPage)),
+  history: lazyPart('the History page', () =>
+    PAGE_CODE.history().then((module) => module.HistoryPage),
+  ),
+} satisfies Record<Route['page'], unknown>;
+
+/**
+ * Takes over the download `main.tsx` started for the first page; resolves once its code is
+ * here, so the window can render it at once instead of suspending for it.
+ */
+export function preloadPage(route: Route): Promise<void> {
+  return PAGES[route.page].preload();
+}
+
+const LOADING: Record<Route['page'], string> = {
+  scripts: 'Loading scripts…',
+  run: 'Loading the run…',
+  history: 'Loading history…',
+};
 
 /** The whole window: top bar, catalogue banner, navigation on the left, the current place. */
 export function App() {
@@ -43,12 +70,14 @@ export function App() {
           ) : !info.value ? (
             <LoadingState label="Connecting to ScriptDesk…" />
           ) : (
-            <Page
-              route={route}
-              navigate={navigate}
-              hasCatalogue={hasCatalogue}
-              catalogueVersion={catalogueVersion}
-            />
+            <PartBoundary key={route.page} loading={LOADING[route.page]}>
+              <Page
+                route={route}
+                navigate={navigate}
+                hasCatalogue={hasCatalogue}
+                catalogueVersion={catalogueVersion}
+              />
+            </PartBoundary>
           )}
         </Box>
       </Box>
@@ -72,7 +101,7 @@ function Page({
   switch (route.page) {
     case 'scripts':
       return (
-        <ScriptsPage
+        <PAGES.scripts.Component
           hasCatalogue={hasCatalogue}
           catalogueVersion={catalogueVersion}
           scriptId={route.scriptId}
@@ -82,7 +111,7 @@ function Page({
       );
     case 'run':
       return (
-        <RunPage
+        <PAGES.run.Component
           key={route.runId}
           runId={route.runId}
           onBack={() => navigate({ page: 'history' })}
@@ -90,6 +119,6 @@ function Page({
         />
       );
     case 'history':
-      return <HistoryPage onOpenRun={openRun} />;
+      return <PAGES.history.Component onOpenRun={openRun} />;
   }
 }

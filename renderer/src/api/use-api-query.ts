@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MethodInput, MethodName, MethodOutput } from '../../../main/contract/api.js';
 import type { ApiError } from '../../../main/contract/errors.js';
+import { takeArrivedAnswer } from '../transport/first-answers.js';
 import { useTransport } from './transport-context.js';
 
 /** What a component knows about one call: the last value, the last error, and whether a call is in flight. */
@@ -28,13 +29,23 @@ export function useApiQuery<M extends MethodName>(
     value?: MethodOutput<M>;
     error?: ApiError;
     loading: boolean;
-  }>({
-    key,
-    loading: key !== null,
+  }>(() => {
+    // An answer sent for before the window loaded, already here: start with it.
+    const arrived = input === null ? undefined : takeArrivedAnswer(transport, method, input);
+    if (!arrived) return { key, loading: key !== null };
+    return arrived.ok
+      ? { key, value: arrived.value, loading: false }
+      : { key, error: arrived.error, loading: false };
   });
+  /** Whether the first answer came with the mount (then the first effect has nothing to ask). */
+  const answeredAtMount = useRef(!state.loading && key !== null);
 
   useEffect(() => {
     if (key === null) return undefined;
+    if (answeredAtMount.current) {
+      answeredAtMount.current = false;
+      return undefined;
+    }
     let current = true;
     setState((previous) => ({ ...(previous.key === key ? previous : { key }), loading: true }));
     void transport.call(method, JSON.parse(key) as MethodInput<M>).then((result) => {

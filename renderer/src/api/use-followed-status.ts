@@ -6,6 +6,7 @@ import type {
   MethodOutput,
 } from '../../../main/contract/api.js';
 import type { ApiError } from '../../../main/contract/errors.js';
+import { takeArrivedAnswer } from '../transport/first-answers.js';
 import { useApiEvents, useTransport } from './transport-context.js';
 
 /**
@@ -35,8 +36,14 @@ export interface FollowedStatus<N extends StatusName> {
  */
 export function useFollowedStatus<N extends StatusName>(name: N): FollowedStatus<N> {
   const transport = useTransport();
-  const [status, setStatus] = useState<MethodOutput<N> | undefined>();
-  const [error, setError] = useState<ApiError | undefined>();
+  // An answer sent for before the window loaded, already here: start with it.
+  const [arrived] = useState(() => takeArrivedAnswer(transport, name, {} as never));
+  const [status, setStatus] = useState<MethodOutput<N> | undefined>(() =>
+    arrived?.ok ? (arrived.value as MethodOutput<N>) : undefined,
+  );
+  const [error, setError] = useState<ApiError | undefined>(() =>
+    arrived && !arrived.ok ? arrived.error : undefined,
+  );
   const received = useRef(0);
 
   const accept = useCallback((next: MethodOutput<N>) => {
@@ -57,8 +64,10 @@ export function useFollowedStatus<N extends StatusName>(name: N): FollowedStatus
     if (event.name === name) accept(event.payload as EventPayload<N> as MethodOutput<N>);
   });
 
+  const answeredAtMount = useRef(arrived !== undefined);
   useEffect(() => {
-    void refresh();
+    if (answeredAtMount.current) answeredAtMount.current = false;
+    else void refresh();
     const timer = setInterval(() => void refresh(), POLL_MS);
     const onVisible = () => {
       if (document.visibilityState === 'visible') void refresh();

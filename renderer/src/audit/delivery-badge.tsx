@@ -2,14 +2,19 @@ import CloudDoneOutlined from '@mui/icons-material/CloudDoneOutlined';
 import CloudUploadOutlined from '@mui/icons-material/CloudUploadOutlined';
 import ComputerOutlined from '@mui/icons-material/ComputerOutlined';
 import Chip from '@mui/material/Chip';
-import Popover from '@mui/material/Popover';
-import Typography from '@mui/material/Typography';
 import { useId, useState } from 'react';
-import { FactList } from '../common/fact-list.js';
+import { lazyDialog } from '../common/lazy-part.js';
 import { formatDateTime, formatTimeAgo, formatTimeUntil } from '../common/format.js';
 import { useNow } from '../runs/use-now.js';
 import { summariseDelivery, type DeliverySummary } from './delivery-summary.js';
 import type { DeliveryStatus, DeliveryStatusView } from './use-delivery-status.js';
+
+/** The details popover, fetched the first time the badge is clicked. */
+const DeliveryDetails = lazyDialog(
+  'the audit details',
+  () => import('./delivery-details.js').then((module) => module.DeliveryDetails),
+  (props) => props.anchor !== null,
+);
 
 /** How often "5 min ago" is re-worded (and an hour-old backlog noticed). */
 const TICK_MS = 30_000;
@@ -109,30 +114,13 @@ export function DeliveryBadge({ view }: { view: DeliveryStatusView }) {
         data-attention={summary.attention}
         sx={summary.attention ? ATTENTION_STYLE : CALM_STYLE}
       />
-      <Popover
-        open={anchor !== null}
-        anchorEl={anchor}
+      <DeliveryDetails
+        id={detailsId}
+        anchor={anchor}
         onClose={() => setAnchor(null)}
-        anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}
-        slotProps={{
-          paper: {
-            id: detailsId,
-            role: 'dialog',
-            'aria-label': 'Audit delivery',
-            sx: { mt: 0.75, p: 2, maxWidth: 460 },
-          },
-        }}
-      >
-        <Typography variant="body2" sx={{ mb: 1.5 }} data-testid="audit-delivery-headline">
-          {summary.headline}
-        </Typography>
-        <FactList
-          testId="audit-delivery-facts"
-          rows={detailRows(status, now)}
-          labelSx={{ color: 'text.secondary' }}
-          sx={{ columnGap: 1.5, rowGap: 0.5, fontSize: 13 }}
-        />
-      </Popover>
+        headline={summary.headline}
+        rows={anchor ? detailRows(status, now) : []}
+      />
     </>
   );
 }

@@ -15,13 +15,20 @@ import { StatusChip } from '../common/status-chip.js';
 import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
 import { LogPanel } from './log-panel.js';
 import { OutputList } from './output-list.js';
-import { OutputPreviewDialog } from './output-preview-dialog.js';
+import { lazyDialog } from '../common/lazy-part.js';
 import { QueueNotice } from './queue-notice.js';
 import { RunFacts } from './run-facts.js';
 import { RunProgress } from './run-progress.js';
 import { RunResult } from './run-result.js';
 import { useCancelRun } from './use-cancel-run.js';
 import { useRun } from './use-run.js';
+
+/** The preview of an output file, fetched the first time one is opened. */
+const OutputPreviewDialog = lazyDialog(
+  'the file preview',
+  () => import('./output-preview-dialog.js').then((module) => module.OutputPreviewDialog),
+  (props) => props.file !== undefined,
+);
 
 /** One run: status, progress, live output, and when it is over, the result and the files. */
 export function RunPage({

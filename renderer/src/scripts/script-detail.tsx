@@ -4,51 +4,32 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
-import { useRef } from 'react';
-import type { EnvironmentState, ScriptSummary } from '../../../main/contract/api.js';
+import { useEffect, useRef } from 'react';
+import type { EnvironmentState } from '../../../main/contract/api.js';
 import { useApiQuery } from '../api/use-api-query.js';
 import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
+import { lazyPart, PartBoundary } from '../common/lazy-part.js';
 import { LoadingState } from '../common/loading-state.js';
 import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
-import { RunForm } from './run-form.js';
 import { EnvironmentFailedNotice } from './environment-notice.js';
 import { ScriptBadges } from './script-badges.js';
 import { withLatestEnvironment } from './use-environment-updates.js';
-import { useFormValidator } from './use-form-validator.js';
 
-/** The run form once its precompiled checks are loaded (they come from main, by hash). */
-function CheckedRunForm({
-  script,
-  schema,
-  uiSchema,
-  validatorSha256,
-  onStarted,
-}: {
-  script: ScriptSummary;
-  schema: RJSFSchema;
-  uiSchema: UiSchema;
-  validatorSha256: string;
-  onStarted: (runId: string) => void;
-}) {
-  const checks = useFormValidator(validatorSha256, schema);
-  if (checks.error)
-    return (
-      <ApiErrorAlert
-        error={{ code: 'catalogue_unavailable', message: checks.error }}
-        title="This form cannot be shown"
-      />
-    );
-  if (!checks.validator) return <LoadingState label="Loading the form…" />;
-  return (
-    <RunForm
-      script={script}
-      schema={schema}
-      uiSchema={uiSchema}
-      validator={checks.validator}
-      onStarted={onStarted}
-    />
-  );
+/**
+ * The form (react-jsonschema-form, its theme and the run sequence): fetched when a script is
+ * opened, while its details load, so the catalogue never waits for it.
+ */
+const CheckedRunForm = lazyPart('the form', () =>
+  import('./checked-run-form.js').then((module) => module.CheckedRunForm),
+);
+
+/**
+ * Starts fetching the form's code when the user reaches for a script (a pointer over the list,
+ * or the focus in it), so a click finds more of it already here. Never on the first screen.
+ */
+export function preloadScriptForm(): void {
+  void CheckedRunForm.preload();
 }
 
 /** One script: what it is, and its form with the Run button. */
@@ -65,6 +46,7 @@ export function ScriptDetail({
   environments: ReadonlyMap<string, EnvironmentState>;
   onStarted: (runId: string) => void;
 }) {
+  useEffect(preloadScriptForm, []);
   const query = useApiQuery('catalogue.get', { scriptId });
   useReloadOnChange(catalogueVersion, query.reload);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -110,16 +92,18 @@ export function ScriptDetail({
       </Stack>
       <EnvironmentFailedNotice environment={script.environment} />
       <Paper variant="outlined" sx={{ p: 3 }}>
-        <CheckedRunForm
-          // A new version of the script may ask for other inputs, so its form starts afresh;
-          // a sync that left this script unchanged keeps what the user has typed.
-          key={`${script.id}@${script.version}`}
-          script={script}
-          schema={schema as RJSFSchema}
-          uiSchema={uiSchema as UiSchema}
-          validatorSha256={validator.sha256}
-          onStarted={onStarted}
-        />
+        <PartBoundary loading="Loading the form…">
+          <CheckedRunForm.Component
+            // A new version of the script may ask for other inputs, so its form starts afresh;
+            // a sync that left this script unchanged keeps what the user has typed.
+            key={`${script.id}@${script.version}`}
+            script={script}
+            schema={schema as RJSFSchema}
+            uiSchema={uiSchema as UiSchema}
+            validatorSha256={validator.sha256}
+            onStarted={onStarted}
+          />
+        </PartBoundary>
       </Paper>
     </Box>
   );

@@ -9,7 +9,7 @@ import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { EmptyState } from '../common/empty-state.js';
 import { LoadingState } from '../common/loading-state.js';
 import { visuallyHidden } from '../common/visually-hidden.js';
-import { ScriptDetail } from './script-detail.js';
+import { preloadScriptForm, ScriptDetail } from './script-detail.js';
 import { ScriptList } from './script-list.js';
 import { useEnvironmentUpdates, withLatestEnvironment } from './use-environment-updates.js';
 
@@ -57,6 +57,8 @@ export function ScriptsPage({
     content = (
       <Box sx={{ display: 'flex', height: '100%', minHeight: 0 }}>
         <Box
+          onPointerEnter={preloadScriptForm}
+          onFocus={preloadScriptForm}
           sx={{
             width: { xs: 280, lg: 340 },
             flexShrink: 0,

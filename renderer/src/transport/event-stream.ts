@@ -1,4 +1,4 @@
-import { eventSchemas, type ApiEvent, type EventName } from '../../../main/contract/api.js';
+import type { ApiEvent, EventName, eventSchemas } from '../../../main/contract/api.js';
 import { SseReader, type SseMessage } from './sse-reader.js';
 
 /** Where and how to open the event stream. */
@@ -12,21 +12,27 @@ export interface EventStreamOptions {
 
 const MAX_DELAY_MS = 15_000;
 
-function isEventName(name: string): name is EventName {
-  return Object.prototype.hasOwnProperty.call(eventSchemas, name);
-}
+type EventSchemas = typeof eventSchemas;
+
+/**
+ * The events' schemas (and Zod with them), fetched when the stream first opens rather than with
+ * the entry script: the window shows the catalogue without them.
+ */
+const loadEventSchemas = (): Promise<EventSchemas> =>
+  import('../contract-values.js').then((module) => module.eventSchemas);
 
 /** Parses one SSE message into an {@link ApiEvent}; anything not in the contract is dropped. */
-export function toApiEvent(message: SseMessage): ApiEvent | undefined {
-  if (!isEventName(message.event)) return undefined;
+export function toApiEvent(message: SseMessage, schemas: EventSchemas): ApiEvent | undefined {
+  if (!Object.prototype.hasOwnProperty.call(schemas, message.event)) return undefined;
+  const name = message.event as EventName;
   let payload: unknown;
   try {
     payload = JSON.parse(message.data);
   } catch {
     return undefined;
   }
-  const parsed = eventSchemas[message.event].safeParse(payload);
-  return parsed.success ? ({ name: message.event, payload: parsed.data } as ApiEvent) : undefined;
+  const parsed = schemas[name].safeParse(payload);
+  return parsed.success ? ({ name, payload: parsed.data } as ApiEvent) : undefined;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -74,8 +80,11 @@ export class EventStream {
     const firstDelay = this.options.initialDelayMs ?? 1000;
     let baseDelay = firstDelay;
     let delay = baseDelay;
+    let schemas: EventSchemas | undefined;
     while (!signal.aborted) {
       try {
+        schemas ??= await loadEventSchemas();
+        const known = schemas;
         const response = await this.options.fetch(this.options.url, {
           headers: { ...this.options.headers, Accept: 'text/event-stream' },
           cache: 'no-store',
@@ -86,7 +95,7 @@ export class EventStream {
           delay = baseDelay;
           const reader = response.body.getReader();
           const sse = new SseReader(
-            (message) => this.dispatch(message),
+            (message) => this.dispatch(message, known),
             (retryMs) => {
               baseDelay = Math.min(Math.max(retryMs, 250), MAX_DELAY_MS);
             },
@@ -110,8 +119,8 @@ export class EventStream {
     }
   }
 
-  private dispatch(message: SseMessage): void {
-    const event = toApiEvent(message);
+  private dispatch(message: SseMessage, schemas: EventSchemas): void {
+    const event = toApiEvent(message, schemas);
     if (!event) return;
     for (const listener of [...this.listeners]) {
       try {

@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const SHOTS = path.join(REPO, 'test-results', 'screenshots');
+
+function appUrl(): string {
+  const url = process.env.SCRIPTDESK_E2E_URL;
+  if (!url)
+    throw new Error(
+      'SCRIPTDESK_E2E_URL is not set; run through playwright.config.ts (global setup)',
+    );
+  return url;
+}
+
+test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+test("the window opens with its first screen's code only; the form's code comes when a script is opened, and no script holds Ajv", async ({
+  page,
+}) => {
+  const scripts = new Map<string, { body: string; headers: Record<string, string> }>();
+  page.on('response', async (response) => {
+    const url = new URL(response.url());
+    if (!url.pathname.startsWith('/assets/')) return;
+    scripts.set(path.basename(url.pathname), {
+      body: (await response.body()).toString('utf8'),
+      headers: response.headers(),
+    });
+  });
+  const isFormCode = (name: string) => /^(?:checked-run-form|form-libraries)-/.test(name);
+
+  await page.goto(appUrl());
+  await expect(page.getByTestId('script-list')).toContainText('Summarise a CSV');
+  await expect.poll(() => scripts.size).toBeGreaterThan(0);
+  expect([...scripts.keys()].filter(isFormCode)).toEqual([]);
+
+  await page.getByTestId('script-item-csv-summary').click();
+  await expect(page.getByTestId('run-button')).toBeVisible();
+  await expect.poll(() => [...scripts.keys()].filter(isFormCode).length).toBe(2);
+
+  for (const [name, { body, headers }] of scripts) {
+    // Ajv's own message for a schema added twice: present wherever Ajv is bundled.
+    expect([name, body.includes('schema with key or id')]).toEqual([name, false]);
+    expect([name, headers['cache-control']]).toEqual([name, 'public, max-age=31536000, immutable']);
+    expect([name, headers['content-encoding']]).toEqual([
+      name,
+      body.length >= 1024 ? expect.stringMatching(/^(?:br|gzip)$/) : undefined,
+    ]);
+  }
+});
+
+test('a page whose code cannot be fetched says so, and Reload brings it back', async ({ page }) => {
+  await page.route('**/assets/history-page-*.js', (route) => route.abort('connectionfailed'));
+  await page.goto(appUrl());
+  await expect(page.getByTestId('script-list')).toContainText('Summarise a CSV');
+
+  await page.getByTestId('nav-history').click();
+  const failure = page.getByTestId('part-load-error');
+  await expect(failure).toBeVisible();
+  await expect(failure).toHaveAttribute('role', 'alert');
+  await expect(failure).toContainText('This part of ScriptDesk could not be loaded');
+  await expect(failure).toContainText('the History page');
+  await expect(failure).toContainText('reload the window to try again');
+  // The rest of the window still works.
+  await expect(page.getByTestId('nav-scripts')).toBeEnabled();
+  await page.screenshot({ path: path.join(SHOTS, 'code-load-failed.png') });
+
+  await page.unroute('**/assets/history-page-*.js');
+  await failure.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible();
+  await expect(page.getByTestId('part-load-error')).toHaveCount(0);
+});
