@@ -31,6 +31,12 @@ export interface PreparedRun {
   done: (run: StoredRun) => void;
   /** The entry point's checked bytes (what Python runs) and the check a queued run repeats. */
   verified: VerifiedLaunch;
+  /**
+   * Writes the run folder's outputs folder and 0600 inputs file (the folder itself exists: it is
+   * the interpreter's working directory). A run starting now calls it while its interpreter
+   * starts, a queued one when it is queued.
+   */
+  writeFiles: () => void;
 }
 
 /** What admission established about a request: all a run spec is made from. */
@@ -65,7 +71,7 @@ export async function prepareRun(options: {
   const { script, inputs, secrets, runtime } = admitted;
   const outputDir = path.join(runDir, 'outputs');
   const inputsFile = path.join(runDir, 'inputs.json');
-  writeRunFolder(runDir, outputDir, inputsFile, inputs);
+  storageStep(runDir, () => mkdirSync(runDir, { recursive: true, mode: 0o700 }));
   const startedAt = options.now().toISOString();
   const dryRun = request.dryRun === true;
   const { manifest } = script;
@@ -124,6 +130,11 @@ export async function prepareRun(options: {
     releaseVenv: admitted.release,
     done,
     verified: admitted.verified,
+    writeFiles: () =>
+      storageStep(runDir, () => {
+        mkdirSync(outputDir, { mode: 0o700 });
+        writeFileSync(inputsFile, JSON.stringify(inputs), { flag: 'wx', mode: 0o600 });
+      }),
   };
 }
 
@@ -150,19 +161,13 @@ function allowedEnvironment(): Record<string, string> {
 }
 
 /**
- * Creates the run folder with its outputs folder and the 0600 inputs file. A disk that is full or
- * read-only refuses the run in words the user can act on. Synchronous: two small writes (the
- * inputs are at most `INPUT_LIMITS.maxBytes`) cost less than their thread-pool round trips.
+ * One write to the run folder. A disk that is full or read-only refuses the run in words the user
+ * can act on. Synchronous: the folders and the inputs file (at most `INPUT_LIMITS.maxBytes`) cost
+ * less than their thread-pool round trips.
  */
-function writeRunFolder(
-  runDir: string,
-  outputDir: string,
-  inputsFile: string,
-  inputs: Record<string, unknown>,
-): void {
+function storageStep(runDir: string, write: () => void): void {
   try {
-    mkdirSync(outputDir, { recursive: true, mode: 0o700 });
-    writeFileSync(inputsFile, JSON.stringify(inputs), { flag: 'wx', mode: 0o600 });
+    write();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =

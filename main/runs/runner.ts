@@ -99,6 +99,7 @@ export class Runner {
           requested();
         });
       } else {
+        prepared.writeFiles();
         this.records.record(() => {
           this.deps.runs.insert(prepared.stored, SELF);
           requested();
@@ -116,7 +117,8 @@ export class Runner {
 
   /**
    * Starts the interpreter at once, so its start-up (held at the bootstrap's gate) overlaps the
-   * rest of the check of the script's folder and the durable commit of the run's start; only then
+   * writing of the run's files, the rest of the check of the script's folder and the durable
+   * commit of the run's start; only then
    * is the script's code let through. A folder that differs refuses the run (journaled with its
    * id, as a queued run's is) and kills the waiting interpreter before any of the script ran.
    */
@@ -126,6 +128,7 @@ export class Runner {
     let started = false;
     try {
       child = this.supervisor.spawnGated(run);
+      run.writeFiles();
       try {
         await run.verified.entry;
       } catch (error) {
