@@ -61,7 +61,8 @@ export class CatalogueService {
   private cached: InstalledCatalogue | null | undefined;
   private readonly store: ContentStore;
   private readonly validators: FormValidators;
-  private readonly schemas = new Map<string, Record<string, unknown>>();
+  /** Verified files by hash, parsed once: the store is content-addressed, a hash names its bytes. */
+  private readonly parsed = new Map<string, unknown>();
   private readonly state: SyncStateFile;
   private readonly clock: () => Date;
   private readonly onSync: SyncListener;
@@ -302,12 +303,12 @@ export class CatalogueService {
       published,
       manifest: published.manifest,
       catalogueVersion: installed.document.version,
-      schema: await this.readJson(published, 'form.schema.json'),
+      schema: await this.readParsed(published, 'form.schema.json', JSON.parse),
       // Only what ScriptDesk uses: the options the build lint warned about are dropped here.
       uiSchema: published.files.some((f) => f.path === 'form.ui.json')
-        ? usedUiSchema(await this.readJson(published, 'form.ui.json'))
+        ? await this.readParsed(published, 'form.ui.json', (text) => usedUiSchema(JSON.parse(text)))
         : {},
-      lockText: (await this.readVerified(published, 'requirements.lock')).toString('utf8'),
+      lockText: await this.readParsed(published, 'requirements.lock', (text) => text),
       scriptDir: installed.scriptDir(published),
       wheels: this.wheelsOf(installed.document, published),
     };
@@ -337,17 +338,16 @@ export class CatalogueService {
   }
 
   /** Parsed JSON of a script file, cached by content hash (the same object each time, so compiled validators are reused). */
-  private async readJson(script: PublishedScript, file: string): Promise<Record<string, unknown>> {
-    const entry = script.files.find((f) => f.path === file)!;
-    let parsed = this.schemas.get(entry.sha256);
-    if (!parsed) {
-      parsed = JSON.parse((await this.readVerified(script, file)).toString('utf8')) as Record<
-        string,
-        unknown
-      >;
-      this.schemas.set(entry.sha256, parsed);
-    }
-    return parsed;
+  private async readParsed<T>(
+    script: PublishedScript,
+    file: string,
+    parse: (text: string) => T,
+  ): Promise<T> {
+    const entry = script.files.find((f) => f.path === file);
+    const key = `${entry?.sha256}:${file}`;
+    if (!this.parsed.has(key))
+      this.parsed.set(key, parse((await this.readVerified(script, file)).toString('utf8')));
+    return this.parsed.get(key) as T;
   }
 
   private async readVerified(script: PublishedScript, file: string): Promise<Buffer> {
