@@ -10,6 +10,7 @@ import { build } from 'vite';
 import { generateValidatorModule } from '../forms/codegen/generate-validator.js';
 import { benchForms, type BenchForm } from './form-schemas.js';
 import { stats } from './stats.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PAGES = path.join(REPO, 'dist', 'bench-pages');
@@ -181,16 +182,9 @@ export async function benchForm(): Promise<void> {
   const buildMs = performance.now() - built;
   const { server, url } = await serve();
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     console.log(

@@ -11,6 +11,7 @@ import { startWebHost, type WebHostOptions } from '../main/host/web-host.js';
 import { DEFAULT_POLICY } from '../main/policy/policy.js';
 import { publishCatalogue } from '../main/publishing/publish.js';
 import { quantiles, stats } from './stats.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 /**
  * Page load → the catalogue's script list on screen, in headless Chromium against the loopback
@@ -24,7 +25,6 @@ const ROUNDS = Number(process.env.BENCH_PAGE_LOAD_ROUNDS ?? 15);
 const TARGET_RATIO = 0.5;
 const DIST = fileURLToPath(new URL('../', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../examples/catalogue', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** What a page load is waited for: the list holding its scripts; and the form's Run button. */
 const MARKS = {
@@ -181,15 +181,8 @@ export async function benchPageLoad(): Promise<void> {
     builds.push(await startBuild(app, 'this build', DIST, startWebHost));
 
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     });
     // One unmeasured load each: Chromium's own first-start costs belong to neither build.
     for (const build of builds) await loadOnce(browser, build, scriptId);

@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO, withDesk, type Desk } from './desk.js';
+import { REPO, SHOTS, type Desk, withDesk } from './desk.js';
 
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 /** Looks like a real bearer token, so finding it on the page could not be a coincidence. */
 const AUDIT_TOKEN = 'sda_live_5c1e8b7f2a9d40e6b3f7a1c9d8e2b604';
 

@@ -1,9 +1,8 @@
 import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO, seenAfterExpiry, withDesk, type Desk } from './desk.js';
+import { REPO, seenAfterExpiry, SHOTS, type Desk, withDesk } from './desk.js';
 
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
 const DEMO_NAME = 'Acme Analytics demo catalogue';
 

@@ -1,19 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
-
-function appUrl(): string {
-  const url = process.env.SCRIPTDESK_E2E_URL;
-  if (!url)
-    throw new Error(
-      'SCRIPTDESK_E2E_URL is not set; run through playwright.config.ts (global setup)',
-    );
-  return url;
-}
+import { appUrl, SHOTS } from './desk.js';
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 

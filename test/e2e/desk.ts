@@ -8,6 +8,19 @@ import { SyncStateFile } from '../../main/catalogue/sync-state.js';
 
 /** The repository root; the CLI and the demo catalogue are taken from here (built into dist/). */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where the suite's screenshots go (open them: a user sees pixels, not tests). */
+export const SHOTS = path.join(REPO, 'test-results', 'screenshots');
+
+/** The app's address, with its token, from the suite's global setup. */
+export function appUrl(): string {
+  const url = process.env.SCRIPTDESK_E2E_URL;
+  if (!url)
+    throw new Error(
+      'SCRIPTDESK_E2E_URL is not set; run through playwright.config.ts (global setup)',
+    );
+  return url;
+}
 const BIN = path.join(REPO, 'bin', 'scriptdesk.js');
 const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
 

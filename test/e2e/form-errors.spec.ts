@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { SHOTS } from './desk.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SALES_CSV = path.join(REPO, 'examples', 'data', 'sales.csv');
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 
 const OTHER_REQUIRED = 'Other separator is required.';
 const TOP_N_TOO_HIGH = 'Most frequent values to list must be at most 50.';

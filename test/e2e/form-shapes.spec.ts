@@ -8,7 +8,7 @@ import {
   writeFormShapesSource,
   type FormShape,
 } from '../support/form-shapes.js';
-import { REPO, startDesk, type Desk } from './desk.js';
+import { SHOTS, startDesk, type Desk } from './desk.js';
 
 /**
  * Issue 12's real-world form shapes (`test/fixtures/forms/`) in the real UI: every form is filled
@@ -18,7 +18,6 @@ import { REPO, startDesk, type Desk } from './desk.js';
  * reached deep down, and Run with one bad field there jumps to it.
  */
 
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const SHAPES = new Map(formShapes().map((shape) => [shape.id, shape]));
 
 // One desk for every form (per worker): the catalogue of shapes is built, signed and synced once.

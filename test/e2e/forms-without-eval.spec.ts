@@ -1,9 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO, withDesk, type Desk } from './desk.js';
+import { REPO, SHOTS, type Desk, withDesk } from './desk.js';
 
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const SALES_CSV = path.join(REPO, 'examples', 'data', 'sales.csv');
 const SECRET = 'DEMO_API_TOKEN';
 

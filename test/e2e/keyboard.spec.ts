@@ -1,9 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { REPO } from './desk.js';
-
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
+import { SHOTS } from './desk.js';
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 

@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './axe.js';
-import { REPO, startDesk, type Desk } from './desk.js';
+import { REPO, SHOTS, startDesk, type Desk } from './desk.js';
 
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const GROUPS = 6;
 const PER_GROUP = 20;
 

@@ -2,19 +2,10 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { appUrl, SHOTS } from './desk.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SALES_CSV = path.join(REPO, 'examples', 'data', 'sales.csv');
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
-
-function appUrl(): string {
-  const url = process.env.SCRIPTDESK_E2E_URL;
-  if (!url)
-    throw new Error(
-      'SCRIPTDESK_E2E_URL is not set; run through playwright.config.ts (global setup)',
-    );
-  return url;
-}
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 

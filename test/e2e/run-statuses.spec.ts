@@ -2,9 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { callApi, REPO, startDesk, type Desk } from './desk.js';
+import { callApi, REPO, SHOTS, startDesk, type Desk } from './desk.js';
 
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));

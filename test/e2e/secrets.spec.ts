@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO, startDesk, withDesk as withDeskOf, type Desk } from './desk.js';
+import { SHOTS, startDesk, type Desk, withDesk as withDeskOf } from './desk.js';
 
-const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 /** Looks like a real token, and is long enough that finding it anywhere by accident is impossible. */
 const TOKEN = 'sdk_live_7f3a9c2e41b84d0f96a5e1c7d2b8f403';
 const NAME = 'DEMO_API_TOKEN';
