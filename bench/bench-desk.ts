@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openScriptDeskApp, type ScriptDeskApp } from '../main/app/app.js';
 import { generateSigningKey, loadPublicKey } from '../main/catalogue/keys.js';
 import { publishCatalogue } from '../main/publishing/publish.js';
@@ -19,9 +20,7 @@ export interface BenchScript {
  * A ScriptDesk home with a signed catalogue of `scripts` synced into it, as a user would have it
  * (default machine policy). `close()` closes the app and removes everything.
  */
-export async function benchDesk(
-  scripts: readonly BenchScript[],
-): Promise<{ app: ScriptDeskApp; root: string; close: () => Promise<void> }> {
+export async function benchDesk(scripts: readonly BenchScript[]): Promise<Desk> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-bench-'));
   const src = path.join(root, 'src');
   await mkdir(src, { recursive: true });
@@ -68,10 +67,26 @@ export async function benchDesk(
     await writeFile(path.join(dir, 'requirements.lock'), '# nothing\n');
     await writeFile(path.join(dir, 'main.py'), script.source);
   }
+  return syncedDesk(root, src);
+}
+
+/** The demo catalogue (`examples/catalogue`) signed and synced into a fresh home, like {@link benchDesk}. */
+export async function demoDesk(): Promise<Desk> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-bench-'));
+  return syncedDesk(root, DEMO_SOURCE);
+}
+
+/** The examples' catalogue source. */
+export const DEMO_SOURCE = fileURLToPath(new URL('../../examples/catalogue', import.meta.url));
+
+type Desk = { app: ScriptDeskApp; root: string; close: () => Promise<void> };
+
+/** Signs `sourceDir` with a new key under `root` and syncs it into a new home there. */
+async function syncedDesk(root: string, sourceDir: string): Promise<Desk> {
   const keys = await generateSigningKey(path.join(root, 'keys'));
   const published = path.join(root, 'published');
   await publishCatalogue({
-    sourceDir: src,
+    sourceDir,
     keyFile: keys.privateKeyFile,
     outDir: published,
     validForMs: 86_400_000,

@@ -1,17 +1,13 @@
 import { chromium, type Browser } from '@playwright/test';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openScriptDeskApp, type ScriptDeskApp } from '../main/app/app.js';
-import { generateSigningKey, loadPublicKey } from '../main/catalogue/keys.js';
-import { folderSource } from '../main/catalogue/sources.js';
+import type { ScriptDeskApp } from '../main/app/app.js';
 import { startWebHost, type WebHostOptions } from '../main/host/web-host.js';
-import { DEFAULT_POLICY } from '../main/policy/policy.js';
-import { publishCatalogue } from '../main/publishing/publish.js';
 import { quantiles, stats } from './stats.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { demoDesk, DEMO_SOURCE } from './bench-desk.js';
 
 /**
  * Page load → the catalogue's script list on screen, in headless Chromium against the loopback
@@ -24,7 +20,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 const ROUNDS = Number(process.env.BENCH_PAGE_LOAD_ROUNDS ?? 15);
 const TARGET_RATIO = 0.5;
 const DIST = fileURLToPath(new URL('../', import.meta.url));
-const DEMO = fileURLToPath(new URL('../../examples/catalogue', import.meta.url));
 
 /** What a page load is waited for: the list holding its scripts; and the form's Run button. */
 const MARKS = {
@@ -103,9 +98,9 @@ async function startBuild(
 /** The demo script whose form schema is the largest (the most to render on a click). */
 async function largestForm(): Promise<string> {
   const sizes = await Promise.all(
-    (await readdir(path.join(DEMO, 'scripts'))).map(async (id) => ({
+    (await readdir(path.join(DEMO_SOURCE, 'scripts'))).map(async (id) => ({
       id,
-      bytes: (await readFile(path.join(DEMO, 'scripts', id, 'form.schema.json'))).length,
+      bytes: (await readFile(path.join(DEMO_SOURCE, 'scripts', id, 'form.schema.json'))).length,
     })),
   );
   return sizes.sort((a, b) => b.bytes - a.bytes)[0]!.id;
@@ -151,25 +146,11 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 export async function benchPageLoad(): Promise<void> {
   const baseline = baselineDist();
-  const root = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-bench-'));
-  const app = await openScriptDeskApp({
-    home: path.join(root, 'home'),
-    logError: () => {},
-    policy: DEFAULT_POLICY,
-  });
+  const desk = await demoDesk();
+  const { app } = desk;
   const builds: Build[] = [];
   let browser: Browser | undefined;
   try {
-    const keys = await generateSigningKey(path.join(root, 'keys'));
-    const published = path.join(root, 'published');
-    await publishCatalogue({
-      sourceDir: DEMO,
-      keyFile: keys.privateKeyFile,
-      outDir: published,
-      validForMs: 86_400_000,
-    });
-    await app.services.trust.add(await loadPublicKey(keys.publicKeyFile));
-    await app.services.catalogue.sync(folderSource(published));
     const scriptId = await largestForm();
 
     if (baseline) {
@@ -233,7 +214,6 @@ export async function benchPageLoad(): Promise<void> {
   } finally {
     await browser?.close();
     for (const build of builds) await build.close();
-    await app.close();
-    await rm(root, { recursive: true, force: true });
+    await desk.close();
   }
 }

@@ -1,19 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openScriptDeskApp } from '../main/app/app.js';
 import { CatalogueService } from '../main/catalogue/catalogue-service.js';
-import { generateSigningKey, loadPublicKey } from '../main/catalogue/keys.js';
-import { folderSource } from '../main/catalogue/sources.js';
-import { DEFAULT_POLICY } from '../main/policy/policy.js';
-import { publishCatalogue } from '../main/publishing/publish.js';
 import { resolvePythonRuntime } from '../main/python/runtime.js';
 import { ScriptEnvironments } from '../main/python/script-environments.js';
 import { VenvManager } from '../main/python/venvs.js';
 import { RunIntegrity } from '../main/runs/script-integrity.js';
 import { sha256Hex } from '../main/shared/hashing.js';
 import { stats } from './stats.js';
+import { demoDesk } from './bench-desk.js';
 
 /**
  * What "verify before every run" costs: the check the runner makes before it starts a demo
@@ -23,26 +17,11 @@ import { stats } from './stats.js';
  */
 const ROUNDS = Number(process.env.BENCH_INTEGRITY_ROUNDS ?? 200);
 const TARGET_MS = 2;
-const DEMO = fileURLToPath(new URL('../../examples/catalogue', import.meta.url));
 
 export async function benchRunIntegrity(): Promise<void> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-bench-'));
-  const app = await openScriptDeskApp({
-    home: path.join(root, 'home'),
-    logError: () => {},
-    policy: DEFAULT_POLICY,
-  });
+  const desk = await demoDesk();
+  const { app } = desk;
   try {
-    const keys = await generateSigningKey(path.join(root, 'keys'));
-    const published = path.join(root, 'published');
-    await publishCatalogue({
-      sourceDir: DEMO,
-      keyFile: keys.privateKeyFile,
-      outDir: published,
-      validForMs: 86_400_000,
-    });
-    await app.services.trust.add(await loadPublicKey(keys.publicKeyFile));
-    await app.services.catalogue.sync(folderSource(published));
     const { paths, catalogue, identity } = app.services;
     const runtime = await resolvePythonRuntime();
     const venvs = new VenvManager(paths.venvs, { manifestsDir: paths.venvManifests });
@@ -98,8 +77,7 @@ export async function benchRunIntegrity(): Promise<void> {
     );
     for (const { lease } of scripts) lease.release();
   } finally {
-    await app.close();
-    await rm(root, { recursive: true, force: true });
+    await desk.close();
   }
 }
 
