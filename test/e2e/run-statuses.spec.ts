@@ -266,3 +266,47 @@ test('a script whose Python environment cannot be prepared is marked Unavailable
     });
   });
 });
+
+test('a run that ends while the page’s event stream is away shows as finished in History once the stream is back', async ({
+  page,
+}) => {
+  await withStatusDesk(async (desk) => {
+    // Hold the page's event stream until the run has ended, as when the host was away a moment.
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    await page.route('**/api/events', async (route) => {
+      held += 1;
+      await released;
+      await route.continue();
+    });
+    const goFile = path.join(os.tmpdir(), `scriptdesk-e2e-go-${process.pid}-${Date.now()}`);
+    const { runId } = await callApi<{ runId: string }>(desk.url, 'run.start', {
+      scriptId: 'outcome-demo',
+      inputs: { goFile },
+    });
+    try {
+      await page.goto(desk.url);
+      await page.getByRole('button', { name: 'History' }).first().click();
+      const row = page.getByTestId(`history-row-${runId}`);
+      await expect(row).toContainText('Running');
+      expect(held).toBeGreaterThan(0);
+
+      writeFileSync(goFile, '');
+      await expect
+        .poll(
+          async () => (await callApi<{ status: string }>(desk.url, 'run.get', { runId })).status,
+          { timeout: 30_000 },
+        )
+        .toBe('succeeded');
+      // The run ended while no event could reach the page: History still says what it read.
+      await expect(row).toContainText('Running');
+
+      release();
+      await expect(row).toContainText('Succeeded');
+    } finally {
+      release();
+      rmSync(goFile, { force: true });
+    }
+  });
+});

@@ -22,12 +22,23 @@ export function useTransport(): Transport {
   return transport;
 }
 
-/** Calls `listener` for every pushed event while the component is mounted (always the latest `listener`). */
-export function useApiEvents(listener: (event: ApiEvent) => void): void {
+/**
+ * Calls `listener` for every pushed event while the component is mounted, and `onOpen` each time
+ * events start to flow (again), when anything read earlier may have missed a change (always the
+ * latest of both).
+ */
+export function useApiEvents(listener: (event: ApiEvent) => void, onOpen?: () => void): void {
   const transport = useTransport();
-  const latest = useRef(listener);
+  const latest = useRef({ listener, onOpen });
   useEffect(() => {
-    latest.current = listener;
+    latest.current = { listener, onOpen };
   });
-  useEffect(() => transport.subscribe((event) => latest.current(event)), [transport]);
+  useEffect(
+    () =>
+      transport.subscribe(
+        (event) => latest.current.listener(event),
+        () => latest.current.onOpen?.(),
+      ),
+    [transport],
+  );
 }

@@ -60,9 +60,12 @@ export function useFollowedStatus<N extends StatusName>(name: N): FollowedStatus
     else setError(result.error);
   }, [transport, name, accept]);
 
-  useApiEvents((event) => {
-    if (event.name === name) accept(event.payload as EventPayload<N> as MethodOutput<N>);
-  });
+  useApiEvents(
+    (event) => {
+      if (event.name === name) accept(event.payload as EventPayload<N> as MethodOutput<N>);
+    },
+    () => void refresh(), // the stream (re)opened: it may have missed a change
+  );
 
   const answeredAtMount = useRef(arrived !== undefined);
   useEffect(() => {

@@ -23,10 +23,17 @@ export function HistoryPage({ onOpenRun }: { onOpenRun: (runId: string) => void 
   const query = useApiQuery('run.list', { limit: HISTORY_LIMIT });
   const [updates, setUpdates] = useState<ReadonlyMap<string, RunSummary>>(() => new Map());
 
-  useApiEvents((event) => {
-    if (event.name !== 'run.status') return;
-    setUpdates((current) => new Map(current).set(event.payload.runId, event.payload));
-  });
+  useApiEvents(
+    (event) => {
+      if (event.name !== 'run.status') return;
+      setUpdates((current) => new Map(current).set(event.payload.runId, event.payload));
+    },
+    () => {
+      // Changes may have been missed: read the list again and follow only what comes after.
+      setUpdates(new Map());
+      query.reload();
+    },
+  );
 
   const listed = query.value?.runs;
   const runs = useMemo(() => (listed ? mergeRuns(listed, updates) : undefined), [listed, updates]);

@@ -87,38 +87,41 @@ export function useRun(runId: string): RunView {
     return () => clearInterval(timer);
   }, [active, refresh]);
 
-  useApiEvents((event: ApiEvent) => {
-    switch (event.name) {
-      case 'run.log': {
-        if (event.payload.runId !== runId) return;
-        const lines = pending.current.concat(eventLines(event.payload.lines));
-        // Only the newest lines can be shown anyway; what is dropped shows as a gap in `seq`.
-        pending.current = lines.length > MAX_LOG_LINES ? lines.slice(-MAX_LOG_LINES) : lines;
-        flushTimer.current ??= setTimeout(() => {
-          flushTimer.current = undefined;
-          const batch = pending.current.sort((a, b) => a.seq - b.seq);
-          pending.current = [];
-          setLog((current) => mergeLines(current, batch));
-        }, FLUSH_MS);
-        return;
-      }
-      case 'run.progress':
-        if (event.payload.runId === runId)
-          setProgress({ percent: event.payload.percent, label: event.payload.label });
-        return;
-      case 'run.status':
-        if (event.payload.runId === runId) {
-          setDetail((current) => (current ? { ...current, ...event.payload } : current));
-          void refresh();
-        } else if (waiting.current) {
-          // Another run starting or ending moves this one up the queue.
-          void refresh();
+  useApiEvents(
+    (event: ApiEvent) => {
+      switch (event.name) {
+        case 'run.log': {
+          if (event.payload.runId !== runId) return;
+          const lines = pending.current.concat(eventLines(event.payload.lines));
+          // Only the newest lines can be shown anyway; what is dropped shows as a gap in `seq`.
+          pending.current = lines.length > MAX_LOG_LINES ? lines.slice(-MAX_LOG_LINES) : lines;
+          flushTimer.current ??= setTimeout(() => {
+            flushTimer.current = undefined;
+            const batch = pending.current.sort((a, b) => a.seq - b.seq);
+            pending.current = [];
+            setLog((current) => mergeLines(current, batch));
+          }, FLUSH_MS);
+          return;
         }
-        return;
-      default:
-        return;
-    }
-  });
+        case 'run.progress':
+          if (event.payload.runId === runId)
+            setProgress({ percent: event.payload.percent, label: event.payload.label });
+          return;
+        case 'run.status':
+          if (event.payload.runId === runId) {
+            setDetail((current) => (current ? { ...current, ...event.payload } : current));
+            void refresh();
+          } else if (waiting.current) {
+            // Another run starting or ending moves this one up the queue.
+            void refresh();
+          }
+          return;
+        default:
+          return;
+      }
+    },
+    () => void refresh(),
+  ); // the stream (re)opened: catch up on what it may have missed
 
   return { detail, error, log, progress, reload: () => void refresh() };
 }

@@ -14,7 +14,6 @@ import { LoadingState } from '../common/loading-state.js';
 import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
 import { EnvironmentFailedNotice } from './environment-notice.js';
 import { ScriptBadges } from './script-badges.js';
-import { withLatestEnvironment } from './use-environment-updates.js';
 
 /**
  * The form (react-jsonschema-form, its theme and the run sequence): fetched when a script is
@@ -36,14 +35,17 @@ export function preloadScriptForm(): void {
 export function ScriptDetail({
   scriptId,
   catalogueVersion,
-  environments,
+  listedEnvironment,
   onStarted,
 }: {
   scriptId: string;
   /** The installed catalogue version: the form is read again when a sync changes it. */
   catalogueVersion: number | undefined;
-  /** Environment states pushed since the page opened (newer than `catalogue.get`'s). */
-  environments: ReadonlyMap<string, EnvironmentState>;
+  /**
+   * The environment state as the script list has it, kept current by events (newer than
+   * `catalogue.get`'s); undefined when the list does not hold the script.
+   */
+  listedEnvironment: EnvironmentState | undefined;
   onStarted: (runId: string) => void;
 }) {
   useEffect(preloadScriptForm, []);
@@ -63,7 +65,9 @@ export function ScriptDetail({
   if (!query.value) return <LoadingState label="Loading the form…" />;
 
   const { schema, uiSchema, validator } = query.value;
-  const script = withLatestEnvironment(query.value.script, environments);
+  const script = listedEnvironment
+    ? { ...query.value.script, environment: listedEnvironment }
+    : query.value.script;
   return (
     <Box sx={{ p: 3, maxWidth: 860 }}>
       <Stack spacing={1} sx={{ mb: 2.5, alignItems: 'flex-start' }}>

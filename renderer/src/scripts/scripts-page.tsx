@@ -30,7 +30,7 @@ export function ScriptsPage({
 }) {
   const list = useApiQuery('catalogue.list', hasCatalogue ? {} : null);
   useReloadOnChange(catalogueVersion, list.reload);
-  const environments = useEnvironmentUpdates();
+  const environments = useEnvironmentUpdates(list.reload);
   const listed = list.value?.scripts;
   const scripts = useMemo(
     () => listed?.map((script) => withLatestEnvironment(script, environments)),
@@ -76,7 +76,7 @@ export function ScriptsPage({
               key={scriptId}
               scriptId={scriptId}
               catalogueVersion={catalogueVersion}
-              environments={environments}
+              listedEnvironment={scripts.find((script) => script.id === scriptId)?.environment}
               onStarted={onStarted}
             />
           ) : (

@@ -3,16 +3,25 @@ import type { EnvironmentState, ScriptSummary } from '../../../main/contract/api
 import { useApiEvents } from '../api/transport-context.js';
 
 /**
- * The environment state of each script as `environment.status` events reported it since the page
- * opened: newer than what `catalogue.list` / `catalogue.get` said when they were read.
+ * The environment state of each script as `environment.status` events reported it since the
+ * event stream last opened: newer than what `catalogue.list` / `catalogue.get` said when they were
+ * read. Each time the stream opens, events before it may have been lost (a build that ended while
+ * the window was loading), so the updates start afresh and `reread` is called to read the
+ * states again.
  */
-export function useEnvironmentUpdates(): ReadonlyMap<string, EnvironmentState> {
+export function useEnvironmentUpdates(reread: () => void): ReadonlyMap<string, EnvironmentState> {
   const [updates, setUpdates] = useState<ReadonlyMap<string, EnvironmentState>>(() => new Map());
-  useApiEvents((event) => {
-    if (event.name !== 'environment.status') return;
-    const { scriptId, environment } = event.payload;
-    setUpdates((current) => new Map(current).set(scriptId, environment));
-  });
+  useApiEvents(
+    (event) => {
+      if (event.name !== 'environment.status') return;
+      const { scriptId, environment } = event.payload;
+      setUpdates((current) => new Map(current).set(scriptId, environment));
+    },
+    () => {
+      setUpdates(new Map());
+      reread();
+    },
+  );
   return updates;
 }
 

@@ -49,27 +49,39 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** One subscriber of the stream: its events, and what to do each time the stream opens. */
+interface Subscriber {
+  listener: (event: ApiEvent) => void;
+  onOpen: (() => void) | undefined;
+}
+
 /**
  * One shared server-sent-events connection read with `fetch` (EventSource cannot send the
  * Authorization header). It opens with the first listener, closes with the last, and reconnects
  * with a growing delay whenever the stream ends or fails.
+ *
+ * Events pushed while no stream is open are lost: before the first connection (the schemas and
+ * the stream are fetched after the window's first answers) and between a drop and the reconnect.
+ * So each subscriber's `onOpen` is called every time a stream opens, for it to read again what it
+ * read before; a subscriber added while a stream is already open missed nothing of it.
  */
 export class EventStream {
-  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  private readonly subscribers = new Set<Subscriber>();
   private controller: AbortController | undefined;
 
   constructor(private readonly options: EventStreamOptions) {}
 
-  /** Adds a listener; the returned function removes it. */
-  add(listener: (event: ApiEvent) => void): () => void {
-    this.listeners.add(listener);
+  /** Adds a listener (and what to call whenever the stream opens); the returned function removes it. */
+  add(listener: (event: ApiEvent) => void, onOpen?: () => void): () => void {
+    const subscriber: Subscriber = { listener, onOpen };
+    this.subscribers.add(subscriber);
     if (!this.controller) {
       this.controller = new AbortController();
       void this.run(this.controller.signal);
     }
     return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0 && this.controller) {
+      this.subscribers.delete(subscriber);
+      if (this.subscribers.size === 0 && this.controller) {
         this.controller.abort();
         this.controller = undefined;
       }
@@ -93,6 +105,9 @@ export class EventStream {
         });
         if (response.ok && response.body) {
           delay = baseDelay;
+          // The host subscribed this stream before answering: anything read from now on is
+          // followed by its changes, and whatever was read before may have missed some.
+          this.notify((subscriber) => subscriber.onOpen?.());
           const reader = response.body.getReader();
           const sse = new SseReader(
             (message) => this.dispatch(message, known),
@@ -121,10 +136,14 @@ export class EventStream {
 
   private dispatch(message: SseMessage, schemas: EventSchemas): void {
     const event = toApiEvent(message, schemas);
-    if (!event) return;
-    for (const listener of [...this.listeners]) {
+    if (event) this.notify((subscriber) => subscriber.listener(event));
+  }
+
+  /** Calls `each` for every subscriber; one that throws does not stop the others. */
+  private notify(each: (subscriber: Subscriber) => void): void {
+    for (const subscriber of [...this.subscribers]) {
       try {
-        listener(event);
+        each(subscriber);
       } catch (error) {
         // One failing listener must not stop the stream for the others; surface it separately.
         queueMicrotask(() => {

@@ -82,7 +82,7 @@ export function withFirstAnswers(
       if (entry) return entry.answer as Promise<Result<MethodOutput<M>>>;
       return transport.call(method, input);
     },
-    subscribe: (listener) => transport.subscribe(listener),
+    subscribe: (listener, onOpen) => transport.subscribe(listener, onOpen),
   };
   answersOf.set(wrapped, {
     take,

@@ -74,6 +74,6 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
 
   return {
     call,
-    subscribe: (listener) => (token ? events.add(listener) : () => {}),
+    subscribe: (listener, onOpen) => (token ? events.add(listener, onOpen) : () => {}),
   };
 }

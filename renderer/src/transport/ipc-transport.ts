@@ -29,8 +29,15 @@ export function createIpcTransport(bridge: ScriptDeskBridge): Transport {
         };
       }
     },
-    subscribe(listener: (event: ApiEvent) => void): () => void {
-      return bridge.onEvent(listener);
+    subscribe(listener: (event: ApiEvent) => void, onOpen?: () => void): () => void {
+      const stop = bridge.onEvent(listener);
+      // Events flow from now on; answers read before (the window's first answers) may be older.
+      let live = true;
+      if (onOpen) queueMicrotask(() => live && onOpen());
+      return () => {
+        live = false;
+        stop();
+      };
     },
   };
 }
