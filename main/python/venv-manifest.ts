@@ -115,7 +115,9 @@ export async function compareVenv(
   if (listed) return listed;
   const moved = await movedEntries(venvDir, manifest.entries);
   if (!Array.isArray(moved)) return moved;
-  const found = await Promise.all(moved.map((entry) => compareEntry(venvDir, entry, children)));
+  const found = await Promise.all(
+    moved.map(({ entry, size }) => compareMoved(venvDir, entry, size, children)),
+  );
   return found.find((difference) => difference !== null) ?? null;
 }
 
@@ -131,8 +133,8 @@ const STAT_SLICE = 512;
 async function movedEntries(
   venvDir: string,
   entries: readonly Entry[],
-): Promise<Entry[] | VenvDifference> {
-  const moved: Entry[] = [];
+): Promise<{ entry: Entry; size: bigint }[] | VenvDifference> {
+  const moved: { entry: Entry; size: bigint }[] = [];
   for (let i = 0; i < entries.length; i++) {
     if (i > 0 && i % STAT_SLICE === 0) await nextTurn();
     const entry = entries[i]!;
@@ -146,7 +148,7 @@ async function movedEntries(
     if (!stats) return { path: entry.path, change: 'removed' };
     const kind = kindOf(stats);
     if (kind !== entry.kind) return { path: entry.path, change: kind === 'link' ? 'link' : 'kind' };
-    if (!untouched(entry, stats)) moved.push(entry);
+    if (!untouched(entry, stats)) moved.push({ entry, size: stats.size });
   }
   return moved;
 }
@@ -192,17 +194,18 @@ function untouched(entry: Entry, stats: BigIntStats): boolean {
   );
 }
 
-async function compareEntry(
+/**
+ * Compares an entry of the right kind whose stamps moved (found by {@link movedEntries}, whose
+ * lstat gave `size`): a folder is listed again, a link read again, a file of the recorded size
+ * hashed again (opened without following a link).
+ */
+async function compareMoved(
   venvDir: string,
   entry: Entry,
+  size: bigint,
   children: ReadonlyMap<string, ReadonlySet<string>>,
 ): Promise<VenvDifference | null> {
   const absolute = path.join(venvDir, ...entry.path.split('/'));
-  const stats = await lstat(absolute, { bigint: true }).catch(() => null);
-  if (!stats) return { path: entry.path, change: 'removed' };
-  const kind = kindOf(stats);
-  if (kind !== entry.kind) return { path: entry.path, change: kind === 'link' ? 'link' : 'kind' };
-  if (untouched(entry, stats)) return null;
   switch (entry.kind) {
     case 'dir':
       return compareListing(venvDir, entry.path, children);
@@ -211,7 +214,7 @@ async function compareEntry(
         ? null
         : { path: entry.path, change: 'changed' };
     case 'file': {
-      if (stats.size !== BigInt(entry.size)) return { path: entry.path, change: 'changed' };
+      if (size !== BigInt(entry.size)) return { path: entry.path, change: 'changed' };
       const now = await hashRegularFile(absolute).catch((error: unknown) => {
         if (error instanceof NotARegularFile) return null;
         throw error;
