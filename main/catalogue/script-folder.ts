@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, type BigIntStats, type Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../shared/hashing.js';
@@ -99,19 +99,13 @@ function unchangedEntryPoint(
     let entry: Buffer | null = null;
     for (const file of script.files) {
       const absolute = path.join(root, ...file.path.split('/'));
-      const before = known.get(absolute);
-      if (before?.sha256 !== file.sha256) return null;
-      const stats = lstatSync(absolute, { bigint: true });
-      if (!stats.isFile() || stampOf(stats) !== before.stamp) return null;
-      if (file.path === script.manifest.entrypoint) entry = before.bytes;
+      const bytes = stillKnown(file, absolute, known);
+      if (!bytes) return null;
+      if (file.path === script.manifest.entrypoint) entry = bytes;
     }
     for (const [dir, children] of expectedTree(script)) {
       const entries = readdirSync(path.join(root, ...dir.split('/')), { withFileTypes: true });
-      if (entries.length !== children.size) return null;
-      for (const found of entries) {
-        const kind = children.get(found.name);
-        if (!kind || !(kind === 'dir' ? found.isDirectory() : found.isFile())) return null;
-      }
+      if (listingProblem(root, dir, entries, children)) return null;
     }
     return entry;
   } catch {
@@ -140,34 +134,59 @@ async function checkTree(root: string, script: PublishedScript): Promise<void> {
       const entries = await readdir(path.join(root, ...dir.split('/')), {
         withFileTypes: true,
       }).catch(() => null); // a sub-folder that is missing or a link: reported by its parent
-      if (!entries) return null;
-      const seen = new Set<string>();
-      for (const entry of entries) {
-        const relative = dir ? `${dir}/${entry.name}` : entry.name;
-        const kind = children.get(entry.name);
-        seen.add(entry.name);
-        const problem = !kind
-          ? 'extra'
-          : entry.isSymbolicLink()
-            ? 'link'
-            : (kind === 'dir' ? entry.isDirectory() : entry.isFile())
-              ? null
-              : 'not_file';
-        if (problem)
-          return new ScriptFolderProblem(
-            path.join(root, ...relative.split('/')),
-            relative,
-            problem,
-          );
-      }
-      const missing = [...children.keys()].find((name) => !seen.has(name));
-      if (missing === undefined) return null;
-      const relative = dir ? `${dir}/${missing}` : missing;
-      return new ScriptFolderProblem(path.join(root, ...relative.split('/')), relative, 'missing');
+      return entries && listingProblem(root, dir, entries, children);
     }),
   );
   const first = problems.find((problem) => problem !== null);
   if (first) throw first;
+}
+
+/** How the listing of `dir` (inside the script's folder) differs from the catalogue's, if it does. */
+function listingProblem(
+  root: string,
+  dir: string,
+  entries: readonly Dirent[],
+  children: ReadonlyMap<string, 'file' | 'dir'>,
+): ScriptFolderProblem | null {
+  const at = (name: string) => {
+    const relative = dir ? `${dir}/${name}` : name;
+    return [path.join(root, ...relative.split('/')), relative] as const;
+  };
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const kind = children.get(entry.name);
+    seen.add(entry.name);
+    const problem = !kind
+      ? 'extra'
+      : entry.isSymbolicLink()
+        ? 'link'
+        : (kind === 'dir' ? entry.isDirectory() : entry.isFile())
+          ? null
+          : 'not_file';
+    if (problem) return new ScriptFolderProblem(...at(entry.name), problem);
+  }
+  const missing = [...children.keys()].find((name) => !seen.has(name));
+  return missing === undefined ? null : new ScriptFolderProblem(...at(missing), 'missing');
+}
+
+/**
+ * The bytes of `file` as read and found right before (`known`), while it is still that file: known
+ * under its signed hash, and its lstat a regular file with the same stamp. Null otherwise.
+ */
+function stillKnown(
+  file: PublishedScript['files'][number],
+  absolute: string,
+  known: VerifiedFiles,
+): Buffer | null {
+  const before = known.get(absolute);
+  if (before?.sha256 !== file.sha256) return null;
+  let stats: BigIntStats | undefined;
+  try {
+    stats = lstatSync(absolute, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return null;
+  }
+  return stats?.isFile() && stampOf(stats) === before.stamp ? before.bytes : null;
 }
 
 type Tree = ReadonlyMap<string, ReadonlyMap<string, 'file' | 'dir'>>;
@@ -198,11 +217,8 @@ async function verifiedBytes(
   known: VerifiedFiles,
 ): Promise<Buffer> {
   const absolute = path.join(root, ...file.path.split('/'));
-  const before = known.get(absolute);
-  if (before?.sha256 === file.sha256) {
-    const stats = await lstat(absolute, { bigint: true }).catch(() => null);
-    if (stats?.isFile() && stampOf(stats) === before.stamp) return before.bytes;
-  }
+  const unchanged = stillKnown(file, absolute, known);
+  if (unchanged) return unchanged;
   let read: Awaited<ReturnType<typeof readRegularFile>>;
   try {
     read = await readRegularFile(absolute, file.size);
