@@ -176,7 +176,14 @@ function report(form: BenchForm, samples: Record<Side, Sample[]>): void {
  * Chromium, alternating which goes first each round.
  */
 export async function benchForm(): Promise<void> {
-  const forms = benchForms();
+  const only = process.env.BENCH_FORMS?.split(',').filter(Boolean);
+  const forms = benchForms().filter((form) => !only || only.includes(form.name));
+  if (forms.length === 0)
+    throw new Error(
+      `BENCH_FORMS names none of the forms; use a comma-separated list of ${benchForms()
+        .map((form) => form.name)
+        .join(', ')}.`,
+    );
   const built = performance.now();
   await buildPages(forms);
   const buildMs = performance.now() - built;
