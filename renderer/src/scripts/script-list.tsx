@@ -110,7 +110,15 @@ export function ScriptList({
                         >
                           {script.summary}
                         </Typography>
-                        <Stack direction="row" spacing={0.75} useFlexGap sx={{ flexWrap: 'wrap' }}>
+                        {/* As tall as a chip even when none is shown: an environment chip that
+                            comes or goes while its venv is built must not move the list under
+                            the pointer. */}
+                        <Stack
+                          direction="row"
+                          spacing={0.75}
+                          useFlexGap
+                          sx={{ flexWrap: 'wrap', minHeight: 24 }}
+                        >
                           <EnvironmentChip
                             environment={script.environment}
                             testId={`script-environment-${script.id}`}
