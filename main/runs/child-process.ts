@@ -22,6 +22,11 @@ export interface SpawnRequest {
    * (the runner, which awaits the same check, kills the process). Otherwise stdin is /dev/null.
    */
   gatedSource?: Uint8Array | Promise<Uint8Array>;
+  /**
+   * With `gatedSource` and the loader in `args` (see `LOADER` in bootstrap.ts): the compiled
+   * bootstrap, written to stdin at once, before the entry point's bytes.
+   */
+  gatedBootstrap?: Buffer;
 }
 
 /** Blanks secret values in text; `longest` is the longest value it looks for. */
@@ -86,6 +91,8 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
   });
   // A process that dies at the gate closes its end: EPIPE then is not an error of ours.
   child.stdin?.on('error', () => {});
+  if (request.gatedSource && request.gatedBootstrap)
+    child.stdin?.write(sourceFrame(request.gatedBootstrap));
   const sourceSent = request.gatedSource
     ? Promise.resolve(request.gatedSource).then(
         (source) => void child.stdin?.write(sourceFrame(source)),

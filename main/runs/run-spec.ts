@@ -24,6 +24,8 @@ export interface PreparedRun {
   /** The `run.started` audit record (inputs redacted). */
   record: Record<string, unknown>;
   executable: string;
+  /** The Python the venv was made from (its `bin/python` is this interpreter). */
+  runtime: PythonRuntime;
   args: string[];
   env: Record<string, string>;
   secrets: ReadonlyMap<string, string>;
@@ -113,12 +115,13 @@ export async function prepareRun(options: {
       reason: request.reason ?? null,
     },
     executable: VenvManager.interpreter(admitted.venvDir),
+    runtime,
     args: interpreterArgs(
       CatalogueService.entrypoint(script),
       buildArgs(manifest.args, inputs, dryRun),
     ),
     env: {
-      ...allowedEnvironment(),
+      ...inheritedEnvironment(),
       TMPDIR: runDir,
       [RUN_MARKER_VARIABLE]: runId,
       SCRIPTDESK_INPUTS: inputsFile,
@@ -145,7 +148,8 @@ export async function prepareRun(options: {
  */
 export const INHERITED_VARIABLES = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ'] as const;
 
-function allowedEnvironment(): Record<string, string> {
+/** The {@link INHERITED_VARIABLES} of this process that are set, and the fixed PATH. */
+export function inheritedEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
   const names: readonly string[] =
     process.platform === 'win32'

@@ -6,11 +6,13 @@ import {
   type OutputStream,
   type ScriptProcess,
 } from './child-process.js';
+import { loaderArgs } from './bootstrap.js';
+import { CompiledBootstraps } from './compiled-bootstrap.js';
 import { listOutputs } from './outputs.js';
 import { RunLog } from './run-log.js';
 import { endedMessage, statusFromExitCode, stripRun, type Ending } from './run-outcome.js';
 import type { RunRecords } from './run-records.js';
-import type { PreparedRun } from './run-spec.js';
+import { inheritedEnvironment, type PreparedRun } from './run-spec.js';
 import type { StoredRun } from './run-store.js';
 import { secretScrubber } from './scrubber.js';
 
@@ -43,6 +45,8 @@ interface SupervisorDeps {
  */
 export class Supervisor {
   private readonly active = new Map<string, ActiveRun>();
+  /** Each interpreter's compiled bootstrap, once it has one (see `LOADER` in bootstrap.ts). */
+  readonly bootstraps = new CompiledBootstraps();
 
   constructor(private readonly deps: SupervisorDeps) {}
 
@@ -57,9 +61,17 @@ export class Supervisor {
 
   /** Starts a run's interpreter, waiting at the bootstrap's gate until {@link launch} lets it through. */
   spawnGated(run: PreparedRun): ScriptProcess {
+    // The venv's interpreter is its runtime's (the venv check says so), so the runtime's
+    // compiled bootstrap is the venv's too.
+    const compiled = this.bootstraps.take({
+      executable: run.runtime.executable,
+      env: inheritedEnvironment(),
+      cwd: path.dirname(run.runtime.executable),
+    });
     return startScriptProcess({
       executable: run.executable,
-      args: run.args,
+      args: compiled ? loaderArgs(run.args) : run.args,
+      gatedBootstrap: compiled,
       cwd: run.stored.runDir,
       env: run.env,
       maxOutputBytes: this.deps.maxOutputBytes,

@@ -7,10 +7,12 @@ import {
   DEEP_SEND_BUFFER_BYTES,
   DEEPEN_AFTER_BYTES,
   interpreterArgs,
+  loaderArgs,
   NOT_RELEASED_EXIT,
   RELEASE,
   sourceFrame,
 } from '../../main/runs/bootstrap.js';
+import { CompiledBootstraps } from '../../main/runs/compiled-bootstrap.js';
 import {
   startScriptProcess,
   type OutputChunk,
@@ -265,3 +267,96 @@ function waitsAtGate(pid: number): boolean {
     return false;
   }
 }
+
+/** The bootstrap as this machine's Python compiles it, through the runner's own cache. */
+async function compiledBootstrap(): Promise<Buffer> {
+  const bootstraps = new CompiledBootstraps();
+  const command = { executable: BASE_PYTHON, env: { PATH: '/usr/bin:/bin' }, cwd: '/' };
+  expect(bootstraps.take(command)).toBeUndefined(); // the first run starts from the source
+  await bootstraps.settled();
+  const code = bootstraps.take(command);
+  expect(code).toBeInstanceOf(Buffer);
+  return code!;
+}
+
+describe('the compiled bootstrap (the loader and the code compiled once) does what the source does', () => {
+  /** Runs `lines` through the loader as the runner does, the compiled code first; with its output. */
+  async function throughLoader(
+    lines: string[],
+    release: boolean,
+  ): Promise<{ dir: string; code: number | null; out: string; err: string }> {
+    const dir = await tempDir('scriptdesk-loader-');
+    const script = path.join(dir, 'main.py');
+    await writeFile(script, lines.join('\n'));
+    const child = startScriptProcess({
+      executable: BASE_PYTHON,
+      args: loaderArgs(interpreterArgs(script, ['--flag'])),
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin' },
+      gatedSource: Buffer.from(lines.join('\n')),
+      gatedBootstrap: await compiledBootstrap(),
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    child.onOutput(
+      (stream, chunk) => void (stream === 'stdout' ? out : err).push(chunk.bytes.toString('utf8')),
+    );
+    if (release) child.release();
+    else child.killTree(0);
+    const exit = await child.exited;
+    return { dir, code: exit.code, out: out.join(''), err: err.join('') };
+  }
+
+  it('released, the script runs in __main__ with its file, arguments and names as from the source, stdin on /dev/null', async () => {
+    const report = [
+      'import os, sys',
+      'open(os.path.join(os.path.dirname(__file__), "ran"), "w").close()',
+      'print(__name__, os.path.basename(__file__), sys.argv[1:], repr(sys.stdin.read()))',
+      'print(sorted(name for name in globals() if not name.startswith("__")))',
+    ];
+    const loaded = await throughLoader(report, true);
+    expect(loaded.code).toBe(0);
+    expect((await readdir(loaded.dir)).sort()).toEqual(['main.py', 'ran']);
+    // The same script started from the bootstrap's source sees the same.
+    const script = path.join(loaded.dir, 'main.py');
+    const fromSource = startScriptProcess({
+      executable: BASE_PYTHON,
+      args: interpreterArgs(script, ['--flag']),
+      cwd: loaded.dir,
+      env: { PATH: '/usr/bin:/bin' },
+      gatedSource: await readFile(script),
+    });
+    const out: string[] = [];
+    fromSource.onOutput((_, chunk) => void out.push(chunk.bytes.toString('utf8')));
+    fromSource.release();
+    expect(await fromSource.exited).toEqual({ code: 0, signal: null });
+    expect(loaded.out).toBe(out.join(''));
+    expect(loaded.out).toBe("__main__ main.py ['--flag'] ''\n['_scriptdesk_code', 'os', 'sys']\n");
+  });
+
+  it('a process killed before release (the journal refused the start) runs none of the script', async () => {
+    const loaded = await throughLoader(['open("ran", "w").close()'], false);
+    expect(loaded.code).toBeNull();
+    expect(await readdir(loaded.dir)).toEqual(['main.py']);
+  });
+
+  it('an error in the script is reported against the script’s file and line, and its exit code kept', async () => {
+    const loaded = await throughLoader(
+      ['import sys', 'print("before")', 'raise ValueError("bad month")'],
+      true,
+    );
+    expect(loaded.code).toBe(1);
+    expect(loaded.out).toBe('before\n');
+    expect(loaded.err).toMatch(/File ".*main\.py", line 3, in <module>/);
+    expect(loaded.err).toContain('ValueError: bad month');
+  });
+
+  it('an interpreter that cannot compile the bootstrap is left to start from the source', async () => {
+    const bootstraps = new CompiledBootstraps();
+    const command = { executable: '/bin/false', env: {}, cwd: '/' };
+    expect(bootstraps.take(command)).toBeUndefined();
+    await bootstraps.settled();
+    expect(bootstraps.take(command)).toBeUndefined();
+    await bootstraps.settled();
+  });
+});
