@@ -5,7 +5,7 @@ import {
   type UiSchema,
   type ValidatorType,
 } from '@rjsf/utils';
-import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { FieldError } from '../../../main/contract/errors.js';
 import { asSentence, liveFieldErrors } from '../../../forms/theme/index.js';
 import {
@@ -80,6 +80,16 @@ export function useFieldFeedback(
       return placed;
     };
   }, [validator, schema, schemaUtils, uiSchema]);
+
+  // The values as the form opened are judged while the browser is idle after it opened: the
+  // first keystroke's render then finds them judged (it shows the problems of the values before
+  // it) and the validator's code already compiled, instead of paying for both before it paints.
+  const latest = useRef(formData);
+  latest.current = formData;
+  useEffect(() => {
+    const handle = requestIdleCallback(() => validate(latest.current));
+    return () => cancelIdleCallback(handle);
+  }, [validate]);
 
   // Typing paints first; the problems of what was typed follow in the next, interruptible render.
   const judgedData = useDeferredValue(formData);
