@@ -152,7 +152,9 @@ export function RunForm({
     attempted && script.requireReason && !reason.trim() ? REASON_MISSING : undefined;
 
   function handleSubmit(event: IChangeEvent<FormData>) {
-    const inputs = event.formData ?? {};
+    // Without the values of fields a condition hides. Worked out here rather than by RJSF's
+    // `omitExtraData`, which hands the form a new data object on Run and so re-renders it whole.
+    const inputs = feedback.visible(event.formData ?? {});
     setAttempted(true);
     // The data the form reported last: the problems shown after Run are judged on the same object,
     // so Run validates once.
@@ -205,7 +207,6 @@ export function RunForm({
         noValidate
         noHtml5Validate
         showErrorList={false}
-        omitExtraData
       >
         {NO_SUBMIT_BUTTON}
       </ScriptForm>

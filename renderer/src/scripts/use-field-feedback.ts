@@ -30,6 +30,8 @@ export interface FieldFeedback {
   change: (id: string) => void;
   /** The user pressed Run: every problem is shown from now on. Returns the problems of `data`. */
   attempt: (data: FormData) => PlacedError[];
+  /** `data` without the values of fields its conditions hide (what is judged, and sent). */
+  visible: (data: FormData) => FormData;
   /** Shows main's verdict on `inputs` until the user edits the fields concerned; returns the errors no field can show. */
   showServerErrors: (errors: readonly FieldError[], inputs: FormData) => FieldError[];
   /** How many marked fields the form itself finds after Run was pressed (0 before). */
@@ -63,15 +65,27 @@ export function useFieldFeedback(
   const [attempted, setAttempted] = useState(false);
   const [serverErrors, setServerErrors] = useState<readonly ServerError[]>([]);
 
+  // Values of fields a condition has hidden are not sent, so they are not judged either. Worked
+  // out once per value of the form: judging it and sending it (Run) need the same.
+  const visible = useMemo(() => {
+    const seen = new WeakMap<FormData, FormData>();
+    return (data: FormData): FormData => {
+      let shown = seen.get(data);
+      if (!shown) {
+        shown = (schemaUtils.omitExtraData(schema, data) ?? {}) as FormData;
+        seen.set(data, shown);
+      }
+      return shown;
+    };
+  }, [schema, schemaUtils]);
+
   // One validation per value of the form: Run and the errors shown after it judge the same data.
   const validate = useMemo(() => {
     const judged = new WeakMap<FormData, PlacedError[]>();
     return (data: FormData): PlacedError[] => {
       const known = judged.get(data);
       if (known) return known;
-      // Values of fields a condition has hidden are not sent, so they are not judged either.
-      const visible = schemaUtils.omitExtraData(schema, data) ?? {};
-      const placed = liveFieldErrors(validator, schema, uiSchema, visible).map((error) => ({
+      const placed = liveFieldErrors(validator, schema, uiSchema, visible(data)).map((error) => ({
         path: pointerToPath(error.path),
         message: error.message,
         triggers: error.triggers.map(pointerToPath),
@@ -79,7 +93,7 @@ export function useFieldFeedback(
       judged.set(data, placed);
       return placed;
     };
-  }, [validator, schema, schemaUtils, uiSchema]);
+  }, [validator, schema, uiSchema, visible]);
 
   // The values as the form opened are judged while the browser is idle after it opened: the
   // first keystroke's render then finds them judged (it shows the problems of the values before
@@ -156,5 +170,14 @@ export function useFieldFeedback(
   const formProblems = attempted
     ? clientErrors.filter(({ path }) => !isPlaceable(path)).map(({ message }) => message)
     : [];
-  return { extraErrors, touch, change, attempt, showServerErrors, openProblems, formProblems };
+  return {
+    extraErrors,
+    touch,
+    change,
+    attempt,
+    visible,
+    showServerErrors,
+    openProblems,
+    formProblems,
+  };
 }
