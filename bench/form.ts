@@ -17,7 +17,7 @@ const PAGES = path.join(REPO, 'dist', 'bench-pages');
 const ROUNDS = Number(process.env.BENCH_FORM_ROUNDS ?? 3);
 const KEYSTROKES = Number(process.env.BENCH_FORM_KEYSTROKES ?? 16);
 
-type Side = 'plain' | 'scriptdesk';
+type Side = 'floor' | 'plain' | 'scriptdesk';
 
 interface Sample {
   mount: number;
@@ -46,7 +46,11 @@ async function buildPages(forms: readonly BenchForm[]): Promise<void> {
   await mkdir(path.join(PAGES, 'schemas'), { recursive: true });
   await mkdir(path.join(PAGES, 'validators'), { recursive: true });
   for (const form of forms) {
-    const body = JSON.stringify({ schema: form.schema, uiSchema: form.uiSchema });
+    const body = JSON.stringify({
+      schema: form.schema,
+      uiSchema: form.uiSchema,
+      typeInto: form.typeInto,
+    });
     await writeFile(path.join(PAGES, 'schemas', `${form.name}.json`), body);
     await writeFile(
       path.join(PAGES, 'validators', `${form.name}.js`),
@@ -118,7 +122,7 @@ async function measure(
     const firstKey = await press(fields[0]!);
     const keys: number[] = [];
     for (let k = 1; k <= KEYSTROKES; k += 1) keys.push(await press(fields[k % fields.length]!));
-    const submitButton = side === 'plain' ? 'button[type=submit]' : '#run-button';
+    const submitButton = side === 'scriptdesk' ? '#run-button' : 'button[type=submit]';
     await page.evaluate(() => bench.settle());
     await page.evaluate(() => bench.armClick());
     await page.click(submitButton);
@@ -151,7 +155,13 @@ function report(form: BenchForm, samples: Record<Side, Sample[]>): void {
   const submitRatio = submitOurs / submitPlain;
   const nodesPlain = median(plain.map((s) => s.nodes));
   const nodesOurs = median(ours.map((s) => s.nodes));
+  const floorKeys = stats(samples.floor.flatMap((s) => s.keys));
+  const floorSubmit = median(samples.floor.map((s) => s.submit));
   console.log(`  ${form.label} (${form.name})`);
+  console.log(
+    `    browser floor        bare inputs, no React: keystroke median ${ms(floorKeys.median)}, submit ${ms(floorSubmit)}` +
+      `   (above it: keystroke plain ${ms(keysPlain.median - floorKeys.median)}, ScriptDesk ${ms(keysOurs.median - floorKeys.median)})`,
+  );
   console.log(
     `    cold mount → paint   plain ${ms(mountPlain)}   ScriptDesk ${ms(mountOurs)}   ${mountRatio.toFixed(2)}x` +
       (mountTarget ? `   (target ≤ 0.5x: ${verdict(mountRatio <= 0.5)})` : ''),
@@ -199,9 +209,10 @@ export async function benchForm(): Promise<void> {
         `${ROUNDS} interleaved rounds, ${KEYSTROKES} keystrokes after the first (page built in ${Math.round(buildMs)} ms)`,
     );
     for (const form of forms) {
-      const samples: Record<Side, Sample[]> = { plain: [], scriptdesk: [] };
+      const samples: Record<Side, Sample[]> = { floor: [], plain: [], scriptdesk: [] };
       for (let round = 0; round < ROUNDS; round += 1) {
-        const order: Side[] = round % 2 ? ['scriptdesk', 'plain'] : ['plain', 'scriptdesk'];
+        const order: Side[] =
+          round % 2 ? ['scriptdesk', 'plain', 'floor'] : ['floor', 'plain', 'scriptdesk'];
         for (const side of order) samples[side].push(await measure(browser, url, form, side));
       }
       report(form, samples);

@@ -25,7 +25,8 @@ interface Timing {
 }
 
 const params = new URLSearchParams(location.search);
-const which = params.get('form') === 'plain' ? 'plain' : 'scriptdesk';
+const asked = params.get('form');
+const which = asked === 'plain' || asked === 'floor' ? asked : 'scriptdesk';
 const name = params.get('schema') ?? 'f20';
 
 /** Resolves after the next frame was painted (a task queued from a frame callback runs after it). */
@@ -79,9 +80,10 @@ const transport: Transport = {
 
 async function load() {
   const response = await fetch(`/schemas/${name}.json`);
-  const { schema, uiSchema } = (await response.json()) as {
+  const { schema, uiSchema, typeInto } = (await response.json()) as {
     schema: RJSFSchema;
     uiSchema: UiSchema;
+    typeInto: string[];
   };
   const validator =
     which === 'scriptdesk'
@@ -90,7 +92,7 @@ async function load() {
           schema,
         )
       : undefined;
-  return { schema, uiSchema, validator };
+  return { schema, uiSchema, validator, typeInto };
 }
 
 const loaded = load();
@@ -101,14 +103,23 @@ const bench = {
   ready: loaded.then(() => which),
   /** Mounts the form and times it to the first paint; with the page's element count then. */
   async mount(): Promise<{ ms: number; nodes: number }> {
-    const { schema, uiSchema, validator } = await loaded;
+    const { schema, uiSchema, validator, typeInto } = await loaded;
     const root = createRoot(container);
     const start = performance.now();
     flushSync(() =>
       root.render(
         <ThemeProvider theme={appTheme}>
           <CssBaseline />
-          {validator ? (
+          {which === 'floor' ? (
+            // What the browser itself costs: bare inputs with the ids typed into, and a submit
+            // button, with no React work on a keystroke.
+            <form onSubmit={(event) => event.preventDefault()}>
+              {typeInto.map((id) => (
+                <input key={id} id={id} aria-label={id} />
+              ))}
+              <button type="submit">Submit</button>
+            </form>
+          ) : validator ? (
             <TransportProvider transport={transport}>
               <RunForm
                 script={script}
