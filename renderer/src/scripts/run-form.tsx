@@ -17,6 +17,7 @@ import { ConfirmRunDialog, SecretDialog } from './lazy-dialogs.js';
 import { isPlaceable, widgetId } from './field-errors.js';
 import { RunOptions } from './run-options.js';
 import { ScriptForm } from './script-form.js';
+import { useAfterPointer } from './use-after-pointer.js';
 import { useFieldFeedback } from './use-field-feedback.js';
 import { useFormSections } from './use-form-sections.js';
 import { needsConfirmation, useRunSubmission, type RunRequest } from './use-run-submission.js';
@@ -118,6 +119,9 @@ export function RunForm({
   const feedback = useFieldFeedback(validator, schema, fullUiSchema, formData);
   const sections = useFormSections(schema, fullUiSchema);
   const { change, touch, extraErrors } = feedback;
+  // A field left by pressing Run shows its problem once the click is done, not under the pointer.
+  const afterPointer = useAfterPointer();
+  const onBlur = useCallback((id: string) => afterPointer(() => touch(id)), [afterPointer, touch]);
 
   const { showServerErrors } = feedback;
   const onFieldErrors = useCallback(
@@ -200,7 +204,7 @@ export function RunForm({
         uiSchema={formUiSchema}
         validator={validator}
         onChange={onChange}
-        onBlur={touch}
+        onBlur={onBlur}
         onSubmit={onSubmit}
         extraErrors={extraErrors}
         // The form does not validate itself: useFieldFeedback decides what is shown when.
@@ -211,7 +215,7 @@ export function RunForm({
         {NO_SUBMIT_BUTTON}
       </ScriptForm>
     ),
-    [schema, formUiSchema, validator, onChange, touch, onSubmit, extraErrors],
+    [schema, formUiSchema, validator, onChange, onBlur, onSubmit, extraErrors],
   );
 
   const realRun = needsConfirmation(script, dryRun);
