@@ -1,6 +1,7 @@
 import type { ThemeProps } from '@rjsf/core';
 import type { RegistryWidgetsType } from '@rjsf/utils';
 import { Theme as MuiTheme } from '@rjsf/mui';
+import ArrayItemField from './array-item-field.js';
 import DescriptionTemplate from './description-template.js';
 import FieldTemplate from './field-template.js';
 import HelpTemplate from './help-template.js';
@@ -25,6 +26,7 @@ export const scriptDeskWidgets: Record<ScriptDeskWidgetName, RegistryWidgetsType
 /** The RJSF Material UI theme with the ScriptDesk widgets and field layout; pass it to `withTheme`. */
 export const scriptDeskTheme: ThemeProps = {
   ...MuiTheme,
+  fields: { ...MuiTheme.fields, ArraySchemaField: ArrayItemField },
   widgets: { ...MuiTheme.widgets, ...scriptDeskWidgets },
   templates: {
     ...MuiTheme.templates,

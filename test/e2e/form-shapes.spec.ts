@@ -107,7 +107,16 @@ async function runAndExpectErrors(page: Page, id: string, name: string): Promise
   for (const error of errors) {
     await expect(field(page, `${error.path}__error`)).toHaveText(error.message);
   }
-  await expect(field(page, errors[0]!.path)).toBeFocused();
+  const first = errors[0]!.path;
+  await expect(field(page, first)).toBeFocused();
+  // The field Run jumped to is in full view: its label below the top bar, its error above the
+  // Run bar.
+  const top = (await page.getByRole('banner').boundingBox())!;
+  const input = (await field(page, first).boundingBox())!;
+  const message = (await field(page, `${first}__error`).boundingBox())!;
+  const runBar = (await page.getByTestId('run-bar').boundingBox())!;
+  expect(input.y).toBeGreaterThan(top.y + top.height + 12);
+  expect(message.y + message.height).toBeLessThanOrEqual(runBar.y);
 }
 
 /** A screenshot of the window as the user sees it now (the field last focused is in view). */
@@ -192,6 +201,11 @@ test('oneOf: each delivery alternative can be chosen and filled; a wrong bucket 
   await type(page, '/destination/recipients/0', 'ana.silva@example.com');
   await addEntry(page, '/destination/recipients', 1);
   await type(page, '/destination/recipients/1', 'finance-team@example.org');
+  // Entries are named as main's messages name them ("Recipient 2 must be an email address…").
+  for (const index of [0, 1])
+    await expect(field(page, `/destination/recipients/${index}-label`)).toContainText(
+      `Recipient ${index + 1}`,
+    );
   await field(page, '/destination/zip').uncheck();
   await shot(page, 'data-extract-email');
   await runAndExpectInputs(page, shape(id).valid['by-email']);

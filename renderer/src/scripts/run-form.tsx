@@ -70,9 +70,22 @@ function blockedMessage(
   return preparing ? 'Preparing its Python environment…' : '';
 }
 
+/**
+ * Focuses `field` in the middle of the window: the browser's own scroll on focus stops at the
+ * edge, where the field's label sits under the top of the page and the sticky Run bar can cover
+ * the error below it.
+ */
+function focusInView(field: HTMLElement): void {
+  field.focus({ preventScroll: true });
+  field.scrollIntoView({ block: 'center' });
+}
+
 function focusById(id: string): void {
   // After React has rendered the error state, so screen readers announce the field with its error.
-  requestAnimationFrame(() => document.getElementById(id)?.focus());
+  requestAnimationFrame(() => {
+    const field = document.getElementById(id);
+    if (field) focusInView(field);
+  });
 }
 
 /** Focuses the field of `ids` that comes first on the page (problems come in the schema's order). */
@@ -82,7 +95,7 @@ function focusFirstOf(ids: readonly string[]): void {
       .map((id) => document.getElementById(id))
       .filter((field): field is HTMLElement => field !== null)
       .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-    fields[0]?.focus();
+    if (fields[0]) focusInView(fields[0]);
   });
 }
 
