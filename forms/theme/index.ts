@@ -8,6 +8,7 @@ import HelpTemplate from './help-template.js';
 import PathWidget from './path-widget.js';
 import ObjectFieldTemplate from './sections-template.js';
 import SensitiveWidget from './sensitive-widget.js';
+import TimeWidget from './time-widget.js';
 import type { ScriptDeskWidgetName } from './ui-schema.js';
 
 export { withScriptDeskUi, type ScriptDeskWidgetName } from './ui-schema.js';
@@ -27,7 +28,8 @@ export const scriptDeskWidgets: Record<ScriptDeskWidgetName, RegistryWidgetsType
 export const scriptDeskTheme: ThemeProps = {
   ...MuiTheme,
   fields: { ...MuiTheme.fields, ArraySchemaField: ArrayItemField },
-  widgets: { ...MuiTheme.widgets, ...scriptDeskWidgets },
+  // RJSF's own time widget gives a time without its zone, which a `time` format refuses.
+  widgets: { ...MuiTheme.widgets, TimeWidget, ...scriptDeskWidgets },
   templates: {
     ...MuiTheme.templates,
     FieldTemplate,

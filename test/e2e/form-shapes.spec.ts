@@ -298,7 +298,7 @@ test('nullable fields: text, numbers, a date and a box filled; a negative credit
   await runAndExpectInputs(page, shape(id).valid['every-field-set']);
 });
 
-test('dates and times: date pickers, a date-time and a list of dates filled; a time without its zone is flagged', async ({
+test('dates and times: date pickers, a date-time, a time picker and a list of dates filled; a time without its zone is flagged', async ({
   page,
 }) => {
   const id = 'transaction-export';
@@ -312,8 +312,11 @@ test('dates and times: date pickers, a date-time and a list of dates filled; a t
   await type(page, '/dailyCutoff', '25:00:00Z');
   await runAndExpectErrors(page, id, 'cutoff-hour-25');
   await type(page, '/dailyCutoff', '18:00:00+01:00');
+  // A time picker: the clock time picked here (the page runs in UTC) is sent with its zone.
+  await expect(field(page, '/reportAt')).toHaveAttribute('type', 'time');
+  await field(page, '/reportAt').fill('07:45');
   await shot(page, 'transaction-export-dates');
-  await runAndExpectInputs(page, valid);
+  await runAndExpectInputs(page, { ...valid, reportAt: '07:45:00Z' });
 });
 
 test('formats: IPv4, IPv6, host name, e-mail and link typed; an IPv4 octet over 255 is flagged', async ({
