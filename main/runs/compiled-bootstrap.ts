@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { BOOTSTRAP, COMPILE_BOOTSTRAP_ARGS } from './bootstrap.js';
 
 /** A marshalled bootstrap larger than this is not what the compiler writes (it is about 6 KB). */
@@ -16,9 +17,11 @@ export interface CompileCommand {
  * (see `LOADER` in bootstrap.ts). The first run of an interpreter starts from the source and has
  * it compiled beside it; the runs after it get the code. An interpreter that cannot compile it
  * (it failed, wrote nothing, or too much) keeps starting from the source: slower, never wrong.
+ * The code is kept with the identity of the file the interpreter's path leads to: a Python
+ * upgraded or swapped under the same path (another marshal format) compiles it again.
  */
 export class CompiledBootstraps {
-  private readonly compiled = new Map<string, Buffer | null>();
+  private readonly compiled = new Map<string, { stamp: string; code: Buffer | null }>();
   private readonly compiling = new Map<string, Promise<void>>();
 
   /**
@@ -27,14 +30,17 @@ export class CompiledBootstraps {
    * compiler runs it as a run would.
    */
   take(command: CompileCommand): Buffer | undefined {
-    const known = this.compiled.get(command.executable);
-    if (known !== undefined) return known ?? undefined;
-    if (!this.compiling.has(command.executable))
+    const { executable } = command;
+    const stamp = stampOf(executable);
+    if (stamp === undefined) return undefined;
+    const known = this.compiled.get(executable);
+    if (known?.stamp === stamp) return known.code ?? undefined;
+    if (!this.compiling.has(executable))
       this.compiling.set(
-        command.executable,
+        executable,
         compileBootstrap(command).then((code) => {
-          this.compiling.delete(command.executable);
-          this.compiled.set(command.executable, code);
+          this.compiling.delete(executable);
+          this.compiled.set(executable, { stamp, code });
         }),
       );
     return undefined;
@@ -43,6 +49,16 @@ export class CompiledBootstraps {
   /** Resolves once nothing is being compiled (for tests and benchmarks). */
   async settled(): Promise<void> {
     await Promise.all([...this.compiling.values()]);
+  }
+}
+
+/** The file `executable` leads to (links followed) as it is now: device, inode, size, change time. */
+function stampOf(executable: string): string | undefined {
+  try {
+    const file = statSync(executable, { bigint: true });
+    return `${file.dev}:${file.ino}:${file.size}:${file.mtimeNs}:${file.ctimeNs}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -349,6 +349,23 @@ describe('the compiled bootstrap (the loader and the code compiled once) does wh
     expect(loaded.out).toBe('before\n');
     expect(loaded.err).toMatch(/File ".*main\.py", line 3, in <module>/);
     expect(loaded.err).toContain('ValueError: bad month');
+  });
+
+  it('a Python swapped under the same path after its bootstrap was compiled gets no stale code', async () => {
+    const dir = await tempDir('scriptdesk-swap-');
+    const link = path.join(dir, 'python3');
+    await symlink(BASE_PYTHON, link);
+    const bootstraps = new CompiledBootstraps();
+    const command = { executable: link, env: { PATH: '/usr/bin:/bin' }, cwd: '/' };
+    expect(bootstraps.take(command)).toBeUndefined();
+    await bootstraps.settled();
+    expect(bootstraps.take(command)).toBeInstanceOf(Buffer);
+    // Another program now answers to the same path (here one that compiles nothing).
+    await unlink(link);
+    await symlink('/bin/false', link);
+    expect(bootstraps.take(command)).toBeUndefined();
+    await bootstraps.settled();
+    expect(bootstraps.take(command)).toBeUndefined();
   });
 
   it('an interpreter that cannot compile the bootstrap is left to start from the source', async () => {
