@@ -4,10 +4,9 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMemo, useRef, useState } from 'react';
-import type { RunSummary } from '../../../main/contract/api.js';
-import { useApiEvents } from '../api/transport-context.js';
+import { useMemo, useRef } from 'react';
 import { useApiQuery } from '../api/use-api-query.js';
+import { useEventUpdates } from '../api/use-event-updates.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { EmptyState } from '../common/empty-state.js';
 import { LoadingState } from '../common/loading-state.js';
@@ -21,18 +20,10 @@ const HISTORY_LIMIT = 200;
 /** The History place: recent runs on this computer, kept current by status events. */
 export function HistoryPage({ onOpenRun }: { onOpenRun: (runId: string) => void }) {
   const query = useApiQuery('run.list', { limit: HISTORY_LIMIT });
-  const [updates, setUpdates] = useState<ReadonlyMap<string, RunSummary>>(() => new Map());
-
-  useApiEvents(
-    (event) => {
-      if (event.name !== 'run.status') return;
-      setUpdates((current) => new Map(current).set(event.payload.runId, event.payload));
-    },
-    () => {
-      // Changes may have been missed: read the list again and follow only what comes after.
-      setUpdates(new Map());
-      query.reload();
-    },
+  // Changes since the list was read; when the stream opens, the list is read again.
+  const updates = useEventUpdates(
+    (event) => (event.name === 'run.status' ? [event.payload.runId, event.payload] : undefined),
+    query.reload,
   );
 
   const listed = query.value?.runs;

@@ -1,28 +1,20 @@
-import { useState } from 'react';
 import type { EnvironmentState, ScriptSummary } from '../../../main/contract/api.js';
-import { useApiEvents } from '../api/transport-context.js';
+import { useEventUpdates } from '../api/use-event-updates.js';
 
 /**
  * The environment state of each script as `environment.status` events reported it since the
  * event stream last opened: newer than what `catalogue.list` / `catalogue.get` said when they were
- * read. Each time the stream opens, events before it may have been lost (a build that ended while
- * the window was loading), so the updates start afresh and `reread` is called to read the
- * states again.
+ * read. When the stream opens (a build may have ended while the window was loading), `reread`
+ * reads the states again.
  */
 export function useEnvironmentUpdates(reread: () => void): ReadonlyMap<string, EnvironmentState> {
-  const [updates, setUpdates] = useState<ReadonlyMap<string, EnvironmentState>>(() => new Map());
-  useApiEvents(
-    (event) => {
-      if (event.name !== 'environment.status') return;
-      const { scriptId, environment } = event.payload;
-      setUpdates((current) => new Map(current).set(scriptId, environment));
-    },
-    () => {
-      setUpdates(new Map());
-      reread();
-    },
+  return useEventUpdates(
+    (event) =>
+      event.name === 'environment.status'
+        ? [event.payload.scriptId, event.payload.environment]
+        : undefined,
+    reread,
   );
-  return updates;
 }
 
 /** `script` with the newest environment state known for it. */
