@@ -15,11 +15,23 @@ const MAX_DELAY_MS = 15_000;
 type EventSchemas = typeof eventSchemas;
 
 /**
- * The events' schemas (and Zod with them), fetched when the stream first opens rather than with
- * the entry script: the window shows the catalogue without them.
+ * Resolves once the page has painted its next frame (at once where there are no frames). The
+ * window's first render opens the stream; evaluating Zod and the schemas (about 25 ms) before
+ * that render is on screen would hold the first screen back for nothing.
+ */
+function afterNextPaint(): Promise<void> {
+  if (typeof requestAnimationFrame !== 'function') return Promise.resolve();
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
+/**
+ * The events' schemas (and Zod with them), fetched when the stream first opens, after the frame
+ * that shows it, rather than with the entry script: the window shows the catalogue without them.
  */
 const loadEventSchemas = (): Promise<EventSchemas> =>
-  import('../contract-values.js').then((module) => module.eventSchemas);
+  afterNextPaint()
+    .then(() => import('../contract-values.js'))
+    .then((module) => module.eventSchemas);
 
 /** Parses one SSE message into an {@link ApiEvent}; anything not in the contract is dropped. */
 export function toApiEvent(message: SseMessage, schemas: EventSchemas): ApiEvent | undefined {
