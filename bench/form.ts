@@ -40,6 +40,7 @@ async function buildPages(forms: readonly BenchForm[]): Promise<void> {
       emptyOutDir: true,
       assetsInlineLimit: 0,
       chunkSizeWarningLimit: 5000,
+      minify: process.env.BENCH_NO_MINIFY ? false : undefined,
       rollupOptions: { input: path.join(REPO, 'bench', 'pages', 'form.html') },
     },
   });
@@ -157,9 +158,10 @@ function report(form: BenchForm, samples: Record<Side, Sample[]>): void {
   const nodesOurs = median(ours.map((s) => s.nodes));
   const floorKeys = stats(samples.floor.flatMap((s) => s.keys));
   const floorSubmit = median(samples.floor.map((s) => s.submit));
+  const floorFirst = median(samples.floor.map((s) => s.firstKey));
   console.log(`  ${form.label} (${form.name})`);
   console.log(
-    `    browser floor        bare inputs, no React: keystroke median ${ms(floorKeys.median)}, submit ${ms(floorSubmit)}` +
+    `    browser floor        bare inputs, no React: keystroke median ${ms(floorKeys.median)}, first keystroke ${ms(floorFirst)} (${(floorFirst / floorKeys.median).toFixed(2)}x), submit ${ms(floorSubmit)}` +
       `   (above it: keystroke plain ${ms(keysPlain.median - floorKeys.median)}, ScriptDesk ${ms(keysOurs.median - floorKeys.median)})`,
   );
   console.log(

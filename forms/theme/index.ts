@@ -2,6 +2,7 @@ import type { ThemeProps } from '@rjsf/core';
 import type { RegistryWidgetsType } from '@rjsf/utils';
 import { Theme as MuiTheme } from '@rjsf/mui';
 import ArrayItemField from './array-item-field.js';
+import BaseInputTemplate from './base-input-template.js';
 import DescriptionTemplate from './description-template.js';
 import FieldTemplate from './field-template.js';
 import HelpTemplate from './help-template.js';
@@ -32,6 +33,7 @@ export const scriptDeskTheme: ThemeProps = {
   widgets: { ...MuiTheme.widgets, TimeWidget, ...scriptDeskWidgets },
   templates: {
     ...MuiTheme.templates,
+    BaseInputTemplate,
     FieldTemplate,
     ObjectFieldTemplate,
     DescriptionFieldTemplate: DescriptionTemplate,

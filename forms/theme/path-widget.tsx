@@ -1,6 +1,7 @@
 import TextField from '@mui/material/TextField';
 import { ariaDescribedByIds, labelValue, type WidgetProps } from '@rjsf/utils';
 import type { ChangeEvent, FocusEvent } from 'react';
+import { useTypedValue } from './typed-value.js';
 import { describeFileRule, examplePath, fileRuleOf, pathProblem } from './file-rule.js';
 
 /**
@@ -28,7 +29,8 @@ export default function PathWidget(props: WidgetProps) {
     onFocus,
   } = props;
   const rule = fileRuleOf(schema) ?? { kind: 'file' };
-  const text = typeof value === 'string' ? value : '';
+  const typed = useTypedValue<unknown>(value, onChange);
+  const text = typeof typed.value === 'string' ? typed.value : '';
   const problem = pathProblem(text, rule);
   const helperId = `${id}__path-rule`;
 
@@ -46,9 +48,13 @@ export default function PathWidget(props: WidgetProps) {
       helperText={problem ?? describeFileRule(rule)}
       fullWidth
       onChange={(event: ChangeEvent<HTMLInputElement>) =>
-        onChange(event.target.value === '' ? options.emptyValue : event.target.value)
+        typed.onChange(event.target.value === '' ? options.emptyValue : event.target.value)
       }
-      onBlur={(event: FocusEvent<HTMLInputElement>) => onBlur(id, event.target.value)}
+      onKeyDown={typed.onKeyDown}
+      onBlur={(event: FocusEvent<HTMLInputElement>) => {
+        typed.commit();
+        onBlur(id, event.target.value);
+      }}
       onFocus={(event: FocusEvent<HTMLInputElement>) => onFocus(id, event.target.value)}
       slotProps={{
         htmlInput: {

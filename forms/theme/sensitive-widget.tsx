@@ -6,6 +6,7 @@ import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import { ariaDescribedByIds, labelValue, type WidgetProps } from '@rjsf/utils';
 import { useState, type ChangeEvent, type FocusEvent } from 'react';
+import { useTypedValue } from './typed-value.js';
 
 /**
  * The `sensitive` widget for `x-sensitive: true` strings, numbers and integers (a PIN): masked
@@ -32,6 +33,7 @@ export default function SensitiveWidget(props: WidgetProps) {
     onBlur,
     onFocus,
   } = props;
+  const typed = useTypedValue<unknown>(value, onChange);
   const [shown, setShown] = useState(false);
   const toggleLabel = shown ? 'Hide value' : 'Show value';
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
@@ -42,7 +44,11 @@ export default function SensitiveWidget(props: WidgetProps) {
       name={htmlName || id}
       type={shown ? 'text' : 'password'}
       label={labelValue(label || undefined, hideLabel, undefined)}
-      value={typeof value === 'string' || typeof value === 'number' ? String(value) : ''}
+      value={
+        typeof typed.value === 'string' || typeof typed.value === 'number'
+          ? String(typed.value)
+          : ''
+      }
       required={required}
       disabled={disabled || readonly}
       autoFocus={autofocus}
@@ -50,9 +56,13 @@ export default function SensitiveWidget(props: WidgetProps) {
       error={rawErrors.length > 0}
       fullWidth
       onChange={(event: ChangeEvent<HTMLInputElement>) =>
-        onChange(event.target.value === '' ? options.emptyValue : event.target.value)
+        typed.onChange(event.target.value === '' ? options.emptyValue : event.target.value)
       }
-      onBlur={(event: FocusEvent<HTMLInputElement>) => onBlur(id, event.target.value)}
+      onKeyDown={typed.onKeyDown}
+      onBlur={(event: FocusEvent<HTMLInputElement>) => {
+        typed.commit();
+        onBlur(id, event.target.value);
+      }}
       onFocus={(event: FocusEvent<HTMLInputElement>) => onFocus(id, event.target.value)}
       slotProps={{
         htmlInput: {

@@ -171,11 +171,12 @@ export function RunForm({
   function handleSubmit(event: IChangeEvent<FormData>) {
     // Without the values of fields a condition hides. Worked out here rather than by RJSF's
     // `omitExtraData`, which hands the form a new data object on Run and so re-renders it whole.
-    const inputs = feedback.visible(event.formData ?? {});
+    const submitted = event.formData ?? formData;
+    const inputs = feedback.visible(submitted);
     setAttempted(true);
-    // The data the form reported last: the problems shown after Run are judged on the same object,
-    // so Run validates once.
-    const problems = feedback.attempt(formData);
+    // The form's own data, which is the object it reported last (so Run validates once) unless
+    // a field handed over what was typed just before the submit (Enter in a text field).
+    const problems = feedback.attempt(submitted);
     const reasonMissing = script.requireReason && !reason.trim();
     const placed = problems.filter(({ path }) => isPlaceable(path));
     if (placed.length > 0) {
