@@ -8,19 +8,26 @@ import {
 } from 'react';
 import { flushSync } from 'react-dom';
 
-/** Runs `task` once the browser has painted its next frame (at once where there are no frames). */
+/** How long a hand-over may wait for the browser to be idle while keys keep coming. */
+const IDLE_TIMEOUT_MS = 200;
+
+/**
+ * Runs `task` once the browser has painted its next frame and has nothing more urgent to do (an
+ * idle moment, which comes straight after the frame unless more input is waiting), or after
+ * {@link IDLE_TIMEOUT_MS} at the latest. Where there are no frames, in the next task.
+ */
 function afterPaint(task: () => void): () => void {
-  if (typeof requestAnimationFrame !== 'function') {
+  if (typeof requestAnimationFrame !== 'function' || typeof requestIdleCallback !== 'function') {
     const timer = setTimeout(task, 0);
     return () => clearTimeout(timer);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let idle: number | undefined;
   const frame = requestAnimationFrame(() => {
-    timer = setTimeout(task, 0);
+    idle = requestIdleCallback(task, { timeout: IDLE_TIMEOUT_MS });
   });
   return () => {
     cancelAnimationFrame(frame);
-    if (timer !== undefined) clearTimeout(timer);
+    if (idle !== undefined) cancelIdleCallback(idle);
   };
 }
 
@@ -46,7 +53,7 @@ interface Shown<T> {
 }
 
 /**
- * A keystroke is painted first and reaches the form after that frame. Handing each key to
+ * A keystroke is painted first and reaches the form when the browser is next idle. Handing each key to
  * react-jsonschema-form at once re-derives the whole form's defaults and state before the
  * character appears (about 20 ms at 200 fields here); now the field shows the key at the cost of
  * one input, and the form, its checks and whatever depends on the value (a condition's fields)
