@@ -24,8 +24,9 @@ const CheckedRunForm = lazyPart('the form', () =>
 );
 
 /**
- * Starts fetching the form's code when the user reaches for a script (a pointer over the list,
- * or the focus in it), so a click finds more of it already here. Never on the first screen.
+ * Starts fetching the form's code: once the list is shown and the browser idle, or when the user
+ * reaches for a script first (a pointer over the list, or the focus in it), so a click finds it
+ * here. Never before the first screen is drawn.
  */
 export function preloadScriptForm(): void {
   void CheckedRunForm.preload();

@@ -2,7 +2,7 @@ import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
 import TouchAppOutlined from '@mui/icons-material/TouchAppOutlined';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { useApiQuery } from '../api/use-api-query.js';
 import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
@@ -36,6 +36,15 @@ export function ScriptsPage({
     () => listed?.map((script) => withLatestEnvironment(script, environments)),
     [listed, environments],
   );
+
+  // With the list on screen, the form's code is fetched and parsed in the first idle moment: a
+  // user reads the list before choosing, and the click then finds the form's code here.
+  const shown = scripts !== undefined && scripts.length > 0;
+  useEffect(() => {
+    if (!shown || typeof requestIdleCallback !== 'function') return;
+    const idle = requestIdleCallback(preloadScriptForm, { timeout: 3_000 });
+    return () => cancelIdleCallback(idle);
+  }, [shown]);
 
   let content: ReactNode;
   if (!hasCatalogue) {
