@@ -43,6 +43,11 @@ const OUTCOME_SCRIPT = {
       goFile: { type: 'string', title: 'Go on once this file exists' },
       floodLines: { type: 'integer', title: 'Lines to write', minimum: 0, maximum: 10000000 },
       exitCode: { type: 'integer', title: 'Exit code', minimum: 0, maximum: 255 },
+      reportName: {
+        type: 'string',
+        title: 'Write a report of this name',
+        pattern: '^[a-z]+\\.txt$',
+      },
     },
   },
   'requirements.lock': '# Nothing to install.\n',
@@ -55,6 +60,9 @@ while inputs.get("goFile") and not os.path.exists(inputs["goFile"]):
 line = "row " + "x" * 56
 for number in range(inputs.get("floodLines", 0)):
     print(f"{number + 1:>9} {line}")
+if inputs.get("reportName"):
+    with open(os.path.join(os.environ["SCRIPTDESK_OUTPUT_DIR"], inputs["reportName"]), "w") as report:
+        report.write("Extract report\\n")
 print("Extract finished.", flush=True)
 sys.exit(inputs.get("exitCode", 0))
 `,
@@ -110,7 +118,7 @@ async function withStatusDesk(body: (desk: Desk) => Promise<void>): Promise<void
   }
 }
 
-async function startRun(desk: Desk, inputs: Record<string, number>): Promise<string> {
+async function startRun(desk: Desk, inputs: Record<string, number | string>): Promise<string> {
   const { runId } = await callApi<{ runId: string }>(desk.url, 'run.start', {
     scriptId: 'outcome-demo',
     inputs,
@@ -304,6 +312,50 @@ test('a run that ends while the page’s event stream is away shows as finished 
 
       release();
       await expect(row).toContainText('Succeeded');
+    } finally {
+      release();
+      rmSync(goFile, { force: true });
+    }
+  });
+});
+
+test('a run that ends shows its status and its files together, never "no files" first', async ({
+  page,
+}) => {
+  await withStatusDesk(async (desk) => {
+    // Main's answers saying the run has ended are held back: the page hears that the run ended
+    // (its event) before it can read what the run made, and must not claim it made nothing.
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let heldAnswers = 0;
+    await page.route('**/api/call/run.get', async (route) => {
+      const response = await route.fetch();
+      const answer = (await response.json()) as { value?: { status?: string } };
+      if (answer.value?.status && !['queued', 'running'].includes(answer.value.status)) {
+        heldAnswers += 1;
+        await released;
+      }
+      await route.fulfill({ response });
+    });
+    const goFile = path.join(os.tmpdir(), `scriptdesk-e2e-go-${process.pid}-${Date.now()}`);
+    const runId = await startRun(desk, { goFile, reportName: 'extract.txt' });
+    try {
+      await page.goto(desk.url);
+      await openRun(page, runId);
+      await expect(page.getByTestId('run-status')).toHaveText(/running/i);
+
+      writeFileSync(goFile, '');
+      await expect.poll(() => heldAnswers, { timeout: 30_000 }).toBeGreaterThan(0);
+      // Two frames for whatever the page heard to be drawn.
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+      );
+      await expect(page.getByText('This run produced no files')).toHaveCount(0);
+      await expect(page.getByTestId('run-status')).toHaveText(/running/i, { timeout: 1 });
+
+      release();
+      await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i);
+      await expect(page.getByTestId('output-file-extract.txt')).toBeVisible();
     } finally {
       release();
       rmSync(goFile, { force: true });

@@ -109,7 +109,10 @@ export function useRun(runId: string): RunView {
           return;
         case 'run.status':
           if (event.payload.runId === runId) {
-            setDetail((current) => (current ? { ...current, ...event.payload } : current));
+            // An ended run is shown with its outputs, which only `run.get` has: until it answers,
+            // the run stays as it was rather than saying for a moment that it made no files.
+            if (isActive(event.payload.status))
+              setDetail((current) => (current ? { ...current, ...event.payload } : current));
             void refresh();
           } else if (waiting.current) {
             // Another run starting or ending moves this one up the queue.
