@@ -5,6 +5,7 @@ import { keyLostMessage } from '../audit/key-rotation.js';
 import { AUDIT_TOKEN_NAME, AuditReporter } from '../audit/reporter.js';
 import { CatalogueService, type SyncListener } from '../catalogue/catalogue-service.js';
 import { TrustStore } from '../catalogue/trust-store.js';
+import { watchInstalls } from '../catalogue/install-watch.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
 import type { ApiEvent, DeliveryStatus } from '../contract/api.js';
 import { createDispatcher, type Dispatch } from '../contract/dispatcher.js';
@@ -190,6 +191,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     );
   let timer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let installWatch: { close(): void } | undefined;
   let closed = false;
   const ticks = new Set<Promise<void>>();
   /**
@@ -236,6 +238,30 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     };
     syncNow();
     void environments.prepare(); // the catalogue installed before this start
+    // A catalogue installed by another process (`scriptdesk sync`, another window) reaches the
+    // open windows, and its environments are built, without a restart.
+    let installedVersion = await catalogue.status().then(
+      (status) => status.installed?.version,
+      () => undefined,
+    );
+    installWatch = await watchInstalls(
+      paths.catalogue,
+      () => {
+        if (closed) return;
+        void catalogue.status().then(
+          (status) => {
+            if (closed) return;
+            hub.emit({ name: 'catalogue.status', payload: status });
+            if (status.installed?.version === installedVersion) return;
+            installedVersion = status.installed?.version;
+            void environments.prepare();
+          },
+          (error: unknown) =>
+            logError(`[scriptdesk] catalogue status failed: ${(error as Error).message}`),
+        );
+      },
+      logError,
+    );
     reporter?.start();
     const prune = () => {
       try {
@@ -259,6 +285,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       closed = true;
       clearInterval(timer);
       clearInterval(pruneTimer);
+      installWatch?.close();
       // Background venv builds are abandoned (their staging folders removed), not awaited.
       await environments.close();
       // Never close the database under a sync that is journaling.

@@ -8,7 +8,7 @@ import { ContentStore } from './content-store.js';
 import { sha256Hex } from '../shared/hashing.js';
 import type { CatalogueDocument, PublishedScript } from './document.js';
 import { FormValidators, type FormValidator } from './form-validators.js';
-import { loadInstalledCatalogue, type InstalledCatalogue } from './installed.js';
+import { InstalledCatalogueReader, type InstalledCatalogue } from './installed.js';
 import type { ScriptManifest } from './manifest.js';
 import { isPermitted } from './permissions.js';
 import { sourceFor, type CatalogueSourceReader } from './sources.js';
@@ -58,7 +58,7 @@ const TIME_SEEN_GRANULARITY_MS = 60_000;
 
 /** The catalogue as main sees it: the installed, verified document and the scripts the user may run. */
 export class CatalogueService {
-  private cached: InstalledCatalogue | null | undefined;
+  private readonly reader: InstalledCatalogueReader;
   private readonly store: ContentStore;
   private readonly validators: FormValidators;
   /** Verified files by hash, parsed once: the store is content-addressed, a hash names its bytes. */
@@ -75,6 +75,7 @@ export class CatalogueService {
     this.state = new SyncStateFile(options.paths.catalogue);
     this.clock = options.clock ?? (() => new Date());
     this.onSync = options.onSync ?? (() => {});
+    this.reader = new InstalledCatalogueReader(options.paths.catalogue, options.paths.scripts);
   }
 
   /**
@@ -96,25 +97,21 @@ export class CatalogueService {
     return new Date(Math.max(wall, this.latestSeenMs, issued));
   }
 
-  /** The installed catalogue, or null when none was synced. Throws `catalogue_unavailable` when it no longer verifies. */
+  /**
+   * The installed catalogue (null before any sync), read again when another install (`scriptdesk
+   * sync`, another window) replaced it on disk. Throws `catalogue_unavailable` if it fails to verify.
+   */
   async installed(): Promise<InstalledCatalogue | null> {
-    if (this.cached === undefined) {
-      try {
-        this.cached = await loadInstalledCatalogue(
-          this.options.paths.catalogue,
-          this.options.paths.scripts,
-          await this.options.trust.list(),
+    try {
+      return await this.reader.read(() => this.options.trust.list());
+    } catch (error) {
+      if (error instanceof CatalogueRejected)
+        throw new ApiFailure(
+          'catalogue_unavailable',
+          `The installed catalogue cannot be used: ${error.message}. Sync it again.`,
         );
-      } catch (error) {
-        if (error instanceof CatalogueRejected)
-          throw new ApiFailure(
-            'catalogue_unavailable',
-            `The installed catalogue cannot be used: ${error.message}. Sync it again.`,
-          );
-        throw error;
-      }
+      throw error;
     }
-    return this.cached;
   }
 
   /** Refuses to start runs from an expired catalogue, saying why and what to do. */
@@ -195,7 +192,7 @@ export class CatalogueService {
         known: state.known,
         installed: (await this.installed().catch(() => null)) ?? undefined,
       });
-      if (result.kind === 'updated') this.cached = undefined;
+      if (result.kind === 'updated') this.reader.forget();
       const issuedAt = result.kind === 'updated' ? result.document.issuedAt : undefined;
       await this.state.update((s) => ({
         ...s,

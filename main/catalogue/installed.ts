@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../shared/hashing.js';
 import type { CatalogueDocument, PublishedScript } from './document.js';
@@ -76,5 +76,55 @@ async function readPair(dir: string): Promise<{ bytes: Buffer; signatures: strin
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
+  }
+}
+
+/**
+ * Which install is on disk: the identity of the `current` and `previous` folders, which every
+ * install replaces by renaming. Equal stamps, the same install; two `stat` calls to tell.
+ */
+async function installStamp(catalogueDir: string): Promise<string> {
+  const stamps = await Promise.all(
+    ['current', 'previous'].map((name) =>
+      stat(path.join(catalogueDir, name), { bigint: true }).then(
+        (info) => `${info.dev}:${info.ino}:${info.mtimeNs}`,
+        () => '-',
+      ),
+    ),
+  );
+  return stamps.join('|');
+}
+
+/**
+ * The installed catalogue as last read and verified, read again when another install has
+ * replaced it on disk since (`scriptdesk sync` or another window, as well as this process).
+ */
+export class InstalledCatalogueReader {
+  private cached: InstalledCatalogue | null | undefined;
+  private stamp: string | undefined;
+
+  constructor(
+    private readonly catalogueDir: string,
+    private readonly scriptsDir: string,
+  ) {}
+
+  /** The installed catalogue, or null when none was synced; throws `CatalogueRejected`. */
+  async read(trusted: () => Promise<readonly PublicKeyInfo[]>): Promise<InstalledCatalogue | null> {
+    const stamp = await installStamp(this.catalogueDir);
+    if (this.cached === undefined || stamp !== this.stamp) {
+      // Taken before the read: an install that lands during it is noticed by the next call.
+      this.stamp = stamp;
+      this.cached = await loadInstalledCatalogue(
+        this.catalogueDir,
+        this.scriptsDir,
+        await trusted(),
+      );
+    }
+    return this.cached;
+  }
+
+  /** Reads the install again next time (this process has just installed another). */
+  forget(): void {
+    this.cached = undefined;
   }
 }

@@ -128,44 +128,70 @@ test('an unreachable catalogue source leaves the app working offline from the in
   });
 });
 
+/**
+ * Publishes version 2 of the demo catalogue into the desk's folder with the loan script renamed
+ * ("Loan repayment plan") and its first field retitled ("Amount borrowed (EUR)").
+ */
+function publishRenamedLoanScript(desk: Desk): void {
+  const source = path.join(desk.work, 'catalogue-v2');
+  cpSync(DEMO_CATALOGUE, source, { recursive: true });
+  const scriptDir = path.join(source, 'scripts', 'loan-schedule');
+  const edit = (file: string, change: (json: Record<string, unknown>) => void) => {
+    const json = JSON.parse(readFileSync(path.join(scriptDir, file), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    change(json);
+    writeFileSync(path.join(scriptDir, file), JSON.stringify(json, null, 2));
+  };
+  edit('script.json', (manifest) => {
+    manifest.title = 'Loan repayment plan';
+    manifest.version = '1.1.0';
+  });
+  edit('form.schema.json', (schema) => {
+    const properties = schema.properties as Record<string, { title: string }>;
+    properties.principal!.title = 'Amount borrowed (EUR)';
+  });
+  republish(desk, path.join(desk.keys, 'catalogue-signing.key'), source);
+}
+
+/** The window shows version 2 of {@link publishRenamedLoanScript}: badge, list and open form. */
+async function expectRenamedLoanScript(page: Page): Promise<void> {
+  await expect(page.getByTestId('catalogue-badge')).toContainText(`${DEMO_NAME} · version 2`);
+  await expect(page.getByTestId('script-list')).toContainText('Loan repayment plan');
+  await expect(page.getByTestId('script-title')).toHaveText('Loan repayment plan');
+  await expect(page.locator('label[for="root_principal"]')).toContainText('Amount borrowed (EUR)');
+}
+
+async function openLoanScript(page: Page, desk: Desk): Promise<void> {
+  await page.goto(desk.url);
+  await page.getByTestId('script-item-loan-schedule').click();
+  await expect(page.locator('label[for="root_principal"]')).toContainText('Amount borrowed');
+}
+
 test('a newer catalogue installed by Sync now refreshes the script list and the open form', async ({
   page,
 }) => {
   await withDesk({}, async (desk) => {
-    await page.goto(desk.url);
-    await page.getByTestId('script-item-loan-schedule').click();
-    await expect(page.locator('label[for="root_principal"]')).toContainText('Amount borrowed');
-
-    const source = path.join(desk.work, 'catalogue-v2');
-    cpSync(DEMO_CATALOGUE, source, { recursive: true });
-    const scriptDir = path.join(source, 'scripts', 'loan-schedule');
-    const edit = (file: string, change: (json: Record<string, unknown>) => void) => {
-      const json = JSON.parse(readFileSync(path.join(scriptDir, file), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      change(json);
-      writeFileSync(path.join(scriptDir, file), JSON.stringify(json, null, 2));
-    };
-    edit('script.json', (manifest) => {
-      manifest.title = 'Loan repayment plan';
-      manifest.version = '1.1.0';
-    });
-    edit('form.schema.json', (schema) => {
-      const properties = schema.properties as Record<string, { title: string }>;
-      properties.principal!.title = 'Amount borrowed (EUR)';
-    });
-    republish(desk, path.join(desk.keys, 'catalogue-signing.key'), source);
-
+    await openLoanScript(page, desk);
+    publishRenamedLoanScript(desk);
     await syncNow(page);
-    await expect(page.getByTestId('catalogue-badge')).toContainText(`${DEMO_NAME} · version 2`);
-    await expect(page.getByTestId('script-list')).toContainText('Loan repayment plan');
-    await expect(page.getByTestId('script-title')).toHaveText('Loan repayment plan');
-    await expect(page.locator('label[for="root_principal"]')).toContainText(
-      'Amount borrowed (EUR)',
-    );
+    await expectRenamedLoanScript(page);
     await expect(page.getByTestId('catalogue-banner')).toHaveCount(0);
     await page.screenshot({ path: path.join(SHOTS, 'catalogue-05-new-version.png') });
+  });
+});
+
+test('a newer catalogue installed by `scriptdesk sync` in a terminal reaches the open window without a reload', async ({
+  page,
+}) => {
+  await withDesk({}, async (desk) => {
+    await openLoanScript(page, desk);
+    publishRenamedLoanScript(desk);
+    // Another process installs it; the window is not touched.
+    desk.cli('sync');
+    await expectRenamedLoanScript(page);
+    await page.screenshot({ path: path.join(SHOTS, 'catalogue-05b-synced-elsewhere.png') });
   });
 });
 

@@ -20,6 +20,7 @@ import {
   resign,
   FIXTURE_SCRIPT_IDS,
 } from '../support/catalogue.js';
+import { scriptdesk } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 
 const DAY = 86_400_000;
@@ -478,6 +479,45 @@ describe('syncing in the app', () => {
     expect(statuses[0]).toEqual({ version: 1, syncing: true });
     const list = await call(app, 'catalogue.list', {});
     expect(list.ok).toBe(true);
+  });
+
+  it('sees catalogues that `scriptdesk sync` installs from another process: a status event and the new list, no restart', async () => {
+    const setup = await servedCatalogue();
+    const home = await tempDir('scriptdesk-home-');
+    const app = await openScriptDeskApp({ home, logError: () => {}, autoSyncMs: 3_600_000 });
+    cleanups.push(() => app.close());
+    const versions: (number | undefined)[] = [];
+    const reached = (version: number) =>
+      new Promise<void>((resolve) =>
+        app.subscribe((event) => {
+          if (event.name !== 'catalogue.status') return;
+          versions.push(event.payload.installed?.version);
+          if (event.payload.installed?.version === version) resolve();
+        }),
+      );
+    expect(await call(app, 'catalogue.list', {})).toEqual({ ok: true, value: { scripts: [] } });
+
+    const first = reached(1);
+    const sync = await scriptdesk(home, [
+      'sync',
+      '--from',
+      setup.server.url,
+      '--pubkey',
+      setup.keys.publicKeyFile,
+    ]);
+    expect(sync.stderr).toBe('');
+    await first;
+    const listed = await call(app, 'catalogue.list', {});
+    expect(listed.ok && listed.value.scripts.length).toBeGreaterThan(0);
+
+    await setup.publishAt();
+    const second = reached(2);
+    expect((await scriptdesk(home, ['sync'])).stdout).toMatch(/version 2/);
+    await second;
+    expect(await call(app, 'catalogue.status', {})).toMatchObject({
+      ok: true,
+      value: { installed: { version: 2 } },
+    });
   });
 
   it('catalogue.sync reports a refused catalogue in the status instead of failing the call', async () => {
