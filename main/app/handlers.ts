@@ -131,6 +131,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         ...(await logTailOf(run)),
         outputs: run.outputs,
         outputDir: path.join(run.runDir, 'outputs'),
+        inputs: run.inputs,
+        reason: run.reason,
       };
     },
     'run.list': async ({ limit }) => ({ runs: runs.list(limit ?? 100).map(stripRun) }),

@@ -112,6 +112,13 @@ export const RunDetailSchema = RunSummarySchema.extend({
   logSeq: z.number().int(),
   outputs: z.array(OutputEntrySchema),
   outputDir: z.string(),
+  /**
+   * The inputs as the audit journal holds them: every sensitive value replaced by "[redacted]",
+   * never a secret. Null for runs recorded before ScriptDesk kept them.
+   */
+  inputs: JsonObjectSchema.nullable(),
+  /** The reason or ticket given for the run; null when none was asked for or given. */
+  reason: z.string().nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 

@@ -73,6 +73,13 @@ export function statusFromExitCode(
 
 /** The summary part of a stored run (what events carry). */
 export function stripRun(run: StoredRun) {
-  const { outputs: _outputs, runDir: _runDir, logLines: _logLines, ...summary } = run;
+  const {
+    outputs: _outputs,
+    runDir: _runDir,
+    logLines: _logLines,
+    inputs: _inputs,
+    reason: _reason,
+    ...summary
+  } = run;
   return summary;
 }

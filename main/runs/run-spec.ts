@@ -77,6 +77,8 @@ export async function prepareRun(options: {
   const startedAt = options.now().toISOString();
   const dryRun = request.dryRun === true;
   const { manifest } = script;
+  const journaledInputs = redactSensitive(script.schema, inputs) as Record<string, unknown>;
+  const reason = request.reason ?? null;
   return {
     stored: {
       runId,
@@ -92,6 +94,8 @@ export async function prepareRun(options: {
       outputs: [],
       runDir,
       logLines: 0,
+      inputs: journaledInputs,
+      reason,
     },
     script,
     subject: `${manifest.id}@${manifest.version}`,
@@ -107,12 +111,12 @@ export async function prepareRun(options: {
       scriptSha256: sha256Hex(JSON.stringify(script.published.files)),
       schemaSha256: script.published.schemaSha256,
       lockSha256: script.published.lockSha256,
-      inputs: redactSensitive(script.schema, inputs),
+      inputs: journaledInputs,
       inputsHmac: options.digest(canonicalJson(inputs)),
       secrets: [...secrets.keys()],
       dryRun,
       confirmed: request.confirmed === true,
-      reason: request.reason ?? null,
+      reason,
     },
     executable: VenvManager.interpreter(admitted.venvDir),
     runtime,

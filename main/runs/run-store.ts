@@ -8,6 +8,10 @@ export interface StoredRun extends RunSummary {
   runDir: string;
   /** How many log lines the run wrote (the `seq` of its last line). */
   logLines: number;
+  /** The inputs as journaled (sensitive values redacted); null for runs recorded before them. */
+  inputs: Record<string, unknown> | null;
+  /** The reason or ticket given for the run, if any. */
+  reason: string | null;
 }
 
 /** A run no finish was recorded for, with the processes that were responsible for it. */
@@ -34,6 +38,8 @@ interface RunRow {
   owner_started: string | null;
   pid: number | null;
   pid_started: string | null;
+  inputs: string | null;
+  reason: string | null;
 }
 
 function fromRow(row: RunRow): StoredRun {
@@ -51,6 +57,8 @@ function fromRow(row: RunRow): StoredRun {
     outputs: JSON.parse(row.outputs) as OutputEntry[],
     runDir: row.run_dir,
     logLines: row.log_lines,
+    inputs: row.inputs === null ? null : (JSON.parse(row.inputs) as Record<string, unknown>),
+    reason: row.reason,
   };
 }
 
@@ -83,13 +91,14 @@ export class RunStore {
   insert(run: StoredRun, owner: ProcessIdentity): void {
     this.db
       .prepare(
-        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, owner_pid, owner_started)
-         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @ownerPid, @ownerStarted)`,
+        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, owner_pid, owner_started, inputs, reason)
+         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @ownerPid, @ownerStarted, @inputs, @reason)`,
       )
       .run({
         ...run,
         dryRun: run.dryRun ? 1 : 0,
         outputs: JSON.stringify(run.outputs),
+        inputs: run.inputs === null ? null : JSON.stringify(run.inputs),
         ownerPid: owner.pid,
         ownerStarted: owner.started,
       });

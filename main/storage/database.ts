@@ -70,6 +70,10 @@ const MIGRATIONS: readonly string[] = [
      last_attempt_at TEXT,
      last_error TEXT
    );`,
+  // What a run was asked to do, for the run page and "Run again": its inputs as journaled
+  // (sensitive values redacted) and its reason. Null for runs recorded before this.
+  `ALTER TABLE runs ADD COLUMN inputs TEXT;
+   ALTER TABLE runs ADD COLUMN reason TEXT;`,
 ];
 
 /** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */

@@ -323,20 +323,25 @@ test('dates and times: date pickers, a date-time, a time picker and a list of da
   await runAndExpectInputs(page, { ...valid, reportAt: '07:45:00Z' });
 });
 
+/** Fills the network-change form's fields other than the runbook link (`sourceIpv4` as given). */
+async function fillNetworkChange(page: Page, sourceIpv4: string): Promise<void> {
+  await type(page, '/requester', 'ana.silva@example.com');
+  await type(page, '/sourceIpv4', sourceIpv4);
+  await type(page, '/destination/ipv6', '2001:db8::10');
+  await type(page, '/destination/hostname', 'billing.internal.example.com');
+  await type(page, '/port', '443');
+  await page.getByRole('radio', { name: 'tcp' }).check();
+  await addEntry(page, '/notify', 0);
+  await type(page, '/notify/0', 'network-team@example.com');
+}
+
 test('formats: IPv4, IPv6, host name, e-mail and link typed; an IPv4 octet over 255 is flagged', async ({
   page,
 }) => {
   const id = 'network-change';
   await openForm(page, id);
-  await type(page, '/requester', 'ana.silva@example.com');
-  await type(page, '/sourceIpv4', '192.0.2.300');
-  await type(page, '/destination/ipv6', '2001:db8::10');
-  await type(page, '/destination/hostname', 'billing.internal.example.com');
-  await type(page, '/port', '443');
-  await page.getByRole('radio', { name: 'tcp' }).check();
+  await fillNetworkChange(page, '192.0.2.300');
   await type(page, '/runbook', 'https://wiki.example.com/runbooks/billing?section=firewall#ports');
-  await addEntry(page, '/notify', 0);
-  await type(page, '/notify/0', 'network-team@example.com');
   await runAndExpectErrors(page, id, 'ipv4-octet-over-255');
   await shot(page, 'network-change-formats');
   await type(page, '/sourceIpv4', '192.0.2.10');
@@ -351,14 +356,7 @@ test('text typed and sent with Enter at once reaches the run whole: the last key
   const id = 'network-change';
   const valid = shape(id).valid['https-to-a-service'] as Record<string, unknown>;
   await openForm(page, id);
-  await type(page, '/requester', 'ana.silva@example.com');
-  await type(page, '/sourceIpv4', '192.0.2.10');
-  await type(page, '/destination/ipv6', '2001:db8::10');
-  await type(page, '/destination/hostname', 'billing.internal.example.com');
-  await type(page, '/port', '443');
-  await page.getByRole('radio', { name: 'tcp' }).check();
-  await addEntry(page, '/notify', 0);
-  await type(page, '/notify/0', 'network-team@example.com');
+  await fillNetworkChange(page, '192.0.2.10');
   const runbook = field(page, '/runbook');
   await runbook.fill('');
   await runAndExpectInputs(page, valid, async () => {

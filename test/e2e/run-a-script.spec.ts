@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { appUrl, SHOTS } from './desk.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,6 +70,16 @@ test('main refuses a file of the wrong type even though the form accepted the te
   await page.screenshot({ path: path.join(SHOTS, '06-main-refuses-file.png'), fullPage: true });
 });
 
+/** Opens "Rename files by pattern" and fills it: `scan NNN` → `{prefix}-NNN` in `folder`. */
+async function fillRename(page: Page, folder: string, prefix: string, reason: string) {
+  await page.goto(appUrl());
+  await page.getByTestId('script-item-rename-files').click();
+  await page.locator('#root_folder').fill(folder);
+  await page.locator('#root_pattern').fill('^scan (\\d+)');
+  await page.locator('#root_replacement').fill(`${prefix}-\\1`);
+  await page.getByLabel(/reason or ticket/i).fill(reason);
+}
+
 test('a destructive script asks for a reason, runs as a dry run by default, and changes nothing', async ({
   page,
 }) => {
@@ -77,15 +87,59 @@ test('a destructive script asks for a reason, runs as a dry run by default, and 
   const folder = path.join(work, 'invoices');
   mkdirSync(folder, { recursive: true });
   for (const name of ['scan 001.pdf', 'scan 002.pdf']) writeFileSync(path.join(folder, name), 'x');
-  await page.goto(appUrl());
-  await page.getByTestId('script-item-rename-files').click();
-  await page.locator('#root_folder').fill(folder);
-  await page.locator('#root_pattern').fill('^scan (\\d+)');
-  await page.locator('#root_replacement').fill('invoice-\\1');
-  await page.getByLabel(/reason or ticket/i).fill('TICKET-42');
+  await fillRename(page, folder, 'invoice', 'TICKET-42');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
   await expect(page.getByTestId('run-log')).toContainText('invoice-001.pdf');
   await page.screenshot({ path: path.join(SHOTS, '07-dry-run.png'), fullPage: true });
   expect(readdirSync(folder).sort()).toEqual(['scan 001.pdf', 'scan 002.pdf']);
+});
+
+test('a finished run shows its inputs, and "Run again with these inputs" opens the form filled with them', async ({
+  page,
+}) => {
+  await page.goto(appUrl());
+  await page.getByTestId('script-item-loan-schedule').click();
+  const principal = page.locator('#root_principal');
+  await principal.fill('12000');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
+  const inputs = page.getByTestId('run-inputs');
+  await expect(inputs).toContainText('principal');
+  await expect(inputs).toContainText('12000');
+
+  await page.getByTestId('run-again').click();
+  await expect(page.getByTestId('script-title')).toHaveText('Loan repayment schedule');
+  await expect(page.getByTestId('run-again-notice')).toContainText('Filled in from the run of');
+  await expect(principal).toHaveValue('12000');
+  await page.screenshot({ path: path.join(SHOTS, '08-run-again.png'), fullPage: true });
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
+  await expect(page.getByTestId('run-inputs')).toContainText('12000');
+});
+
+test('after a dry run, "Run for real" opens the form with the same inputs and reason and the dry run off', async ({
+  page,
+}) => {
+  const work = process.env.SCRIPTDESK_E2E_WORK!;
+  const folder = path.join(work, 'receipts');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, 'scan 007.pdf'), 'x');
+  await fillRename(page, folder, 'receipt', 'TICKET-77');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
+  await expect(page.getByTestId('run-reason')).toHaveText('TICKET-77');
+
+  await page.getByTestId('run-for-real').click();
+  await expect(page.getByTestId('run-again-notice')).toContainText('to run for real now');
+  await expect(page.locator('#root_folder')).toHaveValue(folder);
+  await expect(page.locator('#root_pattern')).toHaveValue('^scan (\\d+)');
+  await expect(page.locator('#root_replacement')).toHaveValue('receipt-\\1');
+  await expect(page.getByLabel(/reason or ticket/i)).toHaveValue('TICKET-77');
+  await expect(page.getByTestId('dry-run-switch')).not.toBeChecked();
+  await page.screenshot({ path: path.join(SHOTS, '09-run-for-real.png'), fullPage: true });
+  await page.getByTestId('run-button').click();
+  await page.getByTestId('confirm-run').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
+  expect(readdirSync(folder)).toEqual(['receipt-007.pdf']);
 });

@@ -47,6 +47,11 @@ export function RunFacts({ run }: { run: RunDetail }) {
           {run.exitCode ?? '—'}
         </Fact>
       ) : null}
+      {run.reason ? (
+        <Fact label="Reason" testId="run-reason">
+          {run.reason}
+        </Fact>
+      ) : null}
       <Fact label="Output folder">
         <Box
           component="span"

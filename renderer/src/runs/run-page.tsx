@@ -10,6 +10,7 @@ import { useId, useRef, useState } from 'react';
 import type { OutputFile } from '../../../main/contract/api.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { LoadingState } from '../common/loading-state.js';
+import { requestRunAgain } from '../common/run-again.js';
 import { isActive } from '../common/run-status.js';
 import { StatusChip } from '../common/status-chip.js';
 import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
@@ -18,6 +19,7 @@ import { OutputList } from './output-list.js';
 import { lazyDialog } from '../common/lazy-part.js';
 import { QueueNotice } from './queue-notice.js';
 import { RunFacts } from './run-facts.js';
+import { RunInputs } from './run-inputs.js';
 import { RunProgress } from './run-progress.js';
 import { RunResult } from './run-result.js';
 import { useCancelRun } from './use-cancel-run.js';
@@ -61,6 +63,18 @@ export function RunPage({
   }
 
   const active = isActive(detail.status);
+  /** Opens the script's form filled in with this run's recorded inputs and reason. */
+  const runAgain = (dryRun: boolean) => {
+    if (!detail.inputs) return;
+    requestRunAgain(detail.scriptId, {
+      inputs: detail.inputs,
+      reason: detail.reason,
+      dryRun,
+      fromDryRun: detail.dryRun,
+      startedAt: detail.startedAt,
+    });
+    onOpenScript(detail.scriptId);
+  };
   return (
     <Box sx={{ p: 3, maxWidth: 1100 }}>
       <Button startIcon={<ArrowBackRounded />} onClick={onBack} sx={{ mb: 1.5, ml: -1 }}>
@@ -101,9 +115,30 @@ export function RunPage({
             {cancel.requested ? 'Cancelling…' : 'Cancel run'}
           </Button>
         ) : (
-          <Button variant="outlined" onClick={() => onOpenScript(detail.scriptId)}>
-            Open script again
-          </Button>
+          <>
+            {detail.inputs && detail.dryRun && detail.status === 'succeeded' ? (
+              <Button
+                variant="contained"
+                color="warning"
+                onClick={() => runAgain(false)}
+                data-testid="run-for-real"
+              >
+                Run for real…
+              </Button>
+            ) : null}
+            {detail.inputs ? (
+              <Button
+                variant="outlined"
+                onClick={() => runAgain(detail.dryRun)}
+                data-testid="run-again"
+              >
+                Run again with these inputs
+              </Button>
+            ) : null}
+            <Button variant="outlined" onClick={() => onOpenScript(detail.scriptId)}>
+              Open script again
+            </Button>
+          </>
         )}
       </Stack>
 
@@ -113,6 +148,7 @@ export function RunPage({
         <Paper variant="outlined" sx={{ p: 2 }}>
           <Stack spacing={2}>
             <RunFacts run={detail} />
+            {detail.inputs ? <RunInputs inputs={detail.inputs} /> : null}
             {detail.status === 'queued' ? (
               <QueueNotice queuePosition={detail.queuePosition} />
             ) : active ? (

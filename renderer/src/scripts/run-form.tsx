@@ -1,4 +1,5 @@
 import PlayArrowRounded from '@mui/icons-material/PlayArrowRounded';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
@@ -10,12 +11,20 @@ import type { ScriptSummary } from '../../../main/contract/api.js';
 import type { ApiError, FieldError } from '../../../main/contract/errors.js';
 import { FormSectionsContext, withScriptDeskUi } from '../../../forms/theme/index.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
+import { formatLocalTime } from '../common/format.js';
 import { SecretsSection } from '../secrets/secrets-section.js';
 import { useSecretPrompt } from '../secrets/use-secret-prompt.js';
 import { isSecretSet, useSecrets } from '../secrets/use-secrets.js';
 import { ConfirmRunDialog, SecretDialog } from './lazy-dialogs.js';
 import { isPlaceable, widgetId } from './field-errors.js';
 import { RunOptions } from './run-options.js';
+import {
+  clearRunAgain,
+  pendingRunAgain,
+  prefillFrom,
+  type Prefill,
+  type RunAgain,
+} from '../common/run-again.js';
 import { ScriptForm } from './script-form.js';
 import { useAfterPointer } from './use-after-pointer.js';
 import { useFieldFeedback } from './use-field-feedback.js';
@@ -99,6 +108,30 @@ function focusFirstOf(ids: readonly string[]): void {
   });
 }
 
+/** Says where the form's values came from, and what the user must fill in again. */
+function RunAgainNotice({ again, prefill }: { again: RunAgain; prefill: Prefill }) {
+  const field = (pointer: string) => pointer.slice(1).replaceAll('/', ' › ');
+  const when = formatLocalTime(again.startedAt);
+  const from =
+    again.fromDryRun && !again.dryRun
+      ? `Filled in from the dry run of ${when}, to run for real now`
+      : `Filled in from the ${again.fromDryRun ? 'dry run' : 'run'} of ${when}`;
+  const notes = [
+    `${from}; check the values before you run.`,
+    prefill.reenter.length > 0
+      ? `Enter again (sensitive, never recorded): ${prefill.reenter.map(field).join(', ')}.`
+      : '',
+    prefill.dropped.length > 0
+      ? `Not carried over, no longer in this form: ${prefill.dropped.join(', ')}.`
+      : '',
+  ];
+  return (
+    <Alert severity="info" sx={{ mb: 2.5 }} data-testid="run-again-notice">
+      {notes.filter(Boolean).join(' ')}
+    </Alert>
+  );
+}
+
 /**
  * The script's form with the run options, its secrets and the Run button; starts the run and
  * reports where it went. Run is off while the script's Python environment is known to be broken.
@@ -124,14 +157,26 @@ export function RunForm({
       formDescription: shown.description,
     };
   }, [script.title, schema, uiSchema]);
-  const [formData, setFormData] = useState<FormData>({});
-  const [dryRun, setDryRun] = useState(true);
-  const [reason, setReason] = useState('');
+  // "Run again" on a run page opened this form: it starts from that run's recorded values.
+  const [opening] = useState<{ again: RunAgain; prefill: Prefill } | undefined>(() => {
+    const again = pendingRunAgain(script.id);
+    return again
+      ? { again, prefill: prefillFrom(schema as Record<string, unknown>, again.inputs) }
+      : undefined;
+  });
+  useEffect(() => clearRunAgain(script.id, opening?.again), [script.id, opening]);
+  const [formData, setFormData] = useState<FormData>(opening?.prefill.data ?? {});
+  const [dryRun, setDryRun] = useState(opening ? opening.again.dryRun : true);
+  const [reason, setReason] = useState(opening?.again.reason ?? '');
   const [attempted, setAttempted] = useState(false);
   const [unplaced, setUnplaced] = useState<FieldError[]>([]);
   const feedback = useFieldFeedback(validator, schema, fullUiSchema, formData);
   const sections = useFormSections(schema, fullUiSchema);
   const { change, touch, extraErrors } = feedback;
+  // Carried-over values are judged at once: one the current form refuses shows its problem.
+  useEffect(() => {
+    for (const key of Object.keys(opening?.prefill.data ?? {})) touch(widgetId([key]));
+  }, [opening, touch]);
   // A field left by pressing Run shows its problem once the click is done, not under the pointer.
   const afterPointer = useAfterPointer();
   const onBlur = useCallback((id: string) => afterPointer(() => touch(id)), [afterPointer, touch]);
@@ -217,6 +262,7 @@ export function RunForm({
         schema={schema}
         uiSchema={formUiSchema}
         validator={validator}
+        {...(opening ? { formData: opening.prefill.data } : {})}
         onChange={onChange}
         onBlur={onBlur}
         onSubmit={onSubmit}
@@ -229,7 +275,7 @@ export function RunForm({
         {NO_SUBMIT_BUTTON}
       </ScriptForm>
     ),
-    [schema, formUiSchema, validator, onChange, onBlur, onSubmit, extraErrors],
+    [schema, formUiSchema, validator, onChange, onBlur, onSubmit, extraErrors, opening],
   );
 
   const realRun = needsConfirmation(script, dryRun);
@@ -238,6 +284,7 @@ export function RunForm({
 
   return (
     <>
+      {opening ? <RunAgainNotice again={opening.again} prefill={opening.prefill} /> : null}
       {formDescription ? (
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2.5 }}>
           {formDescription}
