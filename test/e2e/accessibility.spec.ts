@@ -195,6 +195,9 @@ test('the run page while running, waiting, finished, failed and cancelled, its f
       await expect(page.getByTestId('run-queue-position')).toContainText('starts next');
       await expectAccessible(page, 'run page while waiting for a slot');
       await page.getByTestId('cancel-run').click();
+      await expect(page.getByRole('dialog')).toBeVisible();
+      await expectAccessible(page, 'the dialog asking before a run is cancelled');
+      await page.getByTestId('confirm-cancel-run').click();
       await expect(page.getByTestId('run-result')).toContainText('The run was cancelled');
       await expectAccessible(page, 'cancelled run');
 

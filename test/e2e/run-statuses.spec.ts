@@ -152,7 +152,18 @@ test('runs beyond the limit wait for a free slot, say how many runs are ahead, a
     await expect(page.getByTestId('run-result')).toHaveCount(0);
     await page.screenshot({ path: path.join(SHOTS, 'status-queued.png'), fullPage: true });
 
+    // Cancel asks first, and keeping the run is the default answer.
     await page.getByTestId('cancel-run').click();
+    const ask = page.getByRole('dialog');
+    await expect(ask).toContainText('It has not started, so nothing has been changed.');
+    await expect(ask.getByRole('button', { name: 'Keep waiting' })).toBeFocused();
+    await expect(page.locator('.MuiDialog-container')).toHaveCSS('opacity', '1'); // faded in
+    await page.screenshot({ path: path.join(SHOTS, 'status-cancel-asks.png'), fullPage: true });
+    await page.keyboard.press('Enter');
+    await expect(ask).toHaveCount(0);
+    await expect(status).toHaveText('Waiting');
+    await page.getByTestId('cancel-run').click();
+    await page.getByTestId('confirm-cancel-run').click();
     await expect(status).toHaveAttribute('data-status', 'cancelled');
     await expect(page.getByTestId('run-result')).toContainText('The run was cancelled');
 

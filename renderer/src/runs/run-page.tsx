@@ -18,6 +18,7 @@ import { LogPanel } from './log-panel.js';
 import { OutputList } from './output-list.js';
 import { lazyDialog } from '../common/lazy-part.js';
 import { QueueNotice } from './queue-notice.js';
+import { CancelRunDialog } from './cancel-run-dialog.js';
 import { RunFacts } from './run-facts.js';
 import { RunInputs } from './run-inputs.js';
 import { RunProgress } from './run-progress.js';
@@ -45,6 +46,7 @@ export function RunPage({
   const run = useRun(runId);
   const cancel = useCancelRun(runId, run.detail?.status);
   const [previewed, setPreviewed] = useState<OutputFile | undefined>();
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
   const detail = run.detail;
   const heading = useRef<HTMLHeadingElement>(null);
   const statusId = useId();
@@ -109,7 +111,7 @@ export function RunPage({
             color="error"
             startIcon={<StopCircleOutlined />}
             disabled={cancel.requested}
-            onClick={() => void cancel.cancel()}
+            onClick={() => setConfirmingCancel(true)}
             data-testid="cancel-run"
           >
             {cancel.requested ? 'Cancelling…' : 'Cancel run'}
@@ -167,6 +169,16 @@ export function RunPage({
         ) : null}
         <LogPanel lines={run.log} active={active} waiting={detail.status === 'queued'} />
       </Stack>
+      <CancelRunDialog
+        title={detail.title}
+        waiting={detail.status === 'queued'}
+        open={confirmingCancel && active}
+        onClose={() => setConfirmingCancel(false)}
+        onConfirm={() => {
+          setConfirmingCancel(false);
+          void cancel.cancel();
+        }}
+      />
       <OutputPreviewDialog
         runId={runId}
         file={previewed}
