@@ -126,22 +126,30 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   const journalSync = journalSyncs(journal);
   // Only long-running hosts build ahead; one-shot CLI commands stay fast (a run builds on demand).
   const prepareInBackground = options.autoSyncMs !== undefined;
+  // The installed version the environments were last prepared for (long-running hosts).
+  let installedVersion: number | undefined;
   const catalogue = new CatalogueService({
     paths,
     trust,
     ...(options.clock ? { clock: options.clock } : {}),
     onSync: (outcome) => {
       journalSync(outcome);
+      if (outcome.ok && outcome.result.kind === 'updated')
+        installedVersion = outcome.result.document.version;
       // Build the new catalogue's environments now, so the first Run never waits for pip; after a
       // sync with nothing new too, which rebuilds a venv that no longer matches what was built.
       if (prepareInBackground && outcome.ok) void environments.prepare();
     },
   });
+  /** Tells every window the catalogue's status, and returns it (undefined when it failed). */
   const publishStatus = async () => {
     try {
-      hub.emit({ name: 'catalogue.status', payload: await catalogue.status() });
+      const status = await catalogue.status();
+      hub.emit({ name: 'catalogue.status', payload: status });
+      return status;
     } catch (error) {
       logError(`[scriptdesk] catalogue status failed: ${(error as Error).stack ?? String(error)}`);
+      return undefined;
     }
   };
   let runtime: Promise<PythonRuntime> | undefined;
@@ -239,8 +247,9 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     syncNow();
     void environments.prepare(); // the catalogue installed before this start
     // A catalogue installed by another process (`scriptdesk sync`, another window) reaches the
-    // open windows, and its environments are built, without a restart.
-    let installedVersion = await catalogue.status().then(
+    // open windows, and its environments are built, without a restart. This process's own
+    // installs are prepared by onSync, which records their version first.
+    installedVersion ??= await catalogue.status().then(
       (status) => status.installed?.version,
       () => undefined,
     );
@@ -248,17 +257,12 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       paths.catalogue,
       () => {
         if (closed) return;
-        void catalogue.status().then(
-          (status) => {
-            if (closed) return;
-            hub.emit({ name: 'catalogue.status', payload: status });
-            if (status.installed?.version === installedVersion) return;
-            installedVersion = status.installed?.version;
-            void environments.prepare();
-          },
-          (error: unknown) =>
-            logError(`[scriptdesk] catalogue status failed: ${(error as Error).message}`),
-        );
+        void publishStatus().then((status) => {
+          const version = status?.installed?.version;
+          if (closed || !status || version === installedVersion) return;
+          installedVersion = version;
+          void environments.prepare();
+        });
       },
       logError,
     );
