@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { summarise, type CatalogueService } from '../catalogue/catalogue-service.js';
-import type { DeliveryStatus } from '../contract/api.js';
+import type { DeliveryStatus, RunDelivery } from '../contract/api.js';
 import type { Handlers } from '../contract/dispatcher.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { AuditJournal } from '../audit/journal.js';
@@ -58,6 +58,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (live) return { logTail: live.lines, logSeq: live.seq };
     const lines = await readLogTail(path.join(run.runDir, 'log.txt'), TAIL_LINES);
     return { logTail: lines, logSeq: run.finishedAt === null ? 0 : run.logLines };
+  };
+  /** Whether a run's audit events reached the endpoint (see RunDeliverySchema). */
+  const deliveryOf = (runId: string): RunDelivery => {
+    const { events, pending, rejected, pruned } = journal.runDelivery(runId);
+    if (deliveryStatus().endpoint === null) return { state: 'local', events };
+    if (rejected > 0) return { state: 'refused', events };
+    if (pending > 0) return { state: 'pending', events };
+    return { state: events > 0 || pruned ? 'delivered' : 'unknown', events };
   };
   return {
     'app.info': async () => {
@@ -133,9 +141,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         outputDir: path.join(run.runDir, 'outputs'),
         inputs: run.inputs,
         reason: run.reason,
+        user: run.user,
+        delivery: deliveryOf(runId),
       };
     },
-    'run.list': async ({ limit }) => ({ runs: runs.list(limit ?? 100).map(stripRun) }),
+    'run.list': async ({ limit, offset, startedFrom, startedBefore, ...filter }) => {
+      // One spelling of each instant, so text order is time order (the store keeps toISOString's).
+      const instant = (value: string | undefined) =>
+        value === undefined ? undefined : new Date(value).toISOString();
+      const page = runs.search(
+        { ...filter, startedFrom: instant(startedFrom), startedBefore: instant(startedBefore) },
+        limit ?? 100,
+        offset ?? 0,
+      );
+      return {
+        runs: page.runs.map((run) => ({ ...stripRun(run), reason: run.reason, user: run.user })),
+        total: page.total,
+      };
+    },
+    'run.scripts': async () => ({ scripts: runs.scripts() }),
+    'run.delivery': async ({ runId }) => {
+      runOf(runId);
+      return deliveryOf(runId);
+    },
     'run.cancel': async ({ runId }) => {
       runOf(runId);
       return { cancelled: runner.cancel(runId) };

@@ -43,6 +43,9 @@ export interface JournalEntry {
 /** Delivery to the audit endpoint, as the app and `scriptdesk audit flush` show it. */
 export type DeliveryState = Omit<DeliveryStatus, 'endpoint' | 'nextAttemptAt'>;
 
+/** A run's events in the journal, by delivery (see {@link AuditJournal.runDelivery}). */
+type RunEventsDelivery = { events: number; pending: number; rejected: number; pruned: boolean };
+
 /** The journal cannot take events: the run (or change) that needs one must not go on. */
 export class JournalUnavailable extends Error {
   override name = 'JournalUnavailable';
@@ -344,6 +347,22 @@ export class AuditJournal {
    */
   verify(deviceKey: string): JournalReport {
     return verifyJournal(this.db, this.checkpoint.get() ?? null, deviceKey);
+  }
+
+  /**
+   * How a run's events stand with the endpoint: how many are still in the journal, how many of
+   * them wait to be delivered and how many it refused; `pruned` says whether delivered events were
+   * ever removed (so a run with none left may have been delivered and pruned).
+   */
+  runDelivery(runId: string): RunEventsDelivery {
+    const counts = this.db
+      .prepare<[string], { events: number; pending: number | null; rejected: number | null }>(
+        `SELECT count(*) AS events, sum(delivery IS NULL) AS pending, sum(delivery = 'rejected') AS rejected
+         FROM audit_events WHERE json_extract(body, '$.data.runId') = ?`,
+      )
+      .get(runId)!;
+    const pruned = this.checkpoint.get() !== undefined;
+    return { ...counts, pending: counts.pending ?? 0, rejected: counts.rejected ?? 0, pruned };
   }
 
   /**

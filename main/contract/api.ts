@@ -102,6 +102,27 @@ export const RunSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
+/** A run as History lists it: the summary, the reason given and who ran it. */
+export const RunListItemSchema = RunSummarySchema.extend({
+  reason: z.string().nullable(),
+  /** The OS account that asked for the run; null for runs recorded before it was kept. */
+  user: z.string().nullable(),
+});
+export type RunListItem = z.infer<typeof RunListItemSchema>;
+
+/**
+ * Where a run's audit events are: `local` (no endpoint is configured), `pending` (some wait to be
+ * delivered), `delivered`, `refused` (the endpoint flagged at least one), or `unknown` (none of
+ * its events are in this journal any more, and it cannot tell).
+ */
+export const RUN_DELIVERY_STATES = ['local', 'pending', 'delivered', 'refused', 'unknown'] as const;
+export const RunDeliverySchema = z.object({
+  state: z.enum(RUN_DELIVERY_STATES),
+  /** The run's events still in the local journal. */
+  events: z.number().int().min(0),
+});
+export type RunDelivery = z.infer<typeof RunDeliverySchema>;
+
 export const RunDetailSchema = RunSummarySchema.extend({
   /** For a queued run, how many runs start before it (0: it starts next); null otherwise. */
   queuePosition: z.number().int().nullable(),
@@ -119,6 +140,10 @@ export const RunDetailSchema = RunSummarySchema.extend({
   inputs: JsonObjectSchema.nullable(),
   /** The reason or ticket given for the run; null when none was asked for or given. */
   reason: z.string().nullable(),
+  /** The OS account that asked for the run; null for runs recorded before it was kept. */
+  user: z.string().nullable(),
+  /** Whether the run's audit events reached the audit endpoint. */
+  delivery: RunDeliverySchema,
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
@@ -258,9 +283,31 @@ export const methods = {
   ),
   'run.start': method(RunRequestSchema, z.object({ runId: z.string() })),
   'run.get': method(z.object({ runId: RunIdSchema }).strict(), RunDetailSchema),
+  /**
+   * A page of runs, most recent first, narrowed by every filter given; `total` counts every run
+   * that matches. Dates are ISO timestamps with a zone (`startedBefore` is exclusive).
+   */
   'run.list': method(
-    z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
-    z.object({ runs: z.array(RunSummarySchema) }),
+    z
+      .object({
+        limit: z.number().int().min(1).max(500).optional(),
+        offset: z.number().int().min(0).max(10_000_000).optional(),
+        text: z.string().max(200, 'search text is at most 200 characters').optional(),
+        scriptId: ScriptIdSchema.optional(),
+        statuses: z.array(RunStatusSchema).min(1).max(RUN_STATUSES.length).optional(),
+        dryRun: z.boolean().optional(),
+        startedFrom: z.iso.datetime({ offset: true }).optional(),
+        startedBefore: z.iso.datetime({ offset: true }).optional(),
+      })
+      .strict(),
+    z.object({ runs: z.array(RunListItemSchema), total: z.number().int().min(0) }),
+  ),
+  /** Whether a run's audit events reached the endpoint, asked again as delivery goes on. */
+  'run.delivery': method(z.object({ runId: RunIdSchema }).strict(), RunDeliverySchema),
+  /** Every script this device has runs of (for History's script filter), by title. */
+  'run.scripts': method(
+    z.object({}).strict(),
+    z.object({ scripts: z.array(z.object({ scriptId: z.string(), title: z.string() })) }),
   ),
   'run.cancel': method(
     z.object({ runId: RunIdSchema }).strict(),

@@ -79,6 +79,7 @@ export function stripRun(run: StoredRun) {
     logLines: _logLines,
     inputs: _inputs,
     reason: _reason,
+    user: _user,
     ...summary
   } = run;
   return summary;

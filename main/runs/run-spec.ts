@@ -96,6 +96,7 @@ export async function prepareRun(options: {
       logLines: 0,
       inputs: journaledInputs,
       reason,
+      user: identity.user,
     },
     script,
     subject: `${manifest.id}@${manifest.version}`,

@@ -12,6 +12,8 @@ export interface StoredRun extends RunSummary {
   inputs: Record<string, unknown> | null;
   /** The reason or ticket given for the run, if any. */
   reason: string | null;
+  /** The OS account that asked for the run; null for runs recorded before it was kept. */
+  user: string | null;
 }
 
 /** A run no finish was recorded for, with the processes that were responsible for it. */
@@ -40,6 +42,7 @@ interface RunRow {
   pid_started: string | null;
   inputs: string | null;
   reason: string | null;
+  user: string | null;
 }
 
 function fromRow(row: RunRow): StoredRun {
@@ -59,6 +62,7 @@ function fromRow(row: RunRow): StoredRun {
     logLines: row.log_lines,
     inputs: row.inputs === null ? null : (JSON.parse(row.inputs) as Record<string, unknown>),
     reason: row.reason,
+    user: row.user,
   };
 }
 
@@ -91,8 +95,8 @@ export class RunStore {
   insert(run: StoredRun, owner: ProcessIdentity): void {
     this.db
       .prepare(
-        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, owner_pid, owner_started, inputs, reason)
-         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @ownerPid, @ownerStarted, @inputs, @reason)`,
+        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, owner_pid, owner_started, inputs, reason, user)
+         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @ownerPid, @ownerStarted, @inputs, @reason, @user)`,
       )
       .run({
         ...run,
@@ -162,9 +166,83 @@ export class RunStore {
   }
 
   list(limit: number): StoredRun[] {
-    return this.db
-      .prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?')
-      .all(limit)
-      .map(fromRow);
+    return this.search({}, limit, 0).runs;
   }
+
+  /**
+   * One page of the runs that match `filter`, most recent first, and how many match in all. Every
+   * condition is a bound parameter; the text is matched literally (its `%` and `_` are escaped).
+   */
+  search(filter: RunFilter, limit: number, offset: number): { runs: StoredRun[]; total: number } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (filter.text) {
+      where.push(
+        "(title LIKE @text ESCAPE '\\' OR script_id LIKE @text ESCAPE '\\' OR reason LIKE @text ESCAPE '\\')",
+      );
+      params.text = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    if (filter.scriptId) {
+      where.push('script_id = @scriptId');
+      params.scriptId = filter.scriptId;
+    }
+    if (filter.statuses?.length) {
+      const names = filter.statuses.map((status, index) => {
+        params[`status${index}`] = status;
+        return `@status${index}`;
+      });
+      where.push(`status IN (${names.join(', ')})`);
+    }
+    if (filter.dryRun !== undefined) {
+      where.push('dry_run = @dryRun');
+      params.dryRun = filter.dryRun ? 1 : 0;
+    }
+    if (filter.startedFrom) {
+      where.push('started_at >= @startedFrom');
+      params.startedFrom = filter.startedFrom;
+    }
+    if (filter.startedBefore) {
+      where.push('started_at < @startedBefore');
+      params.startedBefore = filter.startedBefore;
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const runs = this.db
+      .prepare<Record<string, unknown>, RunRow>(
+        `SELECT * FROM runs ${clause} ORDER BY started_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit, offset })
+      .map(fromRow);
+    // A page that is not full, or the first page with nothing after it, already says the count.
+    const total =
+      runs.length < limit && (runs.length > 0 || offset === 0)
+        ? offset + runs.length
+        : this.db
+            .prepare<Record<string, unknown>, { n: number }>(
+              `SELECT count(*) AS n FROM runs ${clause}`,
+            )
+            .get(params)!.n;
+    return { runs, total };
+  }
+
+  /** Every script this device has runs of, with the title of its newest run, by title. */
+  scripts(): { scriptId: string; title: string }[] {
+    return this.db
+      .prepare<[], { scriptId: string; title: string }>(
+        'SELECT script_id AS scriptId, title, max(started_at) AS newest FROM runs GROUP BY script_id ORDER BY title COLLATE NOCASE',
+      )
+      .all()
+      .map(({ scriptId, title }) => ({ scriptId, title }));
+  }
+}
+
+/** What History asks for: every field narrows the runs; none given means every run. */
+export interface RunFilter {
+  /** Found in the script's title or id, or in the run's reason (case-insensitive for ASCII). */
+  text?: string;
+  scriptId?: string;
+  statuses?: readonly RunStatus[];
+  dryRun?: boolean;
+  /** ISO timestamps: runs started at or after `startedFrom`, and before `startedBefore`. */
+  startedFrom?: string;
+  startedBefore?: string;
 }

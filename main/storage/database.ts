@@ -74,6 +74,17 @@ const MIGRATIONS: readonly string[] = [
   // (sensitive values redacted) and its reason. Null for runs recorded before this.
   `ALTER TABLE runs ADD COLUMN inputs TEXT;
    ALTER TABLE runs ADD COLUMN reason TEXT;`,
+  // History that answers questions: who ran each run (backfilled from its journaled request while
+  // that is still in the journal), an index to filter by script, and one to find a run's events
+  // (for its delivery state) without reading the whole journal.
+  `ALTER TABLE runs ADD COLUMN user TEXT;
+   CREATE INDEX runs_script ON runs(script_id, started_at DESC);
+   CREATE INDEX audit_events_run ON audit_events(json_extract(body, '$.data.runId'))
+     WHERE json_extract(body, '$.data.runId') IS NOT NULL;
+   UPDATE runs SET user = (
+     SELECT json_extract(body, '$.data.user') FROM audit_events
+     WHERE json_extract(body, '$.data.runId') = runs.run_id AND type = 'dev.scriptdesk.run.requested'
+   );`,
 ];
 
 /** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */

@@ -7,7 +7,8 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import type { RunSummary } from '../../../main/contract/api.js';
+import Typography from '@mui/material/Typography';
+import type { RunListItem } from '../../../main/contract/api.js';
 import { formatLocalTime, runDuration } from '../common/format.js';
 import { isActive } from '../common/run-status.js';
 import { StatusChip } from '../common/status-chip.js';
@@ -17,7 +18,7 @@ export function HistoryTable({
   runs,
   onOpenRun,
 }: {
-  runs: readonly RunSummary[];
+  runs: readonly RunListItem[];
   onOpenRun: (runId: string) => void;
 }) {
   return (
@@ -26,16 +27,20 @@ export function HistoryTable({
         <TableHead>
           <TableRow
             sx={{
-              '& th': { fontWeight: 600, color: 'text.secondary', bgcolor: 'background.default' },
+              '& th': {
+                fontWeight: 600,
+                color: 'text.secondary',
+                bgcolor: 'background.default',
+                whiteSpace: 'nowrap',
+              },
             }}
           >
             <TableCell>Script</TableCell>
-            <TableCell>Version</TableCell>
             <TableCell>Status</TableCell>
-            <TableCell>Dry run</TableCell>
             <TableCell>Started</TableCell>
             <TableCell align="right">Duration</TableCell>
-            <TableCell align="right">Exit code</TableCell>
+            <TableCell>Reason</TableCell>
+            <TableCell>Run by</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -61,19 +66,38 @@ export function HistoryTable({
                 >
                   {run.title}
                 </Link>
+                <Typography variant="caption" color="text.secondary" component="div">
+                  Version {run.scriptVersion}
+                </Typography>
               </TableCell>
-              <TableCell>{run.scriptVersion}</TableCell>
-              <TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>
                 <StatusChip status={run.status} />
-              </TableCell>
-              <TableCell>
-                {run.dryRun ? <Chip label="Dry run" color="info" variant="outlined" /> : '—'}
+                {run.dryRun ? (
+                  <Chip label="Dry run" color="info" variant="outlined" sx={{ ml: 0.75 }} />
+                ) : null}
+                {run.exitCode !== null && run.exitCode !== 0 ? (
+                  <Typography variant="caption" color="text.secondary" sx={{ ml: 0.75 }}>
+                    exit code {run.exitCode}
+                  </Typography>
+                ) : null}
               </TableCell>
               <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatLocalTime(run.startedAt)}</TableCell>
               <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                 {isActive(run.status) ? '—' : runDuration(run.startedAt, run.finishedAt)}
               </TableCell>
-              <TableCell align="right">{run.exitCode ?? '—'}</TableCell>
+              <TableCell
+                // A long reason is cut to one line here; the run's page shows all of it.
+                title={run.reason ?? undefined}
+                sx={{
+                  maxWidth: 260,
+                  overflow: 'hidden',
+                  textOverflow: 'ellipsis',
+                  whiteSpace: 'nowrap',
+                }}
+              >
+                {run.reason || '—'}
+              </TableCell>
+              <TableCell>{run.user ?? '—'}</TableCell>
             </TableRow>
           ))}
         </TableBody>

@@ -1,11 +1,15 @@
-import type { RunSummary } from '../../../main/contract/api.js';
+import type { RunListItem, RunSummary } from '../../../main/contract/api.js';
 
-/** The listed runs with newer summaries (from `run.status` events) applied, most recent first. */
+/**
+ * The listed runs with newer summaries (from `run.status` events) applied, in the listed order.
+ * Only runs on the page change: a run the page did not list may not match its filters.
+ */
 export function mergeRuns(
-  listed: readonly RunSummary[],
+  listed: readonly RunListItem[],
   updates: ReadonlyMap<string, RunSummary>,
-): RunSummary[] {
-  const byId = new Map(listed.map((run) => [run.runId, run]));
-  for (const [runId, run] of updates) byId.set(runId, run);
-  return [...byId.values()].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+): RunListItem[] {
+  return listed.map((run) => {
+    const update = updates.get(run.runId);
+    return update ? { ...run, ...update } : run;
+  });
 }

@@ -5,6 +5,7 @@ import type { RunDetail } from '../../../main/contract/api.js';
 import { formatLocalTime, runDuration } from '../common/format.js';
 import { isActive } from '../common/run-status.js';
 import { monospaceFont } from '../theme.js';
+import { RunDeliveryState } from './run-delivery.js';
 import { useNow } from './use-now.js';
 
 function Fact({
@@ -52,6 +53,14 @@ export function RunFacts({ run }: { run: RunDetail }) {
           {run.reason}
         </Fact>
       ) : null}
+      {run.user ? (
+        <Fact label="Run by" testId="run-user">
+          {run.user}
+        </Fact>
+      ) : null}
+      <Fact label="Audit record">
+        <RunDeliveryState runId={run.runId} initial={run.delivery} />
+      </Fact>
       <Fact label="Output folder">
         <Box
           component="span"

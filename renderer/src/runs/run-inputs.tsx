@@ -4,10 +4,14 @@ import { Fragment } from 'react';
 import { REDACTED } from '../../../forms/redaction.js';
 import { monospaceFont } from '../theme.js';
 
-/** A recorded value in words: text as typed, a sensitive value as what it is, the rest as JSON. */
+/**
+ * A recorded value in words: text as typed (in quotes when it is empty or starts or ends with
+ * spaces, which would not show otherwise), a sensitive value as what it is, the rest as JSON.
+ */
 function shown(value: unknown): string {
   if (value === REDACTED) return 'hidden (sensitive, never recorded)';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string')
+    return value !== '' && value.trim() === value ? value : JSON.stringify(value);
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner === REDACTED ? '(hidden: sensitive)' : inner,
   );
