@@ -208,7 +208,10 @@ export class RunStore {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const runs = this.db
       .prepare<Record<string, unknown>, RunRow>(
-        `SELECT * FROM runs ${clause} ORDER BY started_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+        // The page's rows are found on the index alone, then only they are read in full: a page
+        // far down (OFFSET 99,950) skips index entries, not whole rows with their inputs.
+        `SELECT * FROM runs WHERE rowid IN (SELECT rowid FROM runs ${clause} ORDER BY started_at DESC, rowid DESC LIMIT @limit OFFSET @offset)
+         ORDER BY started_at DESC, rowid DESC`,
       )
       .all({ ...params, limit, offset })
       .map(fromRow);
