@@ -13,6 +13,7 @@ import { loadIdentity, type Identity } from '../identity/identity.js';
 import { resolvePythonRuntime, type PythonRuntime } from '../python/runtime.js';
 import { VenvManager } from '../python/venvs.js';
 import { ScriptEnvironments } from '../python/script-environments.js';
+import { PresetStore } from '../presets/preset-store.js';
 import { RunStore } from '../runs/run-store.js';
 import { Runner } from '../runs/runner.js';
 import { RunIntegrity } from '../runs/script-integrity.js';
@@ -228,6 +229,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       environments,
       syncAndPublish,
       deliveryStatus,
+      presets: new PresetStore(db),
     }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),

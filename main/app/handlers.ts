@@ -14,6 +14,8 @@ import { readLogTail } from '../runs/log-tail.js';
 import { readRecordedOutput } from '../runs/output-read.js';
 import { TAIL_LINES } from '../runs/run-log.js';
 import { createSecretHandlers } from './secret-handlers.js';
+import { createPresetHandlers } from '../presets/preset-handlers.js';
+import type { PresetStore } from '../presets/preset-store.js';
 import { APP_VERSION } from '../shared/version.js';
 
 /** Largest output preview sent to the UI. */
@@ -33,6 +35,8 @@ export interface HandlerDeps {
   syncAndPublish: () => Promise<void>;
   /** Delivery of the journal to the audit endpoint. */
   deliveryStatus: () => DeliveryStatus;
+  /** The user's saved presets. */
+  presets: PresetStore;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
@@ -184,6 +188,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { name, ...preview };
     },
     ...createSecretHandlers(deps),
+    ...createPresetHandlers(deps),
     'audit.status': async () => deliveryStatus(),
     'audit.list': async ({ limit }) => ({
       events: journal.list(limit ?? 100).map(({ seq, event }) => ({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PresetNameSchema } from '../shared/preset-name.js';
 
 /**
  * The formats admins write (`catalogue.json` and `scripts/<id>/script.json` in a catalogue
@@ -168,6 +169,30 @@ export const ScriptManifestSchema = z
       )
       .describe(
         'What each exit code of the script means, keyed by the code as a string, like "0" or "3"; a code not listed other than 0 is a failure.',
+      ),
+    presets: z
+      .array(
+        z
+          .object({
+            name: PresetNameSchema.describe(
+              'The name analysts pick it by, like "Month-end close".',
+            ),
+            inputs: z
+              .record(z.string(), z.unknown())
+              .describe(
+                "Form values by field name; fields left out keep the form's defaults. Together they must pass the form, and hold no sensitive field.",
+              ),
+          })
+          .strict(),
+      )
+      .max(20)
+      .refine(
+        (presets) => new Set(presets.map((p) => p.name.toLowerCase())).size === presets.length,
+        'two presets have the same name (names are compared ignoring case); rename one',
+      )
+      .optional()
+      .describe(
+        'Ready-made inputs analysts can apply to the form in one step, offered next to their own presets.',
       ),
   })
   .strict()

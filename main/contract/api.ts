@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { FieldErrorSchema } from './errors.js';
+import { presetMethods } from './preset-api.js';
+import { JsonObjectSchema, method, ScriptIdSchema } from './schema-parts.js';
+
+export type { Preset, PresetList } from './preset-api.js';
 
 /**
  * The one typed contract between the renderer and main. Every method has a runtime schema for
@@ -7,11 +11,7 @@ import { FieldErrorSchema } from './errors.js';
  * method: add it here, add its handler in `main/app/handlers.ts`; both transports pick it up.
  */
 
-const ScriptIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a script id is lower-case letters, digits and dashes');
 const RunIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a run id is a UUID');
-const JsonObjectSchema = z.record(z.string(), z.unknown());
 
 /**
  * Whether a script's Python environment is ready: `pending` (not built yet; the first run builds
@@ -245,10 +245,6 @@ export const SecretsStatusSchema = z.object({
 });
 export type SecretsStatus = z.infer<typeof SecretsStatusSchema>;
 
-function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
-  return { input, output };
-}
-
 /** Every method the renderer may call. The keys are the only names either transport accepts. */
 export const methods = {
   'app.info': method(
@@ -335,6 +331,7 @@ export const methods = {
     z.object({ scriptId: ScriptIdSchema, name: SecretNameSchema }).strict(),
     SecretsStatusSchema,
   ),
+  ...presetMethods,
   'audit.list': method(
     z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
     z.object({ events: z.array(AuditEventSchema) }),

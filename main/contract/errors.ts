@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'secret_missing',
   'keychain_unavailable',
   'run_not_active',
+  /** The name is taken (a preset of that name exists): choose another or replace it. */
+  'conflict',
   /** A run's output no longer matches its record (changed, replaced, linked or gone): not served. */
   'output_changed',
   'tampered',

@@ -11,6 +11,7 @@ import { inspectWheel, WheelRefused } from '../python/wheel-inspection.js';
 import { checkArgTemplate } from '../runs/argv-template.js';
 import { sha256File, sha256Hex } from '../shared/hashing.js';
 import { buildFormValidator, type GeneratedBlob } from './form-validator.js';
+import { presetProblems } from './preset-check.js';
 import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
 import {
   CatalogueSourceSchema,
@@ -205,6 +206,9 @@ async function readScript(
     );
     for (const problem of argProblems) refuse(rel('script.json'), problem);
   }
+  if (manifest.presets && validator)
+    for (const problem of presetProblems(manifest.presets, formSchema, ajv))
+      refuse(rel('script.json'), problem);
   if (await pathExists(rel('form.ui.json'))) {
     const ui = parseJson(await readText(rel('form.ui.json')), rel('form.ui.json'));
     const uiWarnings: string[] = [];

@@ -85,6 +85,20 @@ const MIGRATIONS: readonly string[] = [
      SELECT json_extract(body, '$.data.user') FROM audit_events
      WHERE json_extract(body, '$.data.runId') = runs.run_id AND type = 'dev.scriptdesk.run.requested'
    );`,
+  // Presets: inputs a user saved under a name per script (sensitive values never stored), and
+  // which preset, the user's or the administrator's, a script's form opens with.
+  `CREATE TABLE presets (
+     script_id TEXT NOT NULL,
+     name TEXT NOT NULL COLLATE NOCASE,
+     inputs TEXT NOT NULL,
+     saved_at TEXT NOT NULL,
+     PRIMARY KEY (script_id, name)
+   );
+   CREATE TABLE preset_defaults (
+     script_id TEXT PRIMARY KEY,
+     source TEXT NOT NULL CHECK (source IN ('mine', 'admin')),
+     name TEXT NOT NULL
+   );`,
 ];
 
 /** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */

@@ -114,6 +114,7 @@ describe('the committed JSON Schemas in schemas/', () => {
       '/properties/entrypoint',
       '/properties/exitCodes/propertyNames',
       '/properties/id',
+      '/properties/presets/items/properties/name',
       '/properties/secrets/items',
       '/properties/version',
     ]);

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** Pieces every part of the contract (`api.ts`, `preset-api.ts`) builds its methods from. */
+
+export const ScriptIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a script id is lower-case letters, digits and dashes');
+export const JsonObjectSchema = z.record(z.string(), z.unknown());
+
+/** A method of the contract: the runtime schemas of its input and its output. */
+export function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
