@@ -101,8 +101,11 @@ const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
-/** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */
-export function openDatabase(file: string): Db {
+/**
+ * Opens (creating if needed) the database at `file` in WAL mode and migrates it: to the newest
+ * schema, or to `version` (upgrade tests build an older release's database this way).
+ */
+export function openDatabase(file: string, version: number = MIGRATIONS.length): Db {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -110,7 +113,7 @@ export function openDatabase(file: string): Db {
     db.pragma('busy_timeout = 5000');
     // FULL by default: the audit writes that gate a run must survive power loss.
     db.pragma('synchronous = FULL');
-    migrate(db);
+    migrate(db, version);
   } catch (error) {
     db.close();
     throw error;
@@ -118,14 +121,14 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, target: number): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(
       `database schema version ${current} is newer than this ScriptDesk knows (${MIGRATIONS.length}); update ScriptDesk`,
     );
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  for (let version = current; version < Math.min(target, MIGRATIONS.length); version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!);
       db.pragma(`user_version = ${version + 1}`);

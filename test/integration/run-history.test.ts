@@ -145,21 +145,23 @@ describe('the run store answers History', () => {
 
 describe('who ran a run, for runs recorded before it was kept', () => {
   it('is filled in from the journaled request when the database is upgraded', async () => {
-    const { db, file } = await database();
+    // The database as the release before it left it: schema version 4, no user column.
+    const file = path.join(await tempDir('scriptdesk-history-'), 'scriptdesk.sqlite');
+    const db = openDatabase(file, 4);
     const journal = new AuditJournal(db, 'urn:scriptdesk:device:history-test');
     journal.setSigner(signerFor(generateKeyPairSync('ed25519').privateKey));
-    const store = new RunStore(db);
+    const insert = db.prepare(
+      `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, run_dir)
+       VALUES (?, 'rename-files', '1.0.0', 'Rename files', 'succeeded', 0, ?, '/nowhere')`,
+    );
     const kept = run(1);
     const gone = run(2);
-    store.insert(kept, OWNER);
-    store.insert(gone, OWNER);
+    insert.run(kept.runId, kept.startedAt);
+    insert.run(gone.runId, gone.startedAt);
     journal.append('dev.scriptdesk.run.requested', 'rename-files@1.0.0', {
       runId: kept.runId,
       user: 'bea',
     });
-    // The database as the previous version left it: no user column, no new indexes.
-    db.exec(`DROP INDEX runs_script; DROP INDEX audit_events_run;
-             ALTER TABLE runs DROP COLUMN user; PRAGMA user_version = 4;`);
     db.close();
 
     const upgraded = openDatabase(file);
