@@ -74,6 +74,10 @@ const MIGRATIONS: readonly string[] = [
   // (sensitive values redacted) and its reason. Null for runs recorded before this.
   `ALTER TABLE runs ADD COLUMN inputs TEXT;
    ALTER TABLE runs ADD COLUMN reason TEXT;`,
+  // How many of a finished run's log lines are errors and warnings, for the run page without
+  // reading its log again. Null for runs recorded before they were counted.
+  `ALTER TABLE runs ADD COLUMN log_errors INTEGER;
+   ALTER TABLE runs ADD COLUMN log_warnings INTEGER;`,
 ];
 
 /** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */
