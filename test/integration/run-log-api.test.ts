@@ -127,7 +127,11 @@ describe('the log of a finished run through the API', () => {
     let text = '';
     let fileName = '';
     while (offset !== null) {
-      const part = await callOrThrow(app, 'run.logDownload', { runId, offset });
+      const part: { text: string; fileName: string; next: number | null } = await callOrThrow(
+        app,
+        'run.logDownload',
+        { runId, offset },
+      );
       text += part.text;
       fileName = part.fileName;
       offset = part.next;
