@@ -3,6 +3,7 @@ import { benchAuditEndpoint } from './audit-endpoint.js';
 import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
 import { benchForm } from './form.js';
+import { benchLogScale } from './log-scale.js';
 import { benchPageLoad } from './page-load.js';
 import { benchRunIntegrity } from './run-integrity.js';
 import { benchRunOverhead } from './run-overhead.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'audit-endpoint': benchAuditEndpoint,
   form: benchForm,
   'page-load': benchPageLoad,
+  'log-scale': benchLogScale,
 };
 
 /**

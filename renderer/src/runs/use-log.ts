@@ -63,9 +63,15 @@ export function useLog(
 
   const rows = mode === 'all' ? lines : levels.errors + levels.warnings;
 
+  /** What events said since the last render: applied together, at most every FLUSH_MS. */
+  const heard = useRef<{ last: number; levels: LevelCounts | null }>({ last: 0, levels: null });
   const redraw = useCallback(() => {
     flush.current ??= setTimeout(() => {
       flush.current = undefined;
+      const { last, levels: counted } = heard.current;
+      heard.current = { last: 0, levels: null };
+      if (counted) setLevels(counted);
+      if (last > 0) setLines((current) => Math.max(current, last));
       setVersion((v) => v + 1);
     }, FLUSH_MS);
   }, []);
@@ -106,7 +112,6 @@ export function useLog(
   useApiEvents((event: ApiEvent) => {
     if (event.name !== 'run.log' || event.payload.runId !== runId) return;
     const { lines: sent, levels: counted } = event.payload;
-    setLevels(counted);
     const last = sent.at(-1)?.seq ?? 0;
     if (mode === 'all' && sent.length > 0) {
       pages.current.put(
@@ -120,7 +125,7 @@ export function useLog(
         last,
       );
     }
-    setLines((current) => Math.max(current, last));
+    heard.current = { last: Math.max(heard.current.last, last), levels: counted };
     redraw();
   });
 
