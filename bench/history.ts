@@ -56,6 +56,7 @@ function seedRuns(app: ScriptDeskApp, count: number): void {
         outputs: [],
         runDir: '/nonexistent',
         logLines: 0,
+        logLevels: null,
         inputs: {},
         reason: i % 3 === 0 ? `CHG-${i} monthly close for team ${i % 40}` : null,
         user: 'analyst',

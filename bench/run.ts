@@ -4,6 +4,7 @@ import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
 import { benchForm } from './form.js';
 import { benchHistory } from './history.js';
+import { benchLogScale } from './log-scale.js';
 import { benchPageLoad } from './page-load.js';
 import { benchRunIntegrity } from './run-integrity.js';
 import { benchRunOverhead } from './run-overhead.js';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   form: benchForm,
   'page-load': benchPageLoad,
   history: benchHistory,
+  'log-scale': benchLogScale,
 };
 
 /**

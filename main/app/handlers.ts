@@ -11,6 +11,8 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { stripRun } from '../runs/run-outcome.js';
 import type { Runner } from '../runs/runner.js';
 import { readLogTail } from '../runs/log-tail.js';
+import { readListedLines, readLogChunk, readLogLines, searchLog } from '../runs/log-reader.js';
+import { RunLogs } from '../runs/run-logs.js';
 import { readRecordedOutput } from '../runs/output-read.js';
 import { TAIL_LINES } from '../runs/run-log.js';
 import { createSecretHandlers } from './secret-handlers.js';
@@ -20,6 +22,8 @@ import { APP_VERSION } from '../shared/version.js';
 
 /** Largest output preview sent to the UI. */
 const PREVIEW_BYTES = 256 * 1024;
+/** Largest log a window may download: it is assembled in the window's memory. */
+export const MAX_LOG_DOWNLOAD_BYTES = 256 * 1024 * 1024;
 
 export interface HandlerDeps {
   catalogue: CatalogueService;
@@ -71,6 +75,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (pending > 0) return { state: 'pending', events };
     return { state: events > 0 || pruned ? 'delivered' : 'unknown', events };
   };
+  const logs = new RunLogs((runId) => runner.logIndexOf(runId));
   return {
     'app.info': async () => {
       let status = null;
@@ -141,6 +146,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         queuePosition: runner.queuePositionOf(runId),
         progress: runner.progressOf(runId),
         ...(await logTailOf(run)),
+        logLevels: runner.logIndexOf(runId)?.levels ?? run.logLevels,
         outputs: run.outputs,
         outputDir: path.join(run.runDir, 'outputs'),
         inputs: run.inputs,
@@ -148,6 +154,30 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         user: run.user,
         delivery: deliveryOf(runId),
       };
+    },
+    'run.logLines': async ({ runId, from, count, only }) => {
+      const { file, index } = await logs.of(runOf(runId));
+      if (only !== 'problems')
+        return { lines: await readLogLines(file, index, from, count), total: index.lines };
+      const seqs: number[] = [];
+      for (let at = from - 1; seqs.length < count && at < index.problems; at++)
+        seqs.push(index.problemAt(at)!);
+      return { lines: await readListedLines(file, index, seqs), total: index.problems };
+    },
+    'run.logSearch': async ({ runId, query, from, limit }) => {
+      const { file, index } = await logs.of(runOf(runId));
+      return searchLog(file, index, query, from, limit);
+    },
+    'run.logDownload': async ({ runId, offset }) => {
+      const run = runOf(runId);
+      const { file, index } = await logs.of(run);
+      if (index.bytes > MAX_LOG_DOWNLOAD_BYTES)
+        throw new ApiFailure(
+          'unsupported',
+          `The log of this run is ${megabytes(index.bytes)}, more than can be downloaded here (${megabytes(MAX_LOG_DOWNLOAD_BYTES)}). It is the file log.txt in the run folder: ${run.runDir}`,
+        );
+      const chunk = await readLogChunk(file, index, offset);
+      return { fileName: `${run.scriptId}-${runId}.log`, size: index.bytes, ...chunk };
     },
     'run.list': async ({ limit, offset, startedFrom, startedBefore, ...filter }) => {
       // One spelling of each instant, so text order is time order (the store keeps toISOString's).
@@ -201,4 +231,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       })),
     }),
   };
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(0)} MB`;
 }

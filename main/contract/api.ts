@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { LogLevelsSchema, LogLineSchema, logMethods } from './log-schemas.js';
 import { FieldErrorSchema } from './errors.js';
 import { presetMethods } from './preset-api.js';
-import { JsonObjectSchema, method, ScriptIdSchema } from './schema-parts.js';
+import { JsonObjectSchema, method, RunIdSchema, ScriptIdSchema } from './schema-parts.js';
 
 export type { Preset, PresetList } from './preset-api.js';
 
@@ -10,8 +11,6 @@ export type { Preset, PresetList } from './preset-api.js';
  * its input and output; TypeScript types are derived from these, never written twice. Adding a
  * method: add it here, add its handler in `main/app/handlers.ts`; both transports pick it up.
  */
-
-const RunIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a run id is a UUID');
 
 /**
  * Whether a script's Python environment is ready: `pending` (not built yet; the first run builds
@@ -131,6 +130,8 @@ export const RunDetailSchema = RunSummarySchema.extend({
   logTail: z.array(z.string()),
   /** The `seq` of the last line in `logTail` (0 when empty): `run.log` lines above it are new. */
   logSeq: z.number().int(),
+  /** Its error and warning lines so far; null for a run recorded before ScriptDesk counted them. */
+  logLevels: LogLevelsSchema.nullable(),
   outputs: z.array(OutputEntrySchema),
   outputDir: z.string(),
   /**
@@ -313,6 +314,7 @@ export const methods = {
     z.object({ runId: RunIdSchema, name: z.string().min(1).max(255) }).strict(),
     z.object({ name: z.string(), text: z.string(), truncated: z.boolean() }),
   ),
+  ...logMethods,
   /** The secrets a script declares and whether each is set in the keychain (never the values). */
   'secrets.status': method(z.object({ scriptId: ScriptIdSchema }).strict(), SecretsStatusSchema),
   /** Stores a secret the script declares in the OS keychain; the value can never be read back. */
@@ -363,10 +365,10 @@ export const eventSchemas = {
    */
   'run.log': z.object({
     runId: z.string(),
-    lines: z.array(
-      z.object({ seq: z.number().int(), stream: z.enum(['stdout', 'stderr']), line: z.string() }),
-    ),
+    lines: z.array(LogLineSchema),
     omitted: z.number().int(),
+    /** The run's error and warning lines so far. */
+    levels: LogLevelsSchema,
   }),
   'run.progress': z.object({ runId: z.string(), percent: z.number(), label: z.string() }),
   'run.status': RunSummarySchema,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const ScriptIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a script id is lower-case letters, digits and dashes');
+export const RunIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a run id is a UUID');
 export const JsonObjectSchema = z.record(z.string(), z.unknown());
 
 /** A method of the contract: the runtime schemas of its input and its output. */

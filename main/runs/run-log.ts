@@ -1,6 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { EventPayload } from '../contract/api.js';
 import type { OutputChunk, OutputStream } from './child-process.js';
+import { LogIndex } from './log-index.js';
+import { lineLevel } from './log-levels.js';
 
 /** Lines kept in memory for `run.get` while a run is active. */
 export const TAIL_LINES = 500;
@@ -40,6 +42,8 @@ export class RunLog {
   private recent: Block[] = [];
   private recentLines = 0;
   private readonly timer: NodeJS.Timeout;
+  /** The lines in the file so far: fed once the file has them, so a read finds what it indexes. */
+  readonly index = new LogIndex();
 
   constructor(
     path: string,
@@ -108,7 +112,12 @@ export class RunLog {
       const block = this.recent[b]!;
       const lines = block.bytes.toString('utf8', 0, block.bytes.length - 1).split('\n');
       for (let i = lines.length - 1; i >= 0 && entries.length < count; i--)
-        entries.push({ seq: block.first + i, stream: block.stream, line: lines[i]! });
+        entries.push({
+          seq: block.first + i,
+          stream: block.stream,
+          line: lines[i]!,
+          level: lineLevel(lines[i]!),
+        });
     }
     return entries.reverse();
   }
@@ -121,9 +130,16 @@ export class RunLog {
     // Corked, the parts go to the file in one writev without being copied together first.
     this.file.cork();
     let ready = true;
-    for (const part of parts) ready = this.file.write(part);
+    const last = parts.length - 1;
+    for (const [i, part] of parts.entries())
+      ready = this.file.write(part, i === last ? () => this.indexWritten(parts) : undefined);
     this.file.uncork();
     return ready;
+  }
+
+  /** Indexes parts once the file holds them (writes complete in order). */
+  private indexWritten(parts: Buffer[]): void {
+    for (const part of parts) this.index.add(part);
   }
 
   private flushEvents(): void {
@@ -131,7 +147,12 @@ export class RunLog {
     if (unsent === 0) return;
     const lines = this.newest(Math.min(unsent, EVENT_LINES));
     this.sent = this.seq;
-    this.emit({ runId: this.runId, lines, omitted: unsent - lines.length });
+    this.emit({
+      runId: this.runId,
+      lines,
+      omitted: unsent - lines.length,
+      levels: this.index.levels,
+    });
   }
 }
 

@@ -77,6 +77,7 @@ export function stripRun(run: StoredRun) {
     outputs: _outputs,
     runDir: _runDir,
     logLines: _logLines,
+    logLevels: _logLevels,
     inputs: _inputs,
     reason: _reason,
     user: _user,

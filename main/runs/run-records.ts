@@ -16,7 +16,7 @@ type RecordsDeps = Pick<
 /** What a finished run records: its end as the history row and the `run.finished` event hold it. */
 export type RunEnding = Pick<
   StoredRun,
-  'status' | 'message' | 'exitCode' | 'finishedAt' | 'outputs' | 'logLines'
+  'status' | 'message' | 'exitCode' | 'finishedAt' | 'outputs' | 'logLines' | 'logLevels'
 >;
 
 /**

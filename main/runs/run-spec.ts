@@ -94,6 +94,7 @@ export async function prepareRun(options: {
       outputs: [],
       runDir,
       logLines: 0,
+      logLevels: null,
       inputs: journaledInputs,
       reason,
       user: identity.user,

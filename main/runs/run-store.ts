@@ -1,6 +1,7 @@
 import type { OutputEntry, RunStatus, RunSummary } from '../contract/api.js';
 import type { Db } from '../storage/database.js';
 import type { ProcessIdentity } from '../shared/process-identity.js';
+import type { LevelCounts } from './log-levels.js';
 
 /** A run as stored: its summary plus where its files are. */
 export interface StoredRun extends RunSummary {
@@ -8,6 +9,8 @@ export interface StoredRun extends RunSummary {
   runDir: string;
   /** How many log lines the run wrote (the `seq` of its last line). */
   logLines: number;
+  /** Its error and warning log lines, counted when it ended; null before that or for older runs. */
+  logLevels: LevelCounts | null;
   /** The inputs as journaled (sensitive values redacted); null for runs recorded before them. */
   inputs: Record<string, unknown> | null;
   /** The reason or ticket given for the run, if any. */
@@ -36,6 +39,8 @@ interface RunRow {
   outputs: string;
   run_dir: string;
   log_lines: number;
+  log_errors: number | null;
+  log_warnings: number | null;
   owner_pid: number | null;
   owner_started: string | null;
   pid: number | null;
@@ -60,6 +65,10 @@ function fromRow(row: RunRow): StoredRun {
     outputs: JSON.parse(row.outputs) as OutputEntry[],
     runDir: row.run_dir,
     logLines: row.log_lines,
+    logLevels:
+      row.log_errors === null || row.log_warnings === null
+        ? null
+        : { errors: row.log_errors, warnings: row.log_warnings },
     inputs: row.inputs === null ? null : (JSON.parse(row.inputs) as Record<string, unknown>),
     reason: row.reason,
     user: row.user,
@@ -95,11 +104,14 @@ export class RunStore {
   insert(run: StoredRun, owner: ProcessIdentity): void {
     this.db
       .prepare(
-        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, owner_pid, owner_started, inputs, reason, user)
-         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @ownerPid, @ownerStarted, @inputs, @reason, @user)`,
+        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, log_errors, log_warnings, owner_pid, owner_started, inputs, reason, user)
+         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @logErrors, @logWarnings, @ownerPid, @ownerStarted, @inputs, @reason, @user)`,
       )
       .run({
         ...run,
+        logLevels: undefined,
+        logErrors: run.logLevels?.errors ?? null,
+        logWarnings: run.logLevels?.warnings ?? null,
         dryRun: run.dryRun ? 1 : 0,
         outputs: JSON.stringify(run.outputs),
         inputs: run.inputs === null ? null : JSON.stringify(run.inputs),
@@ -113,7 +125,14 @@ export class RunStore {
     change: Partial<
       Pick<
         StoredRun,
-        'status' | 'startedAt' | 'finishedAt' | 'exitCode' | 'message' | 'outputs' | 'logLines'
+        | 'status'
+        | 'startedAt'
+        | 'finishedAt'
+        | 'exitCode'
+        | 'message'
+        | 'outputs'
+        | 'logLines'
+        | 'logLevels'
       >
     >,
   ): void {
@@ -122,7 +141,7 @@ export class RunStore {
     const next = { ...current, ...change };
     this.db
       .prepare(
-        'UPDATE runs SET status = ?, started_at = ?, finished_at = ?, exit_code = ?, message = ?, outputs = ?, log_lines = ? WHERE run_id = ?',
+        'UPDATE runs SET status = ?, started_at = ?, finished_at = ?, exit_code = ?, message = ?, outputs = ?, log_lines = ?, log_errors = ?, log_warnings = ? WHERE run_id = ?',
       )
       .run(
         next.status,
@@ -132,6 +151,8 @@ export class RunStore {
         next.message,
         JSON.stringify(next.outputs),
         next.logLines,
+        next.logLevels?.errors ?? null,
+        next.logLevels?.warnings ?? null,
         runId,
       );
   }

@@ -8,6 +8,7 @@ import { ApiFailure } from '../contract/errors.js';
 import { SELF } from '../shared/process-identity.js';
 import { RunAdmission } from './admission.js';
 import type { ScriptProcess } from './child-process.js';
+import type { LogIndex } from './log-index.js';
 import { stripRun } from './run-outcome.js';
 import { RunQueue } from './run-queue.js';
 import { RunRecords } from './run-records.js';
@@ -247,6 +248,11 @@ export class Runner {
   }
 
   /** The newest log lines of an active run from memory (null when it is not running here). */
+  /** The index of an active run's log file, while it runs here. */
+  logIndexOf(runId: string): LogIndex | null {
+    return this.supervisor.logIndexOf(runId);
+  }
+
   logTailOf(runId: string): { lines: string[]; seq: number } | null {
     return this.supervisor.logTailOf(runId);
   }

@@ -9,6 +9,7 @@ import {
 import { loaderArgs } from './bootstrap.js';
 import { CompiledBootstraps } from './compiled-bootstrap.js';
 import { listOutputs } from './outputs.js';
+import type { LogIndex } from './log-index.js';
 import { RunLog } from './run-log.js';
 import { endedMessage, statusFromExitCode, stripRun, type Ending } from './run-outcome.js';
 import type { RunRecords } from './run-records.js';
@@ -107,7 +108,7 @@ export class Supervisor {
       .then(async (exit) => {
         clearTimeout(timer);
         await log.close().catch(() => {});
-        return this.finish(run, exit.code, exit.signal, active.endedBy, log.lines);
+        return this.finish(run, exit.code, exit.signal, active.endedBy, log);
       })
       .finally(() => {
         this.active.delete(runId);
@@ -138,6 +139,11 @@ export class Supervisor {
   /** The latest progress of an active run, if it reported any. */
   progressOf(runId: string): { percent: number; label: string } | null {
     return this.active.get(runId)?.progress ?? null;
+  }
+
+  /** The index of an active run's log file (null when it is not running here). */
+  logIndexOf(runId: string): LogIndex | null {
+    return this.active.get(runId)?.log.index ?? null;
   }
 
   /** The newest log lines of an active run from memory (null when it is not running here). */
@@ -177,7 +183,7 @@ export class Supervisor {
     exitCode: number | null,
     signal: NodeJS.Signals | null,
     endedBy: Ending | null,
-    logLines: number,
+    log: RunLog,
   ): Promise<StoredRun> {
     const outputs = await listOutputs(path.join(run.stored.runDir, 'outputs'));
     const { status, message } = endedBy
@@ -189,7 +195,8 @@ export class Supervisor {
       exitCode,
       finishedAt: this.deps.now().toISOString(),
       outputs,
-      logLines,
+      logLines: log.lines,
+      logLevels: log.index.levels,
     });
   }
 }

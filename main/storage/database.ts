@@ -99,6 +99,10 @@ const MIGRATIONS: readonly string[] = [
      source TEXT NOT NULL CHECK (source IN ('mine', 'admin')),
      name TEXT NOT NULL
    );`,
+  // How many of a finished run's log lines are errors and warnings, for the run page without
+  // reading its log again. Null for runs recorded before they were counted.
+  `ALTER TABLE runs ADD COLUMN log_errors INTEGER;
+   ALTER TABLE runs ADD COLUMN log_warnings INTEGER;`,
 ];
 
 /**

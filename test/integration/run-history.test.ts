@@ -45,6 +45,7 @@ function run(minutes: number, change: Partial<StoredRun> = {}): StoredRun {
     outputs: [],
     runDir: '/nowhere',
     logLines: 0,
+    logLevels: null,
     inputs: {},
     reason: null,
     user: 'ana',

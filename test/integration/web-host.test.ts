@@ -206,12 +206,17 @@ describe('loopback web host', () => {
     expect(await nextMessage()).toBe(': connected\n\n');
     push({
       name: 'run.log',
-      payload: { runId: 'r1', lines: [{ seq: 1, stream: 'stdout', line: 'hello' }], omitted: 0 },
+      payload: {
+        runId: 'r1',
+        lines: [{ seq: 1, stream: 'stdout', line: 'hello', level: null }],
+        omitted: 0,
+        levels: { errors: 0, warnings: 0 },
+      },
     });
     let event = await nextMessage();
     while (event === ': ping\n\n') event = await nextMessage(); // the keep-alive, every 15 s
     expect(event).toBe(
-      'event: run.log\ndata: {"runId":"r1","lines":[{"seq":1,"stream":"stdout","line":"hello"}],"omitted":0}\n\n',
+      'event: run.log\ndata: {"runId":"r1","lines":[{"seq":1,"stream":"stdout","line":"hello","level":null}],"omitted":0,"levels":{"errors":0,"warnings":0}}\n\n',
     );
     await reader.cancel();
   });

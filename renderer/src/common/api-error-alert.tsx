@@ -16,6 +16,7 @@ const TITLES: Record<ErrorCode, string> = {
   secret_missing: 'A secret this script needs is not set',
   keychain_unavailable: 'The keychain is not available',
   run_not_active: 'The run is no longer active',
+  conflict: 'That name is taken',
   output_changed: 'This file is no longer what the run recorded',
   tampered: "This script's files on this computer were changed",
   unsupported: 'Not supported',

@@ -167,7 +167,13 @@ export function RunPage({
             <OutputList outputs={detail.outputs} onOpen={setPreviewed} />
           </Box>
         ) : null}
-        <LogPanel lines={run.log} active={active} waiting={detail.status === 'queued'} />
+        <LogPanel
+          runId={runId}
+          lines={detail.logSeq}
+          levels={detail.logLevels}
+          active={active}
+          waiting={detail.status === 'queued'}
+        />
       </Stack>
       <CancelRunDialog
         title={detail.title}
