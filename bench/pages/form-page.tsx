@@ -127,6 +127,7 @@ const bench = {
                 uiSchema={uiSchema}
                 validator={validator}
                 onStarted={() => {}}
+                opening={null}
               />
             </TransportProvider>
           ) : (

@@ -66,7 +66,7 @@ describe('who may run what', () => {
         });
       }
       const runs = await callTyped(app.dispatch, 'run.list', {}, { transport: 'cli' });
-      expect(runs).toEqual({ ok: true, value: { runs: [] } });
+      expect(runs).toEqual({ ok: true, value: { runs: [], total: 0 } });
       await app.close();
     },
   );

@@ -115,7 +115,7 @@ describe('hostile input values reach the script as data', () => {
     });
     expect(await readdir(markers)).toEqual([]);
     const runs = await callTyped(app.dispatch, 'run.list', {}, { transport: 'http' });
-    expect(runs).toEqual({ ok: true, value: { runs: [] } });
+    expect(runs).toEqual({ ok: true, value: { runs: [], total: 0 } });
   });
 });
 

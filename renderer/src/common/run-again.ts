@@ -69,6 +69,11 @@ export function prefillFrom(schema: Record<string, unknown>, inputs: Inputs): Pr
   return { data, dropped, reenter };
 }
 
+/** Where a form's opening values come from: an earlier run, or a preset the user chose. */
+export type FormOpening =
+  | { kind: 'run'; again: RunAgain; prefill: Prefill }
+  | { kind: 'preset'; name: string; admin: boolean; prefill: Prefill };
+
 /**
  * A request to open a script's form filled from an earlier run, from the run page to the form
  * (which opens on another route). Taken once by the form that opens for that script.

@@ -6,7 +6,7 @@ import CircularProgress from '@mui/material/CircularProgress';
 import Typography from '@mui/material/Typography';
 import type { IChangeEvent } from '@rjsf/core';
 import type { RJSFSchema, UiSchema, ValidatorType } from '@rjsf/utils';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ScriptSummary } from '../../../main/contract/api.js';
 import type { ApiError, FieldError } from '../../../main/contract/errors.js';
 import { FormSectionsContext, withScriptDeskUi } from '../../../forms/theme/index.js';
@@ -18,13 +18,7 @@ import { isSecretSet, useSecrets } from '../secrets/use-secrets.js';
 import { ConfirmRunDialog, SecretDialog } from './lazy-dialogs.js';
 import { isPlaceable, widgetId } from './field-errors.js';
 import { RunOptions } from './run-options.js';
-import {
-  clearRunAgain,
-  pendingRunAgain,
-  prefillFrom,
-  type Prefill,
-  type RunAgain,
-} from '../common/run-again.js';
+import type { FormOpening } from '../common/run-again.js';
 import { ScriptForm } from './script-form.js';
 import { useAfterPointer } from './use-after-pointer.js';
 import { useFieldFeedback } from './use-field-feedback.js';
@@ -109,13 +103,20 @@ function focusFirstOf(ids: readonly string[]): void {
 }
 
 /** Says where the form's values came from, and what the user must fill in again. */
-function RunAgainNotice({ again, prefill }: { again: RunAgain; prefill: Prefill }) {
+function OpeningNotice({ opening }: { opening: FormOpening }) {
+  const { prefill } = opening;
   const field = (pointer: string) => pointer.slice(1).replaceAll('/', ' › ');
-  const when = formatLocalTime(again.startedAt);
-  const from =
-    again.fromDryRun && !again.dryRun
-      ? `Filled in from the dry run of ${when}, to run for real now`
-      : `Filled in from the ${again.fromDryRun ? 'dry run' : 'run'} of ${when}`;
+  let from: string;
+  if (opening.kind === 'preset') {
+    from = `Filled in from the preset “${opening.name}”${opening.admin ? ' (from your administrator)' : ''}`;
+  } else {
+    const { again } = opening;
+    const when = formatLocalTime(again.startedAt);
+    from =
+      again.fromDryRun && !again.dryRun
+        ? `Filled in from the dry run of ${when}, to run for real now`
+        : `Filled in from the ${again.fromDryRun ? 'dry run' : 'run'} of ${when}`;
+  }
   const notes = [
     `${from}; check the values before you run.`,
     prefill.reenter.length > 0
@@ -142,6 +143,8 @@ export function RunForm({
   uiSchema,
   validator,
   onStarted,
+  opening,
+  presets,
 }: {
   script: ScriptSummary;
   schema: RJSFSchema;
@@ -149,6 +152,10 @@ export function RunForm({
   /** The form's precompiled checks (see use-form-validator.ts). */
   validator: ValidatorType<FormData>;
   onStarted: (runId: string) => void;
+  /** What the form opens filled with (an earlier run, a preset), or null for its defaults. */
+  opening: FormOpening | null;
+  /** The presets control, given a way to read the values now in the form (to save them). */
+  presets?: (currentInputs: () => FormData) => ReactNode;
 }) {
   const { fullUiSchema, formDescription } = useMemo(() => {
     const shown = withoutRepeatedTitle(script.title, schema, uiSchema);
@@ -157,17 +164,10 @@ export function RunForm({
       formDescription: shown.description,
     };
   }, [script.title, schema, uiSchema]);
-  // "Run again" on a run page opened this form: it starts from that run's recorded values.
-  const [opening] = useState<{ again: RunAgain; prefill: Prefill } | undefined>(() => {
-    const again = pendingRunAgain(script.id);
-    return again
-      ? { again, prefill: prefillFrom(schema as Record<string, unknown>, again.inputs) }
-      : undefined;
-  });
-  useEffect(() => clearRunAgain(script.id, opening?.again), [script.id, opening]);
+  const again = opening?.kind === 'run' ? opening.again : undefined;
   const [formData, setFormData] = useState<FormData>(opening?.prefill.data ?? {});
-  const [dryRun, setDryRun] = useState(opening ? opening.again.dryRun : true);
-  const [reason, setReason] = useState(opening?.again.reason ?? '');
+  const [dryRun, setDryRun] = useState(again ? again.dryRun : true);
+  const [reason, setReason] = useState(again?.reason ?? '');
   const [attempted, setAttempted] = useState(false);
   const [unplaced, setUnplaced] = useState<FieldError[]>([]);
   const feedback = useFieldFeedback(validator, schema, fullUiSchema, formData);
@@ -284,7 +284,8 @@ export function RunForm({
 
   return (
     <>
-      {opening ? <RunAgainNotice again={opening.again} prefill={opening.prefill} /> : null}
+      {presets?.(() => feedback.visible(formData))}
+      {opening ? <OpeningNotice opening={opening} /> : null}
       {formDescription ? (
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2.5 }}>
           {formDescription}
