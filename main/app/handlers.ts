@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { summarise, type CatalogueService } from '../catalogue/catalogue-service.js';
-import type { DeliveryStatus } from '../contract/api.js';
+import type { DeliveryStatus, Preferences } from '../contract/api.js';
 import type { Handlers } from '../contract/dispatcher.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { AuditJournal } from '../audit/journal.js';
@@ -8,6 +8,7 @@ import type { Identity } from '../identity/identity.js';
 import type { ScriptEnvironments } from '../python/script-environments.js';
 import type { RunStore, StoredRun } from '../runs/run-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { PreferenceStore } from '../storage/preference-store.js';
 import { stripRun } from '../runs/run-outcome.js';
 import type { Runner } from '../runs/runner.js';
 import { readLogTail } from '../runs/log-tail.js';
@@ -33,6 +34,10 @@ export interface HandlerDeps {
   syncAndPublish: () => Promise<void>;
   /** Delivery of the journal to the audit endpoint. */
   deliveryStatus: () => DeliveryStatus;
+  /** Each user's preferences (theme, notifications, favourites). */
+  preferences: PreferenceStore;
+  /** Tells every window the user's preferences changed. */
+  preferencesChanged: (preferences: Preferences) => void;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
@@ -46,6 +51,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     environments,
     syncAndPublish,
     deliveryStatus,
+    preferences,
+    preferencesChanged,
   } = deps;
   const runOf = (runId: string): StoredRun => {
     const run = runs.get(runId);
@@ -94,6 +101,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const states = await environments.states();
       return {
         scripts: scripts.map((s) => ({ ...s, environment: states.get(s.id) ?? s.environment })),
+        recent: runs.recentScripts(scripts.map((s) => s.id)),
       };
     },
     'catalogue.get': async ({ scriptId }) => {
@@ -157,6 +165,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     ...createSecretHandlers(deps),
     'audit.status': async () => deliveryStatus(),
+    'prefs.get': async () => preferences.get(identity.user),
+    'prefs.set': async (change) => {
+      const next = preferences.set(identity.user, change);
+      preferencesChanged(next);
+      return next;
+    },
     'audit.list': async ({ limit }) => ({
       events: journal.list(limit ?? 100).map(({ seq, event }) => ({
         seq,

@@ -220,6 +220,48 @@ export const SecretsStatusSchema = z.object({
 });
 export type SecretsStatus = z.infer<typeof SecretsStatusSchema>;
 
+/** The window's colours: follow the operating system, or always light, or always dark. */
+export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
+export type ThemeChoice = (typeof THEME_CHOICES)[number];
+/** The most scripts a user may keep as favourites (a catalogue rarely has more). */
+export const MAX_FAVOURITES = 200;
+/** How many scripts "Recently run" lists. */
+export const RECENT_SCRIPTS = 5;
+
+const FavouritesSchema = z
+  .array(ScriptIdSchema)
+  .max(MAX_FAVOURITES, `at most ${MAX_FAVOURITES} scripts can be favourites; remove some first`)
+  .refine(
+    (ids) => new Set(ids).size === ids.length,
+    'a script is listed twice; list each script once',
+  );
+
+/** One user's preferences, kept by main (a web host and a window on the same home share them). */
+export const PreferencesSchema = z.object({
+  theme: z.enum(THEME_CHOICES, {
+    error: 'theme must be "system", "light" or "dark"',
+  }),
+  /** Tell the user (OS notification, window-title badge) when a long run ends. */
+  notifyLongRuns: z.boolean({ error: 'notifyLongRuns must be true or false' }),
+  /** Script ids, in the order they were added; ids no longer in the catalogue are kept, not shown. */
+  favourites: FavouritesSchema,
+});
+export type Preferences = z.infer<typeof PreferencesSchema>;
+
+/** A change to some preferences: only the fields given change; at least one must be given. */
+export const PreferencesChangeSchema = z
+  .strictObject(PreferencesSchema.shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown preference ${issue.keys.map((key) => `"${key.slice(0, 40)}"`).join(', ')}; the preferences are theme, notifyLongRuns and favourites`
+        : undefined,
+  })
+  .partial()
+  .refine(
+    (change) => Object.keys(change).length > 0,
+    'name at least one preference to change: theme, notifyLongRuns or favourites',
+  );
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -237,7 +279,14 @@ export const methods = {
   ),
   'catalogue.list': method(
     z.object({}).strict(),
-    z.object({ scripts: z.array(ScriptSummarySchema) }),
+    z.object({
+      scripts: z.array(ScriptSummarySchema),
+      /**
+       * Up to {@link RECENT_SCRIPTS} ids of listed scripts this device's user ran, the most
+       * recently run first (scripts no longer listed are left out).
+       */
+      recent: z.array(z.string()).max(RECENT_SCRIPTS),
+    }),
   ),
   'catalogue.status': method(z.object({}).strict(), CatalogueSyncStatusSchema),
   /** Syncs now from the source main has configured; the renderer cannot choose the source. */
@@ -294,6 +343,10 @@ export const methods = {
   ),
   /** Delivery of the journal to the audit endpoint: what is waiting, the last delivery, the last problem. */
   'audit.status': method(z.object({}).strict(), DeliveryStatusSchema),
+  /** The user's preferences (defaults for any never set or unreadable). */
+  'prefs.get': method(z.object({}).strict(), PreferencesSchema),
+  /** Changes some preferences; answers with all of them, and tells every window (`prefs.changed`). */
+  'prefs.set': method(PreferencesChangeSchema, PreferencesSchema),
 } as const;
 
 export type Methods = typeof methods;
@@ -331,6 +384,19 @@ export const eventSchemas = {
   'environment.status': z.object({ scriptId: z.string(), environment: EnvironmentStateSchema }),
   /** Delivery to the audit endpoint changed (an attempt ended). */
   'audit.status': DeliveryStatusSchema,
+  /** The user's preferences changed (in this window or another one). */
+  'prefs.changed': PreferencesSchema,
+  /**
+   * A run that took longer than the machine policy's `notifications.longRunSeconds` ended while
+   * the user wants to be told: the window shows a badge and tells the operating system. `title`
+   * and `body` hold the script's title and the outcome only, never inputs or output.
+   */
+  'run.notice': z.object({
+    runId: z.string(),
+    status: RunStatusSchema,
+    title: z.string(),
+    body: z.string(),
+  }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

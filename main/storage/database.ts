@@ -74,6 +74,16 @@ const MIGRATIONS: readonly string[] = [
   // (sensitive values redacted) and its reason. Null for runs recorded before this.
   `ALTER TABLE runs ADD COLUMN inputs TEXT;
    ALTER TABLE runs ADD COLUMN reason TEXT;`,
+  // Each user's preferences (theme, notifications, favourites), one JSON value per row, so a
+  // row that cannot be read costs only that preference. And "Recently run": the latest start
+  // of one script is one step down this index, however many runs there are.
+  `CREATE TABLE preferences (
+     user TEXT NOT NULL,
+     name TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (user, name)
+   ) WITHOUT ROWID;
+   CREATE INDEX runs_script_started ON runs(script_id, started_at);`,
 ];
 
 /** Opens (creating if needed) the database at `file` in WAL mode and migrates it. */
