@@ -242,6 +242,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       syncAndPublish,
       deliveryStatus,
       preferences,
+      longRunSeconds: policy.notifications.longRunSeconds,
       preferencesChanged: (payload) => hub.emit({ name: 'prefs.changed', payload }),
     }),
     (method, error) =>

@@ -34,6 +34,8 @@ export interface HandlerDeps {
   syncAndPublish: () => Promise<void>;
   /** Delivery of the journal to the audit endpoint. */
   deliveryStatus: () => DeliveryStatus;
+  /** Runs longer than this many seconds tell the user when they end (machine policy). */
+  longRunSeconds: number;
   /** Each user's preferences (theme, notifications, favourites). */
   preferences: PreferenceStore;
   /** Tells every window the user's preferences changed. */
@@ -83,6 +85,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         user: identity.user,
         host: identity.host,
         catalogue: status,
+        longRunSeconds: deps.longRunSeconds,
       };
     },
     'catalogue.status': () => catalogue.status(),

@@ -275,6 +275,8 @@ export const methods = {
       user: z.string(),
       host: z.string(),
       catalogue: CatalogueStatusSchema.nullable(),
+      /** A run longer than this tells the user when it ends (machine policy; Settings says it). */
+      longRunSeconds: z.number().int().min(1),
     }),
   ),
   'catalogue.list': method(

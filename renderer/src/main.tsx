@@ -1,5 +1,6 @@
 import type { MethodName } from '../../main/contract/api.js';
 import { PAGE_CODE } from './routing/page-code.js';
+import { paintPageEarly } from './settings/theme-mirror.js';
 import { parseRoute, type Route } from './routing/route.js';
 import {
   firstAnswersArrived,
@@ -18,12 +19,16 @@ function firstCalls(route: Route): FirstCall[] {
     { method: 'app.info', input: {} },
     { method: 'catalogue.status', input: {} },
     { method: 'audit.status', input: {} },
+    { method: 'prefs.get', input: {} },
   ];
   if (route.page === 'scripts') calls.push({ method: 'catalogue.list', input: {} });
   if (route.page === 'scripts' && route.scriptId)
     calls.push({ method: 'catalogue.get', input: { scriptId: route.scriptId } });
   return calls;
 }
+
+// Before anything else: a dark-theme user must not see a white page while the window loads.
+paintPageEarly();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element.');

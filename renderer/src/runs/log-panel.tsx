@@ -113,6 +113,9 @@ export function LogPanel({
         sx={{
           bgcolor: '#111827',
           color: '#e5e7eb',
+          // Drawn in the dark theme too, where the panel would otherwise melt into the page.
+          border: 1,
+          borderColor: 'divider',
           fontFamily: monospaceFont,
           fontSize: 12.5,
           lineHeight: 1.55,

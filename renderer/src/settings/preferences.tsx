@@ -1,0 +1,67 @@
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
+import type { Preferences } from '../../../main/contract/api.js';
+import type { ApiError } from '../../../main/contract/errors.js';
+import { useApiEvents, useTransport } from '../api/transport-context.js';
+import { useApiQuery } from '../api/use-api-query.js';
+import { mirrorThemeChoice } from './theme-mirror.js';
+
+/** The user's preferences as this window knows them, and how to change them. */
+export interface PreferencesView {
+  /** Main's latest answer or `prefs.changed` event; undefined until the first arrives. */
+  value: Preferences | undefined;
+  /** Why they could not be read (the window then uses the defaults). */
+  error: ApiError | undefined;
+  /** Asks main to change some preferences; resolves with main's refusal, or null once stored. */
+  change: (change: Partial<Preferences>) => Promise<ApiError | null>;
+}
+
+const PreferencesContext = createContext<PreferencesView | null>(null);
+
+/**
+ * Reads the user's preferences from main once (the window's first answers include them), follows
+ * `prefs.changed` from every window on this ScriptDesk, and mirrors the theme choice locally for
+ * the next start.
+ */
+export function PreferencesProvider({ children }: { children: ReactNode }) {
+  const transport = useTransport();
+  const query = useApiQuery('prefs.get', {});
+  const [latest, setLatest] = useState<Preferences | undefined>(undefined);
+  useEffect(() => {
+    if (query.value) setLatest(query.value);
+  }, [query.value]);
+  // Changed in another window while this one was not listening: read them again.
+  useApiEvents((event) => {
+    if (event.name === 'prefs.changed') setLatest(event.payload);
+  }, query.reload);
+  const value = latest ?? query.value;
+  useEffect(() => {
+    if (value) mirrorThemeChoice(value.theme);
+  }, [value]);
+
+  const change = useCallback(
+    async (change: Partial<Preferences>) => {
+      const result = await transport.call('prefs.set', change);
+      if (!result.ok) return result.error;
+      setLatest(result.value);
+      return null;
+    },
+    [transport],
+  );
+  const view = useMemo(() => ({ value, error: query.error, change }), [value, query.error, change]);
+  return <PreferencesContext.Provider value={view}>{children}</PreferencesContext.Provider>;
+}
+
+/** The preferences given by {@link PreferencesProvider}. */
+export function usePreferences(): PreferencesView {
+  const view = useContext(PreferencesContext);
+  if (!view) throw new Error('usePreferences() is used outside <PreferencesProvider>.');
+  return view;
+}
