@@ -139,7 +139,8 @@ function buildTheme(mode: ThemeMode): Theme {
         },
       },
       MuiAppBar: {
-        defaultProps: { elevation: 0 },
+        // Without `enableColorOnDark`, a dark theme paints the bar as plain paper.
+        defaultProps: { elevation: 0, enableColorOnDark: true },
         styleOverrides: {
           root: { '--AppBar-background': bar.background, '--AppBar-color': bar.text },
         },
