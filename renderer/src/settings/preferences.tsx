@@ -46,14 +46,20 @@ export function PreferencesProvider({ children }: { children: ReactNode }) {
     if (value) mirrorThemeChoice(value.theme);
   }, [value]);
 
+  // The change shows at once (a radio follows the key or click that moved it); main's answer
+  // then confirms it, or its refusal puts back what main holds.
   const change = useCallback(
     async (change: Partial<Preferences>) => {
+      setLatest((current) => (current ? { ...current, ...change } : current));
       const result = await transport.call('prefs.set', change);
-      if (!result.ok) return result.error;
+      if (!result.ok) {
+        query.reload();
+        return result.error;
+      }
       setLatest(result.value);
       return null;
     },
-    [transport],
+    [transport, query.reload],
   );
   const view = useMemo(() => ({ value, error: query.error, change }), [value, query.error, change]);
   return <PreferencesContext.Provider value={view}>{children}</PreferencesContext.Provider>;
