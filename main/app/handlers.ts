@@ -86,6 +86,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         host: identity.host,
         catalogue: status,
         longRunSeconds: deps.longRunSeconds,
+        preferences: preferences.get(identity.user),
       };
     },
     'catalogue.status': () => catalogue.status(),

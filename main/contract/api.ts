@@ -244,6 +244,11 @@ export const methods = {
       catalogue: CatalogueStatusSchema.nullable(),
       /** A run longer than this tells the user when it ends (machine policy; Settings says it). */
       longRunSeconds: z.number().int().min(1),
+      /**
+       * The user's preferences, as `prefs.get` answers: here too, so the window's first answers
+       * hold its theme and favourites without one more request competing for a connection.
+       */
+      preferences: PreferencesSchema,
     }),
   ),
   'catalogue.list': method(

@@ -1,5 +1,5 @@
 import Box from '@mui/material/Box';
-import { useApiQuery } from './api/use-api-query.js';
+import { useAppInfo } from './api/app-info.js';
 import { useDeliveryStatus } from './audit/use-delivery-status.js';
 import { CatalogueBanner } from './catalogue/catalogue-banner.js';
 import { useCatalogueStatus } from './catalogue/use-catalogue-status.js';
@@ -49,7 +49,7 @@ const LOADING: Record<Route['page'], string> = {
 export function App() {
   const [route, navigate] = useRoute();
   useRunNotices(route, navigate);
-  const info = useApiQuery('app.info', {});
+  const info = useAppInfo();
   const catalogue = useCatalogueStatus();
   const delivery = useDeliveryStatus();
   const status = catalogue.status;

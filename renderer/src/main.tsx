@@ -19,7 +19,6 @@ function firstCalls(route: Route): FirstCall[] {
     { method: 'app.info', input: {} },
     { method: 'catalogue.status', input: {} },
     { method: 'audit.status', input: {} },
-    { method: 'prefs.get', input: {} },
   ];
   if (route.page === 'scripts') calls.push({ method: 'catalogue.list', input: {} });
   if (route.page === 'scripts' && route.scriptId)

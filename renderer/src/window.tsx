@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Transport } from '../../main/contract/transport.js';
+import { AppInfoProvider } from './api/app-info.js';
 import { TransportProvider } from './api/transport-context.js';
 import { App, preloadPage } from './app.js';
 import { parseRoute } from './routing/route.js';
@@ -16,11 +17,13 @@ export async function showWindow(container: HTMLElement, transport: Transport): 
   createRoot(container).render(
     <StrictMode>
       <TransportProvider transport={transport}>
-        <PreferencesProvider>
-          <Themed>
-            <App />
-          </Themed>
-        </PreferencesProvider>
+        <AppInfoProvider>
+          <PreferencesProvider>
+            <Themed>
+              <App />
+            </Themed>
+          </PreferencesProvider>
+        </AppInfoProvider>
       </TransportProvider>
     </StrictMode>,
   );

@@ -10,7 +10,7 @@ import {
 import type { Preferences } from '../../../main/contract/api.js';
 import type { ApiError } from '../../../main/contract/errors.js';
 import { useApiEvents, useTransport } from '../api/transport-context.js';
-import { useApiQuery } from '../api/use-api-query.js';
+import { useAppInfo } from '../api/app-info.js';
 import { mirrorThemeChoice } from './theme-mirror.js';
 
 /** The user's preferences as this window knows them, and how to change them. */
@@ -26,22 +26,24 @@ export interface PreferencesView {
 const PreferencesContext = createContext<PreferencesView | null>(null);
 
 /**
- * Reads the user's preferences from main once (the window's first answers include them), follows
+ * Takes the user's preferences from `app.info` (one of the window's first answers), follows
  * `prefs.changed` from every window on this ScriptDesk, and mirrors the theme choice locally for
  * the next start.
  */
 export function PreferencesProvider({ children }: { children: ReactNode }) {
   const transport = useTransport();
-  const query = useApiQuery('prefs.get', {});
+  // `app.info` carries them: one of the window's first answers.
+  const info = useAppInfo();
+  const answered = info.value?.preferences;
   const [latest, setLatest] = useState<Preferences | undefined>(undefined);
   useEffect(() => {
-    if (query.value) setLatest(query.value);
-  }, [query.value]);
+    if (answered) setLatest(answered);
+  }, [answered]);
   // Changed in another window while this one was not listening: read them again.
   useApiEvents((event) => {
     if (event.name === 'prefs.changed') setLatest(event.payload);
-  }, query.reload);
-  const value = latest ?? query.value;
+  }, info.reload);
+  const value = latest ?? answered;
   useEffect(() => {
     if (value) mirrorThemeChoice(value.theme);
   }, [value]);
@@ -53,15 +55,15 @@ export function PreferencesProvider({ children }: { children: ReactNode }) {
       setLatest((current) => (current ? { ...current, ...change } : current));
       const result = await transport.call('prefs.set', change);
       if (!result.ok) {
-        query.reload();
+        info.reload();
         return result.error;
       }
       setLatest(result.value);
       return null;
     },
-    [transport, query.reload],
+    [transport, info.reload],
   );
-  const view = useMemo(() => ({ value, error: query.error, change }), [value, query.error, change]);
+  const view = useMemo(() => ({ value, error: info.error, change }), [value, info.error, change]);
   return <PreferencesContext.Provider value={view}>{children}</PreferencesContext.Provider>;
 }
 

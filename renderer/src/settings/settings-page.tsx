@@ -11,7 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useId, useRef, useState, type ReactNode } from 'react';
 import type { Preferences, ThemeChoice } from '../../../main/contract/api.js';
 import type { ApiError } from '../../../main/contract/errors.js';
-import { useApiQuery } from '../api/use-api-query.js';
+import { useAppInfo } from '../api/app-info.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { LoadingState } from '../common/loading-state.js';
 import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
@@ -31,7 +31,7 @@ const THEMES: readonly { value: ThemeChoice; label: string; hint: string }[] = [
 /** The Settings place: how ScriptDesk looks and when it tells the user a run has ended. */
 export function SettingsPage() {
   const preferences = usePreferences();
-  const info = useApiQuery('app.info', {});
+  const info = useAppInfo();
   const [problem, setProblem] = useState<ApiError | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useFocusWhenLost(heading, true);
