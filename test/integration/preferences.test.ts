@@ -57,11 +57,14 @@ describe('preferences kept by main', () => {
     ]);
     await served.close();
     const reopened = await freshApp(home);
-    expect(await callOrThrow(reopened, 'prefs.get', {})).toEqual({
+    const kept = {
       theme: 'dark',
       notifyLongRuns: false,
       favourites: ['loan-schedule', 'csv-summary'],
-    });
+    };
+    expect(await callOrThrow(reopened, 'prefs.get', {})).toEqual(kept);
+    // The window reads them from app.info, one of its first answers.
+    expect((await callOrThrow(reopened, 'app.info', {})).preferences).toEqual(kept);
   });
 
   it('each user of a home has their own preferences', async () => {

@@ -198,12 +198,13 @@ function BrowserHint({
       sx={{ mt: 1.5 }}
       data-testid="notification-permission-hint"
       action={
-        <Button color="inherit" onClick={onAsk}>
+        <Button color="inherit" onClick={onAsk} sx={{ whiteSpace: 'nowrap' }}>
           Allow notifications
         </Button>
       }
     >
-      Your browser has not been asked yet whether ScriptDesk may show notifications.
+      Your browser has not allowed notifications from ScriptDesk yet, so only the window title shows
+      when a run ends.
     </Alert>
   );
 }
