@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './axe.js';
-import { callApi, REPO, SHOTS, withDesk, type Desk } from './desk.js';
+import { callApi, REPO, SHOTS, startWeb, withDesk, type Desk } from './desk.js';
 
 const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
 
@@ -379,5 +379,42 @@ test('the browser is asked for permission only when notifications are turned on,
     await expect(page.getByTestId('notification-permission-hint')).toBeVisible();
     await expectAccessible(page, 'settings page with the browser permission hint');
     await page.screenshot({ path: path.join(SHOTS, 'settings-08-permission-hint.png') });
+  });
+});
+
+test('another window follows a change: on the same ScriptDesk at once, on another one on the same home when it gets the focus', async ({
+  page,
+  context,
+}) => {
+  await withDesk({}, async (desk) => {
+    const second = await startWeb(desk.home);
+    try {
+      const sameHost = await context.newPage();
+      const otherHost = await context.newPage();
+      await page.goto(desk.url);
+      await sameHost.goto(desk.url);
+      await otherHost.goto(second.url);
+      for (const window of [page, sameHost, otherHost]) {
+        await expect(window.getByTestId('script-list')).toBeVisible();
+        await expect(themeMode(window)).toHaveAttribute('data-theme-mode', 'light');
+      }
+
+      await page.getByTestId('nav-settings').click();
+      await page.getByRole('radio', { name: /^Dark/ }).check();
+      await page.getByTestId('nav-scripts').click();
+      await page.getByRole('button', { name: 'Add Loan repayment schedule to favourites' }).click();
+      // Same process: main pushes prefs.changed to every window it serves.
+      await expect(themeMode(sameHost)).toHaveAttribute('data-theme-mode', 'dark');
+      await expect(sameHost.getByTestId('favourite-item-loan-schedule')).toBeVisible();
+
+      // Another process on the same home hears nothing; it reads them again when focused.
+      await expect(themeMode(otherHost)).toHaveAttribute('data-theme-mode', 'light');
+      await otherHost.bringToFront();
+      await otherHost.evaluate(() => window.dispatchEvent(new Event('focus')));
+      await expect(themeMode(otherHost)).toHaveAttribute('data-theme-mode', 'dark');
+      await expect(otherHost.getByTestId('favourite-item-loan-schedule')).toBeVisible();
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -43,6 +43,20 @@ export function PreferencesProvider({ children }: { children: ReactNode }) {
   useApiEvents((event) => {
     if (event.name === 'prefs.changed') setLatest(event.payload);
   }, info.reload);
+  // Another ScriptDesk process on this home (the desktop window beside a web host) changes
+  // them without an event reaching this one: read them when the user comes back to this window.
+  useEffect(() => {
+    const reread = () =>
+      void transport.call('prefs.get', {}).then((result) => {
+        if (!result.ok) return;
+        // Unchanged (the usual case): keep the same object, so nothing renders again.
+        setLatest((current) =>
+          JSON.stringify(current) === JSON.stringify(result.value) ? current : result.value,
+        );
+      });
+    window.addEventListener('focus', reread);
+    return () => window.removeEventListener('focus', reread);
+  }, [transport]);
   const value = latest ?? answered;
   useEffect(() => {
     if (value) mirrorThemeChoice(value.theme);
