@@ -9,8 +9,9 @@ import { defineConfig, type Plugin } from 'vite';
 const FRAMEWORK =
   /node_modules[\\/](?:react|react-dom|scheduler|@emotion[\\/][^\\/]+|@mui[\\/][^\\/]+|@popperjs[\\/]core|stylis|@babel[\\/]runtime|clsx|react-is|hoist-non-react-statics|prop-types|react-transition-group|dom-helpers)[\\/]/;
 
+// With the theme mirror: the entry paints the page in the user's colours before anything loads.
 const START =
-  /(?:vite[\\/]preload-helper|rolldown[\\/]runtime|renderer[\\/]src[\\/](?:routing|transport)[\\/])/;
+  /(?:vite[\\/]preload-helper|rolldown[\\/]runtime|renderer[\\/]src[\\/](?:(?:routing|transport)[\\/]|settings[\\/]theme-mirror\.ts$))/;
 
 const CONTRACT =
   /(?:node_modules[\\/]zod[\\/]|renderer[\\/]src[\\/](?:zod-jitless|contract-values)\.ts$|main[\\/]contract[\\/])/;

@@ -11,7 +11,7 @@ import { precompiledFormValidator } from '../../forms/theme/index.js';
 import { asValidatorModule } from '../../forms/validator-module.js';
 import { TransportProvider } from '../../renderer/src/api/transport-context.js';
 import { RunForm } from '../../renderer/src/scripts/run-form.js';
-import { appTheme } from '../../renderer/src/theme.js';
+import { themeFor } from '../../renderer/src/theme.js';
 
 /**
  * The `form` benchmark's page (bench/form.ts): mounts plain `@rjsf/mui` with
@@ -108,7 +108,7 @@ const bench = {
     const start = performance.now();
     flushSync(() =>
       root.render(
-        <ThemeProvider theme={appTheme}>
+        <ThemeProvider theme={themeFor('light')}>
           <CssBaseline />
           {which === 'floor' ? (
             // What the browser itself costs: bare inputs with the ids typed into, and a submit

@@ -21,6 +21,8 @@ import { loadPolicy, policyFile, type Policy } from '../policy/policy.js';
 import { KeytarSecretStore } from '../secrets/keytar-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { openDatabase } from '../storage/database.js';
+import { PreferenceStore } from '../storage/preference-store.js';
+import { longRunNotice } from '../runs/long-run-notice.js';
 import { EventHub } from './event-hub.js';
 import { createHandlers } from './handlers.js';
 import { homePaths, type HomePaths } from '../shared/home.js';
@@ -88,8 +90,19 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     throw error;
   }
   const runs = new RunStore(db);
+  const preferences = new PreferenceStore(db);
   const trust = new TrustStore(paths.trustedKeys);
   const hub = new EventHub();
+  // Every run of this process that ends after a long time tells the windows (which show a badge
+  // and, in the web host, a browser notification) and the Electron shell (an OS notification).
+  hub.subscribe((event) => {
+    if (event.name !== 'run.status' || event.payload.finishedAt === null) return;
+    const notice = longRunNotice(event.payload, {
+      notify: preferences.get(identity.user).notifyLongRuns,
+      longRunSeconds: policy.notifications.longRunSeconds,
+    });
+    if (notice) hub.emit({ name: 'run.notice', payload: notice });
+  });
   const secrets = options.secrets ?? new KeytarSecretStore();
   // The device key signs every event. Without it nothing can be journaled, so nothing runs; the
   // app still opens (to show why) and tries the keychain again at the next run.
@@ -230,6 +243,9 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       syncAndPublish,
       deliveryStatus,
       presets: new PresetStore(db),
+      preferences,
+      longRunSeconds: policy.notifications.longRunSeconds,
+      preferencesChanged: (payload) => hub.emit({ name: 'prefs.changed', payload }),
     }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { summarise, type CatalogueService } from '../catalogue/catalogue-service.js';
-import type { DeliveryStatus, RunDelivery } from '../contract/api.js';
+import type { DeliveryStatus, Preferences, RunDelivery } from '../contract/api.js';
 import type { Handlers } from '../contract/dispatcher.js';
 import { ApiFailure } from '../contract/errors.js';
 import type { AuditJournal } from '../audit/journal.js';
@@ -8,6 +8,7 @@ import type { Identity } from '../identity/identity.js';
 import type { ScriptEnvironments } from '../python/script-environments.js';
 import type { RunStore, StoredRun } from '../runs/run-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { PreferenceStore } from '../storage/preference-store.js';
 import { stripRun } from '../runs/run-outcome.js';
 import type { Runner } from '../runs/runner.js';
 import { readLogTail } from '../runs/log-tail.js';
@@ -41,6 +42,12 @@ export interface HandlerDeps {
   deliveryStatus: () => DeliveryStatus;
   /** The user's saved presets. */
   presets: PresetStore;
+  /** Runs longer than this many seconds tell the user when they end (machine policy). */
+  longRunSeconds: number;
+  /** Each user's preferences (theme, notifications, favourites). */
+  preferences: PreferenceStore;
+  /** Tells every window the user's preferences changed. */
+  preferencesChanged: (preferences: Preferences) => void;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
@@ -54,6 +61,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     environments,
     syncAndPublish,
     deliveryStatus,
+    preferences,
+    preferencesChanged,
   } = deps;
   const runOf = (runId: string): StoredRun => {
     const run = runs.get(runId);
@@ -93,6 +102,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         user: identity.user,
         host: identity.host,
         catalogue: status,
+        longRunSeconds: deps.longRunSeconds,
+        preferences: preferences.get(identity.user),
       };
     },
     'catalogue.status': () => catalogue.status(),
@@ -111,6 +122,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const states = await environments.states();
       return {
         scripts: scripts.map((s) => ({ ...s, environment: states.get(s.id) ?? s.environment })),
+        recent: runs.recentScripts(scripts.map((s) => s.id)),
       };
     },
     'catalogue.get': async ({ scriptId }) => {
@@ -220,6 +232,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createSecretHandlers(deps),
     ...createPresetHandlers(deps),
     'audit.status': async () => deliveryStatus(),
+    'prefs.get': async () => preferences.get(identity.user),
+    'prefs.set': async (change) => {
+      const next = preferences.set(identity.user, change);
+      preferencesChanged(next);
+      return next;
+    },
     'audit.list': async ({ limit }) => ({
       events: journal.list(limit ?? 100).map(({ seq, event }) => ({
         seq,

@@ -175,7 +175,9 @@ export async function runCommand(
     if (
       event.name === 'catalogue.status' ||
       event.name === 'environment.status' ||
-      event.name === 'audit.status'
+      event.name === 'audit.status' ||
+      event.name === 'prefs.changed' ||
+      event.name === 'run.notice'
     )
       return;
     if (event.payload.runId !== runId) return;

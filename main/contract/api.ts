@@ -2,9 +2,38 @@ import { z } from 'zod';
 import { LogLevelsSchema, LogLineSchema, logMethods } from './log-schemas.js';
 import { FieldErrorSchema } from './errors.js';
 import { presetMethods } from './preset-api.js';
+import {
+  historyMethods,
+  RunDeliverySchema,
+  RunStatusSchema,
+  RunSummarySchema,
+} from './run-schemas.js';
 import { JsonObjectSchema, method, RunIdSchema, ScriptIdSchema } from './schema-parts.js';
 
 export type { Preset, PresetList } from './preset-api.js';
+export {
+  RUN_DELIVERY_STATES,
+  RUN_STATUSES,
+  RunDeliverySchema,
+  RunListItemSchema,
+  RunStatusSchema,
+  RunSummarySchema,
+  type RunDelivery,
+  type RunListItem,
+  type RunStatus,
+  type RunSummary,
+} from './run-schemas.js';
+import { PreferencesChangeSchema, PreferencesSchema, RECENT_SCRIPTS } from './preferences.js';
+
+export {
+  MAX_FAVOURITES,
+  PreferencesChangeSchema,
+  PreferencesSchema,
+  RECENT_SCRIPTS,
+  THEME_CHOICES,
+  type Preferences,
+  type ThemeChoice,
+} from './preferences.js';
 
 /**
  * The one typed contract between the renderer and main. Every method has a runtime schema for
@@ -38,26 +67,6 @@ export const ScriptSummarySchema = z.object({
 });
 export type ScriptSummary = z.infer<typeof ScriptSummarySchema>;
 
-/**
- * Every state of a run. `expected` and `retriable` come from the manifest's exit-code table (a
- * foreseen outcome, a passing problem); `output_limit` means the script wrote more than the
- * output cap and was stopped; `interrupted` means ScriptDesk stopped (crash, power loss) during it.
- */
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'expected',
-  'retriable',
-  'failed',
-  'timeout',
-  'cancelled',
-  'output_limit',
-  'interrupted',
-] as const;
-export const RunStatusSchema = z.enum(RUN_STATUSES);
-export type RunStatus = z.infer<typeof RunStatusSchema>;
-
 /** A regular file a run left in its outputs folder, as recorded when the run ended. */
 export const OutputFileSchema = z.object({
   name: z.string(),
@@ -86,41 +95,6 @@ export type OutputEntry = z.infer<typeof OutputEntrySchema>;
 export function isOutputFile(entry: OutputEntry): entry is OutputFile {
   return 'sha256' in entry;
 }
-
-export const RunSummarySchema = z.object({
-  runId: z.string(),
-  scriptId: z.string(),
-  scriptVersion: z.string(),
-  title: z.string(),
-  status: RunStatusSchema,
-  dryRun: z.boolean(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  exitCode: z.number().int().nullable(),
-  message: z.string(),
-});
-export type RunSummary = z.infer<typeof RunSummarySchema>;
-
-/** A run as History lists it: the summary, the reason given and who ran it. */
-export const RunListItemSchema = RunSummarySchema.extend({
-  reason: z.string().nullable(),
-  /** The OS account that asked for the run; null for runs recorded before it was kept. */
-  user: z.string().nullable(),
-});
-export type RunListItem = z.infer<typeof RunListItemSchema>;
-
-/**
- * Where a run's audit events are: `local` (no endpoint is configured), `pending` (some wait to be
- * delivered), `delivered`, `refused` (the endpoint flagged at least one), or `unknown` (none of
- * its events are in this journal any more, and it cannot tell).
- */
-export const RUN_DELIVERY_STATES = ['local', 'pending', 'delivered', 'refused', 'unknown'] as const;
-export const RunDeliverySchema = z.object({
-  state: z.enum(RUN_DELIVERY_STATES),
-  /** The run's events still in the local journal. */
-  events: z.number().int().min(0),
-});
-export type RunDelivery = z.infer<typeof RunDeliverySchema>;
 
 export const RunDetailSchema = RunSummarySchema.extend({
   /** For a queued run, how many runs start before it (0: it starts next); null otherwise. */
@@ -255,11 +229,25 @@ export const methods = {
       user: z.string(),
       host: z.string(),
       catalogue: CatalogueStatusSchema.nullable(),
+      /** A run longer than this tells the user when it ends (machine policy; Settings says it). */
+      longRunSeconds: z.number().int().min(1),
+      /**
+       * The user's preferences, as `prefs.get` answers: here too, so the window's first answers
+       * hold its theme and favourites without one more request competing for a connection.
+       */
+      preferences: PreferencesSchema,
     }),
   ),
   'catalogue.list': method(
     z.object({}).strict(),
-    z.object({ scripts: z.array(ScriptSummarySchema) }),
+    z.object({
+      scripts: z.array(ScriptSummarySchema),
+      /**
+       * Up to {@link RECENT_SCRIPTS} ids of listed scripts this device's user ran, the most
+       * recently run first (scripts no longer listed are left out).
+       */
+      recent: z.array(z.string()).max(RECENT_SCRIPTS),
+    }),
   ),
   'catalogue.status': method(z.object({}).strict(), CatalogueSyncStatusSchema),
   /** Syncs now from the source main has configured; the renderer cannot choose the source. */
@@ -280,32 +268,7 @@ export const methods = {
   ),
   'run.start': method(RunRequestSchema, z.object({ runId: z.string() })),
   'run.get': method(z.object({ runId: RunIdSchema }).strict(), RunDetailSchema),
-  /**
-   * A page of runs, most recent first, narrowed by every filter given; `total` counts every run
-   * that matches. Dates are ISO timestamps with a zone (`startedBefore` is exclusive).
-   */
-  'run.list': method(
-    z
-      .object({
-        limit: z.number().int().min(1).max(500).optional(),
-        offset: z.number().int().min(0).max(10_000_000).optional(),
-        text: z.string().max(200, 'search text is at most 200 characters').optional(),
-        scriptId: ScriptIdSchema.optional(),
-        statuses: z.array(RunStatusSchema).min(1).max(RUN_STATUSES.length).optional(),
-        dryRun: z.boolean().optional(),
-        startedFrom: z.iso.datetime({ offset: true }).optional(),
-        startedBefore: z.iso.datetime({ offset: true }).optional(),
-      })
-      .strict(),
-    z.object({ runs: z.array(RunListItemSchema), total: z.number().int().min(0) }),
-  ),
-  /** Whether a run's audit events reached the endpoint, asked again as delivery goes on. */
-  'run.delivery': method(z.object({ runId: RunIdSchema }).strict(), RunDeliverySchema),
-  /** Every script this device has runs of (for History's script filter), by title. */
-  'run.scripts': method(
-    z.object({}).strict(),
-    z.object({ scripts: z.array(z.object({ scriptId: z.string(), title: z.string() })) }),
-  ),
+  ...historyMethods,
   'run.cancel': method(
     z.object({ runId: RunIdSchema }).strict(),
     z.object({ cancelled: z.boolean() }),
@@ -340,6 +303,10 @@ export const methods = {
   ),
   /** Delivery of the journal to the audit endpoint: what is waiting, the last delivery, the last problem. */
   'audit.status': method(z.object({}).strict(), DeliveryStatusSchema),
+  /** The user's preferences (defaults for any never set or unreadable). */
+  'prefs.get': method(z.object({}).strict(), PreferencesSchema),
+  /** Changes some preferences; answers with all of them, and tells every window (`prefs.changed`). */
+  'prefs.set': method(PreferencesChangeSchema, PreferencesSchema),
 } as const;
 
 export type Methods = typeof methods;
@@ -377,6 +344,19 @@ export const eventSchemas = {
   'environment.status': z.object({ scriptId: z.string(), environment: EnvironmentStateSchema }),
   /** Delivery to the audit endpoint changed (an attempt ended). */
   'audit.status': DeliveryStatusSchema,
+  /** The user's preferences changed (in this window or another one). */
+  'prefs.changed': PreferencesSchema,
+  /**
+   * A run that took longer than the machine policy's `notifications.longRunSeconds` ended while
+   * the user wants to be told: the window shows a badge and tells the operating system. `title`
+   * and `body` hold the script's title and the outcome only, never inputs or output.
+   */
+  'run.notice': z.object({
+    runId: z.string(),
+    status: RunStatusSchema,
+    title: z.string(),
+    body: z.string(),
+  }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

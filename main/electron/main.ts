@@ -8,6 +8,7 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Notification,
   protocol,
   session,
   shell,
@@ -24,6 +25,7 @@ import { appResponseHeaders, resolveAppFile } from './app-protocol.js';
 import { forwardApiEvents, registerIpcHandlers } from './ipc.js';
 import { isTrustedSender } from './ipc-sender-policy.js';
 import { externalLinkPolicy, isAllowedNavigation } from './navigation-policy.js';
+import { showRunNotifications } from './run-notifications.js';
 import { createQuitHandler } from './shutdown.js';
 import { mainWindowOptions } from './window-options.js';
 
@@ -150,6 +152,19 @@ async function start(): Promise<void> {
     (listener) => scriptDesk.subscribe(listener),
     () => mainWindow?.webContents ?? null,
   );
+  showRunNotifications((listener) => scriptDesk.subscribe(listener), {
+    supported: () => Notification.isSupported(),
+    create: (options) => new Notification(options),
+    windowFocused: () => mainWindow?.isFocused() ?? false,
+    open: (url) => {
+      const window = (mainWindow ??= createMainWindow());
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+      // Only the address's fragment changes: the page follows it without reloading.
+      window.loadURL(url).catch((error: unknown) => logError(`opening ${url}`, error));
+    },
+  });
   app.on(
     'will-quit',
     createQuitHandler(

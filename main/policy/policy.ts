@@ -60,6 +60,21 @@ export const PolicySchema = z
       .strict()
       .default({ retainDeliveredDays: 90 })
       .describe('Delivery of audit events to the central endpoint.'),
+    notifications: z
+      .object({
+        longRunSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(86400)
+          .default(10)
+          .describe(
+            'A run that took longer than this many seconds (1 to 86400) tells the user when it ends, with an operating-system notification and a badge in the window title, unless they turned that off in Settings.',
+          ),
+      })
+      .strict()
+      .default({ longRunSeconds: 10 })
+      .describe('When ScriptDesk tells the user that a run has ended.'),
   })
   .strict();
 

@@ -1,4 +1,9 @@
-import type { OutputEntry, RunStatus, RunSummary } from '../contract/api.js';
+import {
+  RECENT_SCRIPTS,
+  type OutputEntry,
+  type RunStatus,
+  type RunSummary,
+} from '../contract/api.js';
 import type { Db } from '../storage/database.js';
 import type { ProcessIdentity } from '../shared/process-identity.js';
 import type { LevelCounts } from './log-levels.js';
@@ -256,6 +261,25 @@ export class RunStore {
       )
       .all()
       .map(({ scriptId, title }) => ({ scriptId, title }));
+  }
+
+  /**
+   * Of `scriptIds`, the ones run most recently on this device (newest first, at most
+   * {@link RECENT_SCRIPTS}). One index step per script (runs_script), so it costs the
+   * same at 100 runs and at 100,000. A home belongs to one OS user, so its runs are that user's.
+   */
+  recentScripts(scriptIds: readonly string[]): string[] {
+    if (scriptIds.length === 0) return [];
+    return this.db
+      .prepare<[string, number], { id: string }>(
+        `SELECT id FROM (
+           SELECT j.value AS id,
+                  (SELECT MAX(started_at) FROM runs WHERE script_id = j.value) AS last
+           FROM json_each(?) AS j)
+         WHERE last IS NOT NULL ORDER BY last DESC, id LIMIT ?`,
+      )
+      .all(JSON.stringify(scriptIds), RECENT_SCRIPTS)
+      .map((row) => row.id);
   }
 }
 

@@ -103,6 +103,15 @@ const MIGRATIONS: readonly string[] = [
   // reading its log again. Null for runs recorded before they were counted.
   `ALTER TABLE runs ADD COLUMN log_errors INTEGER;
    ALTER TABLE runs ADD COLUMN log_warnings INTEGER;`,
+  // Each user's preferences (theme, notifications, favourites), one JSON value per row, so a
+  // row that cannot be read costs only that preference. ("Recently run" finds the latest start
+  // of a script one step down runs_script, however many runs there are.)
+  `CREATE TABLE preferences (
+     user TEXT NOT NULL,
+     name TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (user, name)
+   ) WITHOUT ROWID;`,
 ];
 
 /**

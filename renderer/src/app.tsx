@@ -1,5 +1,5 @@
 import Box from '@mui/material/Box';
-import { useApiQuery } from './api/use-api-query.js';
+import { useAppInfo } from './api/app-info.js';
 import { useDeliveryStatus } from './audit/use-delivery-status.js';
 import { CatalogueBanner } from './catalogue/catalogue-banner.js';
 import { useCatalogueStatus } from './catalogue/use-catalogue-status.js';
@@ -11,6 +11,7 @@ import { TopBar } from './layout/top-bar.js';
 import { PAGE_CODE } from './routing/page-code.js';
 import type { Route } from './routing/route.js';
 import { useRoute } from './routing/use-route.js';
+import { useRunNotices } from './settings/use-run-notices.js';
 
 /**
  * Each place's code is its own chunk, fetched when the place is first shown (the first one by
@@ -23,6 +24,9 @@ const PAGES = {
   run: lazyPart('the run page', () => PAGE_CODE.run().then((module) => module.RunPage)),
   history: lazyPart('the History page', () =>
     PAGE_CODE.history().then((module) => module.HistoryPage),
+  ),
+  settings: lazyPart('the Settings page', () =>
+    PAGE_CODE.settings().then((module) => module.SettingsPage),
   ),
 } satisfies Record<Route['page'], unknown>;
 
@@ -38,12 +42,14 @@ const LOADING: Record<Route['page'], string> = {
   scripts: 'Loading scripts…',
   run: 'Loading the run…',
   history: 'Loading history…',
+  settings: 'Loading settings…',
 };
 
 /** The whole window: top bar, catalogue banner, navigation on the left, the current place. */
 export function App() {
   const [route, navigate] = useRoute();
-  const info = useApiQuery('app.info', {});
+  useRunNotices(route, navigate);
+  const info = useAppInfo();
   const catalogue = useCatalogueStatus();
   const delivery = useDeliveryStatus();
   const status = catalogue.status;
@@ -120,5 +126,7 @@ function Page({
       );
     case 'history':
       return <PAGES.history.Component onOpenRun={openRun} />;
+    case 'settings':
+      return <PAGES.settings.Component />;
   }
 }

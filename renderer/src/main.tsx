@@ -1,5 +1,6 @@
 import type { MethodName } from '../../main/contract/api.js';
 import { PAGE_CODE } from './routing/page-code.js';
+import { paintPageEarly } from './settings/theme-mirror.js';
 import { parseRoute, type Route } from './routing/route.js';
 import {
   firstAnswersArrived,
@@ -24,6 +25,9 @@ function firstCalls(route: Route): FirstCall[] {
     calls.push({ method: 'catalogue.get', input: { scriptId: route.scriptId } });
   return calls;
 }
+
+// Before anything else: a dark-theme user must not see a white page while the window loads.
+paintPageEarly();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element.');

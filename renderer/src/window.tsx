@@ -1,12 +1,12 @@
-import CssBaseline from '@mui/material/CssBaseline';
-import { ThemeProvider } from '@mui/material/styles';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Transport } from '../../main/contract/transport.js';
+import { AppInfoProvider } from './api/app-info.js';
 import { TransportProvider } from './api/transport-context.js';
 import { App, preloadPage } from './app.js';
 import { parseRoute } from './routing/route.js';
-import { appTheme } from './theme.js';
+import { PreferencesProvider } from './settings/preferences.js';
+import { Themed } from './settings/themed.js';
 
 /**
  * Renders the window into `container`, talking to main through `transport`, once the first
@@ -16,12 +16,15 @@ export async function showWindow(container: HTMLElement, transport: Transport): 
   await preloadPage(parseRoute(window.location.hash));
   createRoot(container).render(
     <StrictMode>
-      <ThemeProvider theme={appTheme}>
-        <CssBaseline />
-        <TransportProvider transport={transport}>
-          <App />
-        </TransportProvider>
-      </ThemeProvider>
+      <TransportProvider transport={transport}>
+        <AppInfoProvider>
+          <PreferencesProvider>
+            <Themed>
+              <App />
+            </Themed>
+          </PreferencesProvider>
+        </AppInfoProvider>
+      </TransportProvider>
     </StrictMode>,
   );
 }

@@ -259,3 +259,22 @@ test('the catalogue banners (expiring, refused, expired) and a run refused for a
     await expectAccessible(page, 'run refused: catalogue expired');
   });
 });
+
+test('the Settings page passes axe-core in light and in dark, and the scripts page with favourites in dark', async ({
+  page,
+}) => {
+  await withDesk({}, async (desk) => {
+    await page.goto(desk.url);
+    await expect(page.getByTestId('script-list')).toBeVisible();
+    await page.getByTestId('nav-settings').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+    await expectAccessible(page, 'settings page');
+    await page.getByRole('radio', { name: /^Dark/ }).check();
+    await expect(page.locator('html')).toHaveAttribute('data-theme-mode', 'dark');
+    await expectAccessible(page, 'settings page in dark');
+    await page.getByTestId('nav-scripts').click();
+    await page.getByRole('button', { name: 'Add Summarise a CSV to favourites' }).click();
+    await expect(page.getByRole('list', { name: 'Favourites' })).toBeVisible();
+    await expectAccessible(page, 'scripts page with favourites in dark');
+  });
+});

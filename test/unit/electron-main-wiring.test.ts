@@ -71,6 +71,11 @@ export const session = { defaultSession: {
 } };
 export const shell = { openExternal(url) { s.opened.push(url); return Promise.resolve(); } };
 export const dialog = { showErrorBox(title, message) { s.errors.push(title + ': ' + message); markStarted(); } };
+export class Notification extends EventEmitter {
+  static isSupported() { return true; }
+  constructor(options) { super(); this.options = options; }
+  show() { (s.notifications ??= []).push(this.options); }
+}
 `;
 
 /** Marks the driver's report lines among whatever else the shell prints. */

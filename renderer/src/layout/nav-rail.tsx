@@ -1,5 +1,6 @@
 import DescriptionOutlined from '@mui/icons-material/DescriptionOutlined';
 import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
+import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 import Box from '@mui/material/Box';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
@@ -7,9 +8,21 @@ import ListItemButton from '@mui/material/ListItemButton';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import ListItemText from '@mui/material/ListItemText';
 import Typography from '@mui/material/Typography';
+import type { ReactNode } from 'react';
 import type { Route } from '../routing/route.js';
 
-/** The two places of the app on the left. A run belongs under History. */
+type Place = 'scripts' | 'history' | 'settings';
+
+/** The entries of the rail; a run belongs under History. */
+const PLACES: readonly { place: Place; label: string; icon: ReactNode }[] = [
+  { place: 'scripts', label: 'Scripts', icon: <DescriptionOutlined fontSize="small" /> },
+  { place: 'history', label: 'History', icon: <HistoryOutlined fontSize="small" /> },
+  { place: 'settings', label: 'Settings', icon: <SettingsOutlined fontSize="small" /> },
+];
+
+const placeOf = (route: Route): Place => (route.page === 'run' ? 'history' : route.page);
+
+/** The places of the app on the left. */
 export function NavRail({
   route,
   onNavigate,
@@ -19,7 +32,7 @@ export function NavRail({
   onNavigate: (route: Route) => void;
   appVersion: string | undefined;
 }) {
-  const inScripts = route.page === 'scripts';
+  const current = placeOf(route);
   return (
     <Box
       component="nav"
@@ -35,34 +48,20 @@ export function NavRail({
       }}
     >
       <List sx={{ px: 1, py: 1.5 }}>
-        <ListItem disablePadding sx={{ mb: 0.5 }}>
-          <ListItemButton
-            selected={inScripts}
-            aria-current={inScripts ? 'page' : undefined}
-            onClick={() => onNavigate({ page: 'scripts' })}
-            sx={{ borderRadius: 1 }}
-            data-testid="nav-scripts"
-          >
-            <ListItemIcon sx={{ minWidth: 34 }}>
-              <DescriptionOutlined fontSize="small" />
-            </ListItemIcon>
-            <ListItemText primary="Scripts" />
-          </ListItemButton>
-        </ListItem>
-        <ListItem disablePadding>
-          <ListItemButton
-            selected={!inScripts}
-            aria-current={!inScripts ? 'page' : undefined}
-            onClick={() => onNavigate({ page: 'history' })}
-            sx={{ borderRadius: 1 }}
-            data-testid="nav-history"
-          >
-            <ListItemIcon sx={{ minWidth: 34 }}>
-              <HistoryOutlined fontSize="small" />
-            </ListItemIcon>
-            <ListItemText primary="History" />
-          </ListItemButton>
-        </ListItem>
+        {PLACES.map(({ place, label, icon }) => (
+          <ListItem key={place} disablePadding sx={{ mb: 0.5 }}>
+            <ListItemButton
+              selected={current === place}
+              aria-current={current === place ? 'page' : undefined}
+              onClick={() => onNavigate({ page: place })}
+              sx={{ borderRadius: 1 }}
+              data-testid={`nav-${place}`}
+            >
+              <ListItemIcon sx={{ minWidth: 34 }}>{icon}</ListItemIcon>
+              <ListItemText primary={label} />
+            </ListItemButton>
+          </ListItem>
+        ))}
       </List>
       <Box sx={{ flexGrow: 1 }} />
       {appVersion ? (

@@ -8,4 +8,5 @@ export const PAGE_CODE = {
   scripts: () => import('../scripts/scripts-page.js'),
   run: () => import('../runs/run-page.js'),
   history: () => import('../history/history-page.js'),
+  settings: () => import('../settings/settings-page.js'),
 } satisfies Record<Route['page'], () => Promise<unknown>>;

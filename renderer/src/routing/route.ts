@@ -1,6 +1,12 @@
-/** The places of the app; the address hash mirrors them (`#/scripts/<id>`, `#/runs/<id>`, `#/history`). */
+/**
+ * The places of the app; the address hash mirrors them (`#/scripts/<id>`, `#/runs/<id>`,
+ * `#/history`, `#/settings`).
+ */
 export type Route =
-  { page: 'scripts'; scriptId?: string } | { page: 'run'; runId: string } | { page: 'history' };
+  | { page: 'scripts'; scriptId?: string }
+  | { page: 'run'; runId: string }
+  | { page: 'history' }
+  | { page: 'settings' };
 
 /** Reads a route from an address hash; anything unknown (including `#token=…`) is the script list. */
 export function parseRoute(hash: string): Route {
@@ -8,6 +14,7 @@ export function parseRoute(hash: string): Route {
   const decoded = id ? safeDecode(id) : undefined;
   if (page === 'runs' && decoded) return { page: 'run', runId: decoded };
   if (page === 'history') return { page: 'history' };
+  if (page === 'settings') return { page: 'settings' };
   if (page === 'scripts' && decoded) return { page: 'scripts', scriptId: decoded };
   return { page: 'scripts' };
 }
@@ -21,6 +28,8 @@ export function formatRoute(route: Route): string {
       return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'history':
       return '#/history';
+    case 'settings':
+      return '#/settings';
   }
 }
 

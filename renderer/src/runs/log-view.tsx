@@ -142,6 +142,9 @@ export function LogView({
         position: 'relative',
         bgcolor: '#111827',
         color: '#e5e7eb',
+        // Drawn in the dark theme too, where the panel would otherwise melt into the page.
+        border: 1,
+        borderColor: 'divider',
         fontFamily: monospaceFont,
         fontSize: 12.5,
         lineHeight: `${ROW_PX}px`,

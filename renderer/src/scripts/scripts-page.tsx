@@ -2,16 +2,20 @@ import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
 import TouchAppOutlined from '@mui/icons-material/TouchAppOutlined';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { ApiError } from '../../../main/contract/errors.js';
 import { useApiQuery } from '../api/use-api-query.js';
 import { useReloadOnChange } from '../api/use-reload-on-change.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { EmptyState } from '../common/empty-state.js';
 import { LoadingState } from '../common/loading-state.js';
 import { visuallyHidden } from '../common/visually-hidden.js';
+import { usePreferences } from '../settings/preferences.js';
 import { preloadScriptForm, ScriptDetail } from './script-detail.js';
 import { ScriptList } from './script-list.js';
 import { useEnvironmentUpdates, withLatestEnvironment } from './use-environment-updates.js';
+
+const NONE: readonly string[] = [];
 
 /** The Scripts place: the catalogue on the left, the selected script's form on the right. */
 export function ScriptsPage({
@@ -32,6 +36,20 @@ export function ScriptsPage({
   useReloadOnChange(catalogueVersion, list.reload);
   const environments = useEnvironmentUpdates(list.reload);
   const listed = list.value?.scripts;
+  const recent = list.value?.recent ?? NONE;
+  const preferences = usePreferences();
+  const favourites = preferences.value?.favourites ?? NONE;
+  const { change } = preferences;
+  const [favouriteProblem, setFavouriteProblem] = useState<ApiError | null>(null);
+  const onFavourite = useCallback(
+    (id: string, favourite: boolean) => {
+      const next = favourite
+        ? [...favourites.filter((f) => f !== id), id]
+        : favourites.filter((f) => f !== id);
+      void change({ favourites: next }).then(setFavouriteProblem);
+    },
+    [favourites, change],
+  );
   const scripts = useMemo(
     () => listed?.map((script) => withLatestEnvironment(script, environments)),
     [listed, environments],
@@ -75,9 +93,23 @@ export function ScriptsPage({
             borderColor: 'divider',
             bgcolor: 'background.paper',
             minHeight: 0,
+            display: 'flex',
+            flexDirection: 'column',
           }}
         >
-          <ScriptList scripts={scripts} selectedId={scriptId} onSelect={onSelect} />
+          {favouriteProblem ? (
+            <Box sx={{ p: 1.5 }}>
+              <ApiErrorAlert error={favouriteProblem} title="Favourites were not saved" />
+            </Box>
+          ) : null}
+          <ScriptList
+            scripts={scripts}
+            selectedId={scriptId}
+            onSelect={onSelect}
+            favourites={favourites}
+            recent={recent}
+            onFavourite={onFavourite}
+          />
         </Box>
         <Box sx={{ flex: 1, minWidth: 0, overflowY: 'auto' }}>
           {scriptId ? (
