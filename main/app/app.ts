@@ -14,6 +14,7 @@ import { resolvePythonRuntime, type PythonRuntime } from '../python/runtime.js';
 import { VenvManager } from '../python/venvs.js';
 import { ScriptEnvironments } from '../python/script-environments.js';
 import { PresetStore } from '../presets/preset-store.js';
+import type { ChooseRequest } from '../files/file-handlers.js';
 import { RunStore } from '../runs/run-store.js';
 import { Runner } from '../runs/runner.js';
 import { RunIntegrity } from '../runs/script-integrity.js';
@@ -72,6 +73,10 @@ export interface AppOptions {
   secrets?: SecretStore;
   /** The machine policy (default: read from the policy file, see main/policy/policy.ts). */
   policy?: Policy;
+  /** The desktop shell's file dialog (Electron only; see main/electron/file-dialog.ts). */
+  chooseFile?: (request: ChooseRequest) => Promise<string | null>;
+  /** The folder the in-page file browser may show (default: the user's home). */
+  browseRoot?: string;
 }
 
 /** Opens the data folder and wires every service together. */
@@ -243,6 +248,8 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       syncAndPublish,
       deliveryStatus,
       presets: new PresetStore(db),
+      ...(options.chooseFile ? { chooseFile: options.chooseFile } : {}),
+      ...(options.browseRoot ? { browseRoot: options.browseRoot } : {}),
       preferences,
       longRunSeconds: policy.notifications.longRunSeconds,
       preferencesChanged: (payload) => hub.emit({ name: 'prefs.changed', payload }),

@@ -18,6 +18,7 @@ import { readRecordedOutput } from '../runs/output-read.js';
 import { TAIL_LINES } from '../runs/run-log.js';
 import { createSecretHandlers } from './secret-handlers.js';
 import { createPresetHandlers } from '../presets/preset-handlers.js';
+import { createFileHandlers, type ChooseRequest } from '../files/file-handlers.js';
 import type { PresetStore } from '../presets/preset-store.js';
 import { APP_VERSION } from '../shared/version.js';
 
@@ -42,6 +43,10 @@ export interface HandlerDeps {
   deliveryStatus: () => DeliveryStatus;
   /** The user's saved presets. */
   presets: PresetStore;
+  /** The desktop shell's file dialog (Electron only). */
+  chooseFile?: (request: ChooseRequest) => Promise<string | null>;
+  /** The folder the in-page file browser may show (default: the user's home). */
+  browseRoot?: string;
   /** Runs longer than this many seconds tell the user when they end (machine policy). */
   longRunSeconds: number;
   /** Each user's preferences (theme, notifications, favourites). */
@@ -231,6 +236,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     ...createSecretHandlers(deps),
     ...createPresetHandlers(deps),
+    ...createFileHandlers(deps),
     'audit.status': async () => deliveryStatus(),
     'prefs.get': async () => preferences.get(identity.user),
     'prefs.set': async (change) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LogLevelsSchema, LogLineSchema, logMethods } from './log-schemas.js';
 import { FieldErrorSchema } from './errors.js';
+import { fileMethods } from './file-api.js';
 import { presetMethods } from './preset-api.js';
 import {
   historyMethods,
@@ -11,6 +12,7 @@ import {
 import { JsonObjectSchema, method, RunIdSchema, ScriptIdSchema } from './schema-parts.js';
 
 export type { Preset, PresetList } from './preset-api.js';
+export type { FolderListing } from './file-api.js';
 export {
   RUN_DELIVERY_STATES,
   RUN_STATUSES,
@@ -297,6 +299,7 @@ export const methods = {
     SecretsStatusSchema,
   ),
   ...presetMethods,
+  ...fileMethods,
   'audit.list': method(
     z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
     z.object({ events: z.array(AuditEventSchema) }),

@@ -26,6 +26,7 @@ import { forwardApiEvents, registerIpcHandlers } from './ipc.js';
 import { isTrustedSender } from './ipc-sender-policy.js';
 import { externalLinkPolicy, isAllowedNavigation } from './navigation-policy.js';
 import { showRunNotifications } from './run-notifications.js';
+import { chosenPath, openDialogOptions } from './file-dialog.js';
 import { createQuitHandler } from './shutdown.js';
 import { mainWindowOptions } from './window-options.js';
 
@@ -137,6 +138,13 @@ async function start(): Promise<void> {
     home: defaultHome(),
     autoSyncMs: DEFAULT_SYNC_INTERVAL_MS,
     logError: (message) => console.error(message),
+    chooseFile: async (request) => {
+      const options = openDialogOptions(request);
+      const result = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options);
+      return chosenPath(result);
+    },
   });
   serveRenderer(async (sha256) => (await opening).validatorModule(sha256));
 

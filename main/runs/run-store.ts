@@ -253,6 +253,19 @@ export class RunStore {
     return { runs, total };
   }
 
+  /**
+   * The values `field` had in the newest `limit` runs of `scriptId` that recorded their inputs,
+   * newest first (a sensitive value shows as recorded: redacted).
+   */
+  recentInputs(scriptId: string, field: string, limit: number): unknown[] {
+    return this.db
+      .prepare<[string, number], { inputs: string }>(
+        'SELECT inputs FROM runs WHERE script_id = ? AND inputs IS NOT NULL ORDER BY started_at DESC LIMIT ?',
+      )
+      .all(scriptId, limit)
+      .map((row) => (JSON.parse(row.inputs) as Record<string, unknown>)[field]);
+  }
+
   /** Every script this device has runs of, with the title of its newest run, by title. */
   scripts(): { scriptId: string; title: string }[] {
     return this.db
