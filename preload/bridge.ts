@@ -69,4 +69,19 @@ export function createScriptDeskBridge(ipc: IpcRendererLike): ScriptDeskBridge {
   };
 }
 
+/** The part of Electron's `webUtils` the bridge uses. */
+export interface WebUtilsLike {
+  getPathForFile(file: never): string;
+}
+
+/** A dropped file's path on disk, or null (not a File, or not a file on disk). */
+export function pathOfDroppedFile(webUtils: WebUtilsLike, file: unknown): string | null {
+  if (typeof File === 'undefined' || !(file instanceof File)) return null;
+  try {
+    return webUtils.getPathForFile(file as never) || null;
+  } catch {
+    return null;
+  }
+}
+
 export type { ScriptDeskBridge };

@@ -10,8 +10,10 @@ import type { ScriptDeskBridge } from './bridge.js';
 
 const bridge: ScriptDeskBridge = bridgeModule.createScriptDeskBridge(electron.ipcRenderer);
 
-// Only these two functions cross into the page: never ipcRenderer itself, never an IPC event.
+// Only these functions cross into the page: never ipcRenderer or webUtils themselves, never an
+// IPC event.
 electron.contextBridge.exposeInMainWorld('scriptdesk', {
   call: (method: string, input: unknown) => bridge.call(method, input),
   onEvent: (listener: Parameters<ScriptDeskBridge['onEvent']>[0]) => bridge.onEvent(listener),
+  pathOfDroppedFile: (file: unknown) => bridgeModule.pathOfDroppedFile(electron.webUtils, file),
 });

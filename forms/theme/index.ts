@@ -18,6 +18,7 @@ export { precompiledFormValidator } from './validator.js';
 export { formatByteSize } from './byte-size.js';
 export { formSections, sectionOf, type FormSection } from './sections.js';
 export { FormSectionsContext, type FormSectionsState } from './sections-template.js';
+export { FilePickerContext, type FilePicker, type FilePickRequest } from './file-picker.js';
 
 /** The ScriptDesk widgets by the `ui:widget` name {@link withScriptDeskUi} assigns. */
 export const scriptDeskWidgets: Record<ScriptDeskWidgetName, RegistryWidgetsType[string]> = {

@@ -11,4 +11,9 @@ export interface ScriptDeskBridge {
   call(method: string, input: unknown): Promise<Result<unknown>>;
   /** Receives every pushed event until the returned function is called. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
+  /**
+   * Where a file dropped on the page is on disk (Electron keeps it off `File`); null for anything
+   * that is not a dropped file on disk. The page learns only a path the user dragged in.
+   */
+  pathOfDroppedFile?(file: unknown): string | null;
 }

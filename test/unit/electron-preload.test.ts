@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../main/contract/api.js';
 import {
   createScriptDeskBridge,
+  pathOfDroppedFile as bridgePathOfDroppedFile,
   type IpcRendererLike,
   type ScriptDeskBridge,
 } from '../../preload/bridge.js';
@@ -128,6 +129,7 @@ describe('preload bundle', () => {
     const exposed: Array<[string, unknown]> = [];
     const electron = {
       ipcRenderer: ipc,
+      webUtils: { getPathForFile: () => '/home/ana/dropped.csv' },
       contextBridge: {
         exposeInMainWorld: (key: string, api: unknown) => void exposed.push([key, api]),
       },
@@ -149,11 +151,29 @@ describe('preload bundle', () => {
     expect(code.length).toBeLessThan(20_000);
   });
 
-  it('exposes exactly call and onEvent as window.scriptdesk, requiring nothing but electron', () => {
+  it('exposes exactly call, onEvent and pathOfDroppedFile as window.scriptdesk, requiring nothing but electron', () => {
     const { exposed, required } = runBundle();
     expect(exposed.map(([key]) => key)).toEqual(['scriptdesk']);
-    expect(Object.keys(exposed[0]![1] as object).sort()).toEqual(['call', 'onEvent']);
+    expect(Object.keys(exposed[0]![1] as object).sort()).toEqual([
+      'call',
+      'onEvent',
+      'pathOfDroppedFile',
+    ]);
     expect(required).toEqual(['electron']);
+  });
+
+  it('gives a dropped File’s path on disk, and null for anything else the page passes', () => {
+    const { exposed } = runBundle();
+    const { pathOfDroppedFile } = exposed[0]![1] as { pathOfDroppedFile: (f: unknown) => unknown };
+    // In the preload's own context there is no File: nothing the page passes is taken for one.
+    expect(pathOfDroppedFile({ name: 'dropped.csv', path: '/etc/passwd' })).toBeNull();
+    expect(pathOfDroppedFile('/etc/passwd')).toBeNull();
+    const webUtils = { getPathForFile: () => '/home/ana/dropped.csv' };
+    expect(pathOfDroppedFile.length).toBe(1);
+    const file = new File(['a,b'], 'dropped.csv');
+    expect(bridgePathOfDroppedFile(webUtils, file)).toBe('/home/ana/dropped.csv');
+    expect(bridgePathOfDroppedFile({ getPathForFile: () => '' }, file)).toBeNull();
+    expect(bridgePathOfDroppedFile(webUtils, { name: 'x.csv' })).toBeNull();
   });
 
   it('knows every contract method, and no other name, at run time', async () => {

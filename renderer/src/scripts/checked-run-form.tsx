@@ -9,6 +9,7 @@ import {
   prefillFrom,
   type FormOpening,
 } from '../common/run-again.js';
+import { FilePickerProvider } from '../files/file-picker-provider.js';
 import { PresetsControl } from '../presets/presets-control.js';
 import { usePresets } from '../presets/use-presets.js';
 import { RunForm } from './run-form.js';
@@ -76,26 +77,28 @@ export function CheckedRunForm({
     );
   if (!checks.validator || opening === undefined) return <LoadingState label="Loading the form…" />;
   return (
-    <RunForm
-      // A preset applied opens the form afresh, filled with it.
-      key={generation}
-      script={script}
-      schema={schema}
-      uiSchema={uiSchema}
-      validator={checks.validator}
-      onStarted={onStarted}
-      opening={opening}
-      presets={(currentInputs) => (
-        <PresetsControl
-          scriptTitle={script.title}
-          presets={presets}
-          currentInputs={currentInputs}
-          onApply={(preset) => {
-            setOpening(presetOpening(schema, preset));
-            setGeneration((n) => n + 1);
-          }}
-        />
-      )}
-    />
+    <FilePickerProvider scriptId={script.id}>
+      <RunForm
+        // A preset applied opens the form afresh, filled with it.
+        key={generation}
+        script={script}
+        schema={schema}
+        uiSchema={uiSchema}
+        validator={checks.validator}
+        onStarted={onStarted}
+        opening={opening}
+        presets={(currentInputs) => (
+          <PresetsControl
+            scriptTitle={script.title}
+            presets={presets}
+            currentInputs={currentInputs}
+            onApply={(preset) => {
+              setOpening(presetOpening(schema, preset));
+              setGeneration((n) => n + 1);
+            }}
+          />
+        )}
+      />
+    </FilePickerProvider>
   );
 }
