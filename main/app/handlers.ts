@@ -10,6 +10,8 @@ import type { RunStore, StoredRun } from '../runs/run-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { PreferenceStore } from '../storage/preference-store.js';
 import { stripRun } from '../runs/run-outcome.js';
+import { canonicalJson } from '../audit/canonical-json.js';
+import { redactSensitive } from '../../forms/redaction.js';
 import type { Runner } from '../runs/runner.js';
 import { readLogTail } from '../runs/log-tail.js';
 import { readListedLines, readLogChunk, readLogLines, searchLog } from '../runs/log-reader.js';
@@ -211,6 +213,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       };
     },
     'run.scripts': async () => ({ scripts: runs.scripts() }),
+    'run.matchingDryRun': async ({ scriptId, inputs }) => {
+      const script = await catalogue.resolve(scriptId, identity.user);
+      // As run-spec.ts records a run's inputs: sensitive values redacted, compared canonically.
+      const wanted = canonicalJson(redactSensitive(script.schema, inputs));
+      const run = runs.latestDryRunWith(scriptId, (recorded) => canonicalJson(recorded) === wanted);
+      return {
+        run: run && {
+          runId: run.runId,
+          status: run.status,
+          startedAt: run.startedAt,
+          scriptVersion: run.scriptVersion,
+        },
+      };
+    },
     'run.delivery': async ({ runId }) => {
       runOf(runId);
       return deliveryOf(runId);

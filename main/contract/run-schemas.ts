@@ -81,6 +81,23 @@ export const historyMethods = {
   ),
   /** Whether a run's audit events reached the endpoint, asked again as delivery goes on. */
   'run.delivery': method(z.object({ runId: RunIdSchema }).strict(), RunDeliverySchema),
+  /**
+   * The newest dry run of this script with exactly these inputs (compared as the audit record
+   * holds them: sensitive values redacted), for the confirmation of a real run; null when none.
+   */
+  'run.matchingDryRun': method(
+    z.object({ scriptId: ScriptIdSchema, inputs: z.record(z.string(), z.unknown()) }).strict(),
+    z.object({
+      run: z
+        .object({
+          runId: z.string(),
+          status: RunStatusSchema,
+          startedAt: z.string(),
+          scriptVersion: z.string(),
+        })
+        .nullable(),
+    }),
+  ),
   /** Every script this device has runs of (for History's script filter), by title. */
   'run.scripts': method(
     z.object({}).strict(),

@@ -266,6 +266,27 @@ export class RunStore {
       .map((row) => (JSON.parse(row.inputs) as Record<string, unknown>)[field]);
   }
 
+  /**
+   * The newest finished dry run of `scriptId` whose recorded inputs equal `recorded` (both as the
+   * journal holds them, compared by `sameInputs`), among its last `limit` dry runs.
+   */
+  latestDryRunWith(
+    scriptId: string,
+    sameInputs: (inputs: Record<string, unknown>) => boolean,
+    limit = 200,
+  ): StoredRun | null {
+    const rows = this.db
+      .prepare<[string, number], RunRow>(
+        'SELECT * FROM runs WHERE script_id = ? AND dry_run = 1 AND finished_at IS NOT NULL AND inputs IS NOT NULL ORDER BY started_at DESC LIMIT ?',
+      )
+      .all(scriptId, limit);
+    for (const row of rows) {
+      const run = fromRow(row);
+      if (run.inputs && sameInputs(run.inputs)) return run;
+    }
+    return null;
+  }
+
   /** Every script this device has runs of, with the title of its newest run, by title. */
   scripts(): { scriptId: string; title: string }[] {
     return this.db

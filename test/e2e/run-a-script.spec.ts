@@ -139,7 +139,34 @@ test('after a dry run, "Run for real" opens the form with the same inputs and re
   await expect(page.getByTestId('dry-run-switch')).not.toBeChecked();
   await page.screenshot({ path: path.join(SHOTS, '09-run-for-real.png'), fullPage: true });
   await page.getByTestId('run-button').click();
+  // The confirmation restates what will change and vouches for it with the dry run.
+  const restated = page.getByTestId('confirm-run-inputs');
+  await expect(restated).toContainText(folder);
+  await expect(restated).toContainText('receipt-\\1');
+  await expect(page.getByTestId('confirm-dry-run')).toContainText(
+    'A dry run with these inputs succeeded',
+  );
+  await page.screenshot({ path: path.join(SHOTS, '10-confirm-real-run.png') });
   await page.getByTestId('confirm-run').click();
   await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
   expect(readdirSync(folder)).toEqual(['receipt-007.pdf']);
+});
+
+test('a real run of inputs never dry-run says so in the confirmation, and offers the dry run instead', async ({
+  page,
+}) => {
+  const work = process.env.SCRIPTDESK_E2E_WORK!;
+  const folder = path.join(work, 'untried');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, 'scan 001.pdf'), 'x');
+  await fillRename(page, folder, 'fresh', 'TICKET-88');
+  await page.getByTestId('dry-run-switch').uncheck();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('confirm-dry-run')).toContainText(
+    'No dry run with these exact inputs yet',
+  );
+  await page.getByRole('button', { name: 'Dry run instead' }).click();
+  await expect(page.getByTestId('confirm-run')).toBeHidden();
+  await expect(page.getByTestId('dry-run-switch')).toBeChecked();
+  expect(readdirSync(folder)).toEqual(['scan 001.pdf']);
 });

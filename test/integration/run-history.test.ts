@@ -282,4 +282,30 @@ describe('History through the API', () => {
       'refused',
     );
   });
+
+  it('finds the newest dry run with the same inputs for the confirmation, comparing sensitive ones as recorded', async () => {
+    ({ app } = await appWithCatalogue());
+    const markerDir = await tempDir('scriptdesk-marker-');
+    const inputs = { markerDir, mode: 'ok', count: 2, token: 'hunter2-SECRET' };
+    const failedDry = await runToEnd(app, {
+      scriptId: 'probe',
+      inputs: { ...inputs, mode: 'fail' },
+      dryRun: true,
+    });
+    const dry = await runToEnd(app, { scriptId: 'probe', inputs, dryRun: true });
+    await runToEnd(app, { scriptId: 'probe', inputs }); // a real run is not a dry run
+    const match = (given: Record<string, unknown>) =>
+      callOrThrow(app!, 'run.matchingDryRun', { scriptId: 'probe', inputs: given });
+
+    expect((await match(inputs)).run).toMatchObject({ runId: dry.runId, status: 'succeeded' });
+    // Key order does not matter; another secret value cannot be told apart (it is never recorded).
+    expect((await match({ token: 'other', count: 2, mode: 'ok', markerDir })).run?.runId).toBe(
+      dry.runId,
+    );
+    expect((await match({ ...inputs, mode: 'fail' })).run).toMatchObject({
+      runId: failedDry.runId,
+      status: 'failed',
+    });
+    expect((await match({ ...inputs, count: 3 })).run).toBeNull();
+  });
 });

@@ -384,9 +384,15 @@ export function RunForm({
       </Box>
       <ConfirmRunDialog
         script={script}
+        schema={schema as Record<string, unknown>}
+        inputs={submission.pendingInputs}
         open={submission.phase === 'confirming'}
         onConfirm={submission.confirm}
         onCancel={submission.dismiss}
+        onDryRunInstead={() => {
+          submission.dismiss();
+          setDryRun(true);
+        }}
       />
       <SecretDialog
         request={prompt.request}

@@ -101,6 +101,8 @@ export function useRunSubmission(
   return {
     phase,
     error,
+    /** The inputs of the run waiting for confirmation. */
+    pendingInputs: pending?.inputs,
     submit,
     confirm,
     dismiss,
