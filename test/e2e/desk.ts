@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -175,6 +175,62 @@ export async function withDesk(
     } finally {
       await desk.stop();
     }
+  }
+}
+
+/** The script.json fields an e2e test script leaves at their plainest (each test names the rest). */
+export function testManifest(
+  fields: { id: string; title: string; summary: string } & Record<string, unknown>,
+) {
+  return {
+    category: 'Reporting',
+    version: '1.0.0',
+    entrypoint: 'main.py',
+    python: '>=3.9',
+    timeoutSeconds: 300,
+    secrets: [],
+    allowed: { users: [], groups: ['analysts'] },
+    destructive: false,
+    supportsDryRun: false,
+    requireReason: false,
+    exitCodes: { '0': { status: 'success' } },
+    ...fields,
+  };
+}
+
+/** A test script's files by name: `script.json` and `form.schema.json` as objects, the rest text. */
+export type ScriptFiles = Record<string, unknown> & { 'script.json': { id: string } };
+
+/**
+ * Starts a desk for one test on the demo catalogue plus `scripts`, under a machine policy holding
+ * `policy` (when given), and stops it and removes everything afterwards.
+ */
+export async function withScriptsDesk(
+  scripts: readonly ScriptFiles[],
+  options: { policy?: object; env?: Record<string, string> },
+  body: (desk: Desk) => Promise<void>,
+): Promise<void> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-scripts-'));
+  try {
+    const catalogue = path.join(work, 'catalogue');
+    cpSync(DEMO_CATALOGUE, catalogue, { recursive: true });
+    for (const files of scripts) {
+      const folder = path.join(catalogue, 'scripts', files['script.json'].id);
+      mkdirSync(folder, { recursive: true });
+      for (const [name, content] of Object.entries(files))
+        writeFileSync(
+          path.join(folder, name),
+          typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+        );
+    }
+    const env = { ...options.env };
+    if (options.policy) {
+      env.SCRIPTDESK_POLICY = path.join(work, 'policy.json');
+      writeFileSync(env.SCRIPTDESK_POLICY, JSON.stringify(options.policy));
+    }
+    await withDesk({ source: catalogue, env }, body);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -1,29 +1,17 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { REPO, SHOTS, startDesk, type Desk } from './desk.js';
+import { SHOTS, testManifest, withScriptsDesk, type Desk } from './desk.js';
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
 /** A script for these tests: prints numbered lines, some through Python's logging as errors and warnings. */
 const LONG_LOG_SCRIPT = {
-  'script.json': {
+  'script.json': testManifest({
     id: 'long-log',
     title: 'Reconcile ledger',
     summary: 'Test script: prints many numbered lines, with logging errors and warnings.',
-    category: 'Reporting',
-    version: '1.0.0',
-    entrypoint: 'main.py',
-    python: '>=3.9',
-    timeoutSeconds: 300,
-    secrets: [],
-    allowed: { users: [], groups: ['analysts'] },
-    destructive: false,
-    supportsDryRun: false,
-    requireReason: false,
-    exitCodes: { '0': { status: 'success' } },
-  },
+  }),
   'form.schema.json': {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
@@ -49,26 +37,7 @@ for n in range(1, inputs.get("lines", 100000) + 1):
 };
 
 async function withLogDesk(body: (desk: Desk) => Promise<void>): Promise<void> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-log-'));
-  try {
-    const catalogue = path.join(work, 'catalogue');
-    cpSync(path.join(REPO, 'examples', 'catalogue'), catalogue, { recursive: true });
-    const folder = path.join(catalogue, 'scripts', 'long-log');
-    mkdirSync(folder, { recursive: true });
-    for (const [name, content] of Object.entries(LONG_LOG_SCRIPT))
-      writeFileSync(
-        path.join(folder, name),
-        typeof content === 'string' ? content : JSON.stringify(content, null, 2),
-      );
-    const desk = await startDesk({ source: catalogue });
-    try {
-      await body(desk);
-    } finally {
-      await desk.stop();
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  await withScriptsDesk([LONG_LOG_SCRIPT], {}, body);
 }
 
 test('a log of 100,000 lines: counts, the first line, search, only errors and warnings, download', async ({

@@ -1,10 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { callApi, REPO, SHOTS, startDesk, type Desk } from './desk.js';
-
-const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
+import { callApi, SHOTS, testManifest, withScriptsDesk, type Desk } from './desk.js';
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
@@ -13,27 +11,17 @@ test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
  * exit code.
  */
 const OUTCOME_SCRIPT = {
-  'script.json': {
+  'script.json': testManifest({
     id: 'outcome-demo',
     title: 'Monthly extract',
     summary: 'Test script: waits, writes many lines or ends with the exit code it is given.',
-    category: 'Reporting',
-    version: '1.0.0',
-    entrypoint: 'main.py',
-    python: '>=3.9',
-    timeoutSeconds: 300,
-    secrets: [],
-    allowed: { users: [], groups: ['analysts'] },
-    destructive: false,
-    supportsDryRun: false,
-    requireReason: false,
     exitCodes: {
       '0': { status: 'success' },
       '1': { status: 'failed', message: 'The script stopped because of an unexpected error.' },
       '3': { status: 'expected', message: 'There is no data for that month yet.' },
       '75': { status: 'retriable', message: 'The data warehouse is busy.' },
     },
-  },
+  }),
   'form.schema.json': {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
@@ -83,39 +71,16 @@ const FUTURE_PYTHON_SCRIPT = {
   'main.py': 'print("never runs")\n',
 };
 
-function writeScript(catalogue: string, files: Record<string, unknown>): void {
-  const id = (files['script.json'] as { id: string }).id;
-  const folder = path.join(catalogue, 'scripts', id);
-  mkdirSync(folder, { recursive: true });
-  for (const [name, content] of Object.entries(files))
-    writeFileSync(
-      path.join(folder, name),
-      typeof content === 'string' ? content : JSON.stringify(content, null, 2),
-    );
-}
-
 /**
  * Starts a desk whose catalogue is the demo one plus the two test scripts, under a machine policy
  * of one run at a time and 1 MiB of output per run, and stops it afterwards.
  */
 async function withStatusDesk(body: (desk: Desk) => Promise<void>): Promise<void> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-statuses-'));
-  try {
-    const catalogue = path.join(work, 'catalogue');
-    cpSync(DEMO_CATALOGUE, catalogue, { recursive: true });
-    writeScript(catalogue, OUTCOME_SCRIPT);
-    writeScript(catalogue, FUTURE_PYTHON_SCRIPT);
-    const policy = path.join(work, 'policy.json');
-    writeFileSync(policy, JSON.stringify({ maxConcurrentRuns: 1, maxOutputBytes: 1024 * 1024 }));
-    const desk = await startDesk({ source: catalogue, env: { SCRIPTDESK_POLICY: policy } });
-    try {
-      await body(desk);
-    } finally {
-      await desk.stop();
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  await withScriptsDesk(
+    [OUTCOME_SCRIPT, FUTURE_PYTHON_SCRIPT],
+    { policy: { maxConcurrentRuns: 1, maxOutputBytes: 1024 * 1024 } },
+    body,
+  );
 }
 
 async function startRun(desk: Desk, inputs: Record<string, number | string>): Promise<string> {

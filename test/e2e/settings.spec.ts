@@ -1,11 +1,16 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './axe.js';
-import { callApi, REPO, SHOTS, startWeb, withDesk, type Desk } from './desk.js';
-
-const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
+import {
+  callApi,
+  SHOTS,
+  startWeb,
+  testManifest,
+  withDesk,
+  withScriptsDesk,
+  type Desk,
+} from './desk.js';
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
@@ -21,22 +26,11 @@ const pageColour = (page: Page) =>
  * script's own doing, never a wait in the test.
  */
 const SLEEP_SCRIPT = {
-  'script.json': {
+  'script.json': testManifest({
     id: 'monthly-extract',
     title: 'Monthly extract',
     summary: 'Test script: waits the seconds it is given, then ends.',
-    category: 'Reporting',
-    version: '1.0.0',
-    entrypoint: 'main.py',
-    python: '>=3.9',
-    timeoutSeconds: 300,
-    secrets: [],
-    allowed: { users: [], groups: ['analysts'] },
-    destructive: false,
-    supportsDryRun: false,
-    requireReason: false,
-    exitCodes: { '0': { status: 'success' } },
-  },
+  }),
   'form.schema.json': {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
@@ -59,23 +53,7 @@ print("Extract finished.", flush=True)
  * run "long" after 1 second (the policy IT sets; 10 seconds by default).
  */
 async function withNoticeDesk(body: (desk: Desk) => Promise<void>): Promise<void> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-notices-'));
-  try {
-    const catalogue = path.join(work, 'catalogue');
-    cpSync(DEMO_CATALOGUE, catalogue, { recursive: true });
-    const folder = path.join(catalogue, 'scripts', SLEEP_SCRIPT['script.json'].id);
-    mkdirSync(folder, { recursive: true });
-    for (const [name, content] of Object.entries(SLEEP_SCRIPT))
-      writeFileSync(
-        path.join(folder, name),
-        typeof content === 'string' ? content : JSON.stringify(content, null, 2),
-      );
-    const policy = path.join(work, 'policy.json');
-    writeFileSync(policy, JSON.stringify({ notifications: { longRunSeconds: 1 } }));
-    await withDesk({ source: catalogue, env: { SCRIPTDESK_POLICY: policy } }, body);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  await withScriptsDesk([SLEEP_SCRIPT], { policy: { notifications: { longRunSeconds: 1 } } }, body);
 }
 
 /**

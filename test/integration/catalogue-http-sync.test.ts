@@ -495,7 +495,10 @@ describe('syncing in the app', () => {
           if (event.payload.installed?.version === version) resolve();
         }),
       );
-    expect(await call(app, 'catalogue.list', {})).toEqual({ ok: true, value: { scripts: [] } });
+    expect(await call(app, 'catalogue.list', {})).toEqual({
+      ok: true,
+      value: { scripts: [], recent: [] },
+    });
 
     const first = reached(1);
     const sync = await scriptdesk(home, [
