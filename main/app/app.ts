@@ -22,6 +22,7 @@ import { KeytarSecretStore } from '../secrets/keytar-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { openDatabase } from '../storage/database.js';
 import { EventHub } from './event-hub.js';
+import type { DesktopShell } from './desktop-shell.js';
 import { createHandlers } from './handlers.js';
 import { homePaths, type HomePaths } from '../shared/home.js';
 
@@ -70,6 +71,8 @@ export interface AppOptions {
   secrets?: SecretStore;
   /** The machine policy (default: read from the policy file, see main/policy/policy.ts). */
   policy?: Policy;
+  /** The desktop app's save dialog and shell (Electron's); absent in the web host and the CLI. */
+  desktop?: DesktopShell;
 }
 
 /** Opens the data folder and wires every service together. */
@@ -230,6 +233,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       syncAndPublish,
       deliveryStatus,
       presets: new PresetStore(db),
+      desktop: options.desktop ?? null,
     }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),
