@@ -140,6 +140,8 @@ out = pathlib.Path(os.environ["SCRIPTDESK_OUTPUT_DIR"])
 (out / "report.md").write_text(${JSON.stringify(HOSTILE_REPORT)}, encoding="utf-8")
 (out / "chart.png").write_bytes(png(24, 16, (30, 90, 200)))
 (out / "totals.json").write_text('{"north":120,"south":[80,81]}', encoding="utf-8")
+with open(out / "big.csv", "w", encoding="utf-8") as f:
+    f.write("row,name\\n" + "".join("%d,item %d\\n" % (n, n) for n in range(1, 1201)))
 (out / "notes.txt").write_text("first line\\nsecond line\\nthird line\\n", encoding="utf-8")
 print("done")
 `,
@@ -205,6 +207,21 @@ test('a hostile Markdown report shows no remote image, runs no code; images, JSO
       await page.getByTestId('output-file-totals.json').click();
       const json = page.getByRole('dialog', { name: /totals\.json/ }).getByTestId('output-preview');
       await expect(json).toHaveText('{\n  "north": 120,\n  "south": [\n    80,\n    81\n  ]\n}');
+      await page.keyboard.press('Escape');
+
+      await page.getByTestId('output-file-big.csv').click();
+      const big = page.getByRole('dialog', { name: /big\.csv/ });
+      await expect(big.getByTestId('preview-truncated')).toContainText(
+        'Showing the first 1,000 rows',
+      );
+      // Only the rows in view are drawn; scrolled to the end, the 1,000th is there.
+      await expect(big.getByRole('cell', { name: 'item 1000', exact: true })).toHaveCount(0);
+      await big.getByTestId('output-preview').evaluate((element) => {
+        element.scrollTop = element.scrollHeight;
+      });
+      await expect(big.getByRole('cell', { name: 'item 1000', exact: true })).toBeVisible();
+      await expect(big.getByRole('cell', { name: 'item 1001', exact: true })).toHaveCount(0);
+      await page.screenshot({ path: path.join(SHOTS, 'outputs-07-table-cut-scrolled.png') });
       await page.keyboard.press('Escape');
 
       await page.getByTestId('output-file-notes.txt').click();
