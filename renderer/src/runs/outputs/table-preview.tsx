@@ -2,7 +2,7 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { monospaceFont } from '../../theme.js';
-import { MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, type ParsedTable } from './output-kind.js';
+import { MAX_TABLE_COLUMNS, type ParsedTable } from './output-kind.js';
 
 const DELIMITER_NAMES: Record<string, string> = {
   ',': 'comma',
