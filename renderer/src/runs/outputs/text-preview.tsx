@@ -31,7 +31,6 @@ export function TextPreview({
       tabIndex={0}
       role="region"
       aria-label={label}
-      data-kind={kind}
       sx={{
         display: 'flex',
         alignItems: 'flex-start',
@@ -61,7 +60,12 @@ export function TextPreview({
       >
         {numbers}
       </Box>
-      <Box component="pre" data-testid="output-preview" sx={{ ...pre, px: 1.5, flex: 1 }}>
+      <Box
+        component="pre"
+        data-testid="output-preview"
+        data-kind={kind}
+        sx={{ ...pre, px: 1.5, flex: 1 }}
+      >
         {body || '(empty file)'}
       </Box>
     </Box>
