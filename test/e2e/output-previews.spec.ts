@@ -142,12 +142,14 @@ out = pathlib.Path(os.environ["SCRIPTDESK_OUTPUT_DIR"])
 (out / "totals.json").write_text('{"north":120,"south":[80,81]}', encoding="utf-8")
 with open(out / "big.csv", "w", encoding="utf-8") as f:
     f.write("row,name\\n" + "".join("%d,item %d\\n" % (n, n) for n in range(1, 1201)))
+(out / "broken.json").write_text('{"north": 120,', encoding="utf-8")
+(out / "data.bin").write_bytes(bytes(range(256)) * 4)
 (out / "notes.txt").write_text("first line\\nsecond line\\nthird line\\n", encoding="utf-8")
 print("done")
 `,
 };
 
-test('a hostile Markdown report shows no remote image, runs no code; images, JSON and text preview by kind', async ({
+test('a hostile Markdown report shows no remote image, runs no code; images, JSON (valid or not), binary and text preview by kind', async ({
   page,
 }) => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-outputs-'));
@@ -207,6 +209,18 @@ test('a hostile Markdown report shows no remote image, runs no code; images, JSO
       await page.getByTestId('output-file-totals.json').click();
       const json = page.getByRole('dialog', { name: /totals\.json/ }).getByTestId('output-preview');
       await expect(json).toHaveText('{\n  "north": 120,\n  "south": [\n    80,\n    81\n  ]\n}');
+      await page.keyboard.press('Escape');
+
+      await page.getByTestId('output-file-broken.json').click();
+      const broken = page.getByRole('dialog', { name: /broken\.json/ });
+      await expect(broken.getByTestId('preview-truncated')).toContainText('This is not valid JSON');
+      await expect(broken.getByTestId('output-preview')).toHaveText('{"north": 120,');
+      await page.keyboard.press('Escape');
+
+      await page.getByTestId('output-file-data.bin').click();
+      await expect(page.getByRole('dialog', { name: /data\.bin/ })).toContainText(
+        'This file is not plain text, so it cannot be shown here.',
+      );
       await page.keyboard.press('Escape');
 
       await page.getByTestId('output-file-big.csv').click();
