@@ -17,6 +17,9 @@ const CONTRACT =
   /(?:node_modules[\\/]zod[\\/]|renderer[\\/]src[\\/](?:zod-jitless|contract-values)\.ts$|main[\\/]contract[\\/])/;
 
 /** The window's frame: what every page builds on (not the pages, the form or the dialogs). */
+/** papaparse, react-markdown, remark-gfm and the unified/micromark packages beneath them. */
+const PREVIEW_LIBRARIES =
+  /node_modules[\\/](papaparse|react-markdown|remark-[^\\/]+|micromark[^\\/]*|(mdast|hast|unist)-util-[^\\/]+|unified|vfile[^\\/]*|bail|trough|devlop|extend|is-plain-obj|ccount|character-[^\\/]+|(comma|space)-separated-tokens|decode-named-character-reference|estree-util-is-identifier-name|html-url-attributes|inline-style-parser|style-to-[^\\/]+|is-(alphabetical|alphanumerical|decimal|hexadecimal)|longest-streak|markdown-table|parse-entities|property-information|stringify-entities|trim-lines|zwitch|@ungap[\\/]structured-clone)[\\/]/;
 const WINDOW =
   /renderer[\\/]src[\\/](?:window\.tsx|app\.tsx|theme\.ts|(?:api|common|layout|catalogue|audit)[\\/](?!delivery-details))/;
 
@@ -97,6 +100,8 @@ export default defineConfig({
             { name: 'framework', test: FRAMEWORK, priority: 20 },
             // The window's own shared pieces (common components, API hooks) travel with it.
             { name: 'window', test: WINDOW, priority: 15 },
+            // The output previews' parsers (CSV, Markdown), loaded with the preview dialog only.
+            { name: 'preview-libraries', test: PREVIEW_LIBRARIES, priority: 12 },
             { name: 'form-libraries', test: /node_modules[\\/](?!zod[\\/])/, priority: 10 },
           ],
         },

@@ -25,6 +25,7 @@ import { openDatabase } from '../storage/database.js';
 import { PreferenceStore } from '../storage/preference-store.js';
 import { longRunNotice } from '../runs/long-run-notice.js';
 import { EventHub } from './event-hub.js';
+import type { DesktopShell } from './desktop-shell.js';
 import { createHandlers } from './handlers.js';
 import { homePaths, type HomePaths } from '../shared/home.js';
 
@@ -77,6 +78,8 @@ export interface AppOptions {
   chooseFile?: (request: ChooseRequest) => Promise<string | null>;
   /** The folder the in-page file browser may show (default: the user's home). */
   browseRoot?: string;
+  /** The desktop app's save dialog and shell (Electron's); absent in the web host and the CLI. */
+  desktop?: DesktopShell;
 }
 
 /** Opens the data folder and wires every service together. */
@@ -253,6 +256,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       preferences,
       longRunSeconds: policy.notifications.longRunSeconds,
       preferencesChanged: (payload) => hub.emit({ name: 'prefs.changed', payload }),
+      desktop: options.desktop ?? null,
     }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),

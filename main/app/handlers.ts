@@ -16,16 +16,15 @@ import type { Runner } from '../runs/runner.js';
 import { readLogTail } from '../runs/log-tail.js';
 import { readListedLines, readLogChunk, readLogLines, searchLog } from '../runs/log-reader.js';
 import { RunLogs } from '../runs/run-logs.js';
-import { readRecordedOutput } from '../runs/output-read.js';
 import { TAIL_LINES } from '../runs/run-log.js';
+import { createOutputHandlers, outputsFolder } from './output-handlers.js';
+import type { DesktopShell } from './desktop-shell.js';
 import { createSecretHandlers } from './secret-handlers.js';
 import { createPresetHandlers } from '../presets/preset-handlers.js';
 import { createFileHandlers, type ChooseRequest } from '../files/file-handlers.js';
 import type { PresetStore } from '../presets/preset-store.js';
 import { APP_VERSION } from '../shared/version.js';
 
-/** Largest output preview sent to the UI. */
-const PREVIEW_BYTES = 256 * 1024;
 /** Largest log a window may download: it is assembled in the window's memory. */
 export const MAX_LOG_DOWNLOAD_BYTES = 256 * 1024 * 1024;
 
@@ -55,6 +54,8 @@ export interface HandlerDeps {
   preferences: PreferenceStore;
   /** Tells every window the user's preferences changed. */
   preferencesChanged: (preferences: Preferences) => void;
+  /** The desktop app's dialogs and shell; null in the web host. */
+  desktop: DesktopShell | null;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
@@ -111,6 +112,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         catalogue: status,
         longRunSeconds: deps.longRunSeconds,
         preferences: preferences.get(identity.user),
+        desktop: deps.desktop !== null,
       };
     },
     'catalogue.status': () => catalogue.status(),
@@ -167,7 +169,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         ...(await logTailOf(run)),
         logLevels: runner.logIndexOf(runId)?.levels ?? run.logLevels,
         outputs: run.outputs,
-        outputDir: path.join(run.runDir, 'outputs'),
+        outputDir: outputsFolder(run),
         inputs: run.inputs,
         reason: run.reason,
         user: run.user,
@@ -235,21 +237,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       runOf(runId);
       return { cancelled: runner.cancel(runId) };
     },
-    'run.readOutput': async ({ runId, name }) => {
-      const run = runOf(runId);
-      const entry = run.outputs.find((o) => o.name === name);
-      if (!entry)
-        throw new ApiFailure(
-          'not_found',
-          `Run ${runId} has no output file named "${name.slice(0, 80)}".`,
-        );
-      const preview = await readRecordedOutput(
-        path.join(run.runDir, 'outputs'),
-        entry,
-        PREVIEW_BYTES,
-      );
-      return { name, ...preview };
-    },
+    ...createOutputHandlers(deps),
     ...createSecretHandlers(deps),
     ...createPresetHandlers(deps),
     ...createFileHandlers(deps),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LogLevelsSchema, LogLineSchema, logMethods } from './log-schemas.js';
 import { FieldErrorSchema } from './errors.js';
 import { fileMethods } from './file-api.js';
+import { outputMethods } from './output-api.js';
 import { presetMethods } from './preset-api.js';
 import {
   historyMethods,
@@ -238,6 +239,11 @@ export const methods = {
        * hold its theme and favourites without one more request competing for a connection.
        */
       preferences: PreferencesSchema,
+      /**
+       * True in the desktop app, where main can show the system's save dialog, open files with
+       * their default app and show them in the file manager; false in the browser (web host).
+       */
+      desktop: z.boolean(),
     }),
   ),
   'catalogue.list': method(
@@ -275,10 +281,7 @@ export const methods = {
     z.object({ runId: RunIdSchema }).strict(),
     z.object({ cancelled: z.boolean() }),
   ),
-  'run.readOutput': method(
-    z.object({ runId: RunIdSchema, name: z.string().min(1).max(255) }).strict(),
-    z.object({ name: z.string(), text: z.string(), truncated: z.boolean() }),
-  ),
+  ...outputMethods,
   ...logMethods,
   /** The secrets a script declares and whether each is set in the keychain (never the values). */
   'secrets.status': method(z.object({ scriptId: ScriptIdSchema }).strict(), SecretsStatusSchema),

@@ -16,8 +16,10 @@ import {
   type WebContents,
 } from 'electron';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SYNC_INTERVAL_MS, openScriptDeskApp } from '../app/app.js';
+import type { DesktopShell } from '../app/desktop-shell.js';
 import { defaultHome } from '../shared/home.js';
 import type { Dispatch } from '../contract/dispatcher.js';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME } from './app-origin.js';
@@ -106,6 +108,22 @@ function serveRenderer(
   });
 }
 
+/**
+ * Electron's save dialog and shell, for the output actions. Main decides every path it hands
+ * them, from the run's record and after checking the file (`main/app/output-handlers.ts`).
+ */
+const desktopShell: DesktopShell = {
+  async chooseSavePath(fileName) {
+    const options = { defaultPath: path.join(app.getPath('downloads'), fileName) };
+    const chosen = mainWindow
+      ? await dialog.showSaveDialog(mainWindow, options)
+      : await dialog.showSaveDialog(options);
+    return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
+  },
+  openPath: (file) => shell.openPath(file),
+  showItemInFolder: (file) => shell.showItemInFolder(file),
+};
+
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow(
     mainWindowOptions({ preloadPath: PRELOAD_PATH, devTools: !app.isPackaged }),
@@ -145,6 +163,7 @@ async function start(): Promise<void> {
         : await dialog.showOpenDialog(options);
       return chosenPath(result);
     },
+    desktop: desktopShell,
   });
   serveRenderer(async (sha256) => (await opening).validatorModule(sha256));
 

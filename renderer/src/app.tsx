@@ -3,6 +3,7 @@ import { useAppInfo } from './api/app-info.js';
 import { useDeliveryStatus } from './audit/use-delivery-status.js';
 import { CatalogueBanner } from './catalogue/catalogue-banner.js';
 import { useCatalogueStatus } from './catalogue/use-catalogue-status.js';
+import { DesktopContext } from './common/desktop-context.js';
 import { ApiErrorAlert } from './common/api-error-alert.js';
 import { lazyPart, PartBoundary } from './common/lazy-part.js';
 import { LoadingState } from './common/loading-state.js';
@@ -76,14 +77,16 @@ export function App() {
           ) : !info.value ? (
             <LoadingState label="Connecting to ScriptDesk…" />
           ) : (
-            <PartBoundary key={route.page} loading={LOADING[route.page]}>
-              <Page
-                route={route}
-                navigate={navigate}
-                hasCatalogue={hasCatalogue}
-                catalogueVersion={catalogueVersion}
-              />
-            </PartBoundary>
+            <DesktopContext value={info.value.desktop}>
+              <PartBoundary key={route.page} loading={LOADING[route.page]}>
+                <Page
+                  route={route}
+                  navigate={navigate}
+                  hasCatalogue={hasCatalogue}
+                  catalogueVersion={catalogueVersion}
+                />
+              </PartBoundary>
+            </DesktopContext>
           )}
         </Box>
       </Box>

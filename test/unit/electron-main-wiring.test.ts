@@ -36,6 +36,7 @@ class App extends EventEmitter {
   }
   whenReady() { return s.whenReady; }
   getVersion() { return '9.9.9'; }
+  getPath(name) { return '/home/analyst/' + name; }
   requestSingleInstanceLock() { return true; }
   quit() {
     s.quits++;
@@ -69,7 +70,11 @@ export const session = { defaultSession: {
   setPermissionCheckHandler(h) { s.permissionCheck = h; },
   setDevicePermissionHandler(h) { s.devicePermission = h; },
 } };
-export const shell = { openExternal(url) { s.opened.push(url); return Promise.resolve(); } };
+export const shell = {
+  openExternal(url) { s.opened.push(url); return Promise.resolve(); },
+  openPath(file) { s.opened.push(file); return Promise.resolve(''); },
+  showItemInFolder(file) { s.opened.push(file); },
+};
 export const dialog = { showErrorBox(title, message) { s.errors.push(title + ': ' + message); markStarted(); } };
 export class Notification extends EventEmitter {
   static isSupported() { return true; }
@@ -276,7 +281,11 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
   });
 
   it('answers the window’s top frame through the real app, and refuses subframes and other web contents', () => {
-    expect(report.ipc.trusted).toMatchObject({ ok: true, value: { catalogue: null } });
+    // desktop: main was handed Electron's dialog and shell, so the window offers Open and Save as.
+    expect(report.ipc.trusted).toMatchObject({
+      ok: true,
+      value: { catalogue: null, desktop: true },
+    });
     expect(report.ipc.subframe).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(report.ipc.otherContents).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(report.ipc.badInput).toMatchObject({ ok: false, error: { code: 'bad_request' } });

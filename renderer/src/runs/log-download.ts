@@ -1,6 +1,7 @@
 import type { Transport } from '../../../main/contract/transport.js';
 import type { MethodOutput } from '../../../main/contract/api.js';
 import type { ApiError, Result } from '../../../main/contract/errors.js';
+import { saveBlob } from './save-blob.js';
 
 /**
  * Saves run `runId`'s whole log as the file main names (`<script>-<run>.log`), assembled from the
@@ -26,15 +27,6 @@ export async function downloadLog(
     offset = result.value.next;
     if (offset !== null) progress(offset / Math.max(1, result.value.size));
   }
-  const url = URL.createObjectURL(new Blob(parts, { type: 'text/plain;charset=utf-8' }));
-  try {
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = fileName;
-    link.click();
-  } finally {
-    // Revoked later: a download may still be reading the blob when the click returns.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  }
+  saveBlob(new Blob(parts, { type: 'text/plain;charset=utf-8' }), fileName);
   return undefined;
 }

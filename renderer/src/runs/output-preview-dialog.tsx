@@ -6,21 +6,17 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import type { OutputFile } from '../../../main/contract/api.js';
-import { useApiQuery } from '../api/use-api-query.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { formatByteSize } from '../common/format.js';
-import { LoadingState } from '../common/loading-state.js';
-import { monospaceFont } from '../theme.js';
+import { ImagePreview } from './outputs/image-preview.js';
+import { outputKindOf } from './outputs/output-kind.js';
+import { TextOutputPreview } from './outputs/text-output-preview.js';
+import { useOutputActions } from './outputs/use-output-actions.js';
 
-/** True when decoded text is clearly not meant to be read (NUL bytes or many undecodable characters). */
-export function looksBinary(text: string): boolean {
-  if (text.includes('\u0000')) return true;
-  const sample = text.slice(0, 4096);
-  const replaced = sample.split('\uFFFD').length - 1;
-  return sample.length > 0 && replaced / sample.length > 0.02;
-}
-
-/** Shows the text of one output file (read through `run.readOutput`). */
+/**
+ * One output file: its preview by kind (table, rendered Markdown, image, JSON, text with line
+ * numbers) and what can be done with it: Save as, Open and Show in folder (desktop app), Copy path.
+ */
 export function OutputPreviewDialog({
   runId,
   file,
@@ -32,79 +28,84 @@ export function OutputPreviewDialog({
   outputDir: string;
   onClose: () => void;
 }) {
-  const preview = useApiQuery('run.readOutput', file ? { runId, name: file.name } : null);
-  const value = preview.value;
-
   return (
     <Dialog
       open={Boolean(file)}
       onClose={onClose}
-      maxWidth="md"
+      fullWidth
+      maxWidth="lg"
       aria-labelledby="output-preview-title"
     >
+      {file ? (
+        <OutputDialogContent runId={runId} file={file} outputDir={outputDir} onClose={onClose} />
+      ) : null}
+    </Dialog>
+  );
+}
+
+function OutputDialogContent({
+  runId,
+  file,
+  outputDir,
+  onClose,
+}: {
+  runId: string;
+  file: OutputFile;
+  outputDir: string;
+  onClose: () => void;
+}) {
+  const actions = useOutputActions(runId, file, outputDir);
+  const { desktop, busy } = actions;
+  return (
+    <>
       <DialogTitle id="output-preview-title">
-        {file?.name}
-        {file ? (
-          <Box
-            component="span"
-            sx={{ ml: 1, color: 'text.secondary', fontSize: 14, fontWeight: 400 }}
-          >
-            {formatByteSize(file.size)}
-          </Box>
-        ) : null}
+        {file.name}
+        <Box
+          component="span"
+          sx={{ ml: 1, color: 'text.secondary', fontSize: 14, fontWeight: 400 }}
+        >
+          {formatByteSize(file.size)}
+        </Box>
       </DialogTitle>
       <DialogContent dividers>
-        {preview.error ? (
-          <ApiErrorAlert error={preview.error} onRetry={preview.reload} />
-        ) : !value ? (
-          <LoadingState label="Reading the file…" />
-        ) : looksBinary(value.text) ? (
-          <Alert severity="info">
-            This file is not plain text, so it cannot be shown here. You find it in{' '}
-            <Box component="span" sx={{ fontFamily: monospaceFont }}>
-              {outputDir}
-            </Box>
-            .
-          </Alert>
+        {outputKindOf(file.name) === 'image' ? (
+          <ImagePreview runId={runId} file={file} />
         ) : (
-          <>
-            {value.truncated ? (
-              <Alert severity="info" sx={{ mb: 1.5 }} data-testid="preview-truncated">
-                The file is truncated here: only its beginning is shown. The whole file is in{' '}
-                <Box component="span" sx={{ fontFamily: monospaceFont }}>
-                  {outputDir}
-                </Box>
-                .
-              </Alert>
-            ) : null}
-            <Box
-              component="pre"
-              tabIndex={0}
-              aria-label={`Contents of ${value.name}`}
-              data-testid="output-preview"
-              sx={{
-                m: 0,
-                p: 1.5,
-                bgcolor: 'background.default',
-                border: 1,
-                borderColor: 'divider',
-                borderRadius: 1,
-                fontFamily: monospaceFont,
-                fontSize: 12.5,
-                lineHeight: 1.5,
-                maxHeight: '60vh',
-                overflow: 'auto',
-                whiteSpace: 'pre',
-              }}
-            >
-              {value.text || '(empty file)'}
-            </Box>
-          </>
+          <TextOutputPreview runId={runId} file={file} outputDir={outputDir} />
         )}
+        {actions.error ? (
+          <Box sx={{ mt: 1.5 }} data-testid="output-action-error">
+            <ApiErrorAlert error={actions.error} />
+          </Box>
+        ) : null}
+        <Box role="status" aria-live="polite" data-testid="output-action-notice">
+          {actions.notice ? (
+            <Alert severity="success" sx={{ mt: 1.5 }}>
+              {actions.notice}
+            </Alert>
+          ) : null}
+        </Box>
       </DialogContent>
-      <DialogActions>
+      <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
+        <Button onClick={actions.saveAs} disabled={busy !== null} data-testid="output-save-as">
+          {busy === 'save' ? 'Saving…' : desktop ? 'Save as…' : 'Save as (download)'}
+        </Button>
+        {desktop ? (
+          <>
+            <Button onClick={actions.open} disabled={busy !== null} data-testid="output-open">
+              Open
+            </Button>
+            <Button onClick={actions.show} disabled={busy !== null} data-testid="output-show">
+              Show in folder
+            </Button>
+          </>
+        ) : null}
+        <Button onClick={actions.copyPath} data-testid="output-copy-path">
+          Copy path
+        </Button>
+        <Box sx={{ flex: 1 }} />
         <Button onClick={onClose}>Close</Button>
       </DialogActions>
-    </Dialog>
+    </>
   );
 }

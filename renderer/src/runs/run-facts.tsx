@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { RunDetail } from '../../../main/contract/api.js';
 import { formatLocalTime, runDuration } from '../common/format.js';
 import { isActive } from '../common/run-status.js';
-import { monospaceFont } from '../theme.js';
+import { OutputFolder } from './output-folder.js';
 import { RunDeliveryState } from './run-delivery.js';
 import { useNow } from './use-now.js';
 
@@ -62,12 +62,7 @@ export function RunFacts({ run }: { run: RunDetail }) {
         <RunDeliveryState runId={run.runId} initial={run.delivery} />
       </Fact>
       <Fact label="Output folder">
-        <Box
-          component="span"
-          sx={{ fontFamily: monospaceFont, fontSize: 12.5, wordBreak: 'break-all' }}
-        >
-          {run.outputDir}
-        </Box>
+        <OutputFolder runId={run.runId} outputDir={run.outputDir} />
       </Fact>
     </Box>
   );
