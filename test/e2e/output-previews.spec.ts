@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './axe.js';
-import { appUrl, callApi, REPO, SHOTS, startDesk } from './desk.js';
+import { appUrl, callApi, REPO, SHOTS, testManifest, withScriptsDesk } from './desk.js';
 
 const SALES_CSV = path.join(REPO, 'examples', 'data', 'sales.csv');
-const DEMO_CATALOGUE = path.join(REPO, 'examples', 'catalogue');
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
@@ -116,22 +114,12 @@ const HOSTILE_REPORT = [
 ].join('\n');
 
 const REPORT_SCRIPT = {
-  'script.json': {
+  'script.json': testManifest({
     id: 'report-kinds',
     title: 'Report of every kind',
     summary: 'Test script: writes a Markdown report, an image, JSON and text.',
-    category: 'Reporting',
-    version: '1.0.0',
-    entrypoint: 'main.py',
-    python: '>=3.9',
     timeoutSeconds: 60,
-    secrets: [],
-    allowed: { users: [], groups: ['analysts'] },
-    destructive: false,
-    supportsDryRun: false,
-    requireReason: false,
-    exitCodes: { '0': { status: 'success' } },
-  },
+  }),
   'form.schema.json': { type: 'object', additionalProperties: false, properties: {} },
   'requirements.lock': '# Nothing to install.\n',
   'main.py': `import os, pathlib, struct, zlib
@@ -152,107 +140,90 @@ print("done")
 test('a hostile Markdown report shows no remote image, runs no code; images, JSON (valid or not), binary and text preview by kind', async ({
   page,
 }) => {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-e2e-outputs-'));
-  try {
-    const catalogue = path.join(work, 'catalogue');
-    cpSync(DEMO_CATALOGUE, catalogue, { recursive: true });
-    const folder = path.join(catalogue, 'scripts', 'report-kinds');
-    mkdirSync(folder);
-    for (const [name, content] of Object.entries(REPORT_SCRIPT))
-      writeFileSync(
-        path.join(folder, name),
-        typeof content === 'string' ? content : JSON.stringify(content, null, 2),
-      );
-    const desk = await startDesk({ source: catalogue });
-    try {
-      const origin = new URL(desk.url).origin;
-      const foreign: string[] = [];
-      page.on('request', (request) => {
-        if (!request.url().startsWith(origin) && !request.url().startsWith('data:'))
-          foreign.push(request.url());
-      });
-      const { runId } = await callApi<{ runId: string }>(desk.url, 'run.start', {
-        scriptId: 'report-kinds',
-        inputs: {},
-      });
-      await page.goto(desk.url);
-      await expect(page.getByTestId('script-list')).toBeVisible();
-      await page.evaluate((id) => (location.hash = `#/runs/${id}`), runId);
-      await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
+  await withScriptsDesk([REPORT_SCRIPT], {}, async (desk) => {
+    const origin = new URL(desk.url).origin;
+    const foreign: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(origin) && !request.url().startsWith('data:'))
+        foreign.push(request.url());
+    });
+    const { runId } = await callApi<{ runId: string }>(desk.url, 'run.start', {
+      scriptId: 'report-kinds',
+      inputs: {},
+    });
+    await page.goto(desk.url);
+    await expect(page.getByTestId('script-list')).toBeVisible();
+    await page.evaluate((id) => (location.hash = `#/runs/${id}`), runId);
+    await expect(page.getByTestId('run-status')).toHaveText(/succeeded/i, { timeout: 30_000 });
 
-      await page.getByTestId('output-file-report.md').click();
-      const report = page.getByRole('dialog', { name: /report\.md/ });
-      await expect(report.getByRole('heading', { name: 'Quarterly report' })).toBeVisible();
-      await expect(report.getByTestId('markdown-image-placeholder')).toHaveText(
-        '[image: tracking pixel — not shown in the preview]',
-      );
-      await expect(report.locator('img, script, style, iframe')).toHaveCount(0);
-      await expect(report.getByRole('link', { name: 'the dashboard' })).toHaveAttribute(
-        'href',
-        'https://intranet.example/dash',
-      );
-      await expect(report.getByRole('link', { name: 'this' })).toHaveCount(0);
-      expect(await page.evaluate(() => (window as { __previewXss?: number }).__previewXss)).toBe(
-        undefined,
-      );
-      await page.screenshot({ path: path.join(SHOTS, 'outputs-04-hostile-markdown.png') });
-      await page.keyboard.press('Escape');
+    await page.getByTestId('output-file-report.md').click();
+    const report = page.getByRole('dialog', { name: /report\.md/ });
+    await expect(report.getByRole('heading', { name: 'Quarterly report' })).toBeVisible();
+    await expect(report.getByTestId('markdown-image-placeholder')).toHaveText(
+      '[image: tracking pixel — not shown in the preview]',
+    );
+    await expect(report.locator('img, script, style, iframe')).toHaveCount(0);
+    await expect(report.getByRole('link', { name: 'the dashboard' })).toHaveAttribute(
+      'href',
+      'https://intranet.example/dash',
+    );
+    await expect(report.getByRole('link', { name: 'this' })).toHaveCount(0);
+    expect(await page.evaluate(() => (window as { __previewXss?: number }).__previewXss)).toBe(
+      undefined,
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'outputs-04-hostile-markdown.png') });
+    await page.keyboard.press('Escape');
 
-      await page.getByTestId('output-file-chart.png').click();
-      const image = page.getByRole('img', { name: 'The image chart.png' });
-      await expect(image).toBeVisible();
-      expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24);
-      expect(await image.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-      await page.screenshot({ path: path.join(SHOTS, 'outputs-05-image.png') });
-      await page.keyboard.press('Escape');
+    await page.getByTestId('output-file-chart.png').click();
+    const image = page.getByRole('img', { name: 'The image chart.png' });
+    await expect(image).toBeVisible();
+    expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24);
+    expect(await image.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await page.screenshot({ path: path.join(SHOTS, 'outputs-05-image.png') });
+    await page.keyboard.press('Escape');
 
-      await page.getByTestId('output-file-totals.json').click();
-      const json = page.getByRole('dialog', { name: /totals\.json/ }).getByTestId('output-preview');
-      await expect(json).toHaveText('{\n  "north": 120,\n  "south": [\n    80,\n    81\n  ]\n}');
-      await page.keyboard.press('Escape');
+    await page.getByTestId('output-file-totals.json').click();
+    const json = page.getByRole('dialog', { name: /totals\.json/ }).getByTestId('output-preview');
+    await expect(json).toHaveText('{\n  "north": 120,\n  "south": [\n    80,\n    81\n  ]\n}');
+    await page.keyboard.press('Escape');
 
-      await page.getByTestId('output-file-broken.json').click();
-      const broken = page.getByRole('dialog', { name: /broken\.json/ });
-      await expect(broken.getByTestId('preview-truncated')).toContainText('This is not valid JSON');
-      await expect(broken.getByTestId('output-preview')).toHaveText('{"north": 120,');
-      await page.keyboard.press('Escape');
+    await page.getByTestId('output-file-broken.json').click();
+    const broken = page.getByRole('dialog', { name: /broken\.json/ });
+    await expect(broken.getByTestId('preview-truncated')).toContainText('This is not valid JSON');
+    await expect(broken.getByTestId('output-preview')).toHaveText('{"north": 120,');
+    await page.keyboard.press('Escape');
 
-      await page.getByTestId('output-file-data.bin').click();
-      await expect(page.getByRole('dialog', { name: /data\.bin/ })).toContainText(
-        'This file is not plain text, so it cannot be shown here.',
-      );
-      await page.keyboard.press('Escape');
+    await page.getByTestId('output-file-data.bin').click();
+    await expect(page.getByRole('dialog', { name: /data\.bin/ })).toContainText(
+      'This file is not plain text, so it cannot be shown here.',
+    );
+    await page.keyboard.press('Escape');
 
-      await page.getByTestId('output-file-big.csv').click();
-      const big = page.getByRole('dialog', { name: /big\.csv/ });
-      await expect(big.getByTestId('preview-truncated')).toContainText(
-        'Showing the first 1,000 rows',
-      );
-      // Only the rows in view are drawn; scrolled to the end, the 1,000th is there.
-      await expect(big.getByRole('cell', { name: 'item 1000', exact: true })).toHaveCount(0);
-      await big.getByTestId('output-preview').evaluate((element) => {
-        element.scrollTop = element.scrollHeight;
-      });
-      await expect(big.getByRole('cell', { name: 'item 1000', exact: true })).toBeVisible();
-      await expect(big.getByRole('cell', { name: 'item 1001', exact: true })).toHaveCount(0);
-      await page.screenshot({ path: path.join(SHOTS, 'outputs-07-table-cut-scrolled.png') });
-      await page.keyboard.press('Escape');
+    await page.getByTestId('output-file-big.csv').click();
+    const big = page.getByRole('dialog', { name: /big\.csv/ });
+    await expect(big.getByTestId('preview-truncated')).toContainText(
+      'Showing the first 1,000 rows',
+    );
+    // Only the rows in view are drawn; scrolled to the end, the 1,000th is there.
+    await expect(big.getByRole('cell', { name: 'item 1000', exact: true })).toHaveCount(0);
+    await big.getByTestId('output-preview').evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
+    await expect(big.getByRole('cell', { name: 'item 1000', exact: true })).toBeVisible();
+    await expect(big.getByRole('cell', { name: 'item 1001', exact: true })).toHaveCount(0);
+    await page.screenshot({ path: path.join(SHOTS, 'outputs-07-table-cut-scrolled.png') });
+    await page.keyboard.press('Escape');
 
-      await page.getByTestId('output-file-notes.txt').click();
-      const text = page.getByRole('dialog', { name: /notes\.txt/ });
-      await expect(text.getByTestId('output-preview')).toHaveText(
-        'first line\nsecond line\nthird line',
-      );
-      await expect(text.getByRole('region', { name: 'Contents of notes.txt' })).toContainText(
-        '1\n2\n3',
-      );
-      await page.screenshot({ path: path.join(SHOTS, 'outputs-06-text-lines.png') });
-      await expectAccessible(page, 'text output with line numbers');
-      expect(foreign).toEqual([]);
-    } finally {
-      await desk.stop();
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+    await page.getByTestId('output-file-notes.txt').click();
+    const text = page.getByRole('dialog', { name: /notes\.txt/ });
+    await expect(text.getByTestId('output-preview')).toHaveText(
+      'first line\nsecond line\nthird line',
+    );
+    await expect(text.getByRole('region', { name: 'Contents of notes.txt' })).toContainText(
+      '1\n2\n3',
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'outputs-06-text-lines.png') });
+    await expectAccessible(page, 'text output with line numbers');
+    expect(foreign).toEqual([]);
+  });
 });

@@ -2,6 +2,14 @@ import { formatByteSize } from '../../../forms/theme/byte-size.js';
 
 export { formatByteSize };
 
+/**
+ * Text a user typed, as it can be read back: itself, or in quotes when it is empty or starts or
+ * ends with spaces (which would not show otherwise).
+ */
+export function formatTypedText(text: string): string {
+  return text !== '' && text.trim() === text ? text : JSON.stringify(text);
+}
+
 /** A timestamp in the user's local time, e.g. "12 Mar 2025, 14:03:11". */
 export function formatLocalTime(iso: string): string {
   const date = new Date(iso);

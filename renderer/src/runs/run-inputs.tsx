@@ -2,6 +2,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { Fragment } from 'react';
 import { REDACTED } from '../../../forms/redaction.js';
+import { formatTypedText } from '../common/format.js';
 import { monospaceFont } from '../theme.js';
 
 /**
@@ -10,8 +11,7 @@ import { monospaceFont } from '../theme.js';
  */
 function shown(value: unknown): string {
   if (value === REDACTED) return 'hidden (sensitive, never recorded)';
-  if (typeof value === 'string')
-    return value !== '' && value.trim() === value ? value : JSON.stringify(value);
+  if (typeof value === 'string') return formatTypedText(value);
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner === REDACTED ? '(hidden: sensitive)' : inner,
   );

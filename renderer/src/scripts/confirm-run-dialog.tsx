@@ -13,7 +13,7 @@ import { Fragment } from 'react';
 import { REDACTED, redactSensitive } from '../../../forms/redaction.js';
 import type { ScriptSummary } from '../../../main/contract/api.js';
 import { useApiQuery } from '../api/use-api-query.js';
-import { formatLocalTime } from '../common/format.js';
+import { formatLocalTime, formatTypedText } from '../common/format.js';
 import { STATUS_LOOK } from '../common/status-chip.js';
 import { formatRoute } from '../routing/route.js';
 import { monospaceFont } from '../theme.js';
@@ -25,8 +25,7 @@ const SHOWN_INPUTS = 8;
 function shown(value: unknown): string {
   if (value === REDACTED) return 'hidden (sensitive)';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'string')
-    return value !== '' && value.trim() === value ? value : JSON.stringify(value);
+  if (typeof value === 'string') return formatTypedText(value);
   return JSON.stringify(value);
 }
 
