@@ -21,6 +21,7 @@ const electronOutsideShell = {
  * This is the picture of the code's structure; change it deliberately, and say why.
  */
 const FLOORS = [
+  ['main/platform'],
   ['main/shared'],
   ['main/contract'],
   ['forms'],
@@ -81,6 +82,28 @@ export default tseslint.config(
     rules: {
       'scriptdesk/layers': ['error', { root: import.meta.dirname, floors: FLOORS }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // Every OS decision lives in main/platform/ (see its README): nothing else asks which OS it is.
+    files: ['main/**/*.ts', 'forms/**/*.ts'],
+    ignores: ['main/platform/os.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'platform',
+          message:
+            'OS decisions live in main/platform/: take an OsName (HOST_OS) and use its rules.',
+        },
+        {
+          object: 'os',
+          property: 'platform',
+          message:
+            'OS decisions live in main/platform/: take an OsName (HOST_OS) and use its rules.',
+        },
+      ],
     },
   },
   {

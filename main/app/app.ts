@@ -205,6 +205,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     emit: hub.emit,
     maxConcurrentRuns: policy.maxConcurrentRuns,
     maxOutputBytes: policy.maxOutputBytes,
+    allowNetworkPaths: policy.files.allowNetworkPaths,
     journalReady,
     journalFile: paths.database,
     logError,

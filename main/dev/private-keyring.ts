@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { HOST_OS } from '../platform/os.js';
 
 const exec = promisify(execFile);
 
@@ -27,7 +28,7 @@ export async function keychainWithoutDesktop(
   keep: string | undefined,
   say: (line: string) => void,
 ): Promise<PrivateKeyring | null> {
-  if (process.platform !== 'linux' || process.env.DBUS_SESSION_BUS_ADDRESS) return null;
+  if (HOST_OS !== 'linux' || process.env.DBUS_SESSION_BUS_ADDRESS) return null;
   try {
     const started = await startPrivateKeyring(keep ? { keep } : {});
     Object.assign(process.env, started.env);

@@ -224,6 +224,9 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
   app.on('window-all-closed', () => {
+    // Electron's own lifecycle convention (an app stays in the macOS dock), not a decision of
+    // ScriptDesk's: the one platform check outside main/platform/.
+    // eslint-disable-next-line no-restricted-properties
     if (process.platform !== 'darwin') app.quit();
   });
   start().catch((error: unknown) => {

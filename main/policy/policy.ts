@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { machinePolicyFile } from '../platform/folders.js';
+import { HOST_OS } from '../platform/os.js';
 import { describeZodIssues } from '../shared/zod-issues.js';
 
 /**
@@ -75,6 +77,18 @@ export const PolicySchema = z
       .strict()
       .default({ longRunSeconds: 10 })
       .describe('When ScriptDesk tells the user that a run has ended.'),
+    files: z
+      .object({
+        allowNetworkPaths: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Whether a file input may name a Windows network share (\\\\server\\share\\file.csv, or a drive letter mapped to one). Off by default: a script would read a file the device does not hold, outside what the run records. Other OSes mount shares as ordinary folders, which this does not affect.',
+          ),
+      })
+      .strict()
+      .default({ allowNetworkPaths: false })
+      .describe('Which files a file input may name.'),
   })
   .strict();
 
@@ -99,14 +113,7 @@ export const DEFAULT_POLICY: Policy = PolicySchema.parse({});
 /** Where the policy file is: `SCRIPTDESK_POLICY` when set, else the OS's machine-wide place. */
 export function policyFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SCRIPTDESK_POLICY) return path.resolve(env.SCRIPTDESK_POLICY);
-  switch (process.platform) {
-    case 'win32':
-      return path.join(env.ProgramData ?? 'C:\\ProgramData', 'ScriptDesk', 'policy.json');
-    case 'darwin':
-      return '/Library/Application Support/ScriptDesk/policy.json';
-    default:
-      return '/etc/scriptdesk/policy.json';
-  }
+  return machinePolicyFile(HOST_OS, env);
 }
 
 /** A policy file that exists but cannot be used. */

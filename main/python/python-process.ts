@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { toolEnvironment } from '../platform/environment.js';
+import { HOST_OS } from '../platform/os.js';
+import { treeStopPlan } from '../platform/process-tree.js';
 import { signalProcessGroup } from '../shared/process-identity.js';
 
 /** How a Python helper process ended badly: its stderr, and whether it was stopped. */
@@ -34,14 +37,8 @@ export function runPythonTool(
     }
     const child = spawn(executable, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        PATH: process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/bin:/bin',
-        LANG: 'C.UTF-8',
-        ...(process.platform === 'win32' && process.env.SYSTEMROOT
-          ? { SYSTEMROOT: process.env.SYSTEMROOT }
-          : {}),
-      },
-      detached: process.platform !== 'win32',
+      env: toolEnvironment(HOST_OS, process.env),
+      detached: treeStopPlan(HOST_OS).ownProcessGroup,
       windowsHide: true,
     });
     let stderr = '';

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { HOST_OS } from '../platform/os.js';
+import { pythonOnPath } from '../platform/python-layout.js';
 import { loadPolicy, policyFile } from '../policy/policy.js';
 
 const run = promisify(execFile);
@@ -26,6 +28,8 @@ export interface RuntimeSettings {
 
 interface Candidate {
   command: string;
+  /** Arguments before the interpreter's own (the Windows launcher's `-3`). */
+  args?: readonly string[];
   source: string;
   /** What to say after "cannot be used: <reason>". */
   fix: string;
@@ -49,6 +53,7 @@ export async function resolvePythonRuntime(settings: RuntimeSettings = {}): Prom
     ({ stdout } = await run(
       candidate.command,
       [
+        ...(candidate.args ?? []),
         '-I',
         '-c',
         'import sys, platform, importlib.util as u; print(sys.executable); print(platform.python_version()); print(u.find_spec("pip") is not None)',
@@ -60,7 +65,8 @@ export async function resolvePythonRuntime(settings: RuntimeSettings = {}): Prom
   } catch (error) {
     throw new Error(`${candidate.describe(reasonOf(error))}; ${candidate.fix}`, { cause: error });
   }
-  const [reported, version, hasPip] = stdout.trim().split('\n');
+  // Windows' text-mode stdout ends each line with CRLF.
+  const [reported, version, hasPip] = stdout.trim().split(/\r?\n/);
   if (!reported || !version || !path.isAbsolute(reported)) {
     const shown = stdout.trim().slice(0, 120);
     throw new Error(
@@ -116,10 +122,12 @@ function chooseCandidate(
       fix: `install Python ${OLDEST.join('.')}+ and set SCRIPTDESK_PYTHON to its absolute path, or unset SCRIPTDESK_PYTHON to use python3 on PATH`,
     };
   }
+  const onPath = pythonOnPath(HOST_OS);
   return {
-    command: 'python3',
-    source: 'python3 on PATH',
-    describe: (reason) => `python3 on PATH cannot be used: ${reason}`,
+    command: onPath.command,
+    args: onPath.args,
+    source: onPath.name,
+    describe: (reason) => `${onPath.name} cannot be used: ${reason}`,
     fix: `install Python ${OLDEST.join('.')}+ or set SCRIPTDESK_PYTHON to its absolute path`,
   };
 }

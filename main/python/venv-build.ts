@@ -1,5 +1,7 @@
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { HOST_OS } from '../platform/os.js';
+import { venvInterpreter as venvInterpreterOf } from '../platform/python-layout.js';
 import { hashRegularFile } from '../shared/regular-file.js';
 import { summarisePipFailure } from './pip-failure.js';
 import { PythonProcessError, runPythonTool } from './python-process.js';
@@ -32,11 +34,9 @@ export class VenvBuildError extends Error {
 
 const BUILD_TIMEOUT_MS = 300_000;
 
-/** The interpreter of a venv folder. */
+/** The interpreter of a venv folder (the layout of this OS; see platform/python-layout.ts). */
 export function venvInterpreter(venvDir: string): string {
-  return process.platform === 'win32'
-    ? path.join(venvDir, 'Scripts', 'python.exe')
-    : path.join(venvDir, 'bin', 'python');
+  return venvInterpreterOf(HOST_OS, venvDir);
 }
 
 /**

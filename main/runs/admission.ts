@@ -23,6 +23,7 @@ type AdmissionDeps = Pick<
   | 'journalFile'
   | 'logError'
   | 'integrity'
+  | 'allowNetworkPaths'
 >;
 
 /**
@@ -49,7 +50,9 @@ export class RunAdmission {
         `The inputs for "${script.manifest.title}" are not valid.`,
         errors,
       );
-    const files = await checkFileInputs(script.schema, inputs);
+    const files = await checkFileInputs(script.schema, inputs, {
+      allowNetworkPaths: this.deps.allowNetworkPaths ?? false,
+    });
     if (files.errors.length)
       throw new ApiFailure(
         'invalid_inputs',

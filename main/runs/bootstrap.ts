@@ -1,3 +1,4 @@
+import { UTF8_MODE_ARGS } from '../platform/python-layout.js';
 import { ARM_REAPER, REAPER } from './reaper.js';
 
 /** CPython's `Py_file_input`: compile a module's source, as `compile(..., "exec")`. */
@@ -154,7 +155,7 @@ export const BOOTSTRAP = [
   '_stdin = os.open(os.devnull, os.O_RDONLY)',
   'os.dup2(_stdin, 0)',
   'os.close(_stdin)',
-  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _scriptdesk_read, _scriptdesk_compile, _stopped, _lock, _stdin, _scriptdesk_subreaper, _scriptdesk_reap, _scriptdesk_drain, _scriptdesk_exit',
+  'del _thread, atexit, io, os, time, _ScriptDeskStdout, _ScriptDeskStderr, _scriptdesk_flush, _scriptdesk_stop, _scriptdesk_read, _scriptdesk_compile, _stopped, _lock, _stdin, _scriptdesk_subreaper, _scriptdesk_job, _scriptdesk_reap, _scriptdesk_drain, _scriptdesk_exit',
   // Left by the loader when the bootstrap came compiled (see LOADER); absent otherwise.
   'globals().pop("_scriptdesk_load", None)',
   'globals().pop("marshal", None)',
@@ -163,7 +164,7 @@ export const BOOTSTRAP = [
 
 /** The interpreter arguments that run `entry` with `args` through the bootstrap. */
 export function interpreterArgs(entry: string, args: readonly string[]): string[] {
-  return ['-I', '-B', '-X', 'utf8', '-c', BOOTSTRAP, entry, ...args];
+  return ['-I', '-B', ...UTF8_MODE_ARGS, '-c', BOOTSTRAP, entry, ...args];
 }
 
 /**

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { HOST_OS } from '../platform/os.js';
+import { treeStopPlan } from '../platform/process-tree.js';
 import { RELEASE, sourceFrame } from './bootstrap.js';
 import { signalProcessGroup } from '../shared/process-identity.js';
 import { RunProcesses, SWEEP_MS } from './run-processes.js';
@@ -85,7 +87,7 @@ export function startScriptProcess(request: SpawnRequest): ScriptProcess {
     cwd: request.cwd,
     env: request.env,
     shell: false,
-    detached: process.platform !== 'win32',
+    detached: treeStopPlan(HOST_OS).ownProcessGroup,
     stdio: [request.gatedSource ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });

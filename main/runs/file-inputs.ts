@@ -1,5 +1,11 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { HOST_OS } from '../platform/os.js';
+import {
+  checkPathShape,
+  hasAcceptedExtension,
+  type PathRuleOptions,
+} from '../platform/path-rules.js';
 import type { FieldError } from '../contract/errors.js';
 import { branchAcceptor } from '../../forms/branch-acceptor.js';
 import { isObject, join } from '../../forms/schema-walk.js';
@@ -17,6 +23,7 @@ import { X_FILE, type FileInputRule } from '../../forms/vocabulary.js';
 export async function checkFileInputs(
   schema: Record<string, unknown>,
   inputs: Record<string, unknown>,
+  pathRules: PathRuleOptions = { allowNetworkPaths: false },
 ): Promise<{ inputs: Record<string, unknown>; errors: FieldError[] }> {
   if (!schemaUses(schema, X_FILE)) return { inputs, errors: [] };
   const marked = (subschema: Record<string, unknown>) => isObject(subschema[X_FILE]);
@@ -47,7 +54,7 @@ export async function checkFileInputs(
     if (typeof value !== 'string') continue; // the schema's `type` has refused other values
     let realPath: string | undefined;
     for (const rule of rules) {
-      const problem = await checkOne(value, rule);
+      const problem = await checkOne(value, rule, pathRules);
       if (typeof problem === 'string') {
         errors.push({ path: at, message: problem });
         realPath = undefined;
@@ -60,23 +67,32 @@ export async function checkFileInputs(
   return { inputs: replaceAt(inputs, realPaths) as Record<string, unknown>, errors };
 }
 
+/**
+ * One path against one rule: its shape by this OS's rules (platform/path-rules.ts) before the file
+ * system is asked, then links and junctions resolved, then the real path's shape again (a link
+ * must not lead to a network share or a device the typed path could not name), its kind,
+ * extension (any case, Unicode-normalised) and size.
+ */
 async function checkOne(
   value: string,
   rule: FileInputRule,
+  pathRules: PathRuleOptions,
 ): Promise<string | { realPath: string }> {
-  if (!path.isAbsolute(value)) return 'must be a full path (starting with / or a drive letter)';
+  const shape = checkPathShape(HOST_OS, value, pathRules);
+  if (!shape.ok) return shape.problem;
   let real: string;
   try {
-    real = await realpath(value);
+    real = await realpath(shape.path);
   } catch {
     return `${rule.kind === 'file' ? 'file' : 'folder'} ${value} does not exist`;
   }
+  const realShape = checkPathShape(HOST_OS, real, pathRules);
+  if (!realShape.ok) return `points to ${real}, which ${realShape.problem}`;
   const info = await stat(real);
   if (rule.kind === 'directory')
     return info.isDirectory() ? { realPath: real } : `${value} is not a folder`;
   if (!info.isFile()) return `${value} is not a file`;
-  const extension = path.extname(real).toLowerCase();
-  if (rule.accept && !rule.accept.includes(extension)) {
+  if (rule.accept && !hasAcceptedExtension(HOST_OS, real, rule.accept)) {
     return `must be a ${rule.accept.join(' or ')} file${real !== value ? ` (it points to ${path.basename(real)})` : ''}`;
   }
   if (rule.maxBytes !== undefined && info.size > rule.maxBytes)

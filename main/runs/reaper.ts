@@ -93,10 +93,62 @@ export const REAPER = [
   '    exit(code)',
 ];
 
-/** The bootstrap lines that make the interpreter a subreaper and arm the reaping (Linux only). */
+/** JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE and JobObjectExtendedLimitInformation from <winnt.h>. */
+const KILL_ON_JOB_CLOSE = 0x2000;
+const EXTENDED_LIMIT_INFORMATION = 9;
+
+/**
+ * Windows' part (see `platform/process-tree.ts`): `_scriptdesk_job()` puts the interpreter in a
+ * new Job Object with kill-on-job-close before the gate. Every process the script starts joins the
+ * job; its one handle is the interpreter's and is not inherited, so when the interpreter ends (it
+ * exits, or main ends it with `TerminateProcess` on cancel or time limit) Windows closes the
+ * handle and ends every process still in the job: what the subreaper and the drain do on Linux.
+ * `ctypes` is imported here (about 3 ms), on Windows only. If the job cannot be made, no script
+ * code runs, as on Linux. Written from the Win32 documentation; not run on Windows yet (see
+ * `main/platform/README.md`).
+ */
+const JOB = [
+  'def _scriptdesk_job():',
+  '    try:',
+  '        import ctypes',
+  '        from ctypes import wintypes as w',
+  '        k = ctypes.WinDLL("kernel32", use_last_error=True)',
+  '        k.CreateJobObjectW.restype = w.HANDLE',
+  '        k.CreateJobObjectW.argtypes = (ctypes.c_void_p, w.LPCWSTR)',
+  '        k.SetInformationJobObject.argtypes = (w.HANDLE, ctypes.c_int, ctypes.c_void_p, w.DWORD)',
+  '        k.AssignProcessToJobObject.argtypes = (w.HANDLE, w.HANDLE)',
+  '        k.GetCurrentProcess.restype = w.HANDLE',
+  '        class Basic(ctypes.Structure):',
+  '            _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64), ("PerJobUserTimeLimit", ctypes.c_int64), ("LimitFlags", w.DWORD), ("MinimumWorkingSetSize", ctypes.c_size_t), ("MaximumWorkingSetSize", ctypes.c_size_t), ("ActiveProcessLimit", w.DWORD), ("Affinity", ctypes.c_size_t), ("PriorityClass", w.DWORD), ("SchedulingClass", w.DWORD)]',
+  '        class Io(ctypes.Structure):',
+  '            _fields_ = [(name, ctypes.c_uint64) for name in ("ReadOperationCount", "WriteOperationCount", "OtherOperationCount", "ReadTransferCount", "WriteTransferCount", "OtherTransferCount")]',
+  '        class Extended(ctypes.Structure):',
+  '            _fields_ = [("BasicLimitInformation", Basic), ("IoInfo", Io), ("ProcessMemoryLimit", ctypes.c_size_t), ("JobMemoryLimit", ctypes.c_size_t), ("PeakProcessMemoryUsed", ctypes.c_size_t), ("PeakJobMemoryUsed", ctypes.c_size_t)]',
+  '        job = k.CreateJobObjectW(None, None)',
+  '        if not job:',
+  '            raise ctypes.WinError(ctypes.get_last_error())',
+  '        limits = Extended()',
+  `        limits.BasicLimitInformation.LimitFlags = ${KILL_ON_JOB_CLOSE}`,
+  `        if not k.SetInformationJobObject(job, ${EXTENDED_LIMIT_INFORMATION}, ctypes.byref(limits), ctypes.sizeof(limits)):`,
+  '            raise ctypes.WinError(ctypes.get_last_error())',
+  '        if not k.AssignProcessToJobObject(job, k.GetCurrentProcess()):',
+  '            raise ctypes.WinError(ctypes.get_last_error())',
+  '    except (ImportError, AttributeError, OSError) as error:',
+  '        sys.stderr.write(f"ScriptDesk did not run this script: this Python cannot keep track of the processes a script starts ({error}). It needs Windows 8 or later and a Python built with ctypes; tell IT.\\n")',
+  '        sys.stderr.flush()',
+  `        os._exit(${NO_SUBREAPER_EXIT})`,
+];
+
+/**
+ * The bootstrap lines that guard the process tree before the gate: on Linux the subreaper and the
+ * reaping at exit, on Windows the Job Object; on macOS main's process group and `ps` scan do it.
+ */
 export const ARM_REAPER = [
+  ...JOB,
   'if sys.platform.startswith("linux"):',
   '    _scriptdesk_subreaper()',
   '    atexit.register(_scriptdesk_reap, os.getpid(), os, _scriptdesk_drain)',
   '    os._exit = _scriptdesk_exit',
+  'elif sys.platform == "win32":',
+  '    _scriptdesk_job()',
 ];

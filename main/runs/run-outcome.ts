@@ -1,5 +1,7 @@
 import type { RunStatus } from '../contract/api.js';
 import type { ResolvedScript } from '../catalogue/catalogue-service.js';
+import { exitWords } from '../platform/exit-words.js';
+import { HOST_OS, type OsName } from '../platform/os.js';
 import type { StoredRun } from './run-store.js';
 
 /** Why a run was ended from outside rather than by its script. */
@@ -48,11 +50,13 @@ export function statusFromExitCode(
   code: number | null,
   signal: NodeJS.Signals | null,
   script: Pick<ResolvedScript, 'manifest'>,
+  os: OsName = HOST_OS,
 ): { status: RunStatus; message: string } {
+  const words = exitWords(os, code, signal);
   if (code === null)
     return {
       status: 'failed',
-      message: `The script was ended by the signal ${signal ?? 'unknown'} (it crashed or something outside ScriptDesk stopped it); see the log.`,
+      message: `The script was ended by ${words ?? 'an unknown signal'}: it crashed or something outside ScriptDesk stopped it; see the log.`,
     };
   const rule = script.manifest.exitCodes[String(code)];
   if (!rule)
@@ -60,7 +64,9 @@ export function statusFromExitCode(
       ? { status: 'succeeded', message: 'Finished successfully.' }
       : {
           status: 'failed',
-          message: `The script failed with exit code ${code}; see the log.`,
+          message: words
+            ? `The script was ended by ${words}, exit code ${code}; see the log.`
+            : `The script failed with exit code ${code}; see the log.`,
         };
   const defaults = {
     success: 'Finished successfully.',

@@ -1,4 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { HOST_OS } from '../platform/os.js';
+import { treeStopPlan } from '../platform/process-tree.js';
 import {
   isStillRunning,
   signalProcessGroup,
@@ -21,23 +23,28 @@ export const RUN_MARKER_VARIABLE = 'SCRIPTDESK_RUN_ID';
 export const SWEEP_MS = 2000;
 
 /**
- * A run's processes on Linux, below its interpreter (which the bootstrap makes a child subreaper,
- * see `reaper.ts`): what ScriptDesk saw of them while it lived, and the run's marker
- * (`SCRIPTDESK_RUN_ID=<id>`, inherited by every descendant) to find them after it is gone.
+ * A run's processes below its interpreter, on Linux (where the bootstrap makes the interpreter a
+ * child subreaper, see `reaper.ts`) and macOS (by `ps`): what ScriptDesk saw of them while it
+ * lived, and on Linux the run's marker (`SCRIPTDESK_RUN_ID=<id>`, inherited by every descendant)
+ * to find them after it is gone.
  */
 export class RunProcesses {
   private readonly seen = new Map<number, SeenProcess>();
 
   private constructor(
     private readonly interpreter: number,
-    private readonly marker: string,
+    private readonly marker: string | null,
     private readonly window: PidWindow | null,
   ) {}
 
-  /** For the interpreter just spawned with `env`; null off Linux, or when it runs no run. */
+  /**
+   * For the interpreter just spawned with `env`; null when it runs no run, or on an OS whose
+   * Job Object ends the tree instead (Windows, see platform/process-tree.ts).
+   */
   static of(interpreter: number, env: Readonly<Record<string, string>>): RunProcesses | null {
-    const marker = runMarker(env[RUN_MARKER_VARIABLE]);
-    return marker ? new RunProcesses(interpreter, marker, openPidWindow(interpreter)) : null;
+    const runId = env[RUN_MARKER_VARIABLE];
+    if (!runId || treeStopPlan(HOST_OS).descendants === 'job-object') return null;
+    return new RunProcesses(interpreter, runMarker(runId), openPidWindow(interpreter));
   }
 
   /** For an interrupted run found at the next start: no window, every process is looked at. */
@@ -72,7 +79,7 @@ export class RunProcesses {
     for (;;) {
       const left = new Set([
         ...this.noted(),
-        ...processesWithEnvironment(this.marker, this.window),
+        ...(this.marker ? processesWithEnvironment(this.marker, this.window) : []),
       ]);
       if (!left.size) return found;
       found = true;
@@ -90,7 +97,7 @@ export class RunProcesses {
 
 /** `SCRIPTDESK_RUN_ID=<id>` on Linux, where /proc can find it; null elsewhere or without an id. */
 function runMarker(runId: string | undefined): string | null {
-  return process.platform === 'linux' && runId ? `${RUN_MARKER_VARIABLE}=${runId}` : null;
+  return treeStopPlan(HOST_OS).readsMarker && runId ? `${RUN_MARKER_VARIABLE}=${runId}` : null;
 }
 
 /**

@@ -8,6 +8,8 @@ import { ApiFailure } from '../contract/errors.js';
 import type { Identity } from '../identity/identity.js';
 import type { PythonRuntime } from '../python/runtime.js';
 import { VenvManager } from '../python/venvs.js';
+import { scriptEnvironment, temporaryFolderVariables } from '../platform/environment.js';
+import { HOST_OS } from '../platform/os.js';
 import { sha256Hex } from '../shared/hashing.js';
 import { APP_VERSION } from '../shared/version.js';
 import { buildArgs } from './argv-template.js';
@@ -128,7 +130,7 @@ export async function prepareRun(options: {
     ),
     env: {
       ...inheritedEnvironment(),
-      TMPDIR: runDir,
+      ...Object.fromEntries(temporaryFolderVariables(HOST_OS).map((name) => [name, runDir])),
       [RUN_MARKER_VARIABLE]: runId,
       SCRIPTDESK_INPUTS: inputsFile,
       SCRIPTDESK_OUTPUT_DIR: outputDir,
@@ -148,26 +150,13 @@ export async function prepareRun(options: {
 }
 
 /**
- * The only variables a script inherits: the user's identity, locale and time zone, a fixed PATH
- * (and on Windows what the OS itself needs). The runner adds TMPDIR, the SCRIPTDESK_* variables
- * and the script's declared secrets; nothing else of the app's environment reaches a script.
+ * What a script starts with from the user's environment: the variables the platform module names
+ * for this OS (identity, locale, time zone; on Windows what the OS needs) and a fixed PATH. The
+ * runner adds the temporary folder, the SCRIPTDESK_* variables and the script's declared secrets;
+ * nothing else of the app's environment reaches a script.
  */
-export const INHERITED_VARIABLES = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ'] as const;
-
-/** The {@link INHERITED_VARIABLES} of this process that are set, and the fixed PATH. */
 export function inheritedEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  const names: readonly string[] =
-    process.platform === 'win32'
-      ? [...INHERITED_VARIABLES, 'SYSTEMROOT', 'WINDIR']
-      : INHERITED_VARIABLES;
-  for (const name of names) {
-    const value = process.env[name];
-    if (value) env[name] = value;
-  }
-  env.PATH =
-    process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/local/bin:/usr/bin:/bin';
-  return env;
+  return scriptEnvironment(HOST_OS, process.env);
 }
 
 /**

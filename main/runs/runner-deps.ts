@@ -32,4 +32,6 @@ export interface RunnerDeps {
   logError?: (message: string) => void;
   /** Verify before every run: the script's files and venv against the signed catalogue. */
   integrity: RunIntegrity;
+  /** Whether file inputs may be on a Windows network share (machine policy; default no). */
+  allowNetworkPaths?: boolean;
 }

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
+import { KEYCHAIN_SERVICE, keychainAdvice } from '../platform/folders.js';
+import { HOST_OS, type OsName } from '../platform/os.js';
 import { KeychainUnavailable, type SecretStore } from './secret-store.js';
 
 /** The keychain service every ScriptDesk secret is filed under; the account is the secret's name. */
-export const KEYCHAIN_SERVICE = 'ScriptDesk';
+export { KEYCHAIN_SERVICE };
 
 /** The part of keytar this store uses. */
 interface Keytar {
@@ -15,7 +17,7 @@ export interface KeytarSecretStoreOptions {
   /** The keychain service name (default {@link KEYCHAIN_SERVICE}). */
   service?: string;
   /** Whose advice the failure messages give (default: this machine's). */
-  platform?: NodeJS.Platform;
+  os?: OsName;
 }
 
 /** keytar is CommonJS with a native part: required on first use, not imported at start. */
@@ -29,11 +31,11 @@ const requireLazily = createRequire(import.meta.url);
  */
 export class KeytarSecretStore implements SecretStore {
   private readonly service: string;
-  private readonly platform: NodeJS.Platform;
+  private readonly os: OsName;
 
   constructor(options: KeytarSecretStoreOptions = {}) {
     this.service = options.service ?? KEYCHAIN_SERVICE;
-    this.platform = options.platform ?? process.platform;
+    this.os = options.os ?? HOST_OS;
   }
 
   get(name: string): Promise<string | null> {
@@ -69,7 +71,7 @@ export class KeytarSecretStore implements SecretStore {
     // The OS's reason helps whoever fixes the machine, but never at the price of showing a value.
     const shown = reason !== '' && (value === undefined || !reason.includes(value));
     return new KeychainUnavailable(
-      `The OS keychain could not be reached${shown ? ` (${reason})` : ''}. ${adviceFor(this.platform)}`,
+      `The OS keychain could not be reached${shown ? ` (${reason})` : ''}. ${keychainAdvice(this.os)}`,
     );
   }
 }
@@ -78,16 +80,4 @@ export class KeytarSecretStore implements SecretStore {
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return (message.split('\n')[0] ?? '').trim().slice(0, 300);
-}
-
-/** What the user can do about an unreachable keychain, in their OS's words. */
-function adviceFor(platform: NodeJS.Platform): string {
-  switch (platform) {
-    case 'darwin':
-      return 'Log in to macOS as yourself and make sure your login keychain is unlocked (Keychain Access), then try again.';
-    case 'win32':
-      return 'Make sure you are logged in to Windows as yourself, so that Credential Manager is available, then try again.';
-    default:
-      return 'On Linux, a desktop session with gnome-keyring or another Secret Service provider must be running and unlocked; start or unlock it, then try again.';
-  }
 }

@@ -1,24 +1,17 @@
 import os from 'node:os';
 import path from 'node:path';
+import { appFolders } from '../platform/folders.js';
+import { HOST_OS } from '../platform/os.js';
 
 /**
- * The data folder: `$SCRIPTDESK_HOME` when set, else the OS app-data folder. Every command and
- * the app honour it, so tests and scripts can isolate state.
+ * The data folder: `$SCRIPTDESK_HOME` when set, else the OS's folder for an app's data (see
+ * `platform/folders.ts`). Every command and the app honour it, so tests and scripts can isolate
+ * state.
  */
 export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.SCRIPTDESK_HOME;
   if (override) return path.resolve(override);
-  switch (process.platform) {
-    case 'win32':
-      return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'ScriptDesk');
-    case 'darwin':
-      return path.join(os.homedir(), 'Library', 'Application Support', 'ScriptDesk');
-    default:
-      return path.join(
-        env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'),
-        'scriptdesk',
-      );
-  }
+  return appFolders(HOST_OS, env, os.homedir()).data;
 }
 
 /** Where each kind of state lives inside a home folder. One place, so nothing guesses a path. */

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { HOST_OS } from '../platform/os.js';
+import { signalTargetOf, treeStopPlan } from '../platform/process-tree.js';
 
 /**
  * A process as it can be recognised later: its pid plus, on Linux, its start time in clock ticks
@@ -13,7 +15,7 @@ export interface ProcessIdentity {
 /** The identity of a running process, or null when it is gone (a zombie counts as gone). */
 export function processIdentity(pid: number): ProcessIdentity | null {
   if (!Number.isInteger(pid) || pid <= 0) return null;
-  if (process.platform === 'linux') {
+  if (treeStopPlan(HOST_OS).identity === 'proc-start-time') {
     let stat: string;
     try {
       stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -46,7 +48,7 @@ export function isStillRunning(recorded: ProcessIdentity): boolean {
  */
 export function signalProcessGroup(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+    process.kill(signalTargetOf(HOST_OS, pid), signal);
   } catch {
     // already gone
   }

@@ -1,8 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { HOST_OS } from '../platform/os.js';
+import {
+  descendantsIn,
+  parsePsListing,
+  PS_LISTING,
+  treeStopPlan,
+  type ListedProcess,
+} from '../platform/process-tree.js';
 
 /**
  * Finding a process tree's members on Linux from /proc: by parent (a tree walk) and by an
- * environment entry every member inherits (a marker). Elsewhere these find nothing.
+ * environment entry every member inherits (a marker). On macOS, by parent from one `ps` listing
+ * (the platform module's plan); on Windows the Job Object does this work and these find nothing.
  *
  * Reading every process costs about 25 µs each, a few milliseconds on a desktop: too much after
  * every run. But the kernel hands out pids in a cycle, so every process started after a given one
@@ -27,7 +37,8 @@ export interface SeenProcess {
   started: string;
 }
 
-const LINUX = process.platform === 'linux';
+const PLAN = treeStopPlan(HOST_OS);
+const LINUX = PLAN.descendants === 'proc';
 /** Pids below this are never handed out again after boot (the kernel's RESERVED_PIDS). */
 const RESERVED_PIDS = 300;
 /** Below this many candidates, each pid is looked up directly instead of listing /proc. */
@@ -65,6 +76,7 @@ export function processesWithEnvironment(entry: string, window: PidWindow | null
  * subreaper: nothing below it can have been re-parented away.
  */
 export function descendantsOf(root: number, window: PidWindow | null): SeenProcess[] {
+  if (PLAN.descendants === 'ps') return psDescendants(root);
   if (!LINUX) return [];
   const children = new Map<number, SeenProcess[]>();
   for (const pid of candidates(window)) {
@@ -88,8 +100,34 @@ export function descendantsOf(root: number, window: PidWindow | null): SeenProce
 
 /** True while `seen` runs: the same start time, not a zombie. */
 export function stillRuns(seen: SeenProcess): boolean {
+  if (PLAN.identity === 'ps-start-time')
+    return psListing().some((entry) => entry.pid === seen.pid && entry.started === seen.started);
   const fields = statFields(seen.pid);
   return fields !== null && fields[19] === seen.started && fields[0] !== 'Z' && fields[0] !== 'X';
+}
+
+/**
+ * Every live descendant of `root` from one `ps` listing (macOS's way; `ps` on Linux takes the same
+ * options, which is how it is tested here). Costs one `ps` (about 10 ms), so it runs only when a
+ * run is being stopped, never after every run.
+ */
+export function psDescendants(root: number): SeenProcess[] {
+  return descendantsIn(psListing(), root).map(({ pid, started }) => ({ pid, started }));
+}
+
+/** Every process `ps` lists, zombies left out; empty when `ps` cannot run. */
+export function psListing(): ListedProcess[] {
+  try {
+    const text = execFileSync(PS_LISTING.command, [...PS_LISTING.args], {
+      encoding: 'utf8',
+      env: { LC_ALL: 'C', PATH: '/usr/bin:/bin' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    });
+    return parsePsListing(text).filter((entry) => !entry.state.startsWith('Z'));
+  } catch {
+    return [];
+  }
 }
 
 /** Sends `signal` to each pid; one that is gone is not an error. */

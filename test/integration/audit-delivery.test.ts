@@ -17,7 +17,7 @@ import type { Device, VerifyResponseSchema } from '../../main/audit/protocol.js'
 import {
   ADMIN_TOKEN,
   admin,
-  AUDIT_STORES,
+  describeEachStore,
   INGEST_TOKEN,
   type AuditStoreKind,
 } from '../support/audit-server.js';
@@ -89,7 +89,7 @@ async function setToken(): Promise<void> {
   await new KeytarSecretStore().set(AUDIT_TOKEN_NAME, INGEST_TOKEN);
 }
 
-describe.each(AUDIT_STORES)('delivery to the audit endpoint on $name', (kind) => {
+describeEachStore('delivery to the audit endpoint on $name', (kind: AuditStoreKind) => {
   it('a run is delivered once even when ScriptDesk is killed (SIGKILL) after the endpoint stored it but before it heard back', async () => {
     await setToken();
     const server = await endpoint(kind);

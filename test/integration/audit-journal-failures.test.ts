@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { open, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { appWithCatalogue } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
 import { callOrThrow, runToEnd, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
+import { describeWhere, PROC } from '../support/os-needs.js';
 
 let app: ScriptDeskApp | undefined;
 const undo: (() => void)[] = [];
@@ -83,7 +84,7 @@ async function noInterpreterLeft(home: string): Promise<void> {
   await waitFor(noneFromHome, `no process to run from ${home}`);
 }
 
-describe('a journal that cannot be written stops the run before its script runs', () => {
+describeWhere(PROC, 'a journal that cannot be written stops the run before its script runs', () => {
   it('a read-only journal (the files made immutable) refuses the run with a clear message; the script never runs and its interpreter, held at the gate, is killed', async () => {
     const made = await appWithCatalogue();
     app = made.app;

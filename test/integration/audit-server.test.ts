@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { eventBody, hasValidSignature, type AuditEvent } from '../../main/audit/event.js';
 import type {
   Device,
@@ -20,7 +20,7 @@ import {
 import {
   admin,
   ADMIN_TOKEN,
-  AUDIT_STORES,
+  describeEachStore,
   INGEST_TOKEN,
   postEvents,
   type AuditStoreKind,
@@ -32,7 +32,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe.each(AUDIT_STORES)('audit endpoint on $name', (store: AuditStoreKind) => {
+describeEachStore('audit endpoint on $name', (store: AuditStoreKind) => {
   /** An audit-only server on a new, empty database of this kind. */
   async function serve(devices: 'auto' | 'approve' = 'auto') {
     const database = await store.database();

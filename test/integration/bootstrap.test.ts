@@ -22,6 +22,7 @@ import { killIfLeft, stillExists, type SeenProcess } from '../support/processes.
 import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 import { BASE_PYTHON } from '../support/wheels.js';
+import { describeWhere, PROC } from '../support/os-needs.js';
 
 /**
  * The bootstrap, run in the real interpreter. Its gate: the runner starts the interpreter while
@@ -134,7 +135,7 @@ describe('the bootstrap runs the script only once the runner releases it', () =>
   });
 });
 
-describe("the bootstrap deepens a chatty script's stdout buffer", () => {
+describeWhere(PROC, "the bootstrap deepens a chatty script's stdout buffer", () => {
   /**
    * Runs a script printing `bytes` (a multiple of 100, in lines of 100) through the bootstrap,
    * gated as the runner does; returns its stdout's SO_SNDBUF as the script sees it then.
@@ -190,7 +191,7 @@ describe("the bootstrap deepens a chatty script's stdout buffer", () => {
   });
 });
 
-describe('the bootstrap reaps what the script leaves behind (Linux)', () => {
+describeWhere(PROC, 'the bootstrap reaps what the script leaves behind (Linux)', () => {
   /** Runs `lines` as a script through the bootstrap, released at once, with no run id to sweep by. */
   async function runScript(lines: string[]) {
     const dir = await tempDir('scriptdesk-reaper-');

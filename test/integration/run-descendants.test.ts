@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { openScriptDeskApp, type ScriptDeskApp } from '../../main/app/app.js';
 import { DEFAULT_POLICY } from '../../main/policy/policy.js';
 import { appWithCatalogue, copySource } from '../support/catalogue.js';
@@ -17,6 +17,7 @@ import {
 } from '../support/processes.js';
 import { callOrThrow, waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
+import { describeWhere, PROC } from '../support/os-needs.js';
 
 /**
  * Every process a script starts ends with its run, and the run is reported ended only after it is
@@ -97,7 +98,7 @@ async function runLeaving(kind: Kind, ending: Ending, then: string = ENDINGS[end
   };
 }
 
-describe('a descendant that left the process group ends with its run', () => {
+describeWhere(PROC, 'a descendant that left the process group ends with its run', () => {
   for (const ending of Object.keys(ENDINGS) as Ending[]) {
     for (const kind of Object.keys(KINDS) as Kind[]) {
       it(`a child that ${KINDS[kind]} is dead when the run is reported ended (${ending})`, async () => {
@@ -149,7 +150,7 @@ describe('a descendant that left the process group ends with its run', () => {
     expect(await callOrThrow(app, 'run.get', { runId })).toMatchObject({
       status: 'failed',
       message:
-        'The script was ended by the signal SIGKILL (it crashed or something outside ScriptDesk stopped it); see the log.',
+        'The script was ended by the signal SIGKILL (a forced kill, often by the system running out of memory): it crashed or something outside ScriptDesk stopped it; see the log.',
     });
     expect(processesOfRun(runId)).toEqual([]);
     expect(stillRunning(descendant)).toBe(false);
@@ -170,7 +171,7 @@ describe('a descendant that left the process group ends with its run', () => {
   });
 });
 
-describe('crash recovery', () => {
+describeWhere(PROC, 'crash recovery', () => {
   /** A CLI run of the probe leaving a detached descendant; returns it once the descendant runs. */
   async function cliRunLeaving() {
     const { home, cli, markers, runId } = await cliProbeRun(

@@ -16,6 +16,7 @@ import {
 } from '../support/keyword-cases.js';
 import { callOrThrow, runToEnd } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
+import { RELATIVE_PATH_PROBLEM } from '../support/os-needs.js';
 
 // Every keyword case Ajv's strict draft-07 accepts, as two real scripts of a real catalogue: one
 // whose form marks each case's field x-sensitive, one whose form marks it x-file.
@@ -161,7 +162,7 @@ describe('x-file fields behind every keyword are checked by main before anything
           fields: [
             {
               path: `/${key}${keywordCase.at}`,
-              message: 'must be a full path (starting with / or a drive letter)',
+              message: RELATIVE_PATH_PROBLEM,
             },
           ],
         },

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptDeskApp } from '../../main/app/app.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
-import { INHERITED_VARIABLES } from '../../main/runs/run-spec.js';
+import { inheritedVariableNames } from '../../main/platform/environment.js';
+import { HOST_OS } from '../../main/platform/os.js';
 import { appWithCatalogue } from '../support/catalogue.js';
 import { scriptdesk } from '../support/cli.js';
 import { callOrThrow, runToEnd } from '../support/runs.js';
@@ -74,7 +75,7 @@ describe('secrets a script declares', () => {
       names: string[];
       tokenSha256: string;
     };
-    const inherited = INHERITED_VARIABLES.filter((name) => process.env[name]);
+    const inherited = inheritedVariableNames(HOST_OS).filter((name) => process.env[name]);
     expect(seen.names).toEqual(
       [
         ...inherited,

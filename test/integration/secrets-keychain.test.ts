@@ -114,7 +114,7 @@ describe('an unreachable keychain', () => {
     const storeModule = pathToFileURL(path.join(REPO, 'dist/main/secrets/keytar-store.js')).href;
     const program = `
       const { KeytarSecretStore } = await import(${JSON.stringify(storeModule)});
-      const store = new KeytarSecretStore({ platform: 'linux' });
+      const store = new KeytarSecretStore({ os: 'linux' });
       const outcome = (promise) => promise.then(
         (value) => ({ value }),
         (error) => ({ name: error.name, message: error.message }),

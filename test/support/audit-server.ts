@@ -4,6 +4,7 @@ import type { AuditEvent } from '../../main/audit/event.js';
 import type { IngestResponse } from '../../main/audit/protocol.js';
 import { freshPostgresDatabase, withPostgresClient } from './postgres-database.js';
 import { tempDir } from './temp.js';
+import { describeWhere, POSTGRES_CLUSTER, type Need } from './os-needs.js';
 
 /** Tokens the test servers run with (16+ characters, different). */
 export const INGEST_TOKEN = 'test-ingest-token-3f9a1c7e';
@@ -16,11 +17,14 @@ export interface AuditStoreKind {
   database(): Promise<string>;
   /** Runs one SQL statement directly against that database, bypassing the server. */
   execute(database: string, sql: string): Promise<void>;
+  /** What the store's tests need of the machine. */
+  need: Need;
 }
 
 export const AUDIT_STORES: AuditStoreKind[] = [
   {
     name: 'SQLite',
+    need: { met: true, reason: '' },
     database: async () => path.join(await tempDir('scriptdesk-audit-'), 'audit.sqlite'),
     execute: async (database, sql) => {
       const db = new Database(database);
@@ -33,12 +37,22 @@ export const AUDIT_STORES: AuditStoreKind[] = [
   },
   {
     name: 'PostgreSQL',
+    need: POSTGRES_CLUSTER,
     database: freshPostgresDatabase,
     execute: async (database, sql) => {
       await withPostgresClient(database, (client) => client.query(sql));
     },
   },
 ];
+
+/**
+ * The same tests once per store (`$name` in the title is the store's), each skipped with the
+ * reason where the machine lacks what that store's tests need.
+ */
+export function describeEachStore(title: string, body: (store: AuditStoreKind) => void): void {
+  for (const store of AUDIT_STORES)
+    describeWhere(store.need, title.replace('$name', store.name), () => body(store));
+}
 
 /** An answer of the audit endpoint, its body parsed when it is JSON. */
 export interface JsonAnswer<T> {

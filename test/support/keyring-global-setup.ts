@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startPrivateKeyring } from '../../main/dev/private-keyring.js';
+import { PRIVATE_KEYRING } from './os-needs.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,6 +23,11 @@ declare module 'vitest' {
  * other test file uses.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!PRIVATE_KEYRING.met) {
+    // macOS and Windows: the tests use the signed-in user's own keychain.
+    project.provide('privateKeyringEnv', {});
+    return async () => {};
+  }
   const keyring = await startPrivateKeyring();
   Object.assign(process.env, keyring.env);
   project.provide('privateKeyringEnv', keyring.env);

@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { machinePolicyFile } from '../../main/platform/folders.js';
+import { HOST_OS } from '../../main/platform/os.js';
 import { DEFAULT_POLICY, loadPolicy, policyFile } from '../../main/policy/policy.js';
 import { tempDir } from '../support/temp.js';
 
@@ -34,6 +36,7 @@ describe('the machine policy', () => {
     ['{"maxOutputBytes": 10}', /field `maxOutputBytes`/],
     ['{"maxConcurentRuns": 2}', /maxConcurentRuns/],
     ['{"maxConcurrentRuns": 2,}', /is not valid JSON/],
+    ['{"files": {"allowNetworkPaths": "yes"}}', /field `files.allowNetworkPaths`/],
   ])('a policy %s is refused with the file, the field and the fix', async (text, problem) => {
     const file = await policyWith(text);
     const error = await loadPolicy(file).catch((e: unknown) => e as Error);
@@ -45,6 +48,12 @@ describe('the machine policy', () => {
 
   it('is found through SCRIPTDESK_POLICY when set, else in the machine-wide place', () => {
     expect(policyFile({ SCRIPTDESK_POLICY: '/tmp/p.json' })).toBe('/tmp/p.json');
-    if (process.platform === 'linux') expect(policyFile({})).toBe('/etc/scriptdesk/policy.json');
+    expect(policyFile({})).toBe(machinePolicyFile(HOST_OS, {}));
+  });
+
+  it('keeps network paths off unless IT turns them on', async () => {
+    expect(DEFAULT_POLICY.files.allowNetworkPaths).toBe(false);
+    const file = await policyWith('{"files": {"allowNetworkPaths": true}}');
+    expect((await loadPolicy(file)).files.allowNetworkPaths).toBe(true);
   });
 });

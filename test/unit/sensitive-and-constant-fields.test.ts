@@ -5,6 +5,7 @@ import { lintFormSchema } from '../../forms/schema-lint.js';
 import { withScriptDeskUi } from '../../forms/theme/ui-schema.js';
 import { lintUiSchema } from '../../forms/ui-schema-lint.js';
 import { checkFileInputs } from '../../main/runs/file-inputs.js';
+import { RELATIVE_PATH_PROBLEM } from '../support/os-needs.js';
 
 const form = {
   type: 'object',
@@ -143,7 +144,7 @@ describe('x-file in a branch the inputs do not take', () => {
       errors: [],
     });
     expect((await checkFileInputs(source, { mode: 'file', source: 'a.csv' })).errors).toEqual([
-      { path: '/source', message: 'must be a full path (starting with / or a drive letter)' },
+      { path: '/source', message: RELATIVE_PATH_PROBLEM },
     ]);
   });
 });
