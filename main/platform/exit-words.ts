@@ -6,14 +6,14 @@ import type { OsName } from './os.js';
  * number and some tools as a negative one.
  */
 const NTSTATUS: ReadonlyMap<number, string> = new Map([
-  [0xc0000005, 'an access violation: it read or wrote memory it does not own (a crash)'],
+  [0xc0000005, 'a crash: an access violation, reading or writing memory it does not own'],
   [0xc000013a, 'Ctrl+C or its console window closing'],
-  [0xc00000fd, 'a stack overflow (a crash, often endless recursion)'],
+  [0xc00000fd, 'a crash: a stack overflow, often endless recursion'],
   [0xc0000409, 'a stack buffer overrun: it ended itself on purpose after detecting corruption'],
-  [0xc0000374, 'a corrupted heap (a crash)'],
+  [0xc0000374, 'a crash: a corrupted heap'],
   [0xc0000017, 'running out of memory'],
-  [0xc000001d, 'an illegal instruction (a crash, or a build for another processor)'],
-  [0xc0000094, 'an integer division by zero (a crash)'],
+  [0xc000001d, 'a crash: an illegal instruction, or a build for another processor'],
+  [0xc0000094, 'a crash: an integer division by zero'],
   [0xc0000135, 'a DLL it needs not being found'],
   [0xc0000142, 'a DLL failing to start'],
   [0x40010004, 'a debugger or another program ending it'],

@@ -15,6 +15,7 @@ import {
   treeStopPlan,
 } from '../../main/platform/process-tree.js';
 import { pythonOnPath, venvInterpreter } from '../../main/platform/python-layout.js';
+import { statusFromExitCode } from '../../main/runs/run-outcome.js';
 
 // Every OS's rules, run here on Linux: the functions take the OS as a parameter.
 
@@ -287,17 +288,17 @@ describe('how a run ended, in plain words', () => {
       'win32',
       3221225477,
       null,
-      '0xC0000005 (an access violation: it read or wrote memory it does not own (a crash))',
+      '0xC0000005 (a crash: an access violation, reading or writing memory it does not own)',
     ],
     [
       'win32',
       -1073741819,
       null,
-      '0xC0000005 (an access violation: it read or wrote memory it does not own (a crash))',
+      '0xC0000005 (a crash: an access violation, reading or writing memory it does not own)',
     ],
     ['win32', 3221225786, null, '0xC000013A (Ctrl+C or its console window closing)'],
     ['win32', -1073741510, null, '0xC000013A (Ctrl+C or its console window closing)'],
-    ['win32', 0xc00000fd, null, '0xC00000FD (a stack overflow (a crash, often endless recursion))'],
+    ['win32', 0xc00000fd, null, '0xC00000FD (a crash: a stack overflow, often endless recursion)'],
     [
       'win32',
       0xc0000409,
@@ -318,5 +319,39 @@ describe('how a run ended, in plain words', () => {
     ['linux', null, 'SIGUSR1', 'the signal SIGUSR1'],
   ] as const)('on %s code %s signal %s reads %j', (os, code, signal, words) => {
     expect(exitWords(os, code, signal)).toBe(words);
+  });
+});
+
+describe('a run’s message names a crash in words', () => {
+  const script = (
+    exitCodes: Record<string, { status: 'failed' | 'retriable'; message?: string }>,
+  ) => ({ manifest: { exitCodes } }) as unknown as Parameters<typeof statusFromExitCode>[2];
+
+  it('on Windows an access violation is said, with its code', () => {
+    expect(statusFromExitCode(3221225477, null, script({}), 'win32')).toEqual({
+      status: 'failed',
+      message:
+        'The script was ended by 0xC0000005 (a crash: an access violation, reading or writing memory it does not own), exit code 3221225477; see the log.',
+    });
+  });
+
+  it('an ordinary exit code stays the script’s own, and the manifest’s table still wins', () => {
+    expect(statusFromExitCode(2, null, script({}), 'win32').message).toBe(
+      'The script failed with exit code 2; see the log.',
+    );
+    expect(
+      statusFromExitCode(
+        3221225786,
+        null,
+        script({ '3221225786': { status: 'retriable', message: 'Stopped by Ctrl+C.' } }),
+        'win32',
+      ),
+    ).toEqual({ status: 'retriable', message: 'Stopped by Ctrl+C.' });
+  });
+
+  it('elsewhere a signal is said in words', () => {
+    expect(statusFromExitCode(null, 'SIGSEGV', script({}), 'darwin').message).toBe(
+      'The script was ended by the signal SIGSEGV (a crash: a segmentation fault): it crashed or something outside ScriptDesk stopped it; see the log.',
+    );
   });
 });
