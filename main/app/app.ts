@@ -80,6 +80,11 @@ export interface AppOptions {
   browseRoot?: string;
   /** The desktop app's save dialog and shell (Electron's); absent in the web host and the CLI. */
   desktop?: DesktopShell;
+  /**
+   * The packaged app's resources folder (Electron's `process.resourcesPath`), whose `python/`
+   * holds the Python the package carries; absent in development, the web host and the CLI.
+   */
+  resourcesDir?: string;
 }
 
 /** Opens the data folder and wires every service together. */
@@ -178,6 +183,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   const pythonRuntime = () =>
     (runtime ??= resolvePythonRuntime({
       policy: { file: policyFile(), python: policy.python },
+      ...(options.resourcesDir ? { resourcesDir: options.resourcesDir } : {}),
     }).catch((error: unknown) => {
       runtime = undefined;
       throw error;

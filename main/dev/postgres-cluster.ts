@@ -1,12 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { execa, execaSync } from 'execa';
 
-const exec = promisify(execFile);
+/** How each PostgreSQL tool runs: at most two minutes (initdb on a loaded machine), never a shell. */
+const TOOL = { timeout: 120_000, stdin: 'ignore' } as const;
 
 /** Debian's PostgreSQL 15 server binaries (package `postgresql`). */
 const BIN = process.env.SCRIPTDESK_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -43,10 +43,14 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     const { uid, gid } = postgresUser();
     await chown(root, uid, gid);
   }
+  // Through execa: no shell, a time limit, and an error that carries the tool's stderr.
   const run = (tool: string, args: string[]) =>
     asRoot
-      ? exec('runuser', ['-u', 'postgres', '--', path.join(BIN, tool), ...args], { cwd: root })
-      : exec(path.join(BIN, tool), args, { cwd: root });
+      ? execa('runuser', ['-u', 'postgres', '--', path.join(BIN, tool), ...args], {
+          ...TOOL,
+          cwd: root,
+        })
+      : execa(path.join(BIN, tool), args, { ...TOOL, cwd: root });
   const pgCtl = (args: string[]) => run('pg_ctl', ['-D', data, ...args]);
 
   let started = false;
@@ -56,10 +60,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       // Synchronous on purpose: an exit hook cannot wait for a promise.
       const args = ['-D', data, '-m', 'immediate', '-w', 'stop'];
       if (asRoot)
-        execFileSync('runuser', ['-u', 'postgres', '--', path.join(BIN, 'pg_ctl'), ...args], {
+        execaSync('runuser', ['-u', 'postgres', '--', path.join(BIN, 'pg_ctl'), ...args], {
           stdio: 'ignore',
         });
-      else execFileSync(path.join(BIN, 'pg_ctl'), args, { stdio: 'ignore' });
+      else execaSync(path.join(BIN, 'pg_ctl'), args, { stdio: 'ignore' });
     } catch {
       // Already stopped.
     }

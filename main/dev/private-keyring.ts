@@ -1,11 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { execa } from 'execa';
 import { HOST_OS } from '../platform/os.js';
-
-const exec = promisify(execFile);
 
 /**
  * A gnome-keyring of our own on a D-Bus session bus of its own: for the tests, and for `npm start`
@@ -167,8 +165,10 @@ async function untilReady(
   keyring.once('error', (error) => (spawnError = error));
   const ask = async (args: string[]) => {
     try {
-      const { stdout } = await exec('dbus-send', ['--session', '--print-reply', ...args], {
-        env: { ...process.env, ...env },
+      const { stdout } = await execa('dbus-send', ['--session', '--print-reply', ...args], {
+        env,
+        stdin: 'ignore',
+        timeout: 10_000,
       });
       return stdout;
     } catch {

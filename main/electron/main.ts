@@ -164,6 +164,8 @@ async function start(): Promise<void> {
       return chosenPath(result);
     },
     desktop: desktopShell,
+    // The Python the package carries (resources/python, see build/fetch-python.mjs).
+    ...(app.isPackaged ? { resourcesDir: process.resourcesPath } : {}),
   });
   serveRenderer(async (sha256) => (await opening).validatorModule(sha256));
 

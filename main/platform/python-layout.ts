@@ -29,3 +29,14 @@ export function pythonOnPath(os: OsName): {
     ? { command: 'py', args: ['-3'], name: 'py -3 (the Python launcher)' }
     : { command: 'python3', args: [], name: 'python3 on PATH' };
 }
+
+/**
+ * The interpreter of the Python the desktop package carries under its resources folder
+ * (`resources/python/`, a relocatable python-build-standalone build; see
+ * `build/fetch-python.mjs`): `python\python.exe` on Windows, `python/bin/python3` elsewhere.
+ */
+export function bundledInterpreter(os: OsName, resourcesDir: string): string {
+  return os === 'win32'
+    ? pathsOf(os).join(resourcesDir, 'python', 'python.exe')
+    : pathsOf(os).join(resourcesDir, 'python', 'bin', 'python3');
+}

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { execa, type ExecaError } from 'execa';
 import { HOST_OS } from '../platform/os.js';
-import { pythonOnPath } from '../platform/python-layout.js';
+import { bundledInterpreter, pythonOnPath } from '../platform/python-layout.js';
 import { loadPolicy, policyFile } from '../policy/policy.js';
-
-const run = promisify(execFile);
 
 /** A Python interpreter, by absolute real path, with its version and where the setting came from. */
 export interface PythonRuntime {
@@ -24,6 +22,11 @@ export interface RuntimeSettings {
   env?: NodeJS.ProcessEnv;
   /** The machine policy's `python` and the file it came from; read with `loadPolicy` when absent. */
   policy?: { file: string; python?: string | undefined };
+  /**
+   * The desktop package's resources folder (Electron's `process.resourcesPath`): the Python it
+   * carries in `python/` comes after the machine policy's and before `SCRIPTDESK_PYTHON` and PATH.
+   */
+  resourcesDir?: string;
 }
 
 interface Candidate {
@@ -38,8 +41,9 @@ interface Candidate {
 }
 
 /**
- * Finds the Python to build venvs with: the machine policy's `python`, else `SCRIPTDESK_PYTHON`,
- * else `python3` on PATH. A setting that is present but broken is an error naming that setting;
+ * Finds the Python to build venvs with: the machine policy's `python` (so IT can always choose),
+ * else the Python the desktop package carries (`resources/python/`), else `SCRIPTDESK_PYTHON`,
+ * else `python3` on PATH (`py -3` on Windows). A setting that is present but broken is an error naming that setting;
  * ScriptDesk never falls through to a Python nobody chose. The interpreter reports its own
  * `sys.executable`, which is then resolved to the real file, so launchers, shims (pyenv) and
  * symlinks are never on the run path.
@@ -47,10 +51,10 @@ interface Candidate {
 export async function resolvePythonRuntime(settings: RuntimeSettings = {}): Promise<PythonRuntime> {
   const env = settings.env ?? process.env;
   const policy = settings.policy ?? (await policySetting(env));
-  const candidate = chooseCandidate(policy, env);
+  const candidate = chooseCandidate(policy, env, settings.resourcesDir);
   let stdout: string;
   try {
-    ({ stdout } = await run(
+    ({ stdout } = await execa(
       candidate.command,
       [
         ...(candidate.args ?? []),
@@ -60,7 +64,7 @@ export async function resolvePythonRuntime(settings: RuntimeSettings = {}): Prom
       ],
       // The whole environment: a launcher or shim (pyenv) may need its own variables; -I keeps
       // PYTHON* settings from changing what the interpreter reports.
-      { timeout: 30_000, env },
+      { timeout: 30_000, env, extendEnv: false, stdin: 'ignore', windowsHide: true },
     ));
   } catch (error) {
     throw new Error(`${candidate.describe(reasonOf(error))}; ${candidate.fix}`, { cause: error });
@@ -101,6 +105,7 @@ async function policySetting(
 function chooseCandidate(
   policy: { file: string; python?: string | undefined },
   env: NodeJS.ProcessEnv,
+  resourcesDir: string | undefined,
 ): Candidate {
   if (policy.python) {
     const python = policy.python;
@@ -110,6 +115,15 @@ function chooseCandidate(
       describe: (reason) =>
         `The machine policy ${policy.file} sets python to ${python}, which cannot be used: ${reason}`,
       fix: 'ask IT to correct it',
+    };
+  }
+  const bundled = resourcesDir ? bundledInterpreter(HOST_OS, resourcesDir) : null;
+  if (bundled && existsSync(bundled)) {
+    return {
+      command: bundled,
+      source: `the Python ScriptDesk carries (${bundled})`,
+      describe: (reason) => `The Python ScriptDesk carries, ${bundled}, cannot be used: ${reason}`,
+      fix: 'reinstall ScriptDesk, or ask IT to set python in the machine policy',
     };
   }
   if (env.SCRIPTDESK_PYTHON) {
@@ -136,7 +150,7 @@ function reasonOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'not found';
   if (code === 'EACCES') return 'not executable';
-  if ((error as { killed?: boolean }).killed) return 'it did not answer within 30 s';
+  if ((error as Partial<ExecaError>).timedOut) return 'it did not answer within 30 s';
   const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
   const last = stderr.split('\n').at(-1);
   return (last || (error as Error).message.split('\n')[0] || 'unknown error').slice(0, 200);

@@ -1,6 +1,8 @@
 import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HOST_OS } from '../../main/platform/os.js';
+import { bundledInterpreter } from '../../main/platform/python-layout.js';
 import { PolicyError } from '../../main/policy/policy.js';
 import { resolvePythonRuntime } from '../../main/python/runtime.js';
 import { tempDir } from '../support/temp.js';
@@ -33,6 +35,56 @@ describe('choosing the Python runtime', () => {
     });
     expect(runtime.source).toBe(`the machine policy ${policy}`);
     expect(runtime.executable).toBe(await realpath(BASE_PYTHON));
+  });
+
+  it('takes the Python the package carries after the policy and before SCRIPTDESK_PYTHON and PATH', async () => {
+    // A fake resources folder: python/bin/python3 is a link to this machine's interpreter, as
+    // the package's copy of python-build-standalone would be a real one.
+    const resources = await tempDir('scriptdesk-resources-');
+    await mkdir(path.join(resources, 'python', 'bin'), { recursive: true });
+    const carried = bundledInterpreter(HOST_OS, resources);
+    await symlink(BASE_PYTHON, carried);
+    const other = await linkedPython();
+    const runtime = await resolvePythonRuntime({
+      env: {
+        SCRIPTDESK_POLICY: await noPolicy(),
+        SCRIPTDESK_PYTHON: '/nonexistent/python3',
+        PATH: other.dir,
+      },
+      resourcesDir: resources,
+    });
+    expect(runtime.source).toBe(`the Python ScriptDesk carries (${carried})`);
+    expect(runtime.executable).toBe(await realpath(BASE_PYTHON));
+
+    // The machine policy still wins: IT can override the carried Python.
+    const policy = await policyWith({ python: other.python3 });
+    const chosen = await resolvePythonRuntime({
+      env: { SCRIPTDESK_POLICY: policy, PATH: '' },
+      resourcesDir: resources,
+    });
+    expect(chosen.source).toBe(`the machine policy ${policy}`);
+  });
+
+  it('skips a resources folder without a Python, and names a carried Python that is broken', async () => {
+    const empty = await tempDir('scriptdesk-resources-');
+    const chosen = await linkedPython();
+    const runtime = await resolvePythonRuntime({
+      env: { SCRIPTDESK_POLICY: await noPolicy(), SCRIPTDESK_PYTHON: chosen.python3, PATH: '' },
+      resourcesDir: empty,
+    });
+    expect(runtime.source).toBe('SCRIPTDESK_PYTHON');
+
+    const broken = await tempDir('scriptdesk-resources-');
+    await mkdir(path.join(broken, 'python', 'bin'), { recursive: true });
+    await writeFile(bundledInterpreter(HOST_OS, broken), 'not a program', { mode: 0o644 });
+    await expect(
+      resolvePythonRuntime({
+        env: { SCRIPTDESK_POLICY: await noPolicy(), SCRIPTDESK_PYTHON: chosen.python3, PATH: '' },
+        resourcesDir: broken,
+      }),
+    ).rejects.toThrow(
+      `The Python ScriptDesk carries, ${bundledInterpreter(HOST_OS, broken)}, cannot be used: not executable; reinstall ScriptDesk, or ask IT to set python in the machine policy`,
+    );
   });
 
   it('takes SCRIPTDESK_PYTHON before python3 on PATH when the policy sets no python', async () => {
