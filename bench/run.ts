@@ -6,6 +6,7 @@ import { benchForm } from './form.js';
 import { benchHistory } from './history.js';
 import { benchLogScale } from './log-scale.js';
 import { benchPageLoad } from './page-load.js';
+import { benchProcessStart } from './process-start.js';
 import { benchRunIntegrity } from './run-integrity.js';
 import { benchRunOverhead } from './run-overhead.js';
 import { benchStdoutThroughput } from './stdout-throughput.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'page-load': benchPageLoad,
   history: benchHistory,
   'log-scale': benchLogScale,
+  'process-start': benchProcessStart,
 };
 
 /**
