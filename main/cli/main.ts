@@ -41,6 +41,7 @@ import {
   validateCommand,
   webCommand,
 } from './client-commands.js';
+import { policyCommand } from './policy-command.js';
 
 /** Commander collector for options that may be repeated (absent: undefined, not shown as a default). */
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -155,6 +156,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action((options: { from?: string; pubkey?: string[]; audience?: string }) =>
       withApp((app) => syncCommand(app, { ...options, pubkey: options.pubkey ?? [] }, out)),
     );
+
+  program
+    .command('policy')
+    .description(
+      "the machine policy in force (IT's settings) and where each value came from; SCRIPTDESK_POLICY=FILE checks a file before deploying it",
+    )
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => policyCommand(options, out));
 
   program
     .command('list')

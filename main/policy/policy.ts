@@ -19,7 +19,7 @@ export const PolicySchema = z
       .refine((p) => path.isAbsolute(p), 'must be an absolute path to a python3 executable')
       .optional()
       .describe(
-        'The Python interpreter venvs are built from, as an absolute path; before SCRIPTDESK_PYTHON and python3 on PATH.',
+        'The Python interpreter venvs are built from, as an absolute path; it comes before the Python ScriptDesk carries, SCRIPTDESK_PYTHON and python3 on PATH.',
       ),
     maxConcurrentRuns: z
       .number()
@@ -90,7 +90,12 @@ export const PolicySchema = z
       .default({ allowNetworkPaths: false })
       .describe('Which files a file input may name.'),
   })
-  .strict();
+  .strict()
+  .meta({
+    title: 'ScriptDesk machine policy',
+    description:
+      'policy.json, set by IT for every user of a computer: /etc/scriptdesk/policy.json on Linux, /Library/Application Support/ScriptDesk/policy.json on macOS, %ProgramData%\\ScriptDesk\\policy.json on Windows. Writable by administrators only.',
+  });
 
 /** Plain http would show the audit token and every record to the network, except on loopback. */
 function isAuditEndpoint(text: string): boolean {
@@ -147,4 +152,71 @@ export async function loadPolicy(file: string = policyFile()): Promise<Policy> {
     );
   }
   return parsed.data;
+}
+
+/** One setting of the machine policy as it applies, and where its value came from. */
+export interface PolicySetting {
+  /** Dotted path, as written in the file (`audit.endpoint`). */
+  field: string;
+  /** The value in force; null for a setting with no default that the file does not set. */
+  value: string | number | boolean | null;
+  source: 'policy file' | 'default';
+  description: string;
+}
+
+/** The machine policy in force, setting by setting: what IT set, and the defaults for the rest. */
+export interface EffectivePolicy {
+  file: string;
+  /** Whether the file exists (without it, every setting is its default). */
+  found: boolean;
+  settings: PolicySetting[];
+}
+
+/**
+ * Every setting of the policy in force, read-only, for About: from the file when it sets it,
+ * else the default. Throws {@link PolicyError} for a file that cannot be used, as loading does.
+ */
+export async function effectivePolicy(file: string = policyFile()): Promise<EffectivePolicy> {
+  const policy = await loadPolicy(file);
+  let raw: unknown = null;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    raw = null; // absent: loadPolicy above has already refused a file that exists but is broken
+  }
+  const settings: PolicySetting[] = [];
+  const visit = (schema: JsonSchemaNode, at: string[]) => {
+    for (const [name, child] of Object.entries(schema.properties ?? {})) {
+      if (name === '$schema') continue;
+      const field = [...at, name];
+      if (child.type === 'object' && child.properties) {
+        visit(child, field);
+        continue;
+      }
+      const value = valueAt(policy, field);
+      settings.push({
+        field: field.join('.'),
+        value: value === undefined ? null : (value as PolicySetting['value']),
+        source: valueAt(raw, field) === undefined ? 'default' : 'policy file',
+        description: child.description ?? '',
+      });
+    }
+  };
+  visit(z.toJSONSchema(PolicySchema, { io: 'input' }) as JsonSchemaNode, []);
+  return { file, found: raw !== null, settings };
+}
+
+interface JsonSchemaNode {
+  type?: string;
+  description?: string;
+  properties?: Record<string, JsonSchemaNode>;
+}
+
+function valueAt(value: unknown, field: readonly string[]): unknown {
+  let here = value;
+  for (const name of field) {
+    if (here === null || typeof here !== 'object') return undefined;
+    here = (here as Record<string, unknown>)[name];
+  }
+  return here;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ScriptDeskEventSchema } from '../audit/event-data.js';
 import { CatalogueSourceSchema, ScriptManifestSchema } from '../catalogue/manifest.js';
+import { PolicySchema } from '../policy/policy.js';
 
 /** Where the published schema files say they live; `$id` only names them, nothing is fetched. */
 export const SCHEMA_BASE_URL = 'https://scriptdesk.dev/schemas/';
@@ -18,6 +19,8 @@ const SOURCES = [
   { fileName: 'catalogue.schema.json', zod: CatalogueSourceSchema },
   // Not edited by admins but read by auditors and collectors: the events the journal delivers.
   { fileName: 'audit-event.schema.json', zod: ScriptDeskEventSchema },
+  // Written by IT for every computer (deployed by MDM, Group Policy or configuration management).
+  { fileName: 'policy.schema.json', zod: PolicySchema },
 ] as const;
 
 /**

@@ -67,6 +67,7 @@ describe('the committed JSON Schemas in schemas/', () => {
       'script.schema.json',
       'catalogue.schema.json',
       'audit-event.schema.json',
+      'policy.schema.json',
     ]);
     for (const file of written) {
       const name = path.basename(file);
@@ -80,6 +81,7 @@ describe('the committed JSON Schemas in schemas/', () => {
     expect(jsonFiles.sort(), `schemas/ has a stale schema file; ${REGENERATE}`).toEqual([
       'audit-event.schema.json',
       'catalogue.schema.json',
+      'policy.schema.json',
       'script.schema.json',
     ]);
   });
