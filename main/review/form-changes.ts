@@ -33,22 +33,32 @@ export function formChanges(oldSchema: JsonObject, newSchema: JsonObject): FormC
   const before = formFacts(oldSchema);
   const after = formFacts(newSchema);
   const changes: FormChange[] = [];
+  // A field added or removed with its parts is one change: its parts are not listed again.
+  const whole: string[] = [];
+  const insideWhole = (label: string) =>
+    whole.some((outer) => label.startsWith(`${outer}.`) || label.startsWith(`${outer}[`));
   for (const [label, facts] of after) {
     const old = before.get(label);
+    if (insideWhole(label)) continue;
     if (!old) {
-      if (label !== '') changes.push(added(facts));
+      if (label !== '') {
+        changes.push(added(facts));
+        whole.push(label);
+      }
       continue;
     }
     changes.push(...fieldChanges(old, facts));
   }
   for (const [label, old] of before)
-    if (!after.has(label) && label !== '')
+    if (!after.has(label) && label !== '' && !insideWhole(label)) {
       changes.push({
         field: label,
         kind: 'field-removed',
         direction: 'changed',
         text: `field removed${old.required ? ' (it was required)' : ''}`,
       });
+      whole.push(label);
+    }
   return changes;
 }
 

@@ -71,6 +71,7 @@ export function formFacts(root: JsonObject): Map<string, FieldFacts> {
     }
     return found;
   };
+  const required: { label: string; sometimes: boolean }[] = [];
   walkSchema(root, 'value', ({ schema, keywords, steps }) => {
     if (keywords.some((keyword) => CONDITIONS.has(keyword))) return;
     const label = labelOf(steps);
@@ -92,12 +93,14 @@ export function formFacts(root: JsonObject): Map<string, FieldFacts> {
     if (schema.additionalProperties === false) field.closed = true;
     if (Array.isArray(schema.required))
       for (const name of schema.required)
-        if (typeof name === 'string') {
-          const child = at(join(label, name));
-          if (sometimes) child.requiredSometimes = true;
-          else child.required = true;
-        }
+        if (typeof name === 'string') required.push({ label: join(label, name), sometimes });
   });
+  // After the walk, so fields keep the order the form declares them in.
+  for (const { label, sometimes } of required) {
+    const field = at(label);
+    if (sometimes) field.requiredSometimes = true;
+    else field.required = true;
+  }
   // A secret's parts are secret too.
   const sensitive = [...facts.values()].filter((f) => f.sensitive).map((f) => f.label);
   for (const field of facts.values())
