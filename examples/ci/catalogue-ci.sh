@@ -83,7 +83,8 @@ case "${1:-}" in
   review)
     # The same build as publishing (tests included), so a change that would not publish fails here.
     scriptdesk keygen --out "$work/throwaway" >/dev/null
-    scriptdesk catalogue build . --key "$work/throwaway/catalogue-signing.key" --out "$work/published"
+    scriptdesk catalogue build . --key "$work/throwaway/catalogue-signing.key" --out "$work/published" >/dev/null
+    echo "catalogue-ci: the source builds (checks and tests passed)" >&2
     report="${REVIEW_OUT:-review.md}"
     scriptdesk catalogue diff "$CATALOGUE_URL" . --pubkey "$pubkey" --allow-missing-old >"$report"
     cat -- "$report"
