@@ -6,7 +6,7 @@ import {
   type AccessChange,
   type GroupChange,
 } from './access-changes.js';
-import type { CatalogueView, ViewScript } from './catalogue-view.js';
+import { ReviewInputError, type CatalogueView, type ViewScript } from './catalogue-view.js';
 import { codeChanges, type FileChange } from './code-changes.js';
 import { formChanges, type FormChange } from './form-changes.js';
 import { packageChanges, type PackageChange } from './package-changes.js';
@@ -117,7 +117,15 @@ async function scriptDiff(
   const schemaOf = async (view: CatalogueView, script: ViewScript | undefined) => {
     const file = script?.files.find((f) => f.path === 'form.schema.json');
     if (!file) return {};
-    const parsed: unknown = JSON.parse((await view.read(id, file)).toString('utf8'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse((await view.read(id, file)).toString('utf8'));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new ReviewInputError(
+        `${view.location}: ${id}/form.schema.json is not JSON (${error.message}); publish the catalogue again with scriptdesk catalogue build`,
+      );
+    }
     return isObject(parsed) ? parsed : ({} as JsonObject);
   };
   const formChanged = files.some((file) => file.path === 'form.schema.json');

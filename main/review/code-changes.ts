@@ -42,8 +42,6 @@ export async function codeChanges(
       changes.push({ path, change: 'removed', oldSize: old.size, binary: false });
       continue;
     }
-    const oldBytes = old ? await read.old(old) : Buffer.alloc(0);
-    const newBytes = await read.new(now!);
     const change: FileChange = {
       path,
       change: old ? 'changed' : 'added',
@@ -51,12 +49,18 @@ export async function codeChanges(
       newSize: now!.size,
       binary: false,
     };
+    // Sizes are signed (or measured in a source): a large file is named without being read.
+    if ((old?.size ?? 0) > MAX_DIFF_BYTES || now!.size > MAX_DIFF_BYTES) {
+      change.note = `over ${MAX_DIFF_BYTES} bytes: not shown; compare it yourself`;
+      changes.push(change);
+      continue;
+    }
+    const oldBytes = old ? await read.old(old) : Buffer.alloc(0);
+    const newBytes = await read.new(now!);
     const [oldText, newText] = [textOf(oldBytes), textOf(newBytes)];
     if (oldText === undefined || newText === undefined) {
       change.binary = true;
       change.note = 'binary file: not shown';
-    } else if (oldBytes.length > MAX_DIFF_BYTES || newBytes.length > MAX_DIFF_BYTES) {
-      change.note = `over ${MAX_DIFF_BYTES} bytes: not shown; compare it yourself`;
     } else {
       const name = `${scriptId}/${path}`;
       change.diff = createTwoFilesPatch(

@@ -112,6 +112,8 @@ function memberWords(gained: string[], lost: string[]): string {
   return words.join(';');
 }
 
+const HEADINGS = { added: 'Added', removed: 'Removed', changed: 'Changed' } as const;
+
 function scriptSection(script: ScriptDiff): string[] {
   const versions =
     script.change === 'changed'
@@ -119,7 +121,10 @@ function scriptSection(script: ScriptDiff): string[] {
         ? `version ${code(script.newVersion!)} (not raised)`
         : `version ${code(script.oldVersion!)} → ${code(script.newVersion!)}`
       : `version ${code((script.newVersion ?? script.oldVersion)!)}`;
-  const lines = [`### ${script.change} ${code(script.id)}: ${code(script.title)}, ${versions}`, ''];
+  const lines = [
+    `### ${HEADINGS[script.change]} ${code(script.id)}: ${code(script.title)}, ${versions}`,
+    '',
+  ];
   for (const change of script.manifest) lines.push(`- ${prose(change)}`);
   if (script.form.length) {
     lines.push('', '**Form:**', '');

@@ -44,7 +44,8 @@ export const RISK_TITLES: Record<RiskKind, string> = {
   'tests-removed': 'Tests removed',
 };
 
-const BOUNDS = new Set(['rule', 'choices', 'type', 'file', 'required-removed']);
+/** Form changes that widen what a field accepts (a field no longer required is not a bound). */
+const BOUNDS = new Set(['rule', 'choices', 'type', 'file']);
 
 /** The risk flags of a diff, sorted by {@link RISK_KINDS} then script. */
 export function risksOf(diff: CatalogueDiff, before: CatalogueView, after: CatalogueView): Risk[] {
@@ -92,11 +93,7 @@ export function risksOf(diff: CatalogueDiff, before: CatalogueView, after: Catal
         add('sensitive-removed', `${where}: ${change.text}`, id);
       else if (change.keyword === 'pattern' && change.direction !== 'tightened')
         add('pattern-loosened', `${where}: ${change.text}`, id);
-      else if (
-        BOUNDS.has(change.kind) &&
-        change.direction === 'loosened' &&
-        change.kind !== 'required-removed'
-      )
+      else if (BOUNDS.has(change.kind) && change.direction === 'loosened')
         add('bounds-loosened', `${where}: ${change.text}`, id);
     }
     const tests = (files: readonly { path: string }[]) =>

@@ -141,12 +141,20 @@ describe('catalogue diff: what changed', () => {
     await writeFile(main, code.replace('import csv', 'import csv\nimport urllib.request'));
     const binary = Buffer.from([0x89, 0x50, 0x00, 0x01, 0x41, 0x42, 0x43, 0x00, 0xff]);
     await writeFile(demo.script('csv-summary', 'model.bin'), binary);
+    // Over 1 MiB: named with its size, never read whole or printed.
+    await writeFile(demo.script('csv-summary', 'rates.txt'), 'rate\n'.repeat(300_000));
     const report = await diff(demo.published, demo.source);
     const files = report.scripts.find((s) => s.id === 'csv-summary')!.files;
     expect(files.map((f) => `${f.path} ${f.change} ${f.binary}`)).toEqual([
       'main.py changed false',
       'model.bin added true',
+      'rates.txt added false',
     ]);
+    expect(files[2]).toMatchObject({
+      newSize: 1_500_000,
+      note: expect.stringMatching(/^over 1048576 bytes: not shown/),
+    });
+    expect(files[2]!.diff).toBeUndefined();
     expect(files[0]!.diff).toMatch(
       /^--- a\/csv-summary\/main\.py\n\+\+\+ b\/csv-summary\/main\.py\n@@ /,
     );
@@ -156,6 +164,7 @@ describe('catalogue diff: what changed', () => {
     expect(markdown).toContain('- `model.bin` added (9 bytes): binary file: not shown');
     expect(markdown).toContain('```diff\n--- a/csv-summary/main.py');
     expect(markdown).not.toContain('ABC');
+    expect(markdown).not.toContain('rate\nrate');
   });
 
   it('says who gained the right to run what: a group member, a new group, everyone', async () => {
