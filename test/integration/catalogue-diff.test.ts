@@ -308,6 +308,37 @@ describe('catalogue diff: what changed', () => {
     expect(markdown).toContain('- may be run by: everyone');
   });
 
+  it('prints hostile names as inert Markdown and terminal-safe text', async () => {
+    const demo = await publishedDemo();
+    const title =
+      'Sum ``x`` <img src=x onerror=alert(1)> [link](javascript:alert(1)) \u001b[31mred\u202e';
+    await editJson(demo.script('csv-summary'), (s) => {
+      s.title = title;
+      s.allowed!.users.push('@bob');
+    });
+    const result = await scriptdesk(await tempDir('scriptdesk-home-'), [
+      'catalogue',
+      'diff',
+      demo.published,
+      demo.source,
+    ]);
+    expect(result.code).toBe(0);
+    // No control or bidi character reaches the terminal: they show as \uXXXX.
+    expect(result.stdout).not.toContain('\u001b');
+    expect(result.stdout).not.toContain('\u202e');
+    expect(result.stdout).toContain('\\u001b[31mred\\u202e');
+    // Every name is in a code span whose fence is longer than any backtick run inside it.
+    expect(result.stdout).toContain(
+      '- Changed: `csv-summary` (```Sum ``x`` <img src=x onerror=alert(1)> [link](javascript:alert(1)) \\u001b[31mred\\u202e```)',
+    );
+    expect(result.stdout).toContain('- `csv-summary`: gained user `@bob`');
+    // In prose a user name cannot mention anyone: the @ is followed by a zero-width joiner.
+    expect(result.stdout).toContain('may now also be run by user @\u200dbob');
+    // Outside code (spans and the diffs' fenced blocks, where code hosts mention nobody) no @bob is left.
+    const outsideDiffs = result.stdout.split('```diff')[0]!;
+    expect(outsideDiffs).not.toMatch(/(^|[^`])@bob/m);
+  });
+
   it('treats an empty folder as nothing published only when asked (the first publication)', async () => {
     const demo = await publishedDemo();
     const empty = await tempDir('scriptdesk-empty-');
