@@ -223,6 +223,51 @@ describe('catalogue diff: what changed', () => {
     expect(order).toEqual([...order].sort((a, b) => RISK_ORDER.indexOf(a) - RISK_ORDER.indexOf(b)));
   });
 
+  it('flags a wheel rebuilt under the same version, a version change, and tests removed', async () => {
+    const source = await copySource(DEMO_SOURCE);
+    const tests = path.join(source, 'scripts', 'csv-summary', 'tests');
+    await mkdir(tests);
+    await writeFile(path.join(tests, 'test_main.py'), 'import unittest\n');
+    const keys = await makeKeys();
+    const published = path.join(await tempDir('scriptdesk-pub-'), 'published');
+    await publishCatalogue({
+      sourceDir: source,
+      keyFile: keys.privateKeyFile,
+      outDir: published,
+      validForMs: DAY,
+    });
+    await rm(tests, { recursive: true });
+    // loancalc 1.0.0 rebuilt with other content: same name and version, other bytes.
+    await rm(path.join(source, 'wheels', 'loancalc-1.0.0-py3-none-any.whl'));
+    const rebuilt = await makeWheel(path.join(source, 'wheels'), 'loancalc', '1.0.0', 'changed');
+    const lock = path.join(source, 'scripts', 'loan-schedule', 'requirements.lock');
+    await writeFile(lock, lockFor([rebuilt]));
+    const report = await diff(published, source);
+    expect(kinds(report)).toEqual(['package-rebuilt', 'tests-removed csv-summary']);
+    expect(report.packages).toEqual([
+      {
+        name: 'loancalc',
+        change: 'rebuilt',
+        oldVersions: ['1.0.0'],
+        newVersions: ['1.0.0'],
+        oldConsumers: ['loan-schedule'],
+        newConsumers: ['loan-schedule'],
+        rebuiltVersions: ['1.0.0'],
+      },
+    ]);
+    // A new version of an approved package is a change, not a new package.
+    const bumped = await makeWheel(path.join(source, 'wheels'), 'loancalc', '1.1.0');
+    await editJson(path.join(source, 'catalogue.json'), (c) => {
+      (c.approvedPackages as Record<string, string[]>).loancalc = ['1.0.0', '1.1.0'];
+    });
+    await writeFile(lock, lockFor([bumped]));
+    const next = await diff(published, source);
+    expect(
+      next.packages.map((p) => `${p.name} ${p.change} ${p.oldVersions} -> ${p.newVersions}`),
+    ).toEqual(['loancalc changed 1.0.0 -> 1.1.0']);
+    expect(kinds(next)).toEqual(['tests-removed csv-summary']);
+  });
+
   it('reads a published folder, a URL and a source alike: the same risks whichever pair is compared', async () => {
     const demo = await publishedDemo();
     await riskyChange(demo);
