@@ -76,17 +76,18 @@ export async function catalogueInitCommand(dir: string, out: Out): Promise<void>
   for (const file of written) out.line(`  ${file}`);
   out.line('');
   out.line('Next steps:');
-  out.line(`  cd ${at} && git init && git add . && git commit -m "Catalogue source"`);
-  out.line(
-    '  scriptdesk keygen --out ../catalogue-keys         # keep the .key secret and out of git',
-  );
-  out.line('  cp ../catalogue-keys/catalogue-signing.pub keys/  # devices and CI check against it');
-  out.line(
-    '  scriptdesk catalogue build . --key ../catalogue-keys/catalogue-signing.key --out published',
-  );
-  out.line(
-    '  scriptdesk server --root published                # or copy published/ to any static host',
-  );
-  out.line('  scriptdesk sync --from http://127.0.0.1:8470/ --pubkey keys/catalogue-signing.pub');
+  const steps = [
+    ['scriptdesk keygen --out ../catalogue-keys', 'keep the .key secret, out of git'],
+    ['cp ../catalogue-keys/catalogue-signing.pub keys/', 'devices and CI check against it'],
+    ['git init -b main && git add -A && git commit -m "Catalogue source"', ''],
+    [
+      'scriptdesk catalogue build . --key ../catalogue-keys/catalogue-signing.key --out ../published',
+      'check, sign, publish',
+    ],
+    ['scriptdesk server --root ../published', 'or copy it to any static host'],
+    ['scriptdesk sync --from http://127.0.0.1:8470/ --pubkey keys/catalogue-signing.pub', ''],
+  ];
+  out.line(`  cd ${at}`);
+  for (const [command, why] of steps) out.line(`  ${command}${why ? `    # ${why}` : ''}`);
   out.line('CI: see ci/README.md (GitHub Actions and GitLab CI files are in place).');
 }
