@@ -8,7 +8,7 @@ import {
   catalogueVerifyCommand,
   keygenCommand,
 } from './admin-commands.js';
-import { catalogueDiffCommand, catalogueInitCommand } from './review-commands.js';
+import { addReviewCommands } from './review-commands.js';
 import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './secrets-command.js';
 import { serverCommand, type ServerCommandOptions } from './server-command.js';
 import { CliError } from './cli-error.js';
@@ -111,48 +111,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action((location: string, options: { pubkey?: string[] }) =>
       catalogueVerifyCommand(location, { pubkey: options.pubkey ?? [] }, out),
     );
-  catalogue
-    .command('diff <old> <new>')
-    .description(
-      'what a reviewer must approve between two catalogues (published folders, URLs or sources), risks first',
-    )
-    .option('--json', 'print JSON instead of Markdown')
-    .option(
-      '--pubkey <file>',
-      'check published signatures with this key; repeat for current and next',
-      collect,
-    )
-    .option('--fail-on-risk', 'exit with code 3 when the report raises a risk (for CI)')
-    .option(
-      '--allow-missing-old',
-      'OLD may hold nothing yet (a 404, an empty or missing folder): every script is new',
-    )
-    .action(
-      async (
-        oldLocation: string,
-        newLocation: string,
-        options: {
-          json?: boolean;
-          pubkey?: string[];
-          failOnRisk?: boolean;
-          allowMissingOld?: boolean;
-        },
-      ) =>
-        setExitCode(
-          await catalogueDiffCommand(
-            oldLocation,
-            newLocation,
-            { ...options, pubkey: options.pubkey ?? [] },
-            out,
-          ),
-        ),
-    );
-  catalogue
-    .command('init <dir>')
-    .description(
-      'create a new catalogue source: one example script with tests, .gitignore and CI files',
-    )
-    .action((dir: string) => catalogueInitCommand(dir, out));
+  addReviewCommands(catalogue, setExitCode);
   catalogue
     .command('schemas')
     .description('write the JSON Schemas of catalogue.json and script.json, for editors')

@@ -1,11 +1,12 @@
 import path from 'node:path';
+import type { Command } from 'commander';
 import { loadPublicKey } from '../catalogue/keys.js';
 import { scaffoldCatalogue, ScaffoldRefused } from '../publishing/scaffold.js';
 import { diffCatalogues } from '../review/catalogue-diff.js';
 import { openCatalogue, ReviewInputError } from '../review/catalogue-view.js';
 import { reportMarkdown } from '../review/report-markdown.js';
 import { CliError } from './cli-error.js';
-import { stderr as err, type Out } from './terminal-output.js';
+import { stderr as err, stdout, type Out } from './terminal-output.js';
 
 /** Options of `scriptdesk catalogue diff`. */
 export interface DiffOptions {
@@ -90,4 +91,49 @@ export async function catalogueInitCommand(dir: string, out: Out): Promise<void>
   out.line(`  cd ${at}`);
   for (const [command, why] of steps) out.line(`  ${command}${why ? `    # ${why}` : ''}`);
   out.line('CI: see ci/README.md (GitHub Actions and GitLab CI files are in place).');
+}
+
+/** Adds `catalogue diff` and `catalogue init` to the `catalogue` command. */
+export function addReviewCommands(catalogue: Command, setExitCode: (code: number) => void): void {
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  catalogue
+    .command('diff <old> <new>')
+    .description(
+      'what a reviewer must approve between two catalogues (published folders, URLs or sources), risks first',
+    )
+    .option('--json', 'print JSON instead of Markdown')
+    .option(
+      '--pubkey <file>',
+      'check published signatures with this key; repeat for current and next',
+      collect,
+    )
+    .option(
+      '--fail-on-risk',
+      `exit with code ${RISK_EXIT_CODE} when the report raises a risk (for CI)`,
+    )
+    .option(
+      '--allow-missing-old',
+      'OLD may hold nothing yet (a 404, an empty or missing folder): every script is new',
+    )
+    .action(
+      async (
+        oldLocation: string,
+        newLocation: string,
+        options: Omit<DiffOptions, 'pubkey'> & { pubkey?: string[] },
+      ) =>
+        setExitCode(
+          await catalogueDiffCommand(
+            oldLocation,
+            newLocation,
+            { ...options, pubkey: options.pubkey ?? [] },
+            stdout,
+          ),
+        ),
+    );
+  catalogue
+    .command('init <dir>')
+    .description(
+      'create a new catalogue source: one example script with tests, .gitignore and CI files',
+    )
+    .action((dir: string) => catalogueInitCommand(dir, stdout));
 }
