@@ -25,10 +25,23 @@ cd "$(dirname "$0")/.."
 
 fail() { echo "catalogue-ci: $*" >&2; exit 2; }
 
-command -v scriptdesk >/dev/null || fail "the scriptdesk command is not on PATH; install it first (ci/README.md)"
-[ -n "${CATALOGUE_URL:-}" ] || fail "set CATALOGUE_URL to the address devices sync from (ci/README.md)"
+mode="${1:-}"
+[ "$mode" = review ] || [ "$mode" = publish ] || fail "usage: ci/catalogue-ci.sh review|publish"
 pubkey="${CATALOGUE_PUBKEY:-keys/catalogue-signing.pub}"
-[ -f "$pubkey" ] || fail "$pubkey is missing; commit the .pub file from scriptdesk keygen there"
+# Every missing setting at once, one line each, so one fix-up round is enough.
+problems=()
+command -v scriptdesk >/dev/null || problems+=("the scriptdesk command is not on PATH; install it first (ci/README.md)")
+[ -n "${CATALOGUE_URL:-}" ] || problems+=("CATALOGUE_URL is not set; set it to the address devices sync from (ci/README.md)")
+[ -f "$pubkey" ] || problems+=("$pubkey is missing; commit the .pub file from scriptdesk keygen there")
+if [ "$mode" = publish ]; then
+  [ -n "${SCRIPTDESK_SIGNING_KEY:-}" ] || problems+=("SCRIPTDESK_SIGNING_KEY (a CI secret) is not set; add the text of catalogue-signing.key to the secret store")
+  [ -n "${PUBLISH_TARGET:-}" ] || problems+=("PUBLISH_TARGET is not set; set it to an rsync destination (ci/README.md)")
+  [ -z "${PUBLISH_SSH_KEY:-}" ] || [ -n "${PUBLISH_KNOWN_HOSTS:-}" ] || problems+=("PUBLISH_KNOWN_HOSTS is not set; with PUBLISH_SSH_KEY it is needed so the host is checked")
+fi
+if [ ${#problems[@]} -gt 0 ]; then
+  for problem in "${problems[@]}"; do echo "catalogue-ci: $problem" >&2; done
+  exit 2
+fi
 
 # Everything written on the way (keys included) lives here, readable by this user only, and goes
 # when the script ends, however it ends.
@@ -70,7 +83,6 @@ upload() {
   local from="$1" target="${PUBLISH_TARGET%/}"
   local ssh=()
   if [ -n "${PUBLISH_SSH_KEY:-}" ]; then
-    [ -n "${PUBLISH_KNOWN_HOSTS:-}" ] || fail "PUBLISH_KNOWN_HOSTS is needed with PUBLISH_SSH_KEY, so the host is checked"
     secret_file "$PUBLISH_SSH_KEY" "$work/ssh-key"
     printf '%s\n' "$PUBLISH_KNOWN_HOSTS" >"$work/known_hosts"
     ssh=(-e "ssh -i $work/ssh-key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/known_hosts -o StrictHostKeyChecking=yes")
@@ -79,7 +91,7 @@ upload() {
   rsync --times --chmod=F644 --delay-updates "${ssh[@]}" "$from/catalogue.json" "$from/catalogue.sig" "$target/"
 }
 
-case "${1:-}" in
+case "$mode" in
   review)
     # The same build as publishing (tests included), so a change that would not publish fails here.
     scriptdesk keygen --out "$work/throwaway" >/dev/null
@@ -90,8 +102,6 @@ case "${1:-}" in
     cat -- "$report"
     ;;
   publish)
-    [ -n "${SCRIPTDESK_SIGNING_KEY:-}" ] || fail "SCRIPTDESK_SIGNING_KEY (a CI secret) is not set; add the text of catalogue-signing.key to the secret store"
-    [ -n "${PUBLISH_TARGET:-}" ] || fail "set PUBLISH_TARGET to an rsync destination (ci/README.md)"
     secret_file "$SCRIPTDESK_SIGNING_KEY" "$work/catalogue-signing.key"
     mkdir "$work/published"
     fetch_current "$work/published"
@@ -100,8 +110,5 @@ case "${1:-}" in
     scriptdesk catalogue verify "$work/published" --pubkey "$pubkey"
     upload "$work/published"
     echo "catalogue-ci: published to $PUBLISH_TARGET"
-    ;;
-  *)
-    fail "usage: ci/catalogue-ci.sh review|publish"
     ;;
 esac

@@ -299,6 +299,18 @@ describe('the CI files', () => {
     expect(await publishedVersion(host)).toBe(2);
     expect(await readdir(jobTmp)).toEqual([]);
 
+    // Every missing setting is named, one line each, before anything runs.
+    const bare = await ciJob(repo, 'publish', { PATH: '/usr/bin:/bin', HOME: home });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toBe(
+      [
+        'catalogue-ci: the scriptdesk command is not on PATH; install it first (ci/README.md)',
+        'catalogue-ci: CATALOGUE_URL is not set; set it to the address devices sync from (ci/README.md)',
+        'catalogue-ci: SCRIPTDESK_SIGNING_KEY (a CI secret) is not set; add the text of catalogue-signing.key to the secret store',
+        'catalogue-ci: PUBLISH_TARGET is not set; set it to an rsync destination (ci/README.md)',
+        '',
+      ].join('\n'),
+    );
     // Without the secret, publish says which setting is missing.
     const unset = await ciJob(repo, 'publish', overHttp);
     expect(unset.code).toBe(2);
