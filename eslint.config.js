@@ -30,7 +30,7 @@ const FLOORS = [
   ['main/python', 'main/audit'],
   ['main/runs'],
   ['main/publishing', 'main/server'],
-  ['main/app'],
+  ['main/app', 'main/review'],
   ['main/host'],
   ['main/cli', 'main/dev', 'main/electron', 'preload', 'renderer'],
 ];

@@ -9,5 +9,11 @@ if (!existsSync(entry)) {
   );
   process.exit(1);
 }
+// A reader that stops early (`scriptdesk catalogue diff ... | head`) closes the pipe: end quietly
+// instead of with a stack trace.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

@@ -25,15 +25,14 @@ export class CatalogueRejected extends Error {
 }
 
 /**
- * Checks the detached signatures over the exact document bytes against the trusted keys and only
- * then parses the document. Returns the document and the id of the key whose signature verified.
- * Freshness, audience and paths are separate checks ({@link checkDocument}).
+ * Checks the detached signatures in `catalogue.sig` over the exact document bytes against the
+ * trusted keys, parsing nothing of the document; returns the id of the key whose signature holds.
  */
-export function verifySignedDocument(
+export function verifySignature(
   bytes: Uint8Array,
   signatureText: string,
   trusted: readonly PublicKeyInfo[],
-): { document: CatalogueDocument; keyId: string } {
+): string {
   let signatures;
   try {
     signatures = SignatureListSchema.parse(JSON.parse(signatureText));
@@ -55,6 +54,20 @@ export function verifySignedDocument(
       'bad_signature',
       'the signature of catalogue.json does not match its content (changed in transit or on the server)',
     );
+  return good.keyId;
+}
+
+/**
+ * Checks the detached signatures over the exact document bytes against the trusted keys and only
+ * then parses the document. Returns the document and the id of the key whose signature verified.
+ * Freshness, audience and paths are separate checks ({@link checkDocument}).
+ */
+export function verifySignedDocument(
+  bytes: Uint8Array,
+  signatureText: string,
+  trusted: readonly PublicKeyInfo[],
+): { document: CatalogueDocument; keyId: string } {
+  const keyId = verifySignature(bytes, signatureText, trusted);
 
   let parsed: unknown;
   try {
@@ -79,7 +92,7 @@ export function verifySignedDocument(
       `catalogue.json is signed but not a valid catalogue: ${describeZodIssues(result.error as z.ZodError)[0]}`,
     );
   }
-  return { document: result.data, keyId: good.keyId };
+  return { document: result.data, keyId };
 }
 
 /** Refuses a document whose audience is not the one this device is pinned to. */

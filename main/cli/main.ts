@@ -8,6 +8,7 @@ import {
   catalogueVerifyCommand,
   keygenCommand,
 } from './admin-commands.js';
+import { addReviewCommands } from './review-commands.js';
 import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './secrets-command.js';
 import { serverCommand, type ServerCommandOptions } from './server-command.js';
 import { CliError } from './cli-error.js';
@@ -111,6 +112,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action((location: string, options: { pubkey?: string[] }) =>
       catalogueVerifyCommand(location, { pubkey: options.pubkey ?? [] }, out),
     );
+  addReviewCommands(catalogue, setExitCode);
   catalogue
     .command('schemas')
     .description('write the JSON Schemas of catalogue.json and script.json, for editors')
