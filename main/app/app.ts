@@ -18,7 +18,7 @@ import type { ChooseRequest } from '../files/file-handlers.js';
 import { RunStore } from '../runs/run-store.js';
 import { Runner } from '../runs/runner.js';
 import { RunIntegrity } from '../runs/script-integrity.js';
-import { loadPolicy, policyFile, type Policy } from '../policy/policy.js';
+import { describePolicy, policyFile, readPolicy, type Policy } from '../policy/policy.js';
 import { KeytarSecretStore } from '../secrets/keytar-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { openDatabase } from '../storage/database.js';
@@ -90,7 +90,9 @@ export interface AppOptions {
 /** Opens the data folder and wires every service together. */
 export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDeskApp> {
   const paths = homePaths(options.home);
-  const policy = options.policy ?? (await loadPolicy());
+  const { policy, view: policyView } = options.policy
+    ? { policy: options.policy, view: describePolicy(options.policy, null, policyFile()) }
+    : await readPolicy();
   await mkdir(paths.home, { recursive: true, mode: 0o700 });
   const logError = options.logError ?? ((message: string) => process.stderr.write(`${message}\n`));
   const identity = await loadIdentity(paths.device);
@@ -264,6 +266,8 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       longRunSeconds: policy.notifications.longRunSeconds,
       preferencesChanged: (payload) => hub.emit({ name: 'prefs.changed', payload }),
       desktop: options.desktop ?? null,
+      pythonRuntime,
+      policyView,
     }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),

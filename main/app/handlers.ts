@@ -24,6 +24,8 @@ import { createPresetHandlers } from '../presets/preset-handlers.js';
 import { createFileHandlers, type ChooseRequest } from '../files/file-handlers.js';
 import type { PresetStore } from '../presets/preset-store.js';
 import { APP_VERSION } from '../shared/version.js';
+import type { EffectivePolicy } from '../policy/policy.js';
+import type { PythonRuntime } from '../python/runtime.js';
 
 /** Largest log a window may download: it is assembled in the window's memory. */
 export const MAX_LOG_DOWNLOAD_BYTES = 256 * 1024 * 1024;
@@ -56,6 +58,10 @@ export interface HandlerDeps {
   preferencesChanged: (preferences: Preferences) => void;
   /** The desktop app's dialogs and shell; null in the web host. */
   desktop: DesktopShell | null;
+  /** The Python venvs are built from (resolved once, on first use). */
+  pythonRuntime: () => Promise<PythonRuntime>;
+  /** The machine policy in force since the app started, setting by setting. */
+  policyView: EffectivePolicy;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
@@ -114,6 +120,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         preferences: preferences.get(identity.user),
         desktop: deps.desktop !== null,
       };
+    },
+    'app.about': async () => {
+      const runtime = await deps.pythonRuntime().then(
+        ({ executable, version, source }) => ({
+          ok: true as const,
+          executable,
+          version,
+          source: source ?? 'unknown',
+        }),
+        (error: unknown) => ({ ok: false as const, problem: (error as Error).message }),
+      );
+      return { runtime, policy: deps.policyView };
     },
     'catalogue.status': () => catalogue.status(),
     'catalogue.sync': async () => {

@@ -3,6 +3,7 @@ import { LogLevelsSchema, LogLineSchema, logMethods } from './log-schemas.js';
 import { FieldErrorSchema } from './errors.js';
 import { fileMethods } from './file-api.js';
 import { outputMethods } from './output-api.js';
+import { aboutMethods } from './about-api.js';
 import { presetMethods } from './preset-api.js';
 import {
   historyMethods,
@@ -302,6 +303,7 @@ export const methods = {
     SecretsStatusSchema,
   ),
   ...presetMethods,
+  ...aboutMethods,
   ...fileMethods,
   'audit.list': method(
     z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),

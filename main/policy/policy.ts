@@ -173,10 +173,18 @@ export interface EffectivePolicy {
 }
 
 /**
- * Every setting of the policy in force, read-only, for About: from the file when it sets it,
- * else the default. Throws {@link PolicyError} for a file that cannot be used, as loading does.
+ * Every setting of the policy in force, read-only, for About and `scriptdesk policy`: from the
+ * file when it sets it, else the default. Throws {@link PolicyError} for a file that cannot be
+ * used, as loading does.
  */
 export async function effectivePolicy(file: string = policyFile()): Promise<EffectivePolicy> {
+  return (await readPolicy(file)).view;
+}
+
+/** The policy in force and its {@link EffectivePolicy} view, from one read of the file. */
+export async function readPolicy(
+  file: string = policyFile(),
+): Promise<{ policy: Policy; view: EffectivePolicy }> {
   const policy = await loadPolicy(file);
   let raw: unknown = null;
   try {
@@ -184,6 +192,15 @@ export async function effectivePolicy(file: string = policyFile()): Promise<Effe
   } catch {
     raw = null; // absent: loadPolicy above has already refused a file that exists but is broken
   }
+  return { policy, view: describePolicy(policy, raw, file) };
+}
+
+/**
+ * `policy` setting by setting. A setting is from the policy file when `raw` (the file's JSON)
+ * has it; without a file (`raw` null, as for a policy handed to the app directly) when it differs
+ * from the default.
+ */
+export function describePolicy(policy: Policy, raw: unknown, file: string): EffectivePolicy {
   const settings: PolicySetting[] = [];
   const visit = (schema: JsonSchemaNode, at: string[]) => {
     for (const [name, child] of Object.entries(schema.properties ?? {})) {
@@ -194,10 +211,14 @@ export async function effectivePolicy(file: string = policyFile()): Promise<Effe
         continue;
       }
       const value = valueAt(policy, field);
+      const set =
+        raw === null
+          ? value !== valueAt(DEFAULT_POLICY, field)
+          : valueAt(raw, field) !== undefined;
       settings.push({
         field: field.join('.'),
         value: value === undefined ? null : (value as PolicySetting['value']),
-        source: valueAt(raw, field) === undefined ? 'default' : 'policy file',
+        source: set ? 'policy file' : 'default',
         description: child.description ?? '',
       });
     }

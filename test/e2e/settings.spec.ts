@@ -136,6 +136,35 @@ test('Dark chosen in Settings is applied at once, kept by main after a reload, a
   });
 });
 
+test('About this computer shows the Python in use and the machine policy, each setting with where it came from', async ({
+  page,
+}) => {
+  await withNoticeDesk(async (desk) => {
+    await page.goto(desk.url);
+    await page.getByTestId('nav-settings').click();
+    const about = page.getByRole('region', { name: 'About this computer' });
+    await expect(about.getByTestId('about-python')).toContainText(
+      /^Python 3\.\d+\.\d+ at \/.+, chosen by .+\.$/,
+    );
+    // The policy of this desk sets only longRunSeconds; everything else is the default.
+    const longRun = about.getByTestId('policy-notifications.longRunSeconds');
+    await expect(longRun.getByRole('cell')).toHaveText(['1', 'Policy file']);
+    await expect(about.getByTestId('policy-maxConcurrentRuns').getByRole('cell')).toHaveText([
+      '3',
+      'Default',
+    ]);
+    await expect(about.getByTestId('policy-python').getByRole('cell')).toHaveText([
+      'not set',
+      'Default',
+    ]);
+    await expect(about.getByRole('table', { name: 'Machine policy settings' })).toBeVisible();
+    await expect(about.getByRole('button')).toHaveCount(0); // read-only: nothing to press
+    await expectAccessible(page, 'settings page, about this computer');
+    await about.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'settings-09-about.png'), fullPage: true });
+  });
+});
+
 test('System follows the operating system live: dark when it turns dark, light when it turns light', async ({
   page,
 }) => {

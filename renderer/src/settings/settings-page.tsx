@@ -3,12 +3,11 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import FormHelperText from '@mui/material/FormHelperText';
-import Paper from '@mui/material/Paper';
 import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { Preferences, ThemeChoice } from '../../../main/contract/api.js';
 import type { ApiError } from '../../../main/contract/errors.js';
 import { useAppInfo } from '../api/app-info.js';
@@ -20,7 +19,9 @@ import {
   notificationAccess,
   type NotificationAccess,
 } from './browser-notifications.js';
+import { AboutThisComputer } from './about-section.js';
 import { usePreferences } from './preferences.js';
+import { Section } from './section.js';
 
 const THEMES: readonly { value: ThemeChoice; label: string; hint: string }[] = [
   { value: 'system', label: 'System', hint: 'Follow your computer: light or dark as it is set.' },
@@ -61,21 +62,10 @@ export function SettingsPage() {
             longRunSeconds={info.value?.longRunSeconds ?? 10}
             onChange={(notifyLongRuns) => void save({ notifyLongRuns })}
           />
+          <AboutThisComputer />
         </>
       )}
     </Box>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const titleId = useId();
-  return (
-    <Paper component="section" variant="outlined" aria-labelledby={titleId} sx={{ p: 2.5, mb: 2 }}>
-      <Typography variant="h6" component="h2" id={titleId} sx={{ mb: 1 }}>
-        {title}
-      </Typography>
-      {children}
-    </Paper>
   );
 }
 
