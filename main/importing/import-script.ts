@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { argparseScripts } from './argparse-import.js';
+import { readArgparse } from './argparse-reader.js';
+import { awxSurveyScript } from './awx-survey.js';
+import type { GeneratedScript } from './generated-script.js';
+import { ImportRefused } from './import-refused.js';
+import { scriptServerScript } from './script-server.js';
+import { scriptIdOf, writeImported } from './write-import.js';
+
+/** The formats `scriptdesk import` reads. */
+export type ImportFormat = 'argparse' | 'awx-survey' | 'script-server';
+
+async function readInput(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : (error as Error).message;
+    throw new ImportRefused(`${file}: ${why}; give the path of the file to import`);
+  }
+}
+
+/**
+ * Imports `file` as a script folder at `out` (`SRC/scripts/ID`; sub-commands beside it as
+ * `ID-SUB`). All or nothing: a refusal ({@link ImportRefused}) writes nothing. Returns the
+ * generated scripts and the folders written.
+ */
+export async function importScripts(
+  format: ImportFormat,
+  file: string,
+  out: string,
+  options: { force?: boolean; groups?: readonly string[] } = {},
+): Promise<{ scripts: GeneratedScript[]; folders: string[] }> {
+  const id = scriptIdOf(out);
+  const bytes = await readInput(file);
+  const scripts =
+    format === 'argparse'
+      ? argparseScripts(await readArgparse(file, bytes), file, id, bytes)
+      : format === 'awx-survey'
+        ? [awxSurveyScript(file, id, bytes)]
+        : [await scriptServerScript(file, id, bytes)];
+  const folders = await writeImported(scripts, out, {
+    force: options.force === true,
+    groups: options.groups ?? [],
+  });
+  return { scripts, folders };
+}
