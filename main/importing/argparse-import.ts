@@ -16,8 +16,7 @@ function givenSchema(field: ImportedField): JsonObject {
 }
 
 /** What a member looks like when it was left out, with the advice shown when it was not. */
-function leftOutSchema(field: ImportedField, others: string): JsonObject {
-  const advice = `It cannot be combined with ${others}; give only one of them.`;
+function leftOutSchema(field: ImportedField, advice: string): JsonObject {
   const type = field.schema.type;
   if (type === 'boolean')
     return { properties: { [field.name]: { const: false, 'x-error': advice } } };
@@ -36,17 +35,18 @@ function groupConstraints(
   required: boolean,
 ): JsonObject[] {
   const constraints: JsonObject[] = [];
+  const listed = members.map((member) => flags.get(member.name)).join(', ');
+  const advice = `${required ? 'Give exactly one' : 'Give at most one'} of ${listed}; they cannot be combined.`;
   for (const member of members) {
     const others = members.filter((other) => other !== member);
     const then: JsonObject = {
-      allOf: others.map((other) => leftOutSchema(other, flags.get(member.name)!)),
+      allOf: others.map((other) => leftOutSchema(other, advice)),
     };
     constraints.push({ if: givenSchema(member), then });
   }
   if (required)
     constraints.push({
-      anyOf: members.map(givenSchema),
-      'x-error': `Give one of ${members.map((member) => flags.get(member.name)).join(', ')}.`,
+      anyOf: members.map((member) => ({ ...givenSchema(member), 'x-error': advice })),
     });
   return constraints;
 }

@@ -171,7 +171,7 @@ export function awxSurveyScript(file: string, id: string, bytes: Buffer): Genera
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
         problems.push(
-          `${at}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}; fix the question`,
+          `${at}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message.includes('received undefined') ? 'is missing' : issue.message}; fix the question`,
         );
       return;
     }

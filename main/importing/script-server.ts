@@ -57,7 +57,7 @@ type Parameter = z.infer<typeof ParameterSchema>;
 const ConfigSchema = z.object({
   name: z.string().optional(),
   description: z.string().optional(),
-  script_path: z.union([z.string(), z.array(z.string())]).optional(),
+  script_path: z.union([z.string(), z.array(z.string())]),
   parameters: z.array(z.unknown()).optional(),
 });
 
@@ -248,7 +248,7 @@ export async function scriptServerScript(
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
         problems.push(
-          `${at}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}; fix the parameter`,
+          `${at}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message.includes('received undefined') ? 'is missing' : issue.message}; fix the parameter`,
         );
       return;
     }
@@ -270,7 +270,10 @@ export async function scriptServerScript(
   const options: ArgTemplateEntry[] = [];
   const positionals: ArgTemplateEntry[] = [];
   for (const { parameter, type } of parameters) {
-    const field = fieldOf(parameter, fieldName(parameter.name, taken), type, todos);
+    const wanted = parameter.param
+      ? parameter.param.replace(/^-+|=$/g, '')
+      : parameter.name.toLowerCase();
+    const field = fieldOf(parameter, fieldName(wanted, taken), type, todos);
     fields.push(field);
     if (parameter.pass_as === 'env_variable' || parameter.pass_as === 'stdin') {
       todos.push(
