@@ -142,17 +142,13 @@ export function mapArgument(
       );
     if (action === 'boolean_optional' && argument.default === undefined)
       todos.push(`${flag} is --X/--no-X without a default; the form can only pass ${passed}`);
-    const name = fieldName(
-      action === 'store_false' || passed !== flag ? passed : String(argument.dest),
-      taken,
-    );
+    // Named after the option the box passes: several store_const options may share one dest.
+    const name = fieldName(passed, taken);
     const field: ImportedField = {
       name,
       schema: {
         type: 'boolean',
-        title: titleFromName(
-          action === 'store_false' || passed !== flag ? passed : String(argument.dest),
-        ),
+        title: titleFromName(passed),
         ...(help ? { description: help } : {}),
         default: false,
       },

@@ -212,30 +212,56 @@ describe('an imported argparse script gets the command line a person would type'
   });
 
   it('a sub-command lands between the main options and its own, where argparse looks for it', async () => {
-    const { argv, args } = await parsedInRun(
+    const SCRIPT = fixture('argparse', 'inventory_tool.py');
+    const prune = await parsedInRun(
       'inventory-prune',
       { verbose: true, site: 'lyon', days: 30 },
       true,
     );
-    expect(argv).toEqual(['--verbose', '--site=lyon', 'prune', '--days=30', '--dry-run']);
-    expect(args).toEqual({
+    expect(prune.argv).toEqual(['--verbose', '--site=lyon', 'prune', '--days=30', '--dry-run']);
+    expect(prune.args).toEqual({
       verbose: true,
       site: 'lyon',
       command: 'prune',
       days: 30,
       dry_run: true,
+      location: 'all',
     });
-    const imported = await callOrThrow(app, 'run.validate', {
-      scriptId: 'inventory-import',
-      inputs: { count_file: budget, replace: true },
-    });
-    expect(imported).toEqual({ valid: true, errors: [] });
-    const { argv: importArgv } = await parsedInRun('inventory-import', {
+    const load = await parsedInRun('inventory-import', { count_file: budget, replace: true });
+    expect(load.argv).toEqual(['import', '--replace', '--', budget]);
+    expect(load.args).toEqual({
+      verbose: false,
+      site: 'berlin',
+      command: 'import',
       count_file: budget,
       replace: true,
     });
-    expect(importArgv).toEqual(
-      ['--site=berlin', 'import', '--replace', '--', budget].filter((a) => a !== '--site=berlin'),
+    const exported = await parsedInRun('inventory-export', {
+      site: 'lyon',
+      columns: ['sku'],
+      range: [10, 20],
+    });
+    expect(exported.argv).toEqual(['--site=lyon', 'export', '--columns=sku', '--', '10', '20']);
+    expect(exported.args).toEqual({
+      verbose: false,
+      site: 'lyon',
+      command: 'export',
+      since: null,
+      columns: ['sku'],
+      range: [10, 20],
+    });
+    // The words a person types (values after --columns end at the "--") give the same result.
+    expect(exported.args).toEqual(
+      await parsedByHand(SCRIPT, [
+        '--site',
+        'lyon',
+        'export',
+        '--columns',
+        'sku',
+        '--',
+        '10',
+        '20',
+      ]),
     );
   });
 });
@@ -248,8 +274,32 @@ describe('what the importer writes', () => {
     expect(names.sort()).toEqual(['inventory-export', 'inventory-import', 'inventory-prune']);
     const schema = JSON.parse(
       await readFile(path.join(src, 'scripts', 'inventory-export', 'form.schema.json'), 'utf8'),
-    ) as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties)).toEqual(['verbose', 'site', 'since', 'columns']);
+    ) as { properties: Record<string, Record<string, unknown>> };
+    expect(Object.keys(schema.properties)).toEqual([
+      'verbose',
+      'site',
+      'since',
+      'columns',
+      'range',
+    ]);
+    expect(schema.properties.range).toMatchObject({
+      type: 'array',
+      items: { type: 'integer' },
+      minItems: 2,
+      maxItems: 2,
+    });
+    const prune = JSON.parse(
+      await readFile(path.join(src, 'scripts', 'inventory-prune', 'script.json'), 'utf8'),
+    ) as { supportsDryRun: boolean; args: unknown[] };
+    expect(prune.supportsDryRun).toBe(true);
+    expect(prune.args).toEqual([
+      { flag: '--verbose', input: 'verbose' },
+      { flag: '--site', input: 'site' },
+      { command: 'prune' },
+      { flag: '--days', input: 'days' },
+      { flag: '--dry-run', dryRun: true },
+      { positional: 'location' },
+    ]);
   });
 
   it('what cannot be read statically is a TODO, on the script and in its TODO.md, never a guess', async () => {
@@ -258,7 +308,8 @@ describe('what the importer writes', () => {
       /--region: the value of choices is computed \(REGIONS\)/,
       /--since: the type parse_when is a custom conversion/,
       /--workers: the default is computed \(os\.cpu_count\(\)\)/,
-      /-q\/--quiet.*|--quiet counts how often it is given/,
+      /--quiet counts how often it is given \(action="count"\); the form passes it at most once/,
+      /--log is a file the script writes \(FileType mode "w"\)/,
       /--pair takes exactly 2 values after one option.*left out/,
       /--ids takes several values after one option/,
       /--secret-mode is hidden from --help/,
@@ -284,6 +335,15 @@ describe('what the importer writes', () => {
     });
     expect(schema.properties.workers).not.toHaveProperty('default');
     expect(schema.properties).not.toHaveProperty('pair');
+    // store_const and --X/--no-X with a default of true: a box that passes the option people type.
+    expect(schema.properties.strict).toMatchObject({ type: 'boolean', default: false });
+    expect(schema.properties.no_color).toMatchObject({ type: 'boolean', default: false });
+    expect(schema.properties.log).not.toHaveProperty('x-file');
+    const manifest = JSON.parse(
+      await readFile(path.join(src, 'scripts', 'legacy-sync', 'script.json'), 'utf8'),
+    ) as { args: unknown[] };
+    expect(manifest.args).toContainEqual({ flag: '--strict', input: 'strict' });
+    expect(manifest.args).toContainEqual({ flag: '--no-color', input: 'no_color' });
   });
 });
 
@@ -317,8 +377,11 @@ describe('the imported forms accept valid inputs and refuse invalid ones (the au
       ['a ledger that does not exist', { month: 'x', ledger: '/nonexistent/ledger.csv' }, /ledger/],
     ]);
     await expectCases('inventory-export', [
-      ['columns need at least one', { columns: [] }, /columns/],
-      ['one column', { columns: ['sku'] }, null],
+      ['columns need at least one', { columns: [], range: [1, 2] }, /columns/],
+      ['one column', { columns: ['sku'], range: [1, 2] }, null],
+      ['a range of one number', { range: [1] }, /range.*at least 2/i],
+      ['a range of three numbers', { range: [1, 2, 3] }, /range.*at most 2/i],
+      ['a range of words', { range: ['a', 'b'] }, /range/i],
     ]);
   });
 
