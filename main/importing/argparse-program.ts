@@ -23,6 +23,8 @@ try:
     TREE = ast.parse(SOURCE, NAME)
 except SyntaxError as error:
     fail("syntax", str(error.msg), error.lineno)
+except (RecursionError, MemoryError):
+    fail("too-deep", "its code is nested too deeply to be read")
 except (UnicodeDecodeError, ValueError) as error:
     fail("binary", str(error).splitlines()[0][:200])
 
@@ -349,7 +351,10 @@ class Reader(ast.NodeVisitor):
         evaluate(node)
 
 
-Reader().visit(TREE)
+try:
+    Reader().visit(TREE)
+except RecursionError:
+    fail("too-deep", "its code is nested too deeply to be read")
 
 imports = set()
 for node in ast.walk(TREE):

@@ -50,7 +50,7 @@ const ReportSchema = z.union([
   }),
   z.object({
     error: z.object({
-      kind: z.enum(['binary', 'syntax', 'no-argparse']),
+      kind: z.enum(['binary', 'syntax', 'no-argparse', 'too-deep']),
       detail: z.string(),
       line: z.number().nullable(),
     }),
@@ -99,6 +99,10 @@ export async function readArgparse(file: string, bytes: Buffer): Promise<Argpars
     if (kind === 'binary')
       throw new ImportRefused(
         `${file}: is not Python source (${detail}); give the script's .py file`,
+      );
+    if (kind === 'too-deep')
+      throw new ImportRefused(
+        `${file}: ${detail}; write script.json and the form by hand for this script`,
       );
     throw new ImportRefused(
       `${file}: ${detail}, so there is no command line to import; import a script that builds its arguments with argparse, or write script.json and the form by hand`,

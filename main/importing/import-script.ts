@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { argparseScripts } from './argparse-import.js';
 import { readArgparse } from './argparse-reader.js';
 import { awxSurveyScript } from './awx-survey.js';
+import { dropRefusedDefaults } from './default-check.js';
 import type { GeneratedScript } from './generated-script.js';
 import { ImportRefused } from './import-refused.js';
 import { scriptServerScript } from './script-server.js';
@@ -10,10 +11,19 @@ import { scriptIdOf, writeImported } from './write-import.js';
 /** The formats `scriptdesk import` reads. */
 export type ImportFormat = 'argparse' | 'awx-survey' | 'script-server';
 
+/** The largest file read: scripts, surveys and configs are a few KB; this is surely not one. */
+const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
 async function readInput(file: string): Promise<Buffer> {
   try {
+    const { size } = await stat(file);
+    if (size > MAX_INPUT_BYTES)
+      throw new ImportRefused(
+        `${file}: is ${Math.ceil(size / 1024 / 1024)} MiB, more than the 8 MiB a script, survey or config could be; give the right file`,
+      );
     return await readFile(file);
   } catch (error) {
+    if (error instanceof ImportRefused) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'
@@ -44,6 +54,7 @@ export async function importScripts(
       : format === 'awx-survey'
         ? [awxSurveyScript(file, id, bytes)]
         : [await scriptServerScript(file, id, bytes)];
+  for (const script of scripts) dropRefusedDefaults(script);
   const folders = await writeImported(scripts, out, {
     force: options.force === true,
     groups: options.groups ?? [],

@@ -270,7 +270,8 @@ export async function scriptServerScript(
   const options: ArgTemplateEntry[] = [];
   const positionals: ArgTemplateEntry[] = [];
   for (const { parameter, type } of parameters) {
-    const wanted = parameter.param
+    // The long option names the field as the script knows it; a short one says too little.
+    const wanted = parameter.param?.startsWith('--')
       ? parameter.param.replace(/^-+|=$/g, '')
       : parameter.name.toLowerCase();
     const field = fieldOf(parameter, fieldName(wanted, taken), type, todos);

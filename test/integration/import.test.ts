@@ -619,6 +619,9 @@ describe('the imported forms accept valid inputs and refuse invalid ones (the au
     expect(todos.get('backup')!.join('\n')).toMatch(
       /Password: a secure value never goes on the command line/,
     );
+    expect(todos.get('disk-report')).toContainEqual(
+      'level: the default "trace" does not fit the field (Level must be one of: info, debug.), so the form has none; correct it in form.schema.json',
+    );
     expect(todos.get('disk-report')!.join('\n')).toMatch(
       /Mode: its values come from a script[\s\S]*Token: script-server passed it as an environment variable[\s\S]*was not found next to report-shell\.json/,
     );
