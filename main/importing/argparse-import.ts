@@ -158,13 +158,7 @@ export function argparseScripts(
 
 /** Every chain from the root to a parser without sub-commands (the root alone if it has none). */
 function leavesOf(root: ReadParser, parsers: ReadParser[]): ReadParser[][] {
-  const children = (parent: ReadParser) =>
-    parsers.filter(
-      (parser) =>
-        parser.path.length === parent.path.length + 1 &&
-        parent.path.every((part, index) => parser.path[index] === part) &&
-        parsers.indexOf(parser) > parsers.indexOf(root) - 1,
-    );
+  const children = (parent: ReadParser) => parsers.filter((parser) => parser.parent === parent.id);
   const walk = (parser: ReadParser): ReadParser[][] => {
     const below = children(parser);
     if (below.length === 0) return [[parser]];

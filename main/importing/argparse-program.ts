@@ -81,8 +81,10 @@ OBJECTS = {}
 RETURNS = {}
 
 
-def new_parser(call, path, help_text=None):
+def new_parser(call, path, help_text=None, parent=None):
     parser = {
+        "id": len(PARSERS),
+        "parent": parent,
         "path": path,
         "description": None,
         "help": help_text,
@@ -293,7 +295,7 @@ def evaluate(node):
             if keyword.arg in ("help", "description") and help_text is None:
                 value = literal(keyword.value, "the help of " + name)
                 help_text = value if isinstance(value, str) else None
-        child = new_parser(node, parser["path"] + [name], help_text)
+        child = new_parser(node, parser["path"] + [name], help_text, parser["id"])
         parser["subcommands"].append(name)
         return child
     return None

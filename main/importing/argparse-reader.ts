@@ -31,6 +31,8 @@ const ArgumentSchema = z.object({
 export type ReadArgument = z.infer<typeof ArgumentSchema>;
 
 const ParserSchema = z.object({
+  id: z.number(),
+  parent: z.number().nullable(),
   path: z.array(z.string()),
   description: z.unknown(),
   help: z.string().nullable(),
