@@ -13,6 +13,8 @@ export type MappedArgument =
   | { kind: 'dry-run'; entry: ArgTemplateEntry }
   | { kind: 'skipped' };
 
+/** The options an argv template entry may name (`ARG_FLAG` in catalogue/manifest.ts). */
+const TEMPLATE_FLAG = /^--?[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const DRY_RUN_FLAGS = new Set(['--dry-run', '--dry_run', '--dryrun']);
 const BOOLEAN_ACTIONS = new Set([
   'store_true',
@@ -105,6 +107,12 @@ export function mapArgument(
   const action = argument.action ?? 'store';
   const flag = mainFlag(argument);
   if (action === 'help' || action === 'version') return { kind: 'skipped' };
+  if (!argument.positional && !TEMPLATE_FLAG.test(flag)) {
+    todos.push(
+      `${label(argument)}: the option ${flag} is not one an argv template can pass (letters, digits, "-" and "_" after - or --); it was left out`,
+    );
+    return { kind: 'skipped' };
+  }
   if (
     !argument.positional &&
     action === 'store_true' &&
@@ -171,7 +179,7 @@ export function mapArgument(
     if (nargs === '*') many = { min: 0 };
     else if (nargs === '+') many = { min: 1 };
     else if (typeof nargs === 'number' && nargs > 1) many = { min: nargs, max: nargs };
-    else if (nargs === '...' || nargs === 'A...')
+    else if (nargs === '...')
       todos.push(
         `${label(argument)} takes the rest of the command line (argparse.REMAINDER); the form takes one value`,
       );
@@ -189,6 +197,10 @@ export function mapArgument(
       `${flag} takes several values after one option (nargs="${String(nargs)}"), which the argv template cannot write; the form allows one value, or change the script to action="append"`,
     );
     many = { min: nargs === '+' ? 1 : 0, max: 1 };
+  } else if (nargs === '?' && argument.const !== undefined) {
+    todos.push(
+      `${flag} given alone means ${JSON.stringify(argument.const)} (nargs="?" with const); the form passes a value or nothing`,
+    );
   } else if (typeof nargs === 'number' && nargs > 1) {
     todos.push(
       `${flag} takes exactly ${nargs} values after one option, which the argv template cannot write; it was left out of the form (change the script to take them as separate options)`,

@@ -93,11 +93,19 @@ def new_parser(call, path, help_text=None, parent=None):
         "subcommands": None,
         "line": call.lineno,
     }
+    parser["prefix_chars"] = "-"
     for keyword in call.keywords:
         if keyword.arg == "description":
             parser["description"] = literal(keyword.value, "the description")
+        elif keyword.arg == "prefix_chars":
+            chars = literal(keyword.value, "prefix_chars")
+            if isinstance(chars, str) and chars:
+                parser["prefix_chars"] = chars
     PARSERS.append(parser)
     return ("parser", parser, None)
+
+
+NARGS_CONSTANTS = {"REMAINDER": "...", "OPTIONAL": "?", "ZERO_OR_MORE": "*", "ONE_OR_MORE": "+"}
 
 
 def literal(node, what):
@@ -105,6 +113,11 @@ def literal(node, what):
         return ast.literal_eval(node)
     except Exception:
         pass
+    name = dotted(node)
+    if name and "." in name:
+        base, _, attr = name.rpartition(".")
+        if base in ARGPARSE and attr in NARGS_CONSTANTS:
+            return NARGS_CONSTANTS[attr]
     try:
         # Two spellings that are still literals: range(1, 5) and Path("reports").
         if isinstance(node, ast.Call) and not node.keywords:
@@ -124,10 +137,10 @@ def literal(node, what):
         return MISSING
 
 
-def option_dest(flags):
-    longs = [f for f in flags if f.startswith("--")]
+def option_dest(flags, prefix_chars):
+    longs = [f for f in flags if len(f) > 1 and f[0] in prefix_chars and f[1] in prefix_chars]
     chosen = (longs or flags)[0]
-    return chosen.lstrip("-").replace("-", "_")
+    return chosen.lstrip(prefix_chars).replace("-", "_")
 
 
 def read_type(node, arg):
@@ -159,11 +172,11 @@ def add_argument(owner, group, call):
     if not flags:
         todo(call, "an add_argument call without a name was left out")
         return
-    optional = flags[0].startswith("-")
+    optional = flags[0][:1] in owner["prefix_chars"] if flags[0] else False
     argument = {
         "flags": flags,
         "positional": not optional,
-        "dest": option_dest(flags) if optional else flags[0],
+        "dest": option_dest(flags, owner["prefix_chars"]) if optional else flags[0],
         "action": None,
         "nargs": None,
         "type": None,

@@ -95,3 +95,25 @@ describe('the static argparse reader follows parsers the ways scripts build them
     expect(existsSync('/tmp/scriptdesk-import-must-not-exist')).toBe(false);
   });
 });
+
+describe('what the argv template cannot say is a TODO, never a silent change', () => {
+  it('options with other prefix characters or dots, REMAINDER, and nargs="?" with a const', async () => {
+    const [script] = await scriptsOf(
+      [
+        'import argparse',
+        'p = argparse.ArgumentParser(prefix_chars="-+")',
+        'p.add_argument("+v", action="store_true")',
+        'p.add_argument("--db.host")',
+        'p.add_argument("--level", nargs="?", const="info")',
+        'p.add_argument("command", nargs=argparse.REMAINDER)',
+      ].join('\n'),
+    );
+    expect(script!.fields.map((field) => field.name)).toEqual(['level', 'command']);
+    expect(script!.todos).toEqual([
+      '+v: the option +v is not one an argv template can pass (letters, digits, "-" and "_" after - or --); it was left out',
+      '--db.host: the option --db.host is not one an argv template can pass (letters, digits, "-" and "_" after - or --); it was left out',
+      '--level given alone means "info" (nargs="?" with const); the form passes a value or nothing',
+      'the positional command takes the rest of the command line (argparse.REMAINDER); the form takes one value',
+    ]);
+  });
+});
