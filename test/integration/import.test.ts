@@ -9,7 +9,13 @@ import type { ScriptDeskApp } from '../../main/app/app.js';
 import { importScripts } from '../../main/importing/import-script.js';
 import { ImportRefused } from '../../main/importing/import-refused.js';
 import { publishCatalogue } from '../../main/publishing/publish.js';
-import { appWithCatalogue, FIXTURE_SOURCE, makeKeys, REPO } from '../support/catalogue.js';
+import {
+  appWithCatalogue,
+  copySource,
+  FIXTURE_SOURCE,
+  makeKeys,
+  REPO,
+} from '../support/catalogue.js';
 import { callOrThrow, runToEnd } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
@@ -505,6 +511,9 @@ describe('the imported forms accept valid inputs and refuse invalid ones (the au
         /wait_seconds/,
       ],
     ]);
+    expect(todos.get('restart-service')).toContainEqual(
+      'change_description: at most 1000000 characters is more than devices accept; the form allows 65536 (pass longer text as a file)',
+    );
     const schema = JSON.parse(
       await readFile(path.join(src, 'scripts', 'provision-vm', 'form.schema.json'), 'utf8'),
     ) as { properties: Record<string, Record<string, unknown>> };
@@ -717,6 +726,20 @@ describe('bad input is refused with one line naming the file and the fix, and no
     expect(JSON.parse(await readFile(path.join(out, 'script.json'), 'utf8'))).toMatchObject({
       id: 'exporter',
     });
+  });
+
+  it('a --group the source does not define is refused, naming the groups it does', async () => {
+    const parent = await copySource();
+    const error = (await importScripts(
+      'argparse',
+      fixture('argparse', 'export_format.py'),
+      path.join(parent, 'scripts', 'exporter'),
+      { groups: ['everyone', 'finance'] },
+    ).catch((e: unknown) => e)) as ImportRefused;
+    expect(error.problems).toEqual([
+      `--group finance: ${path.join(parent, 'catalogue.json')} defines no group "finance"; use one of everyone, nobody, or add it under "groups"`,
+    ]);
+    expect(await readdir(path.join(parent, 'scripts'))).not.toContain('exporter');
   });
 
   it('an --out whose name is not a script id is refused', async () => {
