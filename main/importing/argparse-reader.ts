@@ -76,7 +76,7 @@ const TIME_LIMIT_MS = 60_000;
  * parse or builds no parser is refused with a line naming the file and the fix.
  */
 export async function readArgparse(file: string, bytes: Buffer): Promise<ArgparseReading> {
-  const runtime = await resolvePythonRuntime().catch((error: Error) => {
+  const runtime = await resolvePythonRuntime({ requirePip: false }).catch((error: Error) => {
     throw new ImportRefused(`cannot read ${file}: ${error.message}`);
   });
   const stdout = await runReader(runtime.executable, path.basename(file), bytes).catch(

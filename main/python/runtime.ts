@@ -22,6 +22,8 @@ export interface RuntimeSettings {
   env?: NodeJS.ProcessEnv;
   /** The machine policy's `python` and the file it came from; read with `loadPolicy` when absent. */
   policy?: { file: string; python?: string | undefined };
+  /** False for tools that only run the interpreter (`scriptdesk import`); venvs need pip. */
+  requirePip?: boolean;
 }
 
 interface Candidate {
@@ -72,7 +74,7 @@ export async function resolvePythonRuntime(settings: RuntimeSettings = {}): Prom
     throw new Error(
       `${candidate.describe(`it is Python ${version}, and ScriptDesk needs ${OLDEST.join('.')} or later`)}; ${candidate.fix}`,
     );
-  if (hasPip !== 'True')
+  if (hasPip !== 'True' && settings.requirePip !== false)
     throw new Error(
       `${candidate.describe(`Python ${version} at ${reported} has no pip, which builds the script environments`)}; install pip for it, or ${candidate.fix}`,
     );
