@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ArgTemplateEntry } from '../catalogue/manifest.js';
+import { SCRIPT_ID_PATTERN, type ArgTemplateEntry } from '../catalogue/manifest.js';
 import { mapArgument } from './argparse-fields.js';
 import type { ArgparseReading, ReadParser } from './argparse-reader.js';
 import type { GeneratedScript, ImportedField, JsonObject } from './generated-script.js';
@@ -83,7 +83,21 @@ export function argparseScripts(
   const root = roots[0]!;
   const entryName = path.basename(file).replace(/[^A-Za-z0-9_.-]/g, '_');
   const leaves = leavesOf(root, reading.parsers);
-  return leaves.map((chain) => {
+  const ids = leaves.map((chain) => [id, ...chain.at(-1)!.path.map(idPart)].join('-'));
+  const problems = ids.flatMap((scriptId, index) => {
+    const sub = leaves[index]!.at(-1)!.path.join(' ');
+    if (!SCRIPT_ID_PATTERN.test(scriptId))
+      return [
+        `${file}: the sub-command "${sub}" would be the script "${scriptId}", longer than 64 characters; choose a shorter --out`,
+      ];
+    if (ids.indexOf(scriptId) !== index)
+      return [
+        `${file}: the sub-commands "${leaves[ids.indexOf(scriptId)]!.at(-1)!.path.join(' ')}" and "${sub}" would both be the script "${scriptId}"; import one of them by hand`,
+      ];
+    return [];
+  });
+  if (problems.length) throw new ImportRefused(problems);
+  return leaves.map((chain, index) => {
     const scriptTodos = [...todos];
     const taken = new Set<string>();
     const fields: ImportedField[] = [];
@@ -132,15 +146,16 @@ export function argparseScripts(
     });
     const leaf = chain.at(-1)!;
     const names = leaf.path;
-    const scriptId = [id, ...names.map(idPart)].join('-');
+    const scriptId = ids[index]!;
     const description = typeof root.description === 'string' ? root.description.trim() : '';
     const subHelp = leaf.help ?? (typeof leaf.description === 'string' ? leaf.description : '');
     const command = [entryName, ...names].join(' ');
     return {
       id: scriptId,
-      title: names.length
+      title: (names.length
         ? `${titleOf(description, entryName).slice(0, 80)}: ${names.join(' ')}`
-        : titleOf(description, entryName),
+        : titleOf(description, entryName)
+      ).slice(0, 120),
       summary:
         [subHelp, description].filter(Boolean).join(' ').slice(0, 1000) ||
         `Runs ${command} with the options chosen in the form.`,

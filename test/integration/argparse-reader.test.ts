@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argparseScripts } from '../../main/importing/argparse-import.js';
 import { readArgparse } from '../../main/importing/argparse-reader.js';
+import { ImportRefused } from '../../main/importing/import-refused.js';
 
 /** Reads `source` as the file `tool.py` (in python3 -I, never run) and converts it. */
 async function scriptsOf(source: string) {
@@ -114,6 +115,27 @@ describe('what the argv template cannot say is a TODO, never a silent change', (
       '--db.host: the option --db.host is not one an argv template can pass (letters, digits, "-" and "_" after - or --); it was left out',
       '--level given alone means "info" (nargs="?" with const); the form passes a value or nothing',
       'the positional command takes the rest of the command line (argparse.REMAINDER); the form takes one value',
+    ]);
+  });
+});
+
+describe('sub-commands that cannot each be a script are refused, naming them', () => {
+  it('two names that make the same id, and one that makes an id too long', async () => {
+    const long = 'x'.repeat(70);
+    const error = await scriptsOf(
+      [
+        'import argparse',
+        'p = argparse.ArgumentParser()',
+        's = p.add_subparsers()',
+        's.add_parser("sync_all")',
+        's.add_parser("sync-all")',
+        `s.add_parser("${long}")`,
+      ].join('\n'),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportRefused);
+    expect((error as ImportRefused).problems).toEqual([
+      'tool.py: the sub-commands "sync_all" and "sync-all" would both be the script "tool-sync-all"; import one of them by hand',
+      `tool.py: the sub-command "${long}" would be the script "tool-${long}", longer than 64 characters; choose a shorter --out`,
     ]);
   });
 });
