@@ -261,6 +261,13 @@ export async function scriptServerScript(
       problems.push(
         `${at} ("${parsed.data.name}"): the param "${parsed.data.param}" is not an option like --name or -n; rename it`,
       );
+    else if (
+      parsed.data.param !== undefined &&
+      parameters.some(({ parameter }) => parameter.param === parsed.data.param)
+    )
+      problems.push(
+        `${at} ("${parsed.data.name}"): the param "${parsed.data.param}" is already another parameter's; give each parameter its own`,
+      );
     else parameters.push({ parameter: parsed.data, type: type as (typeof TYPES)[number] });
   });
   if (problems.length) throw new ImportRefused(problems);

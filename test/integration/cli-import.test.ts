@@ -82,12 +82,15 @@ describe('scriptdesk import, as an admin runs it (dist/)', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
-      'scriptdesk: import: 2 problems, nothing was written',
+      'scriptdesk: import: 3 problems, nothing was written',
       expect.stringMatching(
         /^error: .*unknown-types\.json: parameters\[0\] \("When"\): unknown parameter type "datetime"; use one of text, int, list, multiselect, editable_list, file_upload, server_file, ip, ip4, ip6, multiline_text$/,
       ),
       expect.stringMatching(
         /^error: .*unknown-types\.json: parameters\[1\] \("Colour"\): unknown parameter type "color"; use one of /,
+      ),
+      expect.stringMatching(
+        /^error: .*unknown-types\.json: parameters\[3\] \("Fine again"\): the param "--fine"/,
       ),
     ]);
     const single = await scriptdesk(home, [

@@ -701,6 +701,7 @@ describe('bad input is refused with one line naming the file and the fix, and no
       [
         /parameters\[0\] \("When"\): unknown parameter type "datetime"; use one of text, int, list/,
         /parameters\[1\] \("Colour"\): unknown parameter type "color"/,
+        /parameters\[3\] \("Fine again"\): the param "--fine" is already another parameter's; give each parameter its own/,
       ],
     ],
     [
