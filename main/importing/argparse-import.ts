@@ -117,6 +117,14 @@ export function argparseScripts(
           dryRun = true;
           continue;
         }
+        const passed = 'flag' in mapped.entry ? mapped.entry.flag : null;
+        if (passed && options.some((option) => 'flag' in option && option.flag === passed)) {
+          scriptTodos.push(
+            `${argument.flags.join('/')} of "${parser.path.join(' ')}" repeats an option of the parser above it, which an argv template passes only once; it was left out`,
+          );
+          taken.delete(mapped.field.name);
+          continue;
+        }
         if (mapped.positional && depth < chain.length - 1) {
           scriptTodos.push(
             `the positional ${argument.flags[0]} comes before the sub-command, which the argv template cannot place; it was left out`,

@@ -139,3 +139,23 @@ describe('sub-commands that cannot each be a script are refused, naming them', (
     ]);
   });
 });
+
+describe('an option both the main parser and a sub-command define', () => {
+  it('is offered once, the main parser’s, with a TODO for the other', async () => {
+    const [script] = await scriptsOf(
+      [
+        'import argparse',
+        'p = argparse.ArgumentParser()',
+        'p.add_argument("-v", "--verbose", action="store_true")',
+        's = p.add_subparsers()',
+        'run = s.add_parser("run")',
+        'run.add_argument("-v", "--verbose", action="store_true")',
+      ].join('\n'),
+    );
+    expect(script!.args).toEqual([{ flag: '--verbose', input: 'verbose' }, { command: 'run' }]);
+    expect(script!.fields.map((field) => field.name)).toEqual(['verbose']);
+    expect(script!.todos).toEqual([
+      '-v/--verbose of "run" repeats an option of the parser above it, which an argv template passes only once; it was left out',
+    ]);
+  });
+});
