@@ -29,7 +29,7 @@ const FLOORS = [
   ['main/catalogue'],
   ['main/python', 'main/audit'],
   ['main/runs'],
-  ['main/publishing', 'main/server'],
+  ['main/publishing', 'main/server', 'main/importing'],
   ['main/app', 'main/review'],
   ['main/host'],
   ['main/cli', 'main/dev', 'main/electron', 'preload', 'renderer'],

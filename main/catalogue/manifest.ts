@@ -63,6 +63,20 @@ export const ArgTemplateEntrySchema = z.union([
     .strict()
     .describe('Passes the option alone when the analyst chose a dry run.'),
   z
+    .object({
+      command: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+          'must be a sub-command name like "export" (letters, digits, ".", "-" and "_", not starting with "-")',
+        )
+        .describe('The sub-command, like "export".'),
+    })
+    .strict()
+    .describe(
+      'Passes the word alone, in its place among the options: the sub-command of a script whose argparse parser has sub-commands ("--verbose export --month=2026-01").',
+    ),
+  z
     .object({ positional: ARG_INPUT })
     .strict()
     .describe(

@@ -8,10 +8,12 @@ import {
   catalogueVerifyCommand,
   keygenCommand,
 } from './admin-commands.js';
+import { addPolicyCommand } from './policy-command.js';
 import { addReviewCommands } from './review-commands.js';
 import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './secrets-command.js';
 import { serverCommand, type ServerCommandOptions } from './server-command.js';
 import { CliError } from './cli-error.js';
+import { importCommand, type ImportFormat, type ImportOptions } from './import-command.js';
 import { stderr as err, stdout as out } from './terminal-output.js';
 import { terminalText } from '../shared/terminal-text.js';
 import {
@@ -42,7 +44,6 @@ import {
   validateCommand,
   webCommand,
 } from './client-commands.js';
-import { policyCommand } from './policy-command.js';
 
 /** Commander collector for options that may be repeated (absent: undefined, not shown as a default). */
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -119,6 +120,52 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--out <dir>', 'folder to write the schema files into')
     .action((options: { out: string }) => catalogueSchemasCommand(options, out));
 
+  const importing = program
+    .command('import')
+    .description(
+      'write a catalogue script folder from what exists: an argparse script, an AWX survey or a script-server config (admins)',
+    )
+    .addHelpText(
+      'after',
+      '\nNothing is run: an argparse script is read by static analysis (Python ast). What has no\n' +
+        "equivalent is listed as TODO on stderr and in the folder's TODO.md. Then check the\n" +
+        'folder and build the catalogue with scriptdesk catalogue build.',
+    );
+  const formats: [ImportFormat, string, string][] = [
+    [
+      'argparse',
+      '<script.py>',
+      'a Python script that builds its command line with argparse (sub-commands become one folder each, ID-SUB)',
+    ],
+    [
+      'awx-survey',
+      '<survey.json>',
+      "an AWX job template's survey_spec (the answers reach a stub main.py to replace)",
+    ],
+    [
+      'script-server',
+      '<config.json>',
+      'a script-server runner config (conf/runners/NAME.json); its .py script is copied when found',
+    ],
+  ];
+  for (const [format, argument, description] of formats)
+    importing
+      .command(`${format} ${argument}`)
+      .description(description)
+      .requiredOption(
+        '--out <dir>',
+        'the script folder to write, SRC/scripts/ID (its name is the script id)',
+      )
+      .option('--force', 'replace the folder(s) if not empty')
+      .option(
+        '--group <name>',
+        'a group of catalogue.json allowed to run it; repeat for more (default: nobody yet)',
+        collect,
+      )
+      .action((file: string, options: ImportOptions) =>
+        importCommand(format, file, options, out, err),
+      );
+
   program
     .command('server')
     .description('serve a published catalogue folder and/or the audit endpoint over HTTP')
@@ -159,13 +206,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       withApp((app) => syncCommand(app, { ...options, pubkey: options.pubkey ?? [] }, out)),
     );
 
-  program
-    .command('policy')
-    .description(
-      "the machine policy in force (IT's settings) and where each value came from; SCRIPTDESK_POLICY=FILE checks a file before deploying it",
-    )
-    .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => policyCommand(options, out));
+  addPolicyCommand(program);
 
   program
     .command('list')

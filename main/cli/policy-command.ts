@@ -1,6 +1,7 @@
 import { effectivePolicy, PolicyError, policyFile } from '../policy/policy.js';
 import { CliError } from './cli-error.js';
-import type { Out } from './terminal-output.js';
+import type { Command } from 'commander';
+import { stdout, type Out } from './terminal-output.js';
 
 /**
  * `scriptdesk policy [--json]`: the machine policy in force on this computer, setting by setting,
@@ -27,4 +28,15 @@ export async function policyCommand(options: { json?: boolean }, out: Out): Prom
     out.line(
       `  ${setting.field.padEnd(width)}  ${setting.value === null ? '(not set)' : String(setting.value)}  (${setting.source})`,
     );
+}
+
+/** Registers `scriptdesk policy` on the program. */
+export function addPolicyCommand(program: Command): void {
+  program
+    .command('policy')
+    .description(
+      "the machine policy in force (IT's settings) and where each value came from; SCRIPTDESK_POLICY=FILE checks a file before deploying it",
+    )
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => policyCommand(options, stdout));
 }

@@ -15,7 +15,12 @@ export type PolicySettingView = z.infer<typeof PolicySettingSchema>;
 export const AboutSchema = z.object({
   /** The Python venvs are built from, or why none can be used (in words the user can act on). */
   runtime: z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), executable: z.string(), version: z.string(), source: z.string() }),
+    z.object({
+      ok: z.literal(true),
+      executable: z.string(),
+      version: z.string(),
+      source: z.string(),
+    }),
     z.object({ ok: z.literal(false), problem: z.string() }),
   ]),
   /** The machine policy in force since this app started, read-only. */

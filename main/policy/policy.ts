@@ -186,12 +186,11 @@ export async function readPolicy(
   file: string = policyFile(),
 ): Promise<{ policy: Policy; view: EffectivePolicy }> {
   const policy = await loadPolicy(file);
-  let raw: unknown = null;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    raw = null; // absent: loadPolicy above has already refused a file that exists but is broken
-  }
+  // Absent (null): loadPolicy above has already refused a file that exists but is broken.
+  const raw: unknown = await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as unknown,
+    () => null,
+  );
   return { policy, view: describePolicy(policy, raw, file) };
 }
 
@@ -212,9 +211,7 @@ export function describePolicy(policy: Policy, raw: unknown, file: string): Effe
       }
       const value = valueAt(policy, field);
       const set =
-        raw === null
-          ? value !== valueAt(DEFAULT_POLICY, field)
-          : valueAt(raw, field) !== undefined;
+        raw === null ? value !== valueAt(DEFAULT_POLICY, field) : valueAt(raw, field) !== undefined;
       settings.push({
         field: field.join('.'),
         value: value === undefined ? null : (value as PolicySetting['value']),

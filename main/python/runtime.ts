@@ -27,6 +27,8 @@ export interface RuntimeSettings {
    * carries in `python/` comes after the machine policy's and before `SCRIPTDESK_PYTHON` and PATH.
    */
   resourcesDir?: string;
+  /** False for tools that only run the interpreter (`scriptdesk import`); venvs need pip. */
+  requirePip?: boolean;
 }
 
 interface Candidate {
@@ -82,7 +84,7 @@ export async function resolvePythonRuntime(settings: RuntimeSettings = {}): Prom
     throw new Error(
       `${candidate.describe(`it is Python ${version}, and ScriptDesk needs ${OLDEST.join('.')} or later`)}; ${candidate.fix}`,
     );
-  if (hasPip !== 'True')
+  if (hasPip !== 'True' && settings.requirePip !== false)
     throw new Error(
       `${candidate.describe(`Python ${version} at ${reported} has no pip, which builds the script environments`)}; install pip for it, or ${candidate.fix}`,
     );

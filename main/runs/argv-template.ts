@@ -4,7 +4,8 @@ import type { ArgTemplateEntry } from '../catalogue/manifest.js';
  * Builds a script's command-line arguments from its argv template. Every value travels inside the
  * same argument as its option (`--month=2026-01`), so no value — whatever it starts with — can be
  * read as an option; positionals follow a `--`, which argparse and most parsers honour as "only
- * values from here". Without a template the script gets no arguments at all.
+ * values from here". A sub-command name stays where the template puts it among the options, as
+ * argparse wants: the main parser's options before it, the sub-command's after it. Without a template the script gets no arguments at all.
  */
 export function buildArgs(
   template: readonly ArgTemplateEntry[] | undefined,
@@ -15,7 +16,9 @@ export function buildArgs(
   const options: string[] = [];
   const positionals: string[] = [];
   for (const entry of template) {
-    if ('dryRun' in entry) {
+    if ('command' in entry) {
+      options.push(entry.command);
+    } else if ('dryRun' in entry) {
       if (dryRun) options.push(entry.flag);
     } else if ('flag' in entry) {
       const value = inputs[entry.input];

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,5 +150,19 @@ describe('choosing the Python runtime', () => {
     );
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as Error).message).toContain(`The machine policy ${policy} is not valid`);
+  });
+});
+
+describe('a Python without pip', () => {
+  it('is refused for venvs, naming pip, and accepted by tools that only run it (scriptdesk import)', async () => {
+    const venv = path.join(await tempDir('scriptdesk-nopip-'), 'venv');
+    await promisify(execFile)(BASE_PYTHON, ['-m', 'venv', '--without-pip', venv]);
+    const python = path.join(venv, 'bin', 'python');
+    const env = { SCRIPTDESK_POLICY: await noPolicy(), SCRIPTDESK_PYTHON: python };
+    await expect(resolvePythonRuntime({ env })).rejects.toThrow(
+      /SCRIPTDESK_PYTHON is set to .*, which cannot be used: Python .* has no pip, which builds the script environments; install pip for it/,
+    );
+    const runtime = await resolvePythonRuntime({ env, requirePip: false });
+    expect(runtime.source).toBe('SCRIPTDESK_PYTHON');
   });
 });

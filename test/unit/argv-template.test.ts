@@ -48,6 +48,29 @@ describe('argv templates', () => {
     ).toEqual([]);
   });
 
+  it('put a sub-command word where the template places it, between the main options and its own', () => {
+    expect(
+      buildArgs(
+        [
+          { flag: '--verbose', input: 'verbose' },
+          { command: 'export' },
+          { flag: '--since', input: 'since' },
+          { positional: 'target' },
+        ],
+        { verbose: true, since: '2026-01-01', target: '-x' },
+        false,
+      ),
+    ).toEqual(['--verbose', 'export', '--since=2026-01-01', '--', '-x']);
+  });
+
+  it('refuse a sub-command word that could be read as an option or holds spaces', () => {
+    for (const command of ['--help', '-x', 'two words', '', 'a/b'])
+      expect(ScriptManifestSchema.shape.args.safeParse([{ command }]).success, command).toBe(false);
+    expect(ScriptManifestSchema.shape.args.safeParse([{ command: 'export.v2' }]).success).toBe(
+      true,
+    );
+  });
+
   it('give a script without a template no arguments at all', () => {
     expect(buildArgs(undefined, { month: '2026-01' }, true)).toEqual([]);
   });

@@ -113,6 +113,7 @@ describe('the committed JSON Schemas in schemas/', () => {
     expect(Object.keys(scriptPatterns).sort()).toEqual([
       '/properties/args/items/anyOf/0/properties/flag',
       '/properties/args/items/anyOf/1/properties/flag',
+      '/properties/args/items/anyOf/2/properties/command',
       '/properties/entrypoint',
       '/properties/exitCodes/propertyNames',
       '/properties/id',

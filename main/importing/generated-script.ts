@@ -1,0 +1,149 @@
+import type { ArgTemplateEntry } from '../catalogue/manifest.js';
+
+/** A JSON Schema (or uiSchema) object as the importers write it. */
+export type JsonObject = Record<string, unknown>;
+
+/** One form field an importer found: its schema, where it goes on the command line, its uiSchema. */
+export interface ImportedField {
+  /** The form property name (a top-level field of form.schema.json). */
+  name: string;
+  schema: JsonObject;
+  required: boolean;
+  ui?: JsonObject;
+}
+
+/** Everything one imported script folder holds, before it is written. */
+export interface GeneratedScript {
+  /** The script id, also the folder name under scripts/. */
+  id: string;
+  title: string;
+  summary: string;
+  /** The entry file's name and bytes (the original script, or a stub to replace). */
+  entry: { name: string; bytes: Buffer };
+  fields: ImportedField[];
+  /** Extra whole-form constraints (mutually exclusive groups), put in the schema's `allOf`. */
+  constraints: JsonObject[];
+  /** The argv template; absent when the script reads $SCRIPTDESK_INPUTS instead. */
+  args?: ArgTemplateEntry[];
+  supportsDryRun: boolean;
+  /** Packages the script imports that are not in the standard library. */
+  packages: string[];
+  /** What the importer could not read or express: each a sentence naming the thing and the fix. */
+  todos: string[];
+  /** Where it came from, for the TODO file and the summary ("argparse script report.py"). */
+  origin: string;
+}
+
+/** "output_dir" → "Output dir"; "--no-color" → "No color". */
+export function titleFromName(name: string): string {
+  const words = name
+    .replace(/^-+/, '')
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim();
+  if (!words) return name;
+  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
+}
+
+/** A form property name from any text: letters, digits and "_", unique among `taken`. */
+export function fieldName(wanted: string, taken: Set<string>): string {
+  const base = wanted.replace(/^-+/, '').replace(/[^A-Za-z0-9_]+/g, '_') || 'value';
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+  taken.add(name);
+  return name;
+}
+
+/** The script.json of a generated script. `groups` become `allowed.groups` (none: nobody yet). */
+export function manifestOf(script: GeneratedScript, groups: readonly string[]): JsonObject {
+  return {
+    id: script.id,
+    title: script.title,
+    summary: script.summary,
+    category: 'Imported',
+    version: '1.0.0',
+    entrypoint: script.entry.name,
+    python: '>=3.9',
+    timeoutSeconds: 600,
+    secrets: [],
+    allowed: { users: [], groups: [...groups] },
+    // Nobody has said what the script changes: every real run is confirmed until an admin decides.
+    destructive: true,
+    supportsDryRun: script.supportsDryRun,
+    requireReason: false,
+    ...(script.args ? { args: script.args } : {}),
+    exitCodes: {
+      '0': { status: 'success' },
+      ...(script.args
+        ? {
+            '2': {
+              status: 'failed',
+              message:
+                'The script refused its command-line arguments; the log says which one and why.',
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** The form.schema.json of a generated script. */
+export function formSchemaOf(script: GeneratedScript): JsonObject {
+  const properties: JsonObject = {};
+  for (const field of script.fields) properties[field.name] = field.schema;
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: script.title,
+    ...(script.summary ? { description: script.summary } : {}),
+    type: 'object',
+    additionalProperties: false,
+    required: script.fields.filter((field) => field.required).map((field) => field.name),
+    properties,
+    ...(script.constraints.length ? { allOf: script.constraints } : {}),
+  };
+}
+
+/** The form.ui.json of a generated script: the fields in the order they were found. */
+export function uiSchemaOf(script: GeneratedScript): JsonObject {
+  const ui: JsonObject = { 'ui:order': script.fields.map((field) => field.name) };
+  for (const field of script.fields) if (field.ui) ui[field.name] = field.ui;
+  return ui;
+}
+
+/** The requirements.lock of a generated script: empty, saying what still has to be pinned. */
+export function lockFileOf(script: GeneratedScript): string {
+  if (script.packages.length === 0)
+    return '# Nothing to install: the imported script uses only the Python standard library.\n';
+  return (
+    `# TODO: the script imports ${script.packages.join(', ')}; pin each approved wheel here as\n` +
+    '# name==version --hash=sha256:... (see the catalogue README).\n'
+  );
+}
+
+/** The TODO.md of a generated script: what an admin must check or finish before publishing. */
+export function todoFileOf(script: GeneratedScript, groups: readonly string[]): string {
+  const lines = [
+    `# ${script.id}: imported from ${script.origin}`,
+    '',
+    'Generated by `scriptdesk import`. Check these before publishing, then delete this file.',
+    '',
+    '## Could not be imported as written',
+    '',
+    ...(script.todos.length
+      ? script.todos.map((todo) => `- TODO: ${todo}`)
+      : ['- Nothing: every part was read and has an equivalent in the form.']),
+    '',
+    '## Always decide',
+    '',
+    groups.length
+      ? `- Who may run it: \`allowed\` in script.json lists the groups ${groups.join(', ')}.`
+      : '- Who may run it: `allowed` in script.json is empty, so nobody can run it yet.',
+    '- Whether it changes anything outside its output folder: `destructive` is true until you say otherwise.',
+    '- Its `category`, `summary`, `timeoutSeconds` and `exitCodes` in script.json.',
+    ...(script.packages.length
+      ? [`- Its packages (${script.packages.join(', ')}) in requirements.lock.`]
+      : []),
+    '',
+  ];
+  return lines.join('\n');
+}
