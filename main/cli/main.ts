@@ -8,6 +8,7 @@ import {
   catalogueVerifyCommand,
   keygenCommand,
 } from './admin-commands.js';
+import { cataloguePackagesCommand } from './packages-command.js';
 import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './secrets-command.js';
 import { serverCommand, type ServerCommandOptions } from './server-command.js';
 import { CliError } from './cli-error.js';
@@ -100,8 +101,32 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .requiredOption('--out <dir>', 'the published folder to write (replaced atomically)')
     .option('--expires <duration>', 'how long the catalogue stays valid, e.g. 30d, 12h', '30d')
-    .action((src: string, options: { key?: string[]; out: string; expires: string }) =>
-      catalogueBuildCommand(src, { ...options, key: options.key ?? [] }, out),
+    .option(
+      '--skip-tests',
+      "do not run the scripts' tests/ (recorded as testsSkipped in the signed catalogue)",
+    )
+    .option('--advisories <dir>', 'a folder of OSV advisory files to check locked packages against')
+    .action(
+      (
+        src: string,
+        options: {
+          key?: string[];
+          out: string;
+          expires: string;
+          skipTests?: boolean;
+          advisories?: string;
+        },
+      ) => catalogueBuildCommand(src, { ...options, key: options.key ?? [] }, out),
+    );
+  catalogue
+    .command('packages <srcOrDir>')
+    .description(
+      'list approved packages: versions, the scripts that lock them, licences, known vulnerabilities, unused ones',
+    )
+    .option('--advisories <dir>', 'a folder of OSV advisory files (offline)')
+    .option('--json', 'print the report as JSON')
+    .action((location: string, options: { advisories?: string; json?: boolean }) =>
+      cataloguePackagesCommand(location, options, out, setExitCode),
     );
   catalogue
     .command('verify <dirOrUrl>')
