@@ -88,14 +88,20 @@ export async function loadAdvisories(
     try {
       if ((await stat(file)).size > MAX_ADVISORY_BYTES)
         throw new Error(`is over ${MAX_ADVISORY_BYTES} bytes, larger than any OSV advisory`);
-      const parsed = Osv.safeParse(JSON.parse(await readFile(file, 'utf8')));
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new Error(`is not valid JSON: ${(error as Error).message}`, { cause: error });
+      }
+      const parsed = Osv.safeParse(json);
       if (!parsed.success)
         throw new Error(`is not an OSV advisory: ${describeZodIssues(parsed.error).join('; ')}`);
       record = parsed.data;
     } catch (error) {
       problems.push({
         file,
-        detail: `${(error as Error).message.replace(/^Unexpected/, 'is not valid JSON: Unexpected')}; fix or remove the file`,
+        detail: `${(error as Error).message}; fix or remove the file`,
       });
       continue;
     }
