@@ -9,6 +9,8 @@ import { folderSource } from '../../main/catalogue/sources.js';
 import { appWithCatalogue, copySource, publish, resign } from '../support/catalogue.js';
 import { callOrThrow, runToEnd } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
+import { ADMIN_TOKEN, admin, INGEST_TOKEN, postEvents } from '../support/audit-server.js';
+import { startServer, type CatalogueServer } from '../../main/server/server.js';
 
 const exec = promisify(execFile);
 
@@ -29,9 +31,12 @@ async function committedSource(): Promise<{ source: string; commit: string }> {
 }
 
 let app: ScriptDeskApp | undefined;
+let server: CatalogueServer | undefined;
 afterEach(async () => {
   await app?.close();
   app = undefined;
+  await server?.close();
+  server = undefined;
 });
 
 describe('catalogue build records where the catalogue came from, in the signed document', () => {
@@ -80,7 +85,7 @@ describe('catalogue build records where the catalogue came from, in the signed d
 });
 
 describe('devices keep the provenance and journal the commit with every run', () => {
-  it('shows it in the script details and puts the commit in the run started and finished events', async () => {
+  it('shows it in the script details, puts the commit in the run started and finished events, and the audit endpoint stores it', async () => {
     const { source, commit } = await committedSource();
     ({ app } = await appWithCatalogue(source));
     const details = await callOrThrow(app, 'catalogue.get', { scriptId: 'probe' });
@@ -99,6 +104,27 @@ describe('devices keep the provenance and journal the commit with every run', ()
     expect(finished.data).toMatchObject({ catalogueVersion: 1, catalogueCommit: commit });
     const journal = app.services.journal;
     expect(journal.verify(journal.publicKey!).problems).toEqual([]);
+
+    // The audit endpoint stores the events as signed, the commit with them.
+    server = await startServer({
+      port: 0,
+      audit: {
+        database: path.join(await tempDir('scriptdesk-audit-'), 'audit.sqlite'),
+        ingestToken: INGEST_TOKEN,
+        adminToken: ADMIN_TOKEN,
+        devices: 'auto',
+      },
+    });
+    const batch = journal.pending(1000, 4 * 1024 * 1024).map((row) => JSON.parse(row.body));
+    const answer = await postEvents(server.url, batch);
+    expect(answer.status).toBe(200);
+    expect(answer.body.stored).toBe(batch.length);
+    const stored = await admin<{ events: { type: string; data: Record<string, unknown> }[] }>(
+      server.url,
+      'events',
+      { query: { type: 'dev.scriptdesk.run.started' } },
+    );
+    expect(stored.body.events.map((e) => e.data.catalogueCommit)).toEqual([commit]);
   });
 
   it('still verifies, syncs and runs a catalogue signed without provenance, recording no commit', async () => {
