@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadAdvisories } from '../../main/governance/advisories.js';
 import { publishCatalogue } from '../../main/publishing/publish.js';
 import { SourceError } from '../../main/publishing/source-problems.js';
 import { copySource, makeKeys } from '../support/catalogue.js';
@@ -326,5 +327,47 @@ describe('scriptdesk catalogue packages', () => {
       ['copyleft', 'GPL-3.0-only', 2],
       ['permissive', 'MIT', 1],
     ]);
+  });
+});
+
+describe('reading an OSV folder', () => {
+  it('matches explicit versions, introduced/fixed, last_affected and limit ranges, by PEP 503 name, and skips withdrawn ones', async () => {
+    const dir = await tempDir('scriptdesk-osv-');
+    const write = (name: string, record: unknown) =>
+      writeFile(path.join(dir, `${name}.json`), JSON.stringify(record));
+    const affected = (ranges: unknown[], versions?: string[]) => [
+      { package: { ecosystem: 'PyPI', name: 'Data_Tools' }, ranges, versions },
+    ];
+    await write('listed', { id: 'A-listed', affected: affected([], ['2.0.0']) });
+    await write('last', {
+      id: 'A-last',
+      affected: affected([
+        { type: 'ECOSYSTEM', events: [{ introduced: '1.5' }, { last_affected: '2.0.0' }] },
+      ]),
+    });
+    await write('limit', {
+      id: 'A-limit',
+      affected: affected([
+        { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { limit: '2.0.0rc1' }] },
+      ]),
+    });
+    await write('withdrawn', {
+      id: 'A-withdrawn',
+      withdrawn: '2026-01-01T00:00:00Z',
+      affected: affected([], ['2.0.0']),
+    });
+    const { byPackage, count, problems } = await loadAdvisories(dir);
+    expect(problems).toEqual([]);
+    expect(count).toBe(3);
+    const ids = (version: string) =>
+      byPackage
+        .get('data-tools')!
+        .filter((a) => a.affects(version))
+        .map((a) => a.id)
+        .sort();
+    expect(ids('2.0.0')).toEqual(['A-last', 'A-listed']);
+    expect(ids('2.0.1')).toEqual([]);
+    expect(ids('1.9')).toEqual(['A-last', 'A-limit']);
+    expect(ids('2.0.0b1')).toEqual(['A-last', 'A-limit']);
   });
 });

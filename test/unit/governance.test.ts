@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AdvisoryPolicySchema } from '../../main/catalogue/governance-policy.js';
 import { judgeAdvisory, type Advisory } from '../../main/governance/advisories.js';
 import { cvss3BaseScore, severityOfScore } from '../../main/governance/cvss.js';
 import { judgeLicence, licenceOf } from '../../main/governance/licences.js';
@@ -123,5 +124,17 @@ describe('the advisory policy', () => {
         accepted: [{ id: 'cve-1', reason: 'n/a' }],
       }),
     ).toBe('accepted');
+  });
+});
+
+describe('the advisory policy in catalogue.json', () => {
+  it('refuses a warn threshold above the refuse threshold, saying which to change', () => {
+    const parsed = AdvisoryPolicySchema.safeParse({ refuse: 'moderate', warn: 'high' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]!.message).toBe(
+      'warn must be a severity at or below refuse (what refuses is never only a warning); lower warn or raise refuse',
+    );
+    expect(AdvisoryPolicySchema.safeParse({ refuse: 'none', warn: 'critical' }).success).toBe(true);
+    expect(AdvisoryPolicySchema.safeParse({ refuse: 'severe' }).success).toBe(false);
   });
 });
