@@ -17,7 +17,12 @@ export function ScriptProvenance({ provenance }: { provenance: CatalogueProvenan
       {provenance.commit ? (
         <>
           Published from commit{' '}
-          <Typography component="code" variant="body2" title={provenance.commit}>
+          <Typography
+            component="code"
+            variant="body2"
+            title={provenance.commit}
+            sx={{ fontFamily: 'monospace' }}
+          >
             {provenance.commit.slice(0, 12)}
           </Typography>
           {provenance.branch ? ` on ${provenance.branch}` : ''}
