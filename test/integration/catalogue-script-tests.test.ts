@@ -131,6 +131,19 @@ describe('catalogue build runs each script’s tests before publishing', () => {
     ]);
   });
 
+  it('refuses to test a script whose python field the build’s Python does not satisfy, saying how to fix it', async () => {
+    const source = await sourceWithTests({ 'test_helpers.py': PASSING });
+    const manifestFile = path.join(source, 'scripts', 'probe', 'script.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, python: '>=9' }));
+    const error = await refusal((await build(source)).publish());
+    expect(error.problems.map((p) => p.detail)).toEqual([
+      expect.stringMatching(
+        /^the tests of script probe cannot run: it needs Python >=9; this computer has 3\.\d+\.\d+ \(.+\); set SCRIPTDESK_PYTHON to a matching Python, or build with --skip-tests$/,
+      ),
+    ]);
+  });
+
   it('publishes with skipTests although a test fails, and the signed document says the tests were skipped', async () => {
     const source = await sourceWithTests({ 'test_helpers.py': FAILING });
     const { document } = await (await build(source, { skipTests: true })).publish();
