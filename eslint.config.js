@@ -28,7 +28,7 @@ const FLOORS = [
   ['main/storage', 'main/secrets', 'main/identity', 'main/policy'],
   ['main/catalogue'],
   ['main/python', 'main/audit'],
-  ['main/runs'],
+  ['main/runs', 'main/governance'],
   ['main/publishing', 'main/server', 'main/importing'],
   ['main/app', 'main/review'],
   ['main/host'],

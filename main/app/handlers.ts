@@ -159,6 +159,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           script.manifest,
           await environments.stateOf({ ...script, python: script.manifest.python }),
         ),
+        provenance: script.provenance ?? null,
         schema: script.schema,
         uiSchema: script.uiSchema,
         validator: { sha256: (await catalogue.validator(script)).sha256 },

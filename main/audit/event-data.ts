@@ -60,6 +60,13 @@ const RunStarted = z.looseObject({
   ...script,
   ...who,
   catalogueVersion: z.number().int(),
+  catalogueCommit: z
+    .string()
+    .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)
+    .optional()
+    .describe(
+      'The git commit the catalogue was built from (its signed provenance); absent when the catalogue recorded none.',
+    ),
   appVersion: z.string(),
   pythonVersion: z.string(),
   scriptSha256: sha256.describe('Hash of the script files as published.'),
@@ -82,6 +89,13 @@ const RunFinished = z.looseObject({
   ...script,
   ...who,
   catalogueVersion: z.number().int(),
+  catalogueCommit: z
+    .string()
+    .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)
+    .optional()
+    .describe(
+      'The git commit the catalogue was built from (its signed provenance); absent when the catalogue recorded none.',
+    ),
   status: z.enum(RUN_STATUSES),
   exitCode: z.number().int().nullable(),
   startedAt: instant

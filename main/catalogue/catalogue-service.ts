@@ -6,7 +6,7 @@ import type { CatalogueSyncStatus, EnvironmentState, ScriptSummary } from '../co
 import type { HomePaths } from '../shared/home.js';
 import { ContentStore } from './content-store.js';
 import { sha256Hex } from '../shared/hashing.js';
-import type { CatalogueDocument, PublishedScript } from './document.js';
+import type { CatalogueDocument, CatalogueProvenance, PublishedScript } from './document.js';
 import { FormValidators, type FormValidator } from './form-validators.js';
 import { InstalledCatalogueReader, type InstalledCatalogue } from './installed.js';
 import type { ScriptManifest } from './manifest.js';
@@ -22,6 +22,10 @@ export interface ResolvedScript {
   published: PublishedScript;
   manifest: ScriptManifest;
   catalogueVersion: number;
+  /** The git commit the catalogue was built from (its signed provenance); null when unknown. */
+  catalogueCommit?: string | null;
+  /** Where the installed catalogue was built from; absent in catalogues built before it was recorded. */
+  provenance?: CatalogueProvenance | undefined;
   schema: Record<string, unknown>;
   uiSchema: Record<string, unknown>;
   lockText: string;
@@ -300,6 +304,8 @@ export class CatalogueService {
       published,
       manifest: published.manifest,
       catalogueVersion: installed.document.version,
+      catalogueCommit: installed.document.provenance?.commit ?? null,
+      provenance: installed.document.provenance,
       schema: await this.readParsed(published, 'form.schema.json', JSON.parse),
       // Only what ScriptDesk uses: the options the build lint warned about are dropped here.
       uiSchema: published.files.some((f) => f.path === 'form.ui.json')

@@ -55,6 +55,27 @@ export const PublishedLimitsSchema = z
   .object({ maxWheelUncompressedBytes: z.number().int().positive().optional() })
   .strict();
 
+/**
+ * Where a catalogue was built from, recorded by `catalogue build` (absent in catalogues built
+ * before it was): the source's git commit and branch and whether its folder had no uncommitted
+ * changes (null when it is not in a git work tree), who built it, when, and whether the scripts'
+ * tests were skipped. Devices keep it and journal the commit with every run.
+ */
+export const ProvenanceSchema = z
+  .object({
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)
+      .nullable(),
+    branch: z.string().min(1).max(255).nullable(),
+    clean: z.boolean().nullable(),
+    builtBy: z.string().min(1).max(200),
+    builtAt: z.iso.datetime(),
+    testsSkipped: z.boolean(),
+  })
+  .strict();
+export type CatalogueProvenance = z.infer<typeof ProvenanceSchema>;
+
 /** The signed document clients sync. */
 export const CatalogueDocumentSchema = z
   .object({
@@ -70,6 +91,7 @@ export const CatalogueDocumentSchema = z
     groups: CatalogueSourceSchema.shape.groups,
     scripts: z.array(PublishedScriptSchema).max(10_000),
     limits: PublishedLimitsSchema.optional(),
+    provenance: ProvenanceSchema.optional(),
   })
   .strict();
 export type CatalogueDocument = z.infer<typeof CatalogueDocumentSchema>;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { PresetNameSchema } from '../shared/preset-name.js';
+import {
+  AdvisoryPolicySchema,
+  LicencePolicySchema,
+  TestSettingsSchema,
+} from './governance-policy.js';
 
 /**
  * The formats admins write (`catalogue.json` and `scripts/<id>/script.json` in a catalogue
@@ -273,6 +278,9 @@ export const CatalogueSourceSchema = z
         'Named groups of user names that scripts can allow in "allowed.groups"; a member "*" means everyone.',
       ),
     limits: CatalogueLimitsSchema.optional(),
+    tests: TestSettingsSchema.optional(),
+    licences: LicencePolicySchema.optional(),
+    advisories: AdvisoryPolicySchema.optional(),
   })
   .strict()
   .meta({

@@ -23,10 +23,19 @@ export async function keygenCommand(options: { out: string }, out: Out): Promise
   }
 }
 
-/** `scriptdesk catalogue build SRC --key KEY [--key NEXT] --out DIR [--expires 30d]` */
+/**
+ * `scriptdesk catalogue build SRC --key KEY [--key NEXT] --out DIR [--expires 30d]
+ * [--skip-tests] [--advisories DIR]`
+ */
 export async function catalogueBuildCommand(
   source: string,
-  options: { key: string[]; out: string; expires: string },
+  options: {
+    key: string[];
+    out: string;
+    expires: string;
+    skipTests?: boolean;
+    advisories?: string;
+  },
   out: Out,
 ): Promise<void> {
   let validForMs: number;
@@ -43,6 +52,8 @@ export async function catalogueBuildCommand(
       keyFile: options.key,
       outDir: options.out,
       validForMs,
+      skipTests: options.skipTests ?? false,
+      advisoriesDir: options.advisories,
     });
     for (const warning of warnings) err.line(`warning: ${warning.file}: ${warning.detail}`);
     out.line(
@@ -51,6 +62,11 @@ export async function catalogueBuildCommand(
     out.line(
       `  ${document.scripts.length} scripts, ${blobCount} blobs, signed by key ${keyIds.join(' and ')}, expires ${document.expires}`,
     );
+    const from = document.provenance;
+    if (from)
+      out.line(
+        `  from ${from.commit ? `commit ${from.commit.slice(0, 12)}${from.branch ? ` on ${from.branch}` : ''}${from.clean ? '' : ' with uncommitted changes'}` : 'a folder that is not a git work tree'}, built by ${from.builtBy}${from.testsSkipped ? '; tests SKIPPED (--skip-tests, recorded in the catalogue)' : ''}`,
+      );
   } catch (error) {
     if (error instanceof SourceError) throw sourceRefused(source, error);
     throw new CliError((error as Error).message, 1, { cause: error });
@@ -63,7 +79,7 @@ export async function catalogueBuildCommand(
  */
 function sourceRefused(source: string, error: SourceError): CliError {
   const { problems, warnings } = error;
-  if (problems.length === 1 && warnings.length === 0)
+  if (problems.length === 1 && warnings.length === 0 && !problems[0]!.output?.length)
     return new CliError(error.message, 1, { cause: error });
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const counts = `${count(problems.length, 'error')}${warnings.length ? ` and ${count(warnings.length, 'warning')}` : ''}`;
@@ -73,7 +89,11 @@ function sourceRefused(source: string, error: SourceError): CliError {
     {
       cause: error,
       details: [
-        ...problems.map((problem) => `error: ${problem.file}: ${problem.detail}`),
+        ...problems.flatMap((problem) => [
+          `error: ${problem.file}: ${problem.detail}`,
+          // A failing test's report, trimmed, under its line; marked so it never reads as ours.
+          ...(problem.output ?? []).map((line) => `    | ${line}`),
+        ]),
         ...warnings.map((warning) => `warning: ${warning.file}: ${warning.detail}`),
       ],
     },

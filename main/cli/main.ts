@@ -10,10 +10,11 @@ import {
 } from './admin-commands.js';
 import { addPolicyCommand } from './policy-command.js';
 import { addReviewCommands } from './review-commands.js';
+import { cataloguePackagesCommand } from './packages-command.js';
 import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './secrets-command.js';
 import { serverCommand, type ServerCommandOptions } from './server-command.js';
 import { CliError } from './cli-error.js';
-import { importCommand, type ImportFormat, type ImportOptions } from './import-command.js';
+import { addImportCommands } from './import-command.js';
 import { stderr as err, stdout as out } from './terminal-output.js';
 import { terminalText } from '../shared/terminal-text.js';
 import {
@@ -103,8 +104,32 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .requiredOption('--out <dir>', 'the published folder to write (replaced atomically)')
     .option('--expires <duration>', 'how long the catalogue stays valid, e.g. 30d, 12h', '30d')
-    .action((src: string, options: { key?: string[]; out: string; expires: string }) =>
-      catalogueBuildCommand(src, { ...options, key: options.key ?? [] }, out),
+    .option(
+      '--skip-tests',
+      "do not run the scripts' tests/ (recorded as testsSkipped in the signed catalogue)",
+    )
+    .option('--advisories <dir>', 'a folder of OSV advisory files to check locked packages against')
+    .action(
+      (
+        src: string,
+        options: {
+          key?: string[];
+          out: string;
+          expires: string;
+          skipTests?: boolean;
+          advisories?: string;
+        },
+      ) => catalogueBuildCommand(src, { ...options, key: options.key ?? [] }, out),
+    );
+  catalogue
+    .command('packages <srcOrDir>')
+    .description(
+      'list approved packages: versions, the scripts that lock them, licences, known vulnerabilities, unused ones',
+    )
+    .option('--advisories <dir>', 'a folder of OSV advisory files (offline)')
+    .option('--json', 'print the report as JSON')
+    .action((location: string, options: { advisories?: string; json?: boolean }) =>
+      cataloguePackagesCommand(location, options, out, setExitCode),
     );
   catalogue
     .command('verify <dirOrUrl>')
@@ -120,51 +145,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--out <dir>', 'folder to write the schema files into')
     .action((options: { out: string }) => catalogueSchemasCommand(options, out));
 
-  const importing = program
-    .command('import')
-    .description(
-      'write a catalogue script folder from what exists: an argparse script, an AWX survey or a script-server config (admins)',
-    )
-    .addHelpText(
-      'after',
-      '\nNothing is run: an argparse script is read by static analysis (Python ast). What has no\n' +
-        "equivalent is listed as TODO on stderr and in the folder's TODO.md. Then check the\n" +
-        'folder and build the catalogue with scriptdesk catalogue build.',
-    );
-  const formats: [ImportFormat, string, string][] = [
-    [
-      'argparse',
-      '<script.py>',
-      'a Python script that builds its command line with argparse (sub-commands become one folder each, ID-SUB)',
-    ],
-    [
-      'awx-survey',
-      '<survey.json>',
-      "an AWX job template's survey_spec (the answers reach a stub main.py to replace)",
-    ],
-    [
-      'script-server',
-      '<config.json>',
-      'a script-server runner config (conf/runners/NAME.json); its .py script is copied when found',
-    ],
-  ];
-  for (const [format, argument, description] of formats)
-    importing
-      .command(`${format} ${argument}`)
-      .description(description)
-      .requiredOption(
-        '--out <dir>',
-        'the script folder to write, SRC/scripts/ID (its name is the script id)',
-      )
-      .option('--force', 'replace the folder(s) if not empty')
-      .option(
-        '--group <name>',
-        'a group of catalogue.json allowed to run it; repeat for more (default: nobody yet)',
-        collect,
-      )
-      .action((file: string, options: ImportOptions) =>
-        importCommand(format, file, options, out, err),
-      );
+  addImportCommands(program);
 
   program
     .command('server')

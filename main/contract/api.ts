@@ -156,6 +156,17 @@ export const DeliveryStatusSchema = z.object({
 });
 export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
 
+/** Where a catalogue was built from, as its signed document records it (see catalogue build). */
+export const CatalogueProvenanceSchema = z.object({
+  commit: z.string().nullable(),
+  branch: z.string().nullable(),
+  clean: z.boolean().nullable(),
+  builtBy: z.string(),
+  builtAt: z.string(),
+  testsSkipped: z.boolean(),
+});
+export type CatalogueProvenanceView = z.infer<typeof CatalogueProvenanceSchema>;
+
 export const CatalogueStatusSchema = z.object({
   name: z.string(),
   version: z.number().int(),
@@ -265,6 +276,8 @@ export const methods = {
     z.object({ scriptId: ScriptIdSchema }).strict(),
     z.object({
       script: ScriptSummarySchema,
+      /** Where the installed catalogue was built from; null when it recorded nothing. */
+      provenance: CatalogueProvenanceSchema.nullable(),
       schema: JsonObjectSchema,
       uiSchema: JsonObjectSchema,
       /** The form's precompiled validator: the renderer imports `validatorModulePath(sha256)`. */

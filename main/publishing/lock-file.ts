@@ -1,3 +1,7 @@
+import { normalisePackageName } from '../governance/package-name.js';
+
+export { normalisePackageName };
+
 /** One pinned requirement from a `requirements.lock`. */
 export interface LockedPackage {
   /** Normalised (PEP 503) name: lower case, runs of `-_.` as one `-`. */
@@ -8,11 +12,6 @@ export interface LockedPackage {
 }
 
 const LINE = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9._+!-]+)\s+--hash=sha256:([0-9a-f]{64})$/;
-
-/** PEP 503 normalisation, so `Foo_Bar` and `foo-bar` are the same package. */
-export function normalisePackageName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 /**
  * Parses a lock file: every non-comment line must be `name==version --hash=sha256:<hex>`.

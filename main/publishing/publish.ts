@@ -8,11 +8,13 @@ import {
   type CatalogueDocument,
   type SignatureList,
 } from '../catalogue/document.js';
-import { readCatalogueSource, SourceError, type SourceProblem } from './source-reader.js';
+import { SourceError, type SourceProblem } from './source-reader.js';
 import { APP_VERSION } from '../shared/version.js';
+import { readAndCheckSource, type BuildCheckOptions } from './build-checks.js';
+import { readProvenance } from './provenance.js';
 
 /** Options of `scriptdesk catalogue build`. */
-export interface PublishOptions {
+export interface PublishOptions extends BuildCheckOptions {
   sourceDir: string;
   /** One signing key, or several during a key rotation (each adds a signature). */
   keyFile: string | readonly string[];
@@ -45,7 +47,7 @@ export async function publishCatalogue(options: PublishOptions): Promise<{
   /** What the source's lint found ignored or only style: to print, never failing the build. */
   warnings: readonly SourceProblem[];
 }> {
-  const tree = await readCatalogueSource(options.sourceDir);
+  const tree = await readAndCheckSource(options.sourceDir, options);
   const keyFiles = typeof options.keyFile === 'string' ? [options.keyFile] : [...options.keyFile];
   if (keyFiles.length === 0) throw new Error('at least one --key is needed to sign the catalogue');
   const keys = await Promise.all(keyFiles.map((file) => loadPrivateKey(file)));
@@ -66,6 +68,10 @@ export async function publishCatalogue(options: PublishOptions): Promise<{
     groups: tree.source.groups,
     // Only when set, so catalogues without limits keep the document shape older devices accept.
     ...(tree.source.limits ? { limits: tree.source.limits } : {}),
+    provenance: await readProvenance(options.sourceDir, {
+      testsSkipped: options.skipTests ?? false,
+      now,
+    }),
     scripts: tree.scripts.map((script) => ({
       manifest: withoutSchemaPointer(script.manifest),
       files: script.files.map(({ path: p, sha256, size }) => ({ path: p, sha256, size })),

@@ -2,6 +2,8 @@
 export interface SourceProblem {
   file: string;
   detail: string;
+  /** Lines printed under the problem, already trimmed: a failing test's report. */
+  output?: readonly string[];
 }
 
 /**

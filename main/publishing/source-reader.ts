@@ -12,6 +12,7 @@ import { checkArgTemplate } from '../runs/argv-template.js';
 import { sha256File, sha256Hex } from '../shared/hashing.js';
 import { buildFormValidator, type GeneratedBlob } from './form-validator.js';
 import { presetProblems } from './preset-check.js';
+import { TESTS_FOLDER } from './script-tests.js';
 import { normalisePackageName, parseLockFile, parseWheelFilename } from './lock-file.js';
 import {
   CatalogueSourceSchema,
@@ -329,6 +330,8 @@ async function listScriptFiles(dir: string, prefix = ''): Promise<SourceFile[]> 
     (a, b) => a.name.localeCompare(b.name),
   )) {
     if (IGNORED.has(entry.name) || entry.name.startsWith('.')) continue;
+    // tests/ is build-time only (build-checks.ts runs it): never published to devices.
+    if (!prefix && entry.name === TESTS_FOLDER && entry.isDirectory()) continue;
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
     const absolute = path.join(dir, relative);
     if (entry.isSymbolicLink())

@@ -125,6 +125,9 @@ export class RunRecords {
       scriptId: run.scriptId,
       scriptVersion: run.scriptVersion,
       catalogueVersion: prepared.script.catalogueVersion,
+      ...(prepared.script.catalogueCommit
+        ? { catalogueCommit: prepared.script.catalogueCommit }
+        : {}),
       user: this.deps.identity.user,
       host: this.deps.identity.host,
       status: run.status,

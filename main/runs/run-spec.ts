@@ -108,6 +108,8 @@ export async function prepareRun(options: {
       scriptId: manifest.id,
       scriptVersion: manifest.version,
       catalogueVersion: script.catalogueVersion,
+      // Only when the catalogue recorded one, so older catalogues' records keep their shape.
+      ...(script.catalogueCommit ? { catalogueCommit: script.catalogueCommit } : {}),
       user: identity.user,
       host: identity.host,
       appVersion: APP_VERSION,

@@ -34,12 +34,14 @@ export async function makeWheel(
   name: string,
   version = '1.0.0',
   value = `${name} ${version}`,
+  /** More `[project]` lines, like `license = { text = "MIT" }` or `classifiers = [...]`. */
+  projectLines = '',
 ): Promise<TestWheel> {
   const source = path.join(await tempDir('scriptdesk-wheel-src-'), name);
   await mkdir(path.join(source, name), { recursive: true });
   await writeFile(
     path.join(source, 'pyproject.toml'),
-    `[project]\nname = "${name}"\nversion = "${version}"\n`,
+    `[project]\nname = "${name}"\nversion = "${version}"\n${projectLines}`,
   );
   await writeFile(path.join(source, name, '__init__.py'), `VALUE = ${JSON.stringify(value)}\n`);
   const { stdout } = await run(BASE_PYTHON, [

@@ -122,7 +122,10 @@ describe('the committed JSON Schemas in schemas/', () => {
       '/properties/version',
     ]);
     expect(scriptPatterns['/properties/id']).toBe(SCRIPT_ID_PATTERN.source);
-    expect(Object.keys(patternsIn(catalogue!.schema))).toEqual(['/properties/audience']);
+    expect(Object.keys(patternsIn(catalogue!.schema)).sort()).toEqual([
+      '/properties/audience',
+      '/properties/licences/properties/allowed/items',
+    ]);
     for (const pattern of [
       ...Object.values(scriptPatterns),
       ...Object.values(patternsIn(catalogue!.schema)),

@@ -13,6 +13,7 @@ import { lazyPart, PartBoundary } from '../common/lazy-part.js';
 import { LoadingState } from '../common/loading-state.js';
 import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
 import { EnvironmentFailedNotice } from './environment-notice.js';
+import { ScriptProvenance } from './script-provenance.js';
 import { ScriptBadges } from './script-badges.js';
 
 /**
@@ -94,6 +95,7 @@ export function ScriptDetail({
         </Stack>
         <Typography color="text.secondary">{script.summary}</Typography>
         <ScriptBadges script={script} />
+        <ScriptProvenance provenance={query.value.provenance} />
       </Stack>
       <EnvironmentFailedNotice environment={script.environment} />
       <Paper variant="outlined" sx={{ p: 3 }}>
