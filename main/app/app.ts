@@ -28,6 +28,7 @@ import { EventHub } from './event-hub.js';
 import type { DesktopShell } from './desktop-shell.js';
 import { createHandlers } from './handlers.js';
 import { homePaths, type HomePaths } from '../shared/home.js';
+import { ApiFailure } from '../contract/errors.js';
 
 /** The assembled main side: what the Electron shell, the web host and the CLI all drive. */
 export interface ScriptDeskApp {
@@ -161,6 +162,8 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
     paths,
     trust,
     ...(options.clock ? { clock: options.clock } : {}),
+    // Every installed or refused catalogue is journaled: no sync when that cannot be done.
+    recordable: journalReady,
     onSync: (outcome) => {
       journalSync(outcome);
       if (outcome.ok && outcome.result.kind === 'updated')
@@ -275,7 +278,9 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
   if (options.autoSyncMs !== undefined) {
     const syncNow = () => {
       const tick = syncOnce().catch((error: unknown) =>
-        logError(`[scriptdesk] catalogue sync failed: ${(error as Error).stack ?? String(error)}`),
+        logError(
+          `[scriptdesk] catalogue sync failed: ${error instanceof ApiFailure ? error.message : ((error as Error).stack ?? String(error))}`,
+        ),
       );
       ticks.add(tick);
       void tick.finally(() => ticks.delete(tick));

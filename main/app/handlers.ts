@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { summarise, type CatalogueService } from '../catalogue/catalogue-service.js';
+import type { CatalogueService } from '../catalogue/catalogue-service.js';
+import { summarise } from '../catalogue/script-summary.js';
 import type { DeliveryStatus, Preferences, RunDelivery } from '../contract/api.js';
 import type { Handlers } from '../contract/dispatcher.js';
 import { ApiFailure } from '../contract/errors.js';

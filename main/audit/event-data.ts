@@ -56,9 +56,8 @@ const RunRefused = z.looseObject({
     .describe('Present when a queued run was refused as it was about to start.'),
 });
 
-const RunStarted = z.looseObject({
-  ...script,
-  ...who,
+/** Which signed catalogue a run came from: its version and, when it recorded one, its commit. */
+const catalogue = {
   catalogueVersion: z.number().int(),
   catalogueCommit: z
     .string()
@@ -67,6 +66,12 @@ const RunStarted = z.looseObject({
     .describe(
       'The git commit the catalogue was built from (its signed provenance); absent when the catalogue recorded none.',
     ),
+};
+
+const RunStarted = z.looseObject({
+  ...script,
+  ...who,
+  ...catalogue,
   appVersion: z.string(),
   pythonVersion: z.string(),
   scriptSha256: sha256.describe('Hash of the script files as published.'),
@@ -88,14 +93,7 @@ const RunStarted = z.looseObject({
 const RunFinished = z.looseObject({
   ...script,
   ...who,
-  catalogueVersion: z.number().int(),
-  catalogueCommit: z
-    .string()
-    .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)
-    .optional()
-    .describe(
-      'The git commit the catalogue was built from (its signed provenance); absent when the catalogue recorded none.',
-    ),
+  ...catalogue,
   status: z.enum(RUN_STATUSES),
   exitCode: z.number().int().nullable(),
   startedAt: instant

@@ -2,7 +2,8 @@ import { usedUiSchema } from '../../forms/used-ui-schema.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiFailure } from '../contract/errors.js';
-import type { CatalogueSyncStatus, EnvironmentState, ScriptSummary } from '../contract/api.js';
+import type { CatalogueSyncStatus, ScriptSummary } from '../contract/api.js';
+import { summarise } from './script-summary.js';
 import type { HomePaths } from '../shared/home.js';
 import { ContentStore } from './content-store.js';
 import { sha256Hex } from '../shared/hashing.js';
@@ -55,6 +56,11 @@ export interface CatalogueServiceOptions {
   /** The wall clock (tests move it). */
   clock?: () => Date;
   onSync?: SyncListener;
+  /**
+   * Resolves when the outcome of a sync can be journaled (the device key is loaded); throws why
+   * not. A sync that could not be recorded is not started: nothing is fetched or installed.
+   */
+  recordable?: () => Promise<void>;
 }
 
 /** How far the clock must move past the recorded latest time before it is written down again. */
@@ -187,6 +193,16 @@ export class CatalogueService {
         'catalogue_unavailable',
         'This device has no catalogue source yet; run: scriptdesk sync --from URL|DIR --pubkey PUB',
       );
+    if (this.options.recordable) {
+      try {
+        await this.options.recordable();
+      } catch (error) {
+        throw new ApiFailure(
+          'journal_unavailable',
+          `The catalogue was not synced because the audit journal cannot record it: ${(error as Error).message.replace(/\.$/, '')}. The catalogue in use stays as it is.`,
+        );
+      }
+    }
     const attemptAt = this.clock().toISOString();
     try {
       const result = await syncCatalogue(this.options.paths, source, {
@@ -376,23 +392,4 @@ export class CatalogueService {
   static entrypoint(resolved: ResolvedScript): string {
     return path.join(resolved.scriptDir, ...resolved.manifest.entrypoint.split('/'));
   }
-}
-
-/** A manifest as the UI lists it. */
-export function summarise(
-  m: ScriptManifest,
-  environment: EnvironmentState = { state: 'pending', message: null },
-): ScriptSummary {
-  return {
-    id: m.id,
-    title: m.title,
-    summary: m.summary,
-    category: m.category,
-    version: m.version,
-    destructive: m.destructive,
-    supportsDryRun: m.supportsDryRun,
-    requireReason: m.requireReason,
-    secrets: [...m.secrets],
-    environment,
-  };
 }

@@ -72,6 +72,11 @@ export const ProvenanceSchema = z
     builtBy: z.string().min(1).max(200),
     builtAt: z.iso.datetime(),
     testsSkipped: z.boolean(),
+    /**
+     * The scripts whose source held a `tests/` folder (run at build unless `testsSkipped`). Tests
+     * are not published, so this is how a review of the published catalogue sees them go.
+     */
+    scriptsWithTests: z.array(z.string().max(64)).max(10_000).optional(),
   })
   .strict();
 export type CatalogueProvenance = z.infer<typeof ProvenanceSchema>;

@@ -7,7 +7,7 @@ import {
   type ImportedField,
   type JsonObject,
 } from './generated-script.js';
-import { ImportRefused } from './import-refused.js';
+import { entryProblems, ImportRefused } from './import-refused.js';
 import { stubEntry } from './stub-entry.js';
 
 /** The question types of an AWX survey (`survey_spec.spec[].type`). */
@@ -169,10 +169,7 @@ export function awxSurveyScript(file: string, id: string, bytes: Buffer): Genera
     const at = `${file}: spec[${index}]`;
     const parsed = QuestionSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues)
-        problems.push(
-          `${at}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message.includes('received undefined') ? 'is missing' : issue.message}; fix the question`,
-        );
+      problems.push(...entryProblems(at, parsed.error, 'fix the question'));
       return;
     }
     const question = parsed.data;

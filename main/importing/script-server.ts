@@ -9,7 +9,7 @@ import {
   type ImportedField,
   type JsonObject,
 } from './generated-script.js';
-import { ImportRefused } from './import-refused.js';
+import { entryProblems, ImportRefused } from './import-refused.js';
 import { stubEntry } from './stub-entry.js';
 
 /** script-server's parameter types (`parameters[].type`; absent means text). */
@@ -246,10 +246,7 @@ export async function scriptServerScript(
     const at = `${file}: parameters[${index}]`;
     const parsed = ParameterSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues)
-        problems.push(
-          `${at}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message.includes('received undefined') ? 'is missing' : issue.message}; fix the parameter`,
-        );
+      problems.push(...entryProblems(at, parsed.error, 'fix the parameter'));
       return;
     }
     const type = parsed.data.type ?? 'text';

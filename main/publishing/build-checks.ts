@@ -32,7 +32,7 @@ export interface BuildCheckOptions {
 export async function readAndCheckSource(
   sourceDir: string,
   options: BuildCheckOptions = {},
-): Promise<CatalogueSourceTree> {
+): Promise<CatalogueSourceTree & { scriptsWithTests: string[] }> {
   const errors: SourceProblem[] = [];
   const warnings: SourceProblem[] = [];
   let tree: CatalogueSourceTree | null = null;
@@ -54,11 +54,11 @@ export async function readAndCheckSource(
     warnings.push(...governance.warnings);
   }
   if (errors.length || !tree) throw withWarnings(new SourceError(errors), warnings);
+  const withTests = new Set<string>();
+  for (const script of tree.scripts)
+    if (await pathExists(path.join(sourceDir, 'scripts', script.manifest.id, TESTS_FOLDER)))
+      withTests.add(script.manifest.id);
   if (!options.skipTests) {
-    const withTests = new Set<string>();
-    for (const script of tree.scripts)
-      if (await pathExists(path.join(sourceDir, 'scripts', script.manifest.id, TESTS_FOLDER)))
-        withTests.add(script.manifest.id);
     const failures = await runScriptTests(tree.scripts, withTests, {
       sourceDir,
       runtime,
@@ -66,7 +66,7 @@ export async function readAndCheckSource(
     });
     if (failures.length) throw withWarnings(new SourceError(failures), warnings);
   }
-  return { ...tree, warnings };
+  return { ...tree, warnings, scriptsWithTests: [...withTests].sort() };
 }
 
 function withWarnings(error: SourceError, warnings: SourceProblem[]): SourceError {

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import os from 'node:os';
-import { promisify } from 'node:util';
+import { execa } from 'execa';
 import type { CatalogueProvenance } from '../catalogue/document.js';
-
-const run = promisify(execFile);
 
 /**
  * Runs `git args` in `cwd` (an argument array, no shell) and returns its trimmed stdout, or null
@@ -11,8 +8,9 @@ const run = promisify(execFile);
  */
 async function git(cwd: string, args: readonly string[]): Promise<string | null> {
   try {
-    const { stdout } = await run('git', [...args], {
+    const { stdout } = await execa('git', [...args], {
       cwd,
+      stdin: 'ignore',
       timeout: 30_000,
       maxBuffer: 16 * 1024 * 1024,
       // Only what git needs to find its configuration: never a pager, a prompt or an editor.

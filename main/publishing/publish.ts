@@ -68,10 +68,13 @@ export async function publishCatalogue(options: PublishOptions): Promise<{
     groups: tree.source.groups,
     // Only when set, so catalogues without limits keep the document shape older devices accept.
     ...(tree.source.limits ? { limits: tree.source.limits } : {}),
-    provenance: await readProvenance(options.sourceDir, {
-      testsSkipped: options.skipTests ?? false,
-      now,
-    }),
+    provenance: {
+      ...(await readProvenance(options.sourceDir, {
+        testsSkipped: options.skipTests ?? false,
+        now,
+      })),
+      scriptsWithTests: tree.scriptsWithTests,
+    },
     scripts: tree.scripts.map((script) => ({
       manifest: withoutSchemaPointer(script.manifest),
       files: script.files.map(({ path: p, sha256, size }) => ({ path: p, sha256, size })),

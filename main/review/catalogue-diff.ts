@@ -142,7 +142,10 @@ async function scriptDiff(
         )
       : null;
   const change = !old ? 'added' : !now ? 'removed' : 'changed';
-  if (change === 'changed' && !files.length && !manifest.length && !access) return null;
+  // Tests are not published: a script whose tests/ folder went is a change even with no file changed.
+  const testsGone = old?.hasTests === true && now?.hasTests === false;
+  if (change === 'changed' && !files.length && !manifest.length && !access && !testsGone)
+    return null;
   const script = (now ?? old)!;
   return {
     id,

@@ -36,6 +36,11 @@ export interface ViewScript {
   manifest: Omit<ScriptManifest, '$schema'>;
   files: ViewFile[];
   packages: ViewPackage[];
+  /**
+   * Whether the script has a `tests/` folder: seen in a source; in a published catalogue, from its
+   * provenance's `scriptsWithTests` (tests are not published); null when that is not recorded.
+   */
+  hasTests: boolean | null;
 }
 
 /** One side of a review: a catalogue source, a published catalogue, or nothing published yet. */
@@ -140,6 +145,10 @@ async function openSource(dir: string): Promise<CatalogueView> {
       manifest,
       files: script.files.map(({ path: p, sha256, size }) => ({ path: p, sha256, size })),
       packages: script.wheels.map((wheel) => packageOf(wheel.path, wheel.sha256)),
+      hasTests: await stat(path.join(dir, 'scripts', manifest.id, 'tests')).then(
+        (info) => info.isDirectory(),
+        () => false,
+      ),
     });
   }
   return {
@@ -197,6 +206,7 @@ async function openPublished(location: string, options: OpenOptions): Promise<Ca
       manifest: script.manifest,
       files: script.files,
       packages: script.wheels.map((wheel) => packageOf(wheel.filename, wheel.sha256)),
+      hasTests: provenance?.scriptsWithTests?.includes(script.manifest.id) ?? null,
     });
   return {
     location,

@@ -12,6 +12,8 @@ export interface Provenance {
   builtAt?: string;
   /** True when the build was told to skip the scripts' tests: a risk a reviewer must accept. */
   testsSkipped?: boolean;
+  /** The scripts whose source had a `tests/` folder (tests are not published). */
+  scriptsWithTests?: string[];
 }
 
 /** The provenance a document carries, or null when it has none a review can use. */
@@ -23,5 +25,8 @@ export function readProvenance(raw: unknown): Provenance | null {
     if (typeof value[key] === 'string') provenance[key] = (value[key] as string).slice(0, 200);
   for (const key of ['clean', 'testsSkipped'] as const)
     if (typeof value[key] === 'boolean') provenance[key] = value[key] as boolean;
+  const withTests = value.scriptsWithTests;
+  if (Array.isArray(withTests) && withTests.every((id) => typeof id === 'string'))
+    provenance.scriptsWithTests = withTests as string[];
   return Object.keys(provenance).length ? provenance : null;
 }

@@ -96,9 +96,7 @@ export function risksOf(diff: CatalogueDiff, before: CatalogueView, after: Catal
       else if (BOUNDS.has(change.kind) && change.direction === 'loosened')
         add('bounds-loosened', `${where}: ${change.text}`, id);
     }
-    const tests = (files: readonly { path: string }[]) =>
-      files.some((f) => f.path.startsWith('tests/'));
-    if (tests(old.files) && !tests(now.files))
+    if (old.hasTests === true && now.hasTests === false)
       add('tests-removed', 'its tests/ folder is gone', id);
   }
   for (const pkg of diff.packages) {

@@ -227,7 +227,10 @@ describe('catalogue diff: what changed', () => {
     const source = await copySource(DEMO_SOURCE);
     const tests = path.join(source, 'scripts', 'csv-summary', 'tests');
     await mkdir(tests);
-    await writeFile(path.join(tests, 'test_main.py'), 'import unittest\n');
+    await writeFile(
+      path.join(tests, 'test_main.py'),
+      'import unittest\n\nclass Smoke(unittest.TestCase):\n    def test_runs(self):\n        self.assertTrue(True)\n',
+    );
     const keys = await makeKeys();
     const published = path.join(await tempDir('scriptdesk-pub-'), 'published');
     await publishCatalogue({

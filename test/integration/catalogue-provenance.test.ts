@@ -51,6 +51,8 @@ describe('catalogue build records where the catalogue came from, in the signed d
       builtBy: 'Ada Admin <ada@example.org>',
       builtAt: expect.any(String),
       testsSkipped: false,
+      // The fixture catalogue's scripts have no tests/ folder.
+      scriptsWithTests: [],
     });
     expect(Date.parse(document.provenance!.builtAt)).toBeGreaterThanOrEqual(before - 1000);
     // What is signed is what was written.

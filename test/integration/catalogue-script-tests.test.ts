@@ -67,7 +67,7 @@ async function outDirExists(outDir: string): Promise<boolean> {
 }
 
 describe('catalogue build runs each script’s tests before publishing', () => {
-  it('publishes when the tests pass, without publishing tests/, and records testsSkipped false', async () => {
+  it('publishes when the tests pass, without publishing tests/, and records testsSkipped false and which scripts had tests', async () => {
     const source = await sourceWithTests({ 'test_helpers.py': PASSING });
     const { outDir, publish } = await build(source);
     const { document } = await publish();
@@ -75,6 +75,8 @@ describe('catalogue build runs each script’s tests before publishing', () => {
     expect(probe.files.map((f) => f.path)).toContain('helpers.py');
     expect(probe.files.some((f) => f.path.startsWith('tests'))).toBe(false);
     expect(document.provenance?.testsSkipped).toBe(false);
+    // Not published, but recorded: which scripts had tests (for reviews of the next change).
+    expect(document.provenance?.scriptsWithTests).toEqual(['probe']);
     const written = JSON.parse(
       await readFile(path.join(outDir, 'catalogue.json'), 'utf8'),
     ) as CatalogueDocument;

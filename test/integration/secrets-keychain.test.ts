@@ -11,7 +11,8 @@ import { AUDIT_TYPES } from '../../main/audit/journal.js';
 import { callTyped } from '../../main/contract/dispatcher.js';
 import { KeytarSecretStore } from '../../main/secrets/keytar-store.js';
 import { KeychainUnavailable, type SecretStore } from '../../main/secrets/secret-store.js';
-import { appWithCatalogue, copySource, REPO } from '../support/catalogue.js';
+import { appWithCatalogue, copySource, publish, REPO } from '../support/catalogue.js';
+import { tempDir } from '../support/temp.js';
 import { scriptdesk } from '../support/cli.js';
 import { callOrThrow } from '../support/runs.js';
 
@@ -109,6 +110,24 @@ describe('KeytarSecretStore against a real gnome-keyring', () => {
 });
 
 describe('an unreachable keychain', () => {
+  it('stops a sync before anything is fetched or installed, since the journal could not record it', async () => {
+    const { keys, published } = await publish();
+    const home = await tempDir('scriptdesk-home-');
+    const refused = await scriptdesk(
+      home,
+      ['sync', '--from', published, '--pubkey', keys.publicKeyFile],
+      { env: DEAD_BUS },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /The catalogue was not synced because the audit journal cannot record it: .*keychain.*The catalogue in use stays as it is\./s,
+    );
+    // Nothing was installed: the next sync, with the keychain back, is the first install.
+    expect(await readdir(path.join(home, 'catalogue')).catch(() => [])).not.toContain('current');
+    const synced = await scriptdesk(home, ['sync', '--from', published]);
+    expect(synced.stdout).toContain('(first install)');
+  });
+
   it('fails every store call with KeychainUnavailable saying what to do, never the value', async () => {
     // In another process: D-Bus clients keep their first bus connection for good.
     const storeModule = pathToFileURL(path.join(REPO, 'dist/main/secrets/keytar-store.js')).href;
