@@ -1,11 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { HOST_OS } from '../platform/os.js';
 import { signalTargetOf, treeStopPlan } from '../platform/process-tree.js';
 
 /**
- * A process as it can be recognised later: its pid plus, on Linux, its start time in clock ticks
- * since boot (from /proc), so a pid the OS has since given to another program is not mistaken for
- * it. Elsewhere only the pid is known, and a live pid is taken to be the same process.
+ * A process as it can be recognised later: its pid plus its start time (on Linux in clock ticks
+ * since boot, from /proc; on macOS as `ps` prints it, to the second), so a pid the OS has since
+ * given to another program is not mistaken for it. On Windows only the pid is known, and a live
+ * pid is taken to be the same process (see platform/process-tree.ts).
  */
 export interface ProcessIdentity {
   pid: number;
@@ -27,6 +29,7 @@ export function processIdentity(pid: number): ProcessIdentity | null {
     if (fields[0] === 'Z' || fields[0] === 'X') return null;
     return { pid, started: fields[19] ?? null };
   }
+  if (treeStopPlan(HOST_OS).identity === 'ps-start-time') return psIdentity(pid);
   try {
     process.kill(pid, 0);
     return { pid, started: null };
@@ -59,3 +62,24 @@ export const SELF: ProcessIdentity = processIdentity(process.pid) ?? {
   pid: process.pid,
   started: null,
 };
+
+/**
+ * A process's identity from `ps -o stat=,lstart= -p PID` (macOS's way; procps takes the same
+ * options, which is how it is tested here): null when it is gone or a zombie.
+ */
+export function psIdentity(pid: number): ProcessIdentity | null {
+  let line: string;
+  try {
+    line = execFileSync('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      env: { LC_ALL: 'C', PATH: '/usr/bin:/bin' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    }).trim();
+  } catch {
+    return null; // ps exits 1 when no such process
+  }
+  const match = /^(\S+)\s+(\S.*)$/.exec(line);
+  if (!match || match[1]!.startsWith('Z')) return null;
+  return { pid, started: match[2]! };
+}

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOST_OS } from '../../main/platform/os.js';
+import { psIdentity } from '../../main/shared/process-identity.js';
 import { psDescendants, psListing } from '../../main/shared/process-scan.js';
 import { parentOf } from '../support/processes.js';
 
@@ -70,6 +71,23 @@ describe.skipIf(HOST_OS === 'win32')(
       const again = psListing();
       for (const entry of found)
         expect(again.find((listed) => listed.pid === entry.pid)?.started).toBe(entry.started);
+    });
+
+    it('recognises a process by its ps start time, and a gone one as gone', async () => {
+      const child = spawn(
+        'python3',
+        ['-I', '-c', 'import sys; print("up", flush=True); sys.stdin.read()'],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      started.push(child.pid!);
+      await once(createInterface({ input: child.stdout! }), 'line');
+      const identity = psIdentity(child.pid!);
+      expect(identity?.pid).toBe(child.pid);
+      expect(identity?.started).toBe(psListing().find((entry) => entry.pid === child.pid)?.started);
+      const exited = once(child, 'exit');
+      child.stdin!.end();
+      await exited;
+      expect(psIdentity(child.pid!)).toBeNull();
     });
   },
 );
