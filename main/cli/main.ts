@@ -141,7 +141,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   addReviewCommands(catalogue, setExitCode);
   catalogue
     .command('schemas')
-    .description('write the JSON Schemas of catalogue.json and script.json, for editors')
+    .description(
+      'write the JSON Schemas of catalogue.json, script.json, the machine policy and audit events, for editors',
+    )
     .requiredOption('--out <dir>', 'folder to write the schema files into')
     .action((options: { out: string }) => catalogueSchemasCommand(options, out));
 

@@ -165,7 +165,8 @@ export function argparseScripts(
         : titleOf(description, entryName)
       ).slice(0, 120),
       summary:
-        [subHelp, description].filter(Boolean).join(' ').slice(0, 1000) ||
+        // Without sub-commands the leaf is the root parser: its description once, not twice.
+        [...new Set([subHelp.trim(), description].filter(Boolean))].join(' ').slice(0, 1000) ||
         `Runs ${command} with the options chosen in the form.`,
       entry: { name: entryName, bytes },
       fields,

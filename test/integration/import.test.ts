@@ -347,7 +347,9 @@ describe('what the importer writes', () => {
     expect(schema.properties.log).not.toHaveProperty('x-file');
     const manifest = JSON.parse(
       await readFile(path.join(src, 'scripts', 'legacy-sync', 'script.json'), 'utf8'),
-    ) as { args: unknown[] };
+    ) as { args: unknown[]; summary: string };
+    // A parser without sub-commands: its description once, not twice.
+    expect(manifest.summary).toBe('Synchronises the legacy CRM.');
     expect(manifest.args).toContainEqual({ flag: '--strict', input: 'strict' });
     expect(manifest.args).toContainEqual({ flag: '--no-color', input: 'no_color' });
   });
