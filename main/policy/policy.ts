@@ -128,11 +128,17 @@ export class PolicyError extends Error {
 
 /** Reads the machine policy; defaults when the file does not exist. */
 export async function loadPolicy(file: string = policyFile()): Promise<Policy> {
+  return (await readPolicyFile(file)).policy;
+}
+
+/** The policy in the file and the file's JSON as written (null when there is no file). */
+async function readPolicyFile(file: string): Promise<{ policy: Policy; raw: unknown }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { policy: DEFAULT_POLICY, raw: null };
     throw new PolicyError(
       `The machine policy ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ask IT to fix its permissions.`,
     );
@@ -151,7 +157,7 @@ export async function loadPolicy(file: string = policyFile()): Promise<Policy> {
       `The machine policy ${file} is not valid: ${describeZodIssues(parsed.error).join('; ')}; ask IT to correct it.`,
     );
   }
-  return parsed.data;
+  return { policy: parsed.data, raw: json };
 }
 
 /** One setting of the machine policy as it applies, and where its value came from. */
@@ -185,12 +191,7 @@ export async function effectivePolicy(file: string = policyFile()): Promise<Effe
 export async function readPolicy(
   file: string = policyFile(),
 ): Promise<{ policy: Policy; view: EffectivePolicy }> {
-  const policy = await loadPolicy(file);
-  // Absent (null): loadPolicy above has already refused a file that exists but is broken.
-  const raw: unknown = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as unknown,
-    () => null,
-  );
+  const { policy, raw } = await readPolicyFile(file);
   return { policy, view: describePolicy(policy, raw, file) };
 }
 
