@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { HOST_OS } from '../platform/os.js';
 import { signalTargetOf, treeStopPlan } from '../platform/process-tree.js';
+import { runPs } from './process-scan.js';
 
 /**
  * A process as it can be recognised later: its pid plus its start time (on Linux in clock ticks
@@ -68,17 +68,8 @@ export const SELF: ProcessIdentity = processIdentity(process.pid) ?? {
  * options, which is how it is tested here): null when it is gone or a zombie.
  */
 export function psIdentity(pid: number): ProcessIdentity | null {
-  let line: string;
-  try {
-    line = execFileSync('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], {
-      encoding: 'utf8',
-      env: { LC_ALL: 'C', PATH: '/usr/bin:/bin' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 10_000,
-    }).trim();
-  } catch {
-    return null; // ps exits 1 when no such process
-  }
+  const line = runPs(['-o', 'stat=,lstart=', '-p', String(pid)])?.trim();
+  if (!line) return null; // ps exits 1 when no such process
   const match = /^(\S+)\s+(\S.*)$/.exec(line);
   if (!match || match[1]!.startsWith('Z')) return null;
   return { pid, started: match[2]! };

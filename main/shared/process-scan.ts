@@ -117,16 +117,24 @@ export function psDescendants(root: number): SeenProcess[] {
 
 /** Every process `ps` lists, zombies left out; empty when `ps` cannot run. */
 export function psListing(): ListedProcess[] {
+  const text = runPs(PS_LISTING.args);
+  return text === null ? [] : parsePsListing(text).filter((entry) => !entry.state.startsWith('Z'));
+}
+
+/**
+ * `ps` with `args` (no shell, the C locale so times read the same everywhere); its output, or
+ * null when it fails, as it does for a `-p` naming no live process.
+ */
+export function runPs(args: readonly string[]): string | null {
   try {
-    const text = execFileSync(PS_LISTING.command, [...PS_LISTING.args], {
+    return execFileSync(PS_LISTING.command, [...args], {
       encoding: 'utf8',
       env: { LC_ALL: 'C', PATH: '/usr/bin:/bin' },
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 10_000,
     });
-    return parsePsListing(text).filter((entry) => !entry.state.startsWith('Z'));
   } catch {
-    return [];
+    return null;
   }
 }
 
