@@ -17,6 +17,7 @@ import {
   sendError,
   sendErrorAndDiscard,
   sendJson,
+  writeChunk,
 } from './http-json.js';
 import type { EventList, FlagsResponse, KeyChangeResponse } from '../../audit/protocol.js';
 import { verifyDevices } from './verify-devices.js';
@@ -92,7 +93,7 @@ export function createAdminRoute(options: AdminRouteOptions) {
     for (;;) {
       const rows = await store.events({ ...filters, order: 'asc', after, limit: EXPORT_PAGE });
       for (const row of rows) chunk += exportLine(format, row);
-      if (chunk && !(await write(response, chunk))) return;
+      if (chunk && !(await writeChunk(response, chunk))) return;
       chunk = '';
       if (rows.length < EXPORT_PAGE) break;
       after = rows[rows.length - 1]!;
@@ -146,6 +147,7 @@ export function createAdminRoute(options: AdminRouteOptions) {
         source,
         key,
         at: new Date().toISOString(),
+        actor: 'admin-api',
       });
       if (!outcome.ok)
         return sendError(
@@ -232,21 +234,4 @@ export function createAdminRoute(options: AdminRouteOptions) {
       );
     await route.handle(request, response, search);
   };
-}
-
-/** Writes a chunk, waiting for the client to take it; false when the client went away. */
-function write(response: ServerResponse, chunk: string): Promise<boolean> {
-  if (response.destroyed) return Promise.resolve(false);
-  if (response.write(chunk)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (taken: boolean) => {
-      response.off('drain', onDrain);
-      response.off('close', onClose);
-      resolve(taken);
-    };
-    const onDrain = () => done(true);
-    const onClose = () => done(false);
-    response.on('drain', onDrain);
-    response.on('close', onClose);
-  });
 }

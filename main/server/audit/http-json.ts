@@ -139,3 +139,20 @@ export class ClientGoneError extends Error {
     this.name = 'ClientGoneError';
   }
 }
+
+/** Writes a chunk of a streamed answer, waiting for the client to take it; false when it left. */
+export function writeChunk(response: ServerResponse, chunk: string): Promise<boolean> {
+  if (response.destroyed) return Promise.resolve(false);
+  if (response.write(chunk)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (taken: boolean) => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(taken);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
+}
