@@ -103,7 +103,7 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
 
   it('refuses state-changing requests from another origin or without one, and limits sign-in attempts', async () => {
     const url = await serve();
-    const cookie = await signIn(url);
+    const cookie = await signIn(url, ADMIN_TOKEN);
     const foreign = await consoleApi(url, 'session', {
       body: { token: ADMIN_TOKEN },
       origin: 'http://evil.example',
@@ -307,7 +307,7 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
     });
     expect(refused.status).toBe(403);
 
-    const adminCookie = await signIn(url);
+    const adminCookie = await signIn(url, ADMIN_TOKEN);
     const approved = await consoleApi<{ changed: { status: string }[] }>(url, 'devices/approve', {
       cookie: adminCookie,
       body: { source: 'new-laptop' },
@@ -444,7 +444,7 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
        }`,
     );
     server = await startServer({ port: 0, audit: options });
-    const cookie = await signIn(server.url);
+    const cookie = await signIn(server.url, ADMIN_TOKEN);
     const page = await consoleApi<RunPage>(server.url, 'runs', {
       cookie,
       query: { field: 'region', value: 'west' },
@@ -475,7 +475,7 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
       }),
     ]);
     expect(answer.stored).toBe(3);
-    const cookie = await signIn(url);
+    const cookie = await signIn(url, ADMIN_TOKEN);
     const runs = await allRuns(url, cookie, {});
     expect(runs).toMatchObject([
       {

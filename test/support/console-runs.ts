@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../../main/audit/event.js';
 import type { TestDevice } from './audit-events.js';
-import { ADMIN_TOKEN } from './audit-server.js';
 
 /** The auditor token the console's test servers run with (differs from the other two). */
 export const AUDITOR_TOKEN = 'test-auditor-token-5c1e9a3d7b';
@@ -139,8 +138,8 @@ export async function consoleApi<T = Record<string, unknown>>(
   };
 }
 
-/** Signs in with `token` (the admin token by default); returns the cookie to send back. */
-export async function signIn(url: string, token = ADMIN_TOKEN): Promise<string> {
+/** Signs in with `token`; returns the cookie to send back. */
+export async function signIn(url: string, token: string): Promise<string> {
   const answer = await consoleApi(url, 'session', { body: { token } });
   if (answer.status !== 200) throw new Error(`sign-in failed: ${answer.status}`);
   return answer.headers.get('set-cookie')!.split(';')[0]!;
