@@ -156,3 +156,35 @@ export function writeChunk(response: ServerResponse, chunk: string): Promise<boo
     response.on('close', onClose);
   });
 }
+
+/**
+ * Reads a JSON request body of at most `maxBytes`: undefined once an error answer (415, 413,
+ * 400) has been sent, naming what to send instead.
+ */
+export async function readJsonBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxBytes: number,
+): Promise<unknown> {
+  if (mediaType(request) !== 'application/json') {
+    sendErrorAndDiscard(
+      request,
+      response,
+      415,
+      'unsupported_media_type',
+      'send Content-Type: application/json',
+    );
+    return undefined;
+  }
+  const body = await readBody(request, maxBytes);
+  if (!body) {
+    sendErrorAndDiscard(request, response, 413, 'body_too_large', 'the body is too large');
+    return undefined;
+  }
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    sendError(response, 400, 'bad_json', 'the body is not JSON');
+    return undefined;
+  }
+}

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import type { AuditStore } from '../audit/audit-store.js';
 import {
   ClientGoneError,
-  mediaType,
-  readBody,
+  readJsonBody,
   sendError,
   sendErrorAndDiscard,
   sendJson,
   tokenDigest,
 } from '../audit/http-json.js';
+import { answerKeyChange } from '../audit/key-change-route.js';
 import type { RouteHandler } from '../catalogue-files.js';
 import {
   clearedCookie,
@@ -44,16 +44,6 @@ export interface ConsoleOptions {
 
 const MAX_JSON_BYTES = 16 * 1024;
 const SignInSchema = z.object({ token: z.string().min(1).max(1000) }).strict();
-const KeyChangeSchema = z
-  .object({
-    source: z.string().min(1).max(300),
-    key: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=$/)
-      .optional(),
-  })
-  .strict();
-
 /**
  * The audit console under `/console/`: sign-in with the admin or auditor token to a server-side
  * session (an HttpOnly, SameSite=Strict cookie, Secure over TLS), the read-only API for both
@@ -80,33 +70,6 @@ export function createConsoleHandler(options: ConsoleOptions): RouteHandler {
     return role;
   }
 
-  async function readJson(
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): Promise<unknown | undefined> {
-    if (mediaType(request) !== 'application/json') {
-      sendErrorAndDiscard(
-        request,
-        response,
-        415,
-        'unsupported_media_type',
-        'send Content-Type: application/json',
-      );
-      return undefined;
-    }
-    const body = await readBody(request, MAX_JSON_BYTES);
-    if (!body) {
-      sendErrorAndDiscard(request, response, 413, 'body_too_large', 'the body is too large');
-      return undefined;
-    }
-    try {
-      return JSON.parse(body.toString('utf8'));
-    } catch {
-      sendError(response, 400, 'bad_json', 'the body is not JSON');
-      return undefined;
-    }
-  }
-
   async function signIn(request: IncomingMessage, response: ServerResponse) {
     const address = clientAddress(request);
     const allowed = limiter.attempt(address);
@@ -119,7 +82,7 @@ export function createConsoleHandler(options: ConsoleOptions): RouteHandler {
         `too many sign-in attempts from this address; try again in ${allowed.retryAfterSeconds} s`,
         { 'Retry-After': String(allowed.retryAfterSeconds) },
       );
-    const json = await readJson(request, response);
+    const json = await readJsonBody(request, response, MAX_JSON_BYTES);
     if (json === undefined) return;
     const parsed = SignInSchema.safeParse(json);
     if (!parsed.success)
@@ -150,35 +113,9 @@ export function createConsoleHandler(options: ConsoleOptions): RouteHandler {
           'admin_only',
           'auditors can read the record but not approve or revoke devices; sign in with the admin token',
         );
-      const json = await readJson(request, response);
-      if (json === undefined) return;
-      const parsed = KeyChangeSchema.safeParse(json);
-      if (!parsed.success)
-        return sendError(
-          response,
-          400,
-          'bad_request',
-          'the body must be {"source": "<device id>", "key": "<base64 device key, optional>"}',
-        );
-      const { source, key } = parsed.data;
-      const outcome = await store.changeKeys({
-        action,
-        source,
-        key,
-        at: new Date(options.now?.() ?? Date.now()).toISOString(),
-        // A label of the session, never its id: the id is a credential.
-        actor: `console:admin session ${createHash('sha256').update(session.id).digest('hex').slice(0, 8)}`,
-      });
-      if (!outcome.ok)
-        return sendError(
-          response,
-          404,
-          outcome.missing === 'device' ? 'unknown_device' : 'unknown_key',
-          outcome.missing === 'device'
-            ? 'no device with this source'
-            : 'this device has no such key',
-        );
-      sendJson(response, 200, { source, changed: outcome.changed });
+      // A label of the session, never its id: the id is a credential.
+      const label = createHash('sha256').update(session.id).digest('hex').slice(0, 8);
+      await answerKeyChange(request, response, store, action, `console:admin session ${label}`);
     };
 
   const posts: Record<

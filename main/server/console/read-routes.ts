@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { AuditStore, StoredEventRow } from '../audit/audit-store.js';
-import { EXPORT_MEDIA, exportHeader, exportLine } from '../audit/export-format.js';
+import { exportLine, startExport } from '../audit/export-format.js';
 import { sendError, sendJson, writeChunk } from '../audit/http-json.js';
 import { verifyDevices } from '../audit/verify-devices.js';
 import { insights } from './insights.js';
@@ -142,19 +142,7 @@ export function readRoutes(store: AuditStore): Record<string, ReadHandler> {
       const query = parseExportQuery(search);
       if (!query.ok) return sendError(response, 400, 'bad_query', query.message);
       const { filters, format } = query.value;
-      const stamp = new Date()
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, 'Z');
-      response.setHeader('Content-Type', EXPORT_MEDIA[format].contentType);
-      response.setHeader(
-        'Content-Disposition',
-        `attachment; filename="scriptdesk-runs-${stamp}.${EXPORT_MEDIA[format].extension}"`,
-      );
-      response.setHeader('Cache-Control', 'no-store');
-      response.setHeader('X-Content-Type-Options', 'nosniff');
-      response.writeHead(200);
-      let chunk = exportHeader(format);
+      let chunk = startExport(response, format, 'scriptdesk-runs');
       let after: RunKey | undefined;
       for (;;) {
         const runs = await listRuns(store, filters, after, EXPORT_PAGE);
