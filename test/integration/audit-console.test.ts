@@ -1,9 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { startServer, type CatalogueServer } from '../../main/server/server.js';
-import type { Insights } from '../../main/server/console/insights.js';
+import type { Insights, RunSummary } from '../../main/server/console/console-types.js';
 import type { IntegrityReport } from '../../main/server/console/integrity.js';
 import type { RunDetail } from '../../main/server/console/run-detail.js';
-import type { RunSummary } from '../../main/server/console/run-queries.js';
 import { testDevice } from '../support/audit-events.js';
 import {
   admin,

@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit-store.js';
+import type { Insights } from './console-types.js';
 
 /**
  * The Insights page's figures over the runs of a date range (`audit_runs.time`, through its
@@ -7,33 +8,6 @@ import type { AuditStore } from '../audit/audit-store.js';
  * Grouping is done by the database; only the durations of finished runs come back as rows, for
  * the percentiles, which SQLite has no function for.
  */
-
-export interface Insights {
-  since: string;
-  until: string;
-  scripts: {
-    scriptId: string | null;
-    runs: number;
-    succeeded: number;
-    failed: number;
-    /** Runs with a finished (or interrupted) event stored. */
-    finished: number;
-    /** succeeded / finished, 0..1; null with no finished run. */
-    successRate: number | null;
-    medianMs: number | null;
-    p95Ms: number | null;
-  }[];
-  perDay: { day: string; runs: number; failed: number }[];
-  failures: { status: string; exitCode: number | null; runs: number }[];
-  users: { user: string | null; runs: number; failed: number; lastRun: string }[];
-  devices: { source: string; runs: number; failed: number; lastRun: string }[];
-  adoption: {
-    source: string;
-    catalogueVersion: number | null;
-    runs: number;
-    lastRun: string;
-  }[];
-}
 
 /**
  * The statuses counted as failures: the script failed, ran out of time or output, or the desk

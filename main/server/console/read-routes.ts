@@ -13,7 +13,8 @@ import {
   parseRunQuery,
   type RunKey,
 } from './run-filters.js';
-import { listRuns, type RunSummary } from './run-queries.js';
+import type { RunSummary } from './console-types.js';
+import { listRuns } from './run-queries.js';
 
 /** A console API route that only reads: the response, the query. */
 export type ReadHandler = (response: ServerResponse, search: URLSearchParams) => Promise<void>;

@@ -1,7 +1,8 @@
 import { eventHash, hasValidSignature, parseEvent, type AuditEvent } from '../../audit/event.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import type { FlagKind, KeyStatus } from '../../audit/protocol.js';
-import { findRun, type RunSummary } from './run-queries.js';
+import type { RunSummary } from './console-types.js';
+import { findRun } from './run-queries.js';
 
 /**
  * A run's page: its events as stored (the signed bodies, inputs as recorded with their

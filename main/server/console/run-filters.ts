@@ -1,19 +1,10 @@
 import { z } from 'zod';
+import { instant, text } from '../audit/admin-query.js';
 
 /**
  * The console's run filters, as query parameters: each validated on its own so a 400 names the
  * bad one; unknown or repeated parameters are refused (a typo must not silently widen a search).
  */
-
-const text = z
-  .string()
-  .min(1)
-  .max(300)
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s));
-const instant = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString());
 
 /** Where a page of runs ends: the last run's sort key, `(time, source, run_id)`. */
 export interface RunKey {

@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit-store.js';
+import type { RunSummary } from './console-types.js';
 import type { RunFilters, RunKey } from './run-filters.js';
 
 /**
@@ -10,26 +11,6 @@ import type { RunFilters, RunKey } from './run-filters.js';
  * substring search: it filters the rows the other conditions reach (say so in the UI: narrow by
  * date or script first on a large store).
  */
-
-/** One run as the console lists it. */
-export interface RunSummary {
-  source: string;
-  runId: string;
-  time: string;
-  scriptId: string | null;
-  scriptVersion: string | null;
-  user: string | null;
-  host: string | null;
-  /** null while the run has no finished event stored. */
-  status: string | null;
-  exitCode: number | null;
-  reason: string | null;
-  catalogueVersion: number | null;
-  dryRun: boolean | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  sequences: { requested: number | null; started: number | null; finished: number | null };
-}
 
 interface RunRow {
   source: string;

@@ -1,31 +1,18 @@
 /**
- * The shapes of the console API's answers that the pages read (the server's own types live in
- * main/server/console/, which the page cannot import: they pull in Node).
+ * The shapes of the console API's answers that the pages read. Runs and insights come from the
+ * server's `console-types.ts`; the rest are written here because the server's types of them
+ * reach into Node (the event envelope, the store).
  */
+
+import type { RunSummary } from '../../../main/server/console/console-types';
+
+export type { Insights, RunSummary } from '../../../main/server/console/console-types';
 
 export type Role = 'admin' | 'auditor';
 
 export interface SessionInfo {
   role: Role;
   expiresAt: string;
-}
-
-export interface RunSummary {
-  source: string;
-  runId: string;
-  time: string;
-  scriptId: string | null;
-  scriptVersion: string | null;
-  user: string | null;
-  host: string | null;
-  status: string | null;
-  exitCode: number | null;
-  reason: string | null;
-  catalogueVersion: number | null;
-  dryRun: boolean | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  sequences: { requested: number | null; started: number | null; finished: number | null };
 }
 
 export interface RunPage {
@@ -87,24 +74,4 @@ export interface AdminLogEntry {
   source: string;
   key: string | null;
   outcome: string;
-}
-
-export interface Insights {
-  since: string;
-  until: string;
-  scripts: {
-    scriptId: string | null;
-    runs: number;
-    finished: number;
-    succeeded: number;
-    failed: number;
-    successRate: number | null;
-    medianMs: number | null;
-    p95Ms: number | null;
-  }[];
-  perDay: { day: string; runs: number; failed: number }[];
-  failures: { status: string; exitCode: number | null; runs: number }[];
-  users: { user: string | null; runs: number; failed: number; lastRun: string }[];
-  devices: { source: string; runs: number; failed: number; lastRun: string }[];
-  adoption: { source: string; catalogueVersion: number | null; runs: number; lastRun: string }[];
 }
