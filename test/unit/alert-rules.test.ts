@@ -90,12 +90,12 @@ describe('when a device counts as silent', () => {
   });
 
   it.each([
-    ['away 3 days with 5 events to send', report(3, 5), true],
-    ['away exactly 2 days with 1 event to send', report(2, 1), true],
-    ['away 1.9 days with events to send', report(1.9, 5), false],
-    ['away 30 days with nothing to send', report(30, 0), false],
-    ['away 30 days, backlog never reported', report(30, null), false],
-  ])('%s → silent: %s', (_name, value, expected) => {
+    ['away 3 days with 5 events to send', true, report(3, 5)],
+    ['away exactly 2 days with 1 event to send', true, report(2, 1)],
+    ['away 1.9 days with events to send', false, report(1.9, 5)],
+    ['away 30 days with nothing to send', false, report(30, 0)],
+    ['away 30 days, backlog never reported', false, report(30, null)],
+  ])('%s → silent: %s', (_name, expected, value) => {
     expect(isSilent(value, now, 2)).toBe(expected);
   });
 
