@@ -35,8 +35,7 @@ export async function remoteAlertsCommand(
     out.line(
       `${delivery.createdAt}  ${delivery.kind}${device} → ${delivery.target}: ${delivery.state} after ${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}`,
     );
-    if (delivery.lastError && delivery.state !== 'delivered')
-      out.line(`  last error: ${delivery.lastError}`);
+    if (delivery.lastError) out.line(`  last error: ${delivery.lastError}`);
   }
   if (page.next) out.line(`More deliveries: raise --limit (up to 1000) or filter by --state.`);
 }

@@ -19,6 +19,7 @@ import {
   INGEST_TOKEN,
   postEvents,
 } from '../support/audit-server.js';
+import { scriptdesk } from '../support/cli.js';
 import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 
@@ -299,6 +300,32 @@ describeEachStore('webhook alerts on $name', (store) => {
     for (const count of counts) expect(count.accepted).toBe(1);
     // The two delivered before the stop were not sent again; the four others failed once.
     expect(counts.map((c) => c.requests).sort()).toEqual([1, 1, 2, 2, 2, 2]);
+
+    // The CLI view shows the same deliveries and their last error.
+    const home = await tempDir('scriptdesk-home-');
+    const asAdmin = { env: { SCRIPTDESK_ADMIN_TOKEN: ADMIN_TOKEN } };
+    const text = await scriptdesk(home, ['audit', 'alerts', '--server', url], asAdmin);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(
+      lines.filter((line) => / run-failed device .* → (ops|chat): delivered/.test(line)),
+    ).toHaveLength(6);
+    expect(
+      lines.filter((line) => line === '  last error: attempt 1: the target answered HTTP 503'),
+    ).toHaveLength(4);
+    const json = await scriptdesk(
+      home,
+      ['audit', 'alerts', '--server', url, '--state', 'gave-up', '--json'],
+      asAdmin,
+    );
+    expect(JSON.parse(json.stdout)).toEqual([]);
+    const bad = await scriptdesk(
+      home,
+      ['audit', 'alerts', '--server', url, '--state', 'lost'],
+      asAdmin,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--state "lost" must be pending, delivering, delivered');
   });
 });
 

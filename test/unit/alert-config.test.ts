@@ -151,6 +151,23 @@ describe('server config: the alerts section', () => {
     );
   });
 
+  it('accepts the documented example, examples/server/alerts.json', async () => {
+    const config = await loadServerConfig(path.resolve('examples/server/alerts.json'));
+    expect(config.alerts!.rules.map((rule) => rule.on)).toEqual([
+      'run-failed',
+      'run-failed',
+      'integrity',
+      'device-pending',
+      'device-silent',
+    ]);
+    expect(
+      resolveTargets(config.alerts!, {
+        SCRIPTDESK_ALERT_SECRET: SECRET,
+        SCRIPTDESK_SLACK_WEBHOOK: 'https://chat.example/hook',
+      }).map((target) => target.name),
+    ).toEqual(['ops', 'team-chat']);
+  });
+
   it('names the file when it is missing or not JSON', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'scriptdesk-config-'));
     const file = path.join(folder, 'server.json');
