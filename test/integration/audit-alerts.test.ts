@@ -271,6 +271,56 @@ describeEachStore('webhook alerts on $name', (store) => {
       expect(count).toEqual({ requests: 2, accepted: 1 });
   });
 
+  it('gives up after maxAttempts and says why, sending nothing more', async () => {
+    const receiver = await startReceiver(() => 500);
+    const url = await serve(
+      await store.database(),
+      receiver.url,
+      { retryDelay: () => 0, pollMs: 20 },
+      { maxAttempts: 2 },
+    );
+    await postEvents(url, [testDevice().next(failedRun())]);
+    await waitFor(async () => {
+      const list = await deliveries(url);
+      return list.length === 2 && list.every((d) => d.state === 'gave-up');
+    }, 'both deliveries given up');
+    for (const delivery of await deliveries(url))
+      expect(delivery).toMatchObject({
+        attempts: 2,
+        lastError: 'attempt 2: the target answered HTTP 500',
+      });
+    const gaveUp = await admin<AlertList>(url, 'alerts', { query: { state: 'gave-up' } });
+    expect(gaveUp.body.deliveries).toHaveLength(2);
+    expect((await admin(url, 'alerts', { query: { state: 'lost' } })).status).toBe(400);
+    for (const count of tally(receiver.received).values())
+      expect(count).toEqual({ requests: 2, accepted: 0 });
+  });
+
+  it('sends again at start what a crashed server left delivering', async () => {
+    let failing = true;
+    const receiver = await startReceiver(() => (failing ? 503 : 200));
+    const database = await store.database();
+    let url = await serve(database, receiver.url, { retryDelay: () => 60 * 60 * 1000, pollMs: 20 });
+    await postEvents(url, [testDevice().next(failedRun())]);
+    await waitFor(
+      async () => (await deliveries(url)).filter((d) => d.state === 'failed-retrying').length === 2,
+      'two deliveries waiting to retry',
+    );
+    await server!.close();
+    // What a crash mid-request leaves behind: deliveries marked delivering, never settled.
+    await store.execute(database, "UPDATE audit_alert_deliveries SET state = 'delivering'");
+    failing = false;
+    url = await serve(database, receiver.url, { retryDelay: () => 0, pollMs: 20 });
+    await untilDelivered(url, 2);
+    for (const delivery of await deliveries(url))
+      expect(delivery).toMatchObject({
+        attempts: 2,
+        lastError: 'the server stopped during an attempt; sent again',
+      });
+    for (const count of tally(receiver.received).values())
+      expect(count).toEqual({ requests: 2, accepted: 1 });
+  });
+
   it('resumes from the database after a restart mid-retry: nothing lost, nothing sent twice', async () => {
     let failing = false;
     const receiver = await startReceiver(() => (failing ? 503 : 200));
