@@ -4,6 +4,7 @@ import { parseServerConfig } from '../../main/server/alerts/alert-config.js';
 import { alertBody, slackText, webhookRequest } from '../../main/server/alerts/alert-payload.js';
 import { alertsOfPlan, isSilent, silentAlerts } from '../../main/server/alerts/alert-rules.js';
 import type { ClaimedDelivery, DeviceReport } from '../../main/server/audit/alert-queue.js';
+import { deviceReportsOf } from '../../main/server/audit/device-reports.js';
 import { checkEvent, planBatch, type IngestSnapshot } from '../../main/server/audit/ingest-plan.js';
 import { newDeviceKey, runData, testDevice } from '../support/audit-events.js';
 
@@ -78,6 +79,32 @@ describe('which alerts an ingest raises', () => {
       ['device-pending', ['chat']],
     ]);
     expect(JSON.parse(alerts[0]!.facts)).toMatchObject({ flag: 'gap', sequence: 2 });
+  });
+});
+
+describe('what a batch tells the server about its device', () => {
+  it('keeps the backlog less what the device may now forget; held events still count', () => {
+    const device = testDevice('laptop-3');
+    const batch = [device.next(), device.next(), device.next({ privateKey: newDeviceKey() })].map(
+      checkEvent,
+    );
+    const plan = planBatch(batch, empty(), { devices: 'auto' });
+    expect(plan.results.map((r) => r.status)).toEqual(['stored', 'stored', 'refused']);
+    expect(deviceReportsOf(batch, plan.results, 'T', 10)).toEqual([
+      { source: 'laptop-3', lastSeen: 'T', backlog: 8 },
+    ]);
+    expect(deviceReportsOf(batch, plan.results, 'T', undefined)).toEqual([
+      { source: 'laptop-3', lastSeen: 'T', backlog: null },
+    ]);
+  });
+
+  it('ignores the backlog of a batch that mixes devices', () => {
+    const batch = [testDevice('a').next(), testDevice('b').next()].map(checkEvent);
+    const plan = planBatch(batch, empty(), { devices: 'auto' });
+    expect(deviceReportsOf(batch, plan.results, 'T', 5).map((r) => r.backlog)).toEqual([
+      null,
+      null,
+    ]);
   });
 });
 
