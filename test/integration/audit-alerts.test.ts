@@ -428,6 +428,40 @@ describe('scriptdesk server --config', () => {
     expect(short.message).not.toContain('tiny-secret');
   });
 
+  it('starts with the example config and says where its alerts go', async () => {
+    const folder = await tempDir('scriptdesk-config-');
+    const lines: string[] = [];
+    let announced: () => void = () => {};
+    const started = new Promise<void>((resolve) => (announced = resolve));
+    const command = serverCommand(
+      {
+        port: '0',
+        host: '127.0.0.1',
+        config: 'examples/server/alerts.json',
+        database: path.join(folder, 'audit.sqlite'),
+      },
+      {
+        line: (line) => {
+          lines.push(line);
+          if (line.startsWith('Alerts:')) announced();
+        },
+        json: () => {},
+      },
+      {
+        ...env,
+        SCRIPTDESK_ALERT_SECRET: SECRET,
+        SCRIPTDESK_SLACK_WEBHOOK: 'https://chat.example/hook',
+      },
+    );
+    await Promise.race([started, command]);
+    process.emit('SIGINT');
+    await command;
+    expect(lines).toContain(
+      'Alerts: 5 rules sending to ops, team-chat (see scriptdesk audit alerts)',
+    );
+    expect(lines.join('\n')).not.toContain(SECRET);
+  });
+
   it('refuses a file that is not JSON', async () => {
     const { message, file } = await refusal('{ alerts: ');
     expect(message).toMatch(
