@@ -65,7 +65,16 @@ export function SettingsPage() {
         <LoadingState label="Loading settings…" />
       ) : (
         <>
-          <Appearance theme={value.theme} onChange={(theme) => void save({ theme })} />
+          <Section title="Appearance">
+            <ChoiceGroup
+              label="Theme"
+              name="theme"
+              choices={THEMES}
+              value={value.theme}
+              onChange={(theme) => void save({ theme })}
+              testId="theme-choice"
+            />
+          </Section>
           <Notifications
             on={value.notifyLongRuns}
             longRunSeconds={info.value?.longRunSeconds ?? 10}
@@ -80,27 +89,6 @@ export function SettingsPage() {
         </>
       )}
     </Box>
-  );
-}
-
-function Appearance({
-  theme,
-  onChange,
-}: {
-  theme: ThemeChoice;
-  onChange: (theme: ThemeChoice) => void;
-}) {
-  return (
-    <Section title="Appearance">
-      <ChoiceGroup
-        label="Theme"
-        name="theme"
-        choices={THEMES}
-        value={theme}
-        onChange={onChange}
-        testId="theme-choice"
-      />
-    </Section>
   );
 }
 
