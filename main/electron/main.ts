@@ -249,7 +249,7 @@ async function start(): Promise<void> {
   registerIpcHandlers(ipcMain, dispatch, isTrustedEvent, (method, error) =>
     logError(`IPC ${method}`, error),
   );
-  mainWindow = createMainWindow();
+  mainWindow ??= createMainWindow();
 
   const scriptDesk = await opening;
   forwardApiEvents(
@@ -306,7 +306,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', (_event, argv) => {
     const link = deepLinkInArgv(argv);
     if (link) deepLinks.receive(link);
-    else showWindow();
+    // Before `ready` no window can be made; start() makes the first one then.
+    else if (app.isReady()) showWindow();
   });
   // macOS hands a link to the running app, or to the app it is launching (before `ready`).
   app.on('open-url', (event, url) => {

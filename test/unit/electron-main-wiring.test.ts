@@ -38,6 +38,7 @@ class App extends EventEmitter {
   getVersion() { return '9.9.9'; }
   getPath(name) { return '/home/analyst/' + name; }
   requestSingleInstanceLock() { return true; }
+  isReady() { return Boolean(s.readyCalled); }
   setAsDefaultProtocolClient(scheme) { s.protocols.push(scheme); return true; }
   quit() {
     s.quits++;
@@ -146,6 +147,8 @@ const relaunch = (argv) => s.app.emit('second-instance', {}, argv, '/home/analys
 relaunch(['/opt/ScriptDesk/scriptdesk', '--no-sandbox', 'scriptdesk://script/loan-schedule?preset=Car+loan']);
 report.linkOpened = win.url;
 relaunch(['/opt/ScriptDesk/scriptdesk', 'scriptdesk://script/loan-schedule#/runs/x']);
+// A plain second launch only brings the window forward: still one window, at the same address.
+relaunch(['/opt/ScriptDesk/scriptdesk']);
 const openUrl = { prevented: false, preventDefault() { this.prevented = true; } };
 s.app.emit('open-url', openUrl, 'javascript:alert(1)');
 report.links = { afterRefusals: win.url, messages: s.messages, openUrlPrevented: openUrl.prevented, windows: s.windows.length };
