@@ -76,11 +76,24 @@ export const shell = {
   showItemInFolder(file) { s.opened.push(file); },
 };
 export const dialog = { showErrorBox(title, message) { s.errors.push(title + ': ' + message); markStarted(); } };
+export const net = { isOnline: () => true };
+export const powerMonitor = new EventEmitter();
 export class Notification extends EventEmitter {
   static isSupported() { return true; }
   constructor(options) { super(); this.options = options; }
   show() { (s.notifications ??= []).push(this.options); }
 }
+`;
+
+/** electron-updater's platform updater, recording how the shell configures it. */
+const FAKE_UPDATER = `
+import { EventEmitter } from 'node:events';
+class Updater extends EventEmitter {
+  setFeedURL(options) { (globalThis.__fake.updaterFeeds ??= []).push(options); }
+  checkForUpdates() { return Promise.resolve(null); }
+  quitAndInstall() { globalThis.__fake.installs = (globalThis.__fake.installs ?? 0) + 1; }
+}
+export default { autoUpdater: new Updater() };
 `;
 
 /** Marks the driver's report lines among whatever else the shell prints. */
@@ -125,6 +138,7 @@ report.ipc = {
   otherContents: await info({ ...top, sender: {} }, {}),
   badInput: await s.handlers.get('api:run.list')(top, { limit: 'many' }),
 };
+report.updates = { about: (await s.handlers.get('api:app.about')(top, {})).value.updates, feeds: s.updaterFeeds ?? [] };
 print(report);
 s.app.quit();
 // The shell lets the quit through only after the app has closed, by quitting again.
@@ -167,6 +181,7 @@ interface Report {
   navigationPrevented: { foreign: boolean; own: boolean };
   windowOpen: { action: string };
   opened: string[];
+  updates: { about: { state: string; message: string }; feeds: unknown[] };
   ipc: Record<
     'trusted' | 'subframe' | 'otherContents' | 'badInput',
     { ok: boolean; value?: Record<string, unknown>; error?: { code: string } }
@@ -199,6 +214,11 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       'export const planted = true;',
     );
     await writeFile(path.join(dir, 'fake-electron.mjs'), FAKE_ELECTRON);
+    await writeFile(path.join(dir, 'fake-electron-updater.mjs'), FAKE_UPDATER);
+    await writeFile(
+      path.join(dir, 'policy.json'),
+      JSON.stringify({ updates: { feedUrl: 'https://updates.example.org/scriptdesk' } }),
+    );
     await writeFile(path.join(dir, 'driver.mjs'), DRIVER);
     // Packages stay external and resolve from the project's node_modules, as in the real build.
     await symlink(fromRoot('node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -210,12 +230,19 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       format: 'esm',
       target: 'node20',
       packages: 'external',
-      alias: { electron: path.join(dir, 'fake-electron.mjs') },
+      alias: {
+        electron: path.join(dir, 'fake-electron.mjs'),
+        'electron-updater': path.join(dir, 'fake-electron-updater.mjs'),
+      },
       logLevel: 'error',
     });
     driver = spawn(process.execPath, ['driver.mjs'], {
       cwd: dir,
-      env: { ...process.env, SCRIPTDESK_HOME: path.join(dir, 'home') },
+      env: {
+        ...process.env,
+        SCRIPTDESK_HOME: path.join(dir, 'home'),
+        SCRIPTDESK_POLICY: path.join(dir, 'policy.json'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const reports = reportLines(driver);
@@ -289,6 +316,14 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
     expect(report.ipc.subframe).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(report.ipc.otherContents).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(report.ipc.badInput).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it("starts updates from the machine policy's feed and shows their state in About", () => {
+    expect(report.updates.feeds).toEqual([
+      { provider: 'generic', url: 'https://updates.example.org/scriptdesk/', channel: 'latest' },
+    ]);
+    // Whether the first check has run yet is the updater's business; updates are on either way.
+    expect(['idle', 'checking', 'up-to-date']).toContain(report.updates.about.state);
   });
 
   it('holds the first quit until the app has closed, then quits', async () => {
