@@ -2,13 +2,13 @@
  * The desktop app's updates, wired: electron-updater's platform updater driven by the
  * UpdateController (main/updates/), which makes every decision. Nothing here decides.
  */
-import { app, net, powerMonitor } from 'electron';
+import { app, net, Notification, powerMonitor } from 'electron';
 import electronUpdater from 'electron-updater';
 import type { ScriptDeskApp } from '../app/app.js';
 import type { UpdateNotice } from '../contract/about-api.js';
 import { UpdateController, type UpdaterPort } from '../updates/controller.js';
 import { updateFeed } from '../updates/feed.js';
-import { updateNotice } from '../updates/notice.js';
+import { isNotifiedUpdate, updateNotice } from '../updates/notice.js';
 
 let controller: UpdateController | null = null;
 let notStarted: string | null = null;
@@ -53,7 +53,15 @@ function wire(
     autoUpdater as UpdaterPort,
     updateFeed(policy.updates, { desktop: true, packaged: app.isPackaged }),
     app.getVersion(),
-    { runsBusy: () => runner.busy(), windowOpen, online: () => net.isOnline() },
+    {
+      runsBusy: () => runner.busy(),
+      windowOpen,
+      online: () => net.isOnline(),
+      onNotice: (notice) => {
+        if (isNotifiedUpdate(notice) && Notification.isSupported())
+          new Notification({ title: 'ScriptDesk update', body: notice.message }).show();
+      },
+    },
   );
   controller.start();
   const updates = controller;

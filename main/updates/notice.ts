@@ -95,3 +95,12 @@ export function updatesOffNotice(policy: UpdatePolicy): UpdateNotice {
   const feed = updateFeed(policy, { desktop: false, packaged: false });
   return updateNotice({ state: 'off', reason: feed.on ? '' : feed.reason });
 }
+
+/**
+ * Which notices also become an operating-system notification: an update ready to install, and a
+ * refused one (the user should hear of it). Checking, downloading and an unreachable feed, which
+ * retries by itself, stay in About.
+ */
+export function isNotifiedUpdate(notice: UpdateNotice): boolean {
+  return notice.state === 'ready' || notice.state === 'refused';
+}

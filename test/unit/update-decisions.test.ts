@@ -12,7 +12,7 @@ import {
   type InstallPlan,
   type InstallState,
 } from '../../main/updates/install-plan.js';
-import { updateNotice, updatesOffNotice } from '../../main/updates/notice.js';
+import { isNotifiedUpdate, updateNotice, updatesOffNotice } from '../../main/updates/notice.js';
 
 const HOUR = 3_600_000;
 const POLICY = { channel: 'latest', checkIntervalHours: 6 };
@@ -214,5 +214,20 @@ describe('updateNotice: plain words', () => {
       state: 'off',
       message: expect.stringMatching(/names no update feed/),
     });
+  });
+});
+
+describe('isNotifiedUpdate: which notices the operating system shows too', () => {
+  it.each([
+    ['ready', true],
+    ['refused', true],
+    ['off', false],
+    ['checking', false],
+    ['downloading', false],
+    ['unreachable', false],
+    ['failed', false],
+    ['up-to-date', false],
+  ] as const)('%s → %s', (state, shown) => {
+    expect(isNotifiedUpdate({ state, message: 'x' })).toBe(shown);
   });
 });
