@@ -32,6 +32,9 @@ export interface UpdateHost {
   later?(task: () => void, ms: number): () => void;
 }
 
+const NOT_UPDATABLE =
+  'Updates are off: this installation cannot update itself (on Linux only the AppImage and the deb package can); update it the way it was installed.';
+
 const defaultLater = (task: () => void, ms: number) => {
   const timer = setTimeout(task, ms);
   timer.unref();
@@ -100,7 +103,13 @@ export class UpdateController {
     this.set({ state: 'checking' });
     try {
       const result = await this.updater.checkForUpdates();
-      await result?.downloadPromise;
+      if (result === null) {
+        // electron-updater answers null when this install cannot update itself at all.
+        this.stopped = true;
+        this.set({ state: 'off', reason: NOT_UPDATABLE });
+        return;
+      }
+      await result.downloadPromise;
       this.failures = 0;
       if (this.ready === null && this.status.state === 'checking')
         this.set({ state: 'up-to-date', current: this.currentVersion });

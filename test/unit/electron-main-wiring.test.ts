@@ -90,7 +90,7 @@ const FAKE_UPDATER = `
 import { EventEmitter } from 'node:events';
 class Updater extends EventEmitter {
   setFeedURL(options) { (globalThis.__fake.updaterFeeds ??= []).push(options); }
-  checkForUpdates() { return Promise.resolve(null); }
+  checkForUpdates() { return Promise.resolve({ downloadPromise: null }); }
   quitAndInstall() { globalThis.__fake.installs = (globalThis.__fake.installs ?? 0) + 1; }
 }
 export default { autoUpdater: new Updater() };

@@ -16,12 +16,14 @@ class FakeUpdater extends EventEmitter {
   installs: boolean[][] = [];
   offer: string | null = '2.0.0';
   fail: Error | null = null;
+  inactive = false;
   setFeedURL(options: unknown) {
     this.feed = options;
   }
   checkForUpdates() {
     if (this.fail) return Promise.reject(this.fail);
-    if (this.offer === null) return Promise.resolve(null);
+    if (this.inactive) return Promise.resolve(null);
+    if (this.offer === null) return Promise.resolve({ downloadPromise: null });
     this.emit('update-available', { version: this.offer });
     this.emit('download-progress', { percent: 50 });
     this.emit('update-downloaded', { version: this.offer });
@@ -123,5 +125,17 @@ describe('UpdateController', () => {
     controller.start();
     await controller.checkNow();
     expect(controller.notice().state).toBe('up-to-date');
+  });
+
+  it('turns updates off, saying why, when this install cannot update itself', async () => {
+    const { updater, controller, timers } = setUp();
+    updater.inactive = true;
+    controller.start();
+    await controller.checkNow();
+    expect(controller.notice()).toMatchObject({
+      state: 'off',
+      message: expect.stringMatching(/this installation cannot update itself/),
+    });
+    expect(timers).toEqual([]);
   });
 });
