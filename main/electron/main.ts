@@ -41,6 +41,7 @@ import { showRunNotifications } from './run-notifications.js';
 import { chosenPath, openDialogOptions } from './file-dialog.js';
 import { createQuitHandler } from './shutdown.js';
 import { mainWindowOptions } from './window-options.js';
+import { desktopUpdateNotice, startDesktopUpdates } from './updates.js';
 
 const PRELOAD_PATH = fileURLToPath(new URL('../../preload/index.cjs', import.meta.url));
 const RENDERER_ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url));
@@ -241,6 +242,7 @@ async function start(): Promise<void> {
     desktop: desktopShell,
     // The Python the package carries (resources/python, see build/fetch-python.mjs).
     ...(app.isPackaged ? { resourcesDir: process.resourcesPath } : {}),
+    updateNotice: desktopUpdateNotice,
   });
   serveRenderer(async (sha256) => (await opening).validatorModule(sha256));
 
@@ -252,6 +254,14 @@ async function start(): Promise<void> {
   mainWindow ??= createMainWindow();
 
   const scriptDesk = await opening;
+
+  // --- Updates (main/updates/, wired in updates.ts): from the machine policy's feed only. ---
+  startDesktopUpdates(
+    scriptDesk,
+    () => mainWindow !== null,
+    (message) => console.error(message),
+  );
+  // --- end of updates ---
   forwardApiEvents(
     (listener) => scriptDesk.subscribe(listener),
     () => mainWindow?.webContents ?? null,

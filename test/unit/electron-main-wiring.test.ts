@@ -90,11 +90,24 @@ export class Tray extends EventEmitter {
   destroy() { this.destroyed = true; }
 }
 export const Menu = { buildFromTemplate(template) { return template; } };
+export const net = { isOnline: () => true };
+export const powerMonitor = new EventEmitter();
 export class Notification extends EventEmitter {
   static isSupported() { return true; }
   constructor(options) { super(); this.options = options; }
   show() { (s.notifications ??= []).push(this.options); }
 }
+`;
+
+/** electron-updater's platform updater, recording how the shell configures it. */
+const FAKE_UPDATER = `
+import { EventEmitter } from 'node:events';
+class Updater extends EventEmitter {
+  setFeedURL(options) { (globalThis.__fake.updaterFeeds ??= []).push(options); }
+  checkForUpdates() { return Promise.resolve({ downloadPromise: null }); }
+  quitAndInstall() { globalThis.__fake.installs = (globalThis.__fake.installs ?? 0) + 1; }
+}
+export default { autoUpdater: new Updater() };
 `;
 
 /** Marks the driver's report lines among whatever else the shell prints. */
@@ -159,6 +172,7 @@ report.traysBefore = s.trays.length;
 await s.handlers.get('api:prefs.set')(top, { runInBackground: 'on' });
 const tray = s.trays[0];
 report.tray = tray && { icon: tray.icon, tooltip: tray.tooltip, menu: tray.menu.map((item) => item.label ?? item.type) };
+report.updates = { about: (await s.handlers.get('api:app.about')(top, {})).value.updates, feeds: s.updaterFeeds ?? [] };
 print(report);
 s.app.quit();
 // The shell lets the quit through only after the app has closed, by quitting again.
@@ -206,6 +220,7 @@ interface Report {
   protocols: string[];
   traysBefore: number;
   tray?: { icon: string; tooltip: string; menu: string[] };
+  updates: { about: { state: string; message: string }; feeds: unknown[] };
   ipc: Record<
     'trusted' | 'subframe' | 'otherContents' | 'badInput',
     { ok: boolean; value?: Record<string, unknown>; error?: { code: string } }
@@ -238,6 +253,11 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       'export const planted = true;',
     );
     await writeFile(path.join(dir, 'fake-electron.mjs'), FAKE_ELECTRON);
+    await writeFile(path.join(dir, 'fake-electron-updater.mjs'), FAKE_UPDATER);
+    await writeFile(
+      path.join(dir, 'policy.json'),
+      JSON.stringify({ updates: { feedUrl: 'https://updates.example.org/scriptdesk' } }),
+    );
     await writeFile(path.join(dir, 'driver.mjs'), DRIVER);
     // Packages stay external and resolve from the project's node_modules, as in the real build.
     await symlink(fromRoot('node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -249,12 +269,19 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       format: 'esm',
       target: 'node20',
       packages: 'external',
-      alias: { electron: path.join(dir, 'fake-electron.mjs') },
+      alias: {
+        electron: path.join(dir, 'fake-electron.mjs'),
+        'electron-updater': path.join(dir, 'fake-electron-updater.mjs'),
+      },
       logLevel: 'error',
     });
     driver = spawn(process.execPath, ['driver.mjs'], {
       cwd: dir,
-      env: { ...process.env, SCRIPTDESK_HOME: path.join(dir, 'home') },
+      env: {
+        ...process.env,
+        SCRIPTDESK_HOME: path.join(dir, 'home'),
+        SCRIPTDESK_POLICY: path.join(dir, 'policy.json'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const reports = reportLines(driver);
@@ -354,6 +381,14 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       tooltip: 'ScriptDesk',
       menu: ['Open ScriptDesk', 'No runs in progress', 'separator', 'Quit ScriptDesk'],
     });
+  });
+
+  it("starts updates from the machine policy's feed and shows their state in About", () => {
+    expect(report.updates.feeds).toEqual([
+      { provider: 'generic', url: 'https://updates.example.org/scriptdesk/', channel: 'latest' },
+    ]);
+    // Whether the first check has run yet is the updater's business; updates are on either way.
+    expect(['idle', 'checking', 'up-to-date']).toContain(report.updates.about.state);
   });
 
   it('holds the first quit until the app has closed, then quits', async () => {
