@@ -438,8 +438,8 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
        DROP INDEX audit_flags_sequence;
        ${
          store.name === 'PostgreSQL'
-           ? 'DROP FUNCTION audit_runs_record(); DROP FUNCTION audit_runs_apply(audit_events); DELETE FROM audit_schema_version WHERE version = 3;'
-           : 'PRAGMA user_version = 2;'
+           ? 'DROP FUNCTION audit_runs_record(); DROP FUNCTION audit_runs_apply(audit_events); DELETE FROM audit_schema_version WHERE version = 4;'
+           : 'PRAGMA user_version = 3;'
        }`,
     );
     server = await startServer({ port: 0, audit: options });
