@@ -291,6 +291,16 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
     expect(held.status).toBe(403);
     expect(held.body.results[0]).toMatchObject({ status: 'refused', reason: 'key_pending' });
 
+    // The device says how many events its journal still holds: the console shows it.
+    await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${INGEST_TOKEN}`,
+        'Content-Type': 'application/cloudevents-batch+json',
+        'ScriptDesk-Backlog': '42',
+      },
+      body: JSON.stringify(runEvents(testDevice('reporting-laptop'))),
+    });
     const auditor = await signIn(url, AUDITOR_TOKEN);
     const listed = await consoleApi<{ devices: { source: string; keys: { status: string }[] }[] }>(
       url,
@@ -299,6 +309,7 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
     );
     expect(listed.body.devices).toMatchObject([
       { source: 'new-laptop', keys: [{ status: 'pending' }] },
+      { source: 'reporting-laptop', keys: [{ status: 'pending' }], backlog: 42 },
     ]);
     const refused = await consoleApi(url, 'devices/approve', {
       cookie: auditor,

@@ -87,12 +87,16 @@ export function readRoutes(store: AuditStore): Record<string, ReadHandler> {
            ORDER BY sequence DESC, id DESC LIMIT 1`,
           [device.source],
         );
+        // What the device last reported with a batch (`ScriptDesk-Backlog`), if it ever did.
+        const [report] = await store.select<{ last_seen: string; backlog: number | null }>(
+          'SELECT last_seen, backlog FROM audit_device_reports WHERE source = ?',
+          [device.source],
+        );
         withSeen.push({
           ...device,
-          lastSeen: last?.received_at ?? null,
+          lastSeen: report?.last_seen ?? last?.received_at ?? null,
           lastEventTime: last?.time ?? null,
-          // Devices do not report their backlog in the delivery protocol yet.
-          backlog: null,
+          backlog: report?.backlog ?? null,
         });
       }
       sendJson(response, 200, { devices: withSeen });
