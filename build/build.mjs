@@ -1,5 +1,5 @@
-// Builds everything the app runs from, into dist/: main (tsc), the renderer (vite) and the
-// preload bundle (esbuild). `npm run build`; also run by `npm ci` through "prepare".
+// Builds everything the app runs from, into dist/: main (tsc), the renderer (vite), the audit
+// console (vite, its own entry: dist/console) and the preload bundle (esbuild). `npm run build`; also run by `npm ci` through "prepare".
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,12 @@ const rendererDir = path.join(root, 'dist', 'renderer');
 const sizes = await compressRenderer(rendererDir);
 console.log(`build: renderer precompressed, brotli and gzip (${Date.now() - started} ms)`);
 for (const line of await describeRendererSizes(rendererDir, sizes)) console.log(`  ${line}`);
+step('console', bin('vite'), ['build', '--config', 'vite.console.config.ts', '--logLevel', 'warn']);
+started = Date.now();
+const consoleDir = path.join(root, 'dist', 'console');
+const consoleSizes = await compressRenderer(consoleDir);
+console.log(`build: console precompressed (${Date.now() - started} ms)`);
+for (const line of await describeRendererSizes(consoleDir, consoleSizes)) console.log(`  ${line}`);
 started = Date.now();
 const preload = await bundlePreload(path.join(root, 'dist', 'preload', 'index.cjs'));
 console.log(`build: preload, ${preload.bytes} bytes (${Date.now() - started} ms)`);

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultHome } from '../shared/home.js';
 import { isUsableToken, MIN_TOKEN_LENGTH } from '../server/audit/audit-endpoint.js';
 import { defaultAuditDatabase } from '../server/audit/open-audit-store.js';
@@ -26,6 +28,9 @@ export interface ServerCommandOptions {
 
 const INGEST_VARIABLE = 'SCRIPTDESK_INGEST_TOKEN';
 const ADMIN_VARIABLE = 'SCRIPTDESK_ADMIN_TOKEN';
+const AUDITOR_VARIABLE = 'SCRIPTDESK_AUDITOR_TOKEN';
+/** The console's build, beside this file's: dist/main/cli → dist/console. */
+const CONSOLE_PAGES = fileURLToPath(new URL('../../console', import.meta.url));
 const TURN_ON = `set ${INGEST_VARIABLE} and ${ADMIN_VARIABLE} (${MIN_TOKEN_LENGTH}+ characters each, e.g. from openssl rand -base64 32)`;
 
 /**
@@ -58,9 +63,11 @@ export async function serverCommand(
       `--database, --devices and --config configure the audit endpoint, which is off: ${TURN_ON}`,
       2,
     );
+  const pagesBuilt = existsSync(path.join(CONSOLE_PAGES, 'index.html'));
   const alerts = await readAlerts(options.config, env);
   const audit: AuditServerOptions | undefined = tokens && {
     ...tokens,
+    ...(pagesBuilt ? { consolePages: CONSOLE_PAGES } : {}),
     database: options.database ?? defaultAuditDatabase(defaultHome(env)),
     createFolder: options.database === undefined,
     devices,
@@ -88,6 +95,11 @@ export async function serverCommand(
         : 'new devices wait for scriptdesk audit approve';
     out.line(
       `Audit endpoint at ${server.url}/v1/events (admin API under /v1/admin/), events stored in ${server.auditDatabase}; ${registration}`,
+    );
+    out.line(
+      pagesBuilt
+        ? `Audit console at ${server.url}/console/ (sign in with the admin token${audit.auditorToken ? ' or the auditor token, read-only' : `; set ${AUDITOR_VARIABLE} for read-only auditors`})`
+        : `Audit console API at ${server.url}/console/api/; its pages are not built (run npm run build)`,
     );
     if (alerts)
       out.line(
@@ -122,10 +134,18 @@ async function readAlerts(
 /** Both tokens, or undefined when neither is set; anything else is refused, naming the variable. */
 function readTokens(
   env: NodeJS.ProcessEnv,
-): { ingestToken: string; adminToken: string } | undefined {
+): { ingestToken: string; adminToken: string; auditorToken?: string } | undefined {
   const ingestToken = env[INGEST_VARIABLE] || undefined;
   const adminToken = env[ADMIN_VARIABLE] || undefined;
-  if (ingestToken === undefined && adminToken === undefined) return undefined;
+  const auditorToken = env[AUDITOR_VARIABLE] || undefined;
+  if (ingestToken === undefined && adminToken === undefined) {
+    if (auditorToken !== undefined)
+      throw new CliError(
+        `${AUDITOR_VARIABLE} is set but the audit endpoint is off: ${TURN_ON}, or unset ${AUDITOR_VARIABLE}`,
+        2,
+      );
+    return undefined;
+  }
   if (ingestToken === undefined || adminToken === undefined) {
     const [missing, present] =
       ingestToken === undefined
@@ -139,6 +159,7 @@ function readTokens(
   for (const [name, token] of [
     [INGEST_VARIABLE, ingestToken],
     [ADMIN_VARIABLE, adminToken],
+    ...(auditorToken === undefined ? [] : [[AUDITOR_VARIABLE, auditorToken] as const]),
   ] as const) {
     if (!isUsableToken(token))
       throw new CliError(
@@ -151,7 +172,12 @@ function readTokens(
       `${INGEST_VARIABLE} and ${ADMIN_VARIABLE} must differ: every device holds the ingest token, only admins the admin token`,
       2,
     );
-  return { ingestToken, adminToken };
+  if (auditorToken !== undefined && (auditorToken === ingestToken || auditorToken === adminToken))
+    throw new CliError(
+      `${AUDITOR_VARIABLE} must differ from ${INGEST_VARIABLE} and ${ADMIN_VARIABLE}: auditors only read`,
+      2,
+    );
+  return { ingestToken, adminToken, ...(auditorToken === undefined ? {} : { auditorToken }) };
 }
 
 function parseDevices(value: string | undefined): DeviceMode {

@@ -6,13 +6,7 @@ import type { Dispatch } from '../contract/dispatcher.js';
 import { validatorModuleSha256 } from '../contract/validator-modules.js';
 import { contentSecurityPolicy } from '../shared/content-security-policy.js';
 import { INPUT_LIMITS, INPUTS_SIZE_LIMIT } from '../shared/input-limits.js';
-import {
-  chooseCoding,
-  encodedBody,
-  etagFor,
-  indexStaticFiles,
-  isNotModified,
-} from './static-files.js';
+import { indexStaticFiles, sendStaticFile } from '../shared/static-files.js';
 
 /** Largest request body the host reads: a run's inputs at their limit, and room for the call around them. */
 export const MAX_BODY_BYTES = INPUT_LIMITS.maxBytes + 64 * 1024;
@@ -127,28 +121,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return send(response, 405, 'text/plain; charset=utf-8', 'method not allowed');
     const file = files.get(pathname === '/' ? '/index.html' : pathname);
     if (!file) return send(response, 404, 'text/plain; charset=utf-8', 'not found');
-    response.setHeader('Content-Security-Policy', csp);
-    response.setHeader('X-Frame-Options', 'DENY');
-    response.setHeader(
-      'Cache-Control',
-      file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    );
-    response.setHeader('Vary', 'Accept-Encoding');
-    const coding = chooseCoding(file, request.headers['accept-encoding']);
-    const encoded = coding ? await encodedBody(file, coding) : null;
-    const sent = encoded ? coding : null;
-    response.setHeader('ETag', etagFor(file, sent));
-    if (isNotModified(file, request.headers['if-none-match'])) {
-      response.writeHead(304);
-      return void response.end();
-    }
-    const body = encoded ?? file.body;
-    response.writeHead(200, {
-      'Content-Type': file.contentType,
-      'Content-Length': body.length,
-      ...(sent ? { 'Content-Encoding': sent } : {}),
-    });
-    response.end(request.method === 'HEAD' ? undefined : body);
+    await sendStaticFile(request, response, file, csp);
   }
 
   /**

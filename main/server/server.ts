@@ -7,6 +7,8 @@ import type { AuditStore } from './audit/audit-store.js';
 import { openAuditStore } from './audit/open-audit-store.js';
 import type { DeviceMode } from '../audit/protocol.js';
 import { createCatalogueFilesHandler, type RouteHandler } from './catalogue-files.js';
+import { createConsolePages } from './console/console-pages.js';
+import { createConsoleHandler } from './console/console-routes.js';
 import { resolveTargets, type AlertsConfig } from './alerts/alert-config.js';
 import { alertsOfPlan } from './alerts/alert-rules.js';
 import { AlertWorker, type AlertTiming } from './alerts/alert-worker.js';
@@ -34,6 +36,10 @@ export interface AuditServerOptions {
   createFolder?: boolean;
   ingestToken: string;
   adminToken: string;
+  /** Signs in to the console read-only (`SCRIPTDESK_AUDITOR_TOKEN`); absent: admins only. */
+  auditorToken?: string;
+  /** The console's built pages (`dist/console`); absent: the console API only. */
+  consolePages?: string;
   /** How devices seen for the first time are registered; default `auto`. */
   devices?: DeviceMode;
   /** Webhook alerts (the `alerts` section of `--config`); absent: none sent. */
@@ -81,7 +87,9 @@ export async function startServer(options: ServerOptions): Promise<CatalogueServ
   let worker: AlertWorker | undefined;
   if (options.audit) {
     const audit = options.audit;
-    assertTokens(audit.ingestToken, audit.adminToken);
+    assertTokens(audit.ingestToken, audit.adminToken, audit.auditorToken);
+    const pages =
+      audit.consolePages === undefined ? undefined : await createConsolePages(audit.consolePages);
     const alerts = audit.alerts;
     const targets = alerts && resolveTargets(alerts.config, alerts.env ?? process.env);
     store = await openAuditStore(audit.database, { createFolder: audit.createFolder, log });
@@ -99,6 +107,15 @@ export async function startServer(options: ServerOptions): Promise<CatalogueServ
       });
     }
     const config = alerts?.config;
+    routes.push(
+      createConsoleHandler({
+        store,
+        adminToken: audit.adminToken,
+        auditorToken: audit.auditorToken,
+        pages,
+        log,
+      }),
+    );
     routes.push(
       createAuditHandler({
         store,
@@ -177,18 +194,21 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-/** The tokens must be long enough not to be guessed, and differ, so neither opens the other's door. */
-function assertTokens(ingestToken: string, adminToken: string): void {
-  for (const [name, token] of [
+/** The tokens must be long enough not to be guessed, and differ, so none opens another's door. */
+function assertTokens(ingestToken: string, adminToken: string, auditorToken?: string): void {
+  const tokens = [
     ['ingest', ingestToken],
     ['admin', adminToken],
-  ] as const) {
+    ...(auditorToken === undefined ? [] : [['auditor', auditorToken] as const]),
+  ] as const;
+  for (const [name, token] of tokens) {
     if (!isUsableToken(token))
       throw new Error(
         `the ${name} token must be at least ${MIN_TOKEN_LENGTH} characters of visible ASCII (no spaces)`,
       );
   }
-  if (ingestToken === adminToken) throw new Error('the ingest and admin tokens must differ');
+  if (new Set(tokens.map(([, token]) => token)).size !== tokens.length)
+    throw new Error(`the ${tokens.map(([name]) => name).join(', ')} tokens must all differ`);
 }
 
 /** Fails early, naming the folder and the fix, when `root` is not a published catalogue. */

@@ -114,6 +114,23 @@ describe('scriptdesk server with the audit endpoint', () => {
     expect(error.message).not.toContain(INGEST_TOKEN);
   });
 
+  it('refuses an auditor token that repeats another token, is short, or comes without the endpoint', async () => {
+    for (const repeated of [INGEST_TOKEN, ADMIN_TOKEN]) {
+      const error = await refusal({}, { ...BOTH_TOKENS, SCRIPTDESK_AUDITOR_TOKEN: repeated });
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toMatch(/^SCRIPTDESK_AUDITOR_TOKEN must differ/);
+      expect(error.message).not.toContain(repeated);
+    }
+    const short = await refusal({}, { ...BOTH_TOKENS, SCRIPTDESK_AUDITOR_TOKEN: 'short' });
+    expect(short.message).toMatch(/^SCRIPTDESK_AUDITOR_TOKEN must be at least 16 characters/);
+    const { published } = await publish();
+    const alone = await refusal(
+      { root: published },
+      { SCRIPTDESK_AUDITOR_TOKEN: 'auditor-token-1234567890' },
+    );
+    expect(alone.message).toMatch(/^SCRIPTDESK_AUDITOR_TOKEN is set but the audit endpoint is off/);
+  });
+
   it('refuses to start with neither --root nor tokens, and --database without tokens', async () => {
     const nothing = await refusal({}, {});
     expect(nothing.exitCode).toBe(2);
@@ -149,6 +166,8 @@ describe('scriptdesk server with the audit endpoint', () => {
     expect(command.lines).toEqual([
       `Serving catalogue from ${published} at ${command.url}`,
       `Audit endpoint at ${command.url}/v1/events (admin API under /v1/admin/), events stored in ${database}; new devices are registered when first seen`,
+      // Run from the sources here: the console's pages are built only into dist/.
+      `Audit console API at ${command.url}/console/api/; its pages are not built (run npm run build)`,
     ]);
     expect((await postEvents(command.url, testDevice().events(2))).status).toBe(200);
     expect(existsSync(database)).toBe(true);
@@ -164,7 +183,7 @@ describe('scriptdesk server with the audit endpoint', () => {
       BOTH_TOKENS,
     );
     const printed = command.lines.join('\n');
-    expect(command.lines).toHaveLength(1);
+    expect(command.lines).toHaveLength(2);
     expect(printed).toContain(
       `events stored in postgres://postgres:***@127.0.0.1:${database.port}/`,
     );

@@ -8,13 +8,15 @@ import type { EventFilters } from '../../audit/protocol.js';
  * answer. Unknown or repeated parameters are refused too: a typo must not silently widen a query.
  */
 
-const text = z
+/** A filter value: 1 to 300 characters, no control characters. */
+export const text = z
   .string()
   .min(1)
   .max(300)
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s));
-const instant = z.iso
+/** An ISO 8601 date-time with offset, as UTC `…Z` text (the stores' time order). */
+export const instant = z.iso
   .datetime({ offset: true })
   .transform((value) => new Date(value).toISOString());
 const limit = z

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
 import type { AuditEvent } from '../../audit/event.js';
 import type { AlertList } from './alert-queue.js';
 import {
@@ -12,16 +11,16 @@ import {
   parseVerifyQuery,
 } from './admin-query.js';
 import type { AuditStore } from './audit-store.js';
-import { EXPORT_MEDIA, exportHeader, exportLine } from './export-format.js';
+import { exportLine, startExport } from './export-format.js';
 import {
   hasBearerToken,
-  mediaType,
-  readBody,
   sendError,
   sendErrorAndDiscard,
   sendJson,
+  writeChunk,
 } from './http-json.js';
-import type { EventList, FlagsResponse, KeyChangeResponse } from '../../audit/protocol.js';
+import { answerKeyChange } from './key-change-route.js';
+import type { EventList, FlagsResponse } from '../../audit/protocol.js';
 import { verifyDevices } from './verify-devices.js';
 
 export interface AdminRouteOptions {
@@ -38,19 +37,6 @@ type Handler = (
 
 /** Rows per store query while an export streams. */
 const EXPORT_PAGE = 500;
-/** Largest body of an approve or revoke request. */
-const MAX_CHANGE_BYTES = 64 * 1024;
-
-const KeyChangeRequestSchema = z
-  .object({
-    source: z.string().min(1).max(300),
-    key: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=$/)
-      .optional(),
-  })
-  .strict();
-
 /**
  * The admin API under `/v1/admin/`: query, export, devices (approve, revoke), verify and flags.
  * It takes only the admin token; the ingest token devices carry is refused here, so a stolen
@@ -77,25 +63,13 @@ export function createAdminRoute(options: AdminRouteOptions) {
     const query = parseExportQuery(search);
     if (!query.ok) return sendError(response, 400, 'bad_query', query.message);
     const { filters, format } = query.value;
-    const stamp = new Date()
-      .toISOString()
-      .replace(/[-:]/g, '')
-      .replace(/\.\d+Z$/, 'Z');
-    response.setHeader('Content-Type', EXPORT_MEDIA[format].contentType);
-    response.setHeader(
-      'Content-Disposition',
-      `attachment; filename="scriptdesk-audit-${stamp}.${EXPORT_MEDIA[format].extension}"`,
-    );
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.writeHead(200);
     // Page by page, waiting for the client to take each one: memory stays flat however large.
-    let chunk = exportHeader(format);
+    let chunk = startExport(response, format, 'scriptdesk-audit');
     let after: Parameters<typeof encodeEventCursor>[0] | undefined;
     for (;;) {
       const rows = await store.events({ ...filters, order: 'asc', after, limit: EXPORT_PAGE });
       for (const row of rows) chunk += exportLine(format, row);
-      if (chunk && !(await write(response, chunk))) return;
+      if (chunk && !(await writeChunk(response, chunk))) return;
       chunk = '';
       if (rows.length < EXPORT_PAGE) break;
       after = rows[rows.length - 1]!;
@@ -111,57 +85,8 @@ export function createAdminRoute(options: AdminRouteOptions) {
 
   const changeKeys =
     (action: 'approve' | 'revoke'): Handler =>
-    async (request, response) => {
-      if (mediaType(request) !== 'application/json')
-        return sendErrorAndDiscard(
-          request,
-          response,
-          415,
-          'unsupported_media_type',
-          'send Content-Type: application/json',
-        );
-      const body = await readBody(request, MAX_CHANGE_BYTES);
-      if (!body)
-        return sendErrorAndDiscard(
-          request,
-          response,
-          413,
-          'body_too_large',
-          'the body is too large',
-        );
-      let json: unknown;
-      try {
-        json = JSON.parse(body.toString('utf8'));
-      } catch {
-        return sendError(response, 400, 'bad_json', 'the body is not JSON');
-      }
-      const parsed = KeyChangeRequestSchema.safeParse(json);
-      if (!parsed.success)
-        return sendError(
-          response,
-          400,
-          'bad_request',
-          'the body must be {"source": "<device id>", "key": "<base64 device key, optional>"}',
-        );
-      const { source, key } = parsed.data;
-      const outcome = await store.changeKeys({
-        action,
-        source,
-        key,
-        at: new Date().toISOString(),
-      });
-      if (!outcome.ok)
-        return sendError(
-          response,
-          404,
-          outcome.missing === 'device' ? 'unknown_device' : 'unknown_key',
-          outcome.missing === 'device'
-            ? 'no device with this source has sent events; check the source (scriptdesk audit devices)'
-            : 'this device has no such key; check the key (scriptdesk audit devices)',
-        );
-      const answer: KeyChangeResponse = { source, changed: outcome.changed };
-      sendJson(response, 200, answer);
-    };
+    (request, response) =>
+      answerKeyChange(request, response, store, action, 'admin-api');
 
   const verify: Handler = async (_request, response, search) => {
     const query = parseVerifyQuery(search);
@@ -249,21 +174,4 @@ export function createAdminRoute(options: AdminRouteOptions) {
       );
     await route.handle(request, response, search);
   };
-}
-
-/** Writes a chunk, waiting for the client to take it; false when the client went away. */
-function write(response: ServerResponse, chunk: string): Promise<boolean> {
-  if (response.destroyed) return Promise.resolve(false);
-  if (response.write(chunk)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (taken: boolean) => {
-      response.off('drain', onDrain);
-      response.off('close', onClose);
-      resolve(taken);
-    };
-    const onDrain = () => done(true);
-    const onClose = () => done(false);
-    response.on('drain', onDrain);
-    response.on('close', onClose);
-  });
 }

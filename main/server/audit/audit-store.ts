@@ -27,6 +27,11 @@ export interface AuditStore {
   changeKeys(change: KeyChange): Promise<KeyChangeOutcome>;
   /** One page of flags in the order they were recorded. */
   flags(query: FlagPageQuery): Promise<Flag[]>;
+  /**
+   * Runs one read-only SELECT the console builds (`?` placeholders, values only as parameters,
+   * SQL text only from code). Numbers come back as numbers in both stores.
+   */
+  select<Row>(sql: string, params: readonly unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -69,6 +74,8 @@ export interface KeyChange {
   key?: string;
   /** When it happened (ISO 8601 UTC). */
   at: string;
+  /** Who asked, for the admin log: `admin-api` (the admin token) or `console:admin`. */
+  actor: string;
 }
 
 export type KeyChangeOutcome =

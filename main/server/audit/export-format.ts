@@ -1,5 +1,6 @@
 import { csvRecord, EVENT_CSV_COLUMNS, eventCsvFields } from '../../audit/csv.js';
 import type { AuditEvent } from '../../audit/event.js';
+import type { ServerResponse } from 'node:http';
 import type { StoredEventRow } from './audit-store.js';
 
 /** The two export formats: JSON Lines of the stored bodies, or CSV for spreadsheets. */
@@ -24,4 +25,28 @@ export function exportHeader(format: ExportFormat): string {
 export function exportLine(format: ExportFormat, row: StoredEventRow): string {
   if (format === 'jsonl') return `${row.body}\n`;
   return csvRecord([row.receivedAt, ...eventCsvFields(JSON.parse(row.body) as AuditEvent)]);
+}
+
+/**
+ * Starts a streamed export answer: its type, a download name `<prefix>-<UTC stamp>.<extension>`,
+ * never cached or sniffed. Returns the first chunk to write (the CSV header, or nothing).
+ */
+export function startExport(
+  response: ServerResponse,
+  format: ExportFormat,
+  prefix: string,
+): string {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  response.setHeader('Content-Type', EXPORT_MEDIA[format].contentType);
+  response.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${prefix}-${stamp}.${EXPORT_MEDIA[format].extension}"`,
+  );
+  response.setHeader('Cache-Control', 'no-store');
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.writeHead(200);
+  return exportHeader(format);
 }

@@ -139,3 +139,52 @@ export class ClientGoneError extends Error {
     this.name = 'ClientGoneError';
   }
 }
+
+/** Writes a chunk of a streamed answer, waiting for the client to take it; false when it left. */
+export function writeChunk(response: ServerResponse, chunk: string): Promise<boolean> {
+  if (response.destroyed) return Promise.resolve(false);
+  if (response.write(chunk)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (taken: boolean) => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(taken);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
+}
+
+/**
+ * Reads a JSON request body of at most `maxBytes`: undefined once an error answer (415, 413,
+ * 400) has been sent, naming what to send instead.
+ */
+export async function readJsonBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxBytes: number,
+): Promise<unknown> {
+  if (mediaType(request) !== 'application/json') {
+    sendErrorAndDiscard(
+      request,
+      response,
+      415,
+      'unsupported_media_type',
+      'send Content-Type: application/json',
+    );
+    return undefined;
+  }
+  const body = await readBody(request, maxBytes);
+  if (!body) {
+    sendErrorAndDiscard(request, response, 413, 'body_too_large', 'the body is too large');
+    return undefined;
+  }
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    sendError(response, 400, 'bad_json', 'the body is not JSON');
+    return undefined;
+  }
+}

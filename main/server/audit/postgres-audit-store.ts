@@ -24,10 +24,12 @@ import { PostgresAlertQueue, writeAlertsPostgres } from './postgres-alert-queue.
 import { migratePostgres } from './postgres-schema.js';
 import type { Device, EventResult, Flag, FlagKind, KeyStatus } from '../../audit/protocol.js';
 import {
+  adminLogInsert,
   DEVICE_KEY_COLUMNS,
   eventPageSql,
   keyChangeTargets,
   mergeDevices,
+  numberedPlaceholders,
   type DeviceRows,
 } from './store-queries.js';
 
@@ -160,6 +162,8 @@ export class PostgresAuditStore implements AuditStore {
         keys.rows.map((row) => ({ key: row.public_key, status: row.status })),
         change,
       );
+      const log = adminLogInsert(change, targets, (position) => `$${position}`);
+      await client.query(log.sql, log.params);
       if (!targets.ok) return targets;
       for (const target of targets.changed)
         await client.query(
@@ -189,6 +193,16 @@ export class PostgresAuditStore implements AuditStore {
       body: row.body,
       receivedAt: row.received_at,
     }));
+  }
+
+  async select<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {
+    const result = await this.pool.query({
+      text: numberedPlaceholders(sql),
+      values: [...params],
+      // bigint, numeric and count(*) arrive as numbers, as SQLite gives them.
+      types: { getTypeParser: numbersAsNumbers },
+    });
+    return result.rows as Row[];
   }
 
   async close(): Promise<void> {
@@ -331,4 +345,10 @@ async function writePlan(client: pg.PoolClient, plan: IngestPlan, receivedAt: st
         column(flags, (f) => f.fingerprint),
       ],
     );
+}
+
+/** Type parsers of the console's SELECTs: int8 (20) and numeric (1700) as JavaScript numbers. */
+function numbersAsNumbers(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === 20 || oid === 1700) return Number;
+  return pg.types.getTypeParser(oid, format as 'text');
 }

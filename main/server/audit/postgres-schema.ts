@@ -1,4 +1,13 @@
 import type pg from 'pg';
+import {
+  RUN_COLUMNS,
+  RUN_FINISHED,
+  RUN_INTERRUPTED,
+  RUN_REQUESTED,
+  RUN_STARTED,
+  RUN_TYPES,
+  RUN_UPSERT,
+} from './run-schema.js';
 
 /**
  * Schema migrations, applied in order inside one transaction each and recorded in
@@ -100,7 +109,128 @@ const MIGRATIONS: readonly string[] = [
      last_seen text COLLATE "C" NOT NULL,
      backlog bigint
    );`,
+  // The audit console (issue 16): one row per run, kept by the database itself from the run
+  // events it stores (a trigger, and a backfill of the events already here), so the console's run
+  // list pages through indexes instead of parsing every body; the runs' top-level input values
+  // for the input filter; an index of flags by sequence (a run's page); and the admin log, where
+  // every approve and revoke is written, append-only like the events. Values read from a body are
+  // type-checked and length-capped: an odd event is left out of the run row, never refused.
+  `CREATE TABLE audit_runs (
+     source text COLLATE "C" NOT NULL,
+     run_id text COLLATE "C" NOT NULL,
+     time text COLLATE "C" NOT NULL,
+     script_id text COLLATE "C",
+     script_version text COLLATE "C",
+     user_name text COLLATE "C",
+     host text COLLATE "C",
+     status text COLLATE "C",
+     exit_code numeric,
+     reason text,
+     catalogue_version numeric,
+     dry_run boolean,
+     started_at text,
+     finished_at text,
+     requested_sequence bigint,
+     started_sequence bigint,
+     finished_sequence bigint,
+     PRIMARY KEY (source, run_id)
+   );
+   CREATE INDEX audit_runs_time ON audit_runs (time, source, run_id);
+   CREATE INDEX audit_runs_script ON audit_runs (script_id, time, source, run_id);
+   CREATE INDEX audit_runs_version ON audit_runs (script_version, time, source, run_id);
+   CREATE INDEX audit_runs_user ON audit_runs (user_name, time, source, run_id);
+   CREATE INDEX audit_runs_source ON audit_runs (source, time, run_id);
+   CREATE INDEX audit_runs_status ON audit_runs (status, time, source, run_id);
+   CREATE TABLE audit_run_inputs (
+     source text COLLATE "C" NOT NULL,
+     run_id text COLLATE "C" NOT NULL,
+     field text COLLATE "C" NOT NULL,
+     value text COLLATE "C" NOT NULL,
+     time text COLLATE "C" NOT NULL,
+     PRIMARY KEY (source, run_id, field)
+   );
+   CREATE INDEX audit_run_inputs_value ON audit_run_inputs (field, value, time, source, run_id);
+   CREATE FUNCTION audit_runs_apply(e audit_events) RETURNS void LANGUAGE plpgsql AS $$
+   DECLARE
+     d json;
+     run text;
+   BEGIN
+     IF e.type NOT IN ${RUN_TYPES} THEN RETURN; END IF;
+     -- json, not jsonb: a body may hold text jsonb refuses (an escaped NUL); one that still cannot be
+     -- read is left out of the runs, and its event stored all the same.
+     BEGIN
+       d := e.body::json -> 'data';
+       IF json_typeof(d -> 'runId') IS DISTINCT FROM 'string' THEN RETURN; END IF;
+       run := d ->> 'runId';
+       IF length(run) > 300 THEN RETURN; END IF;
+       INSERT INTO audit_runs (${RUN_COLUMNS}) VALUES (
+         e.source, run, e.time,
+         ${pgText('scriptId')}, ${pgText('scriptVersion')}, ${pgText('user')}, ${pgText('host')},
+         CASE WHEN e.type IN ('${RUN_FINISHED}', '${RUN_INTERRUPTED}') THEN ${pgText('status')} END,
+         CASE WHEN e.type = '${RUN_FINISHED}' THEN ${pgNumber('exitCode')} END,
+         ${pgText('reason', 4000)}, ${pgNumber('catalogueVersion')},
+         CASE WHEN json_typeof(d -> 'dryRun') = 'boolean' THEN (d ->> 'dryRun')::boolean END,
+         ${pgText('startedAt', 40)}, ${pgText('finishedAt', 40)},
+         CASE WHEN e.type = '${RUN_REQUESTED}' THEN e.sequence END,
+         CASE WHEN e.type = '${RUN_STARTED}' THEN e.sequence END,
+         CASE WHEN e.type IN ('${RUN_FINISHED}', '${RUN_INTERRUPTED}') THEN e.sequence END
+       ) ${RUN_UPSERT};
+       IF e.type = '${RUN_STARTED}' AND json_typeof(d -> 'inputs') = 'object' THEN
+         INSERT INTO audit_run_inputs (source, run_id, field, value, time)
+           SELECT e.source, run, i.key, i.value #>> '{}', r.time
+           FROM json_each(d -> 'inputs') AS i, audit_runs AS r
+           WHERE r.source = e.source AND r.run_id = run
+             AND json_typeof(i.value) IN ('string', 'number', 'boolean')
+             AND length(i.key) <= 200 AND length(i.value #>> '{}') <= 200
+           ON CONFLICT DO NOTHING;
+       END IF;
+     EXCEPTION WHEN invalid_text_representation OR untranslatable_character
+       OR numeric_value_out_of_range THEN
+       RETURN;
+     END;
+   END
+   $$;
+   CREATE FUNCTION audit_runs_record() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     PERFORM audit_runs_apply(NEW);
+     RETURN NULL;
+   END
+   $$;
+   CREATE TRIGGER audit_events_runs AFTER INSERT ON audit_events
+     FOR EACH ROW EXECUTE FUNCTION audit_runs_record();
+   DO $$
+   DECLARE e audit_events;
+   BEGIN
+     FOR e IN SELECT * FROM audit_events WHERE type IN ${RUN_TYPES} ORDER BY source, sequence LOOP
+       PERFORM audit_runs_apply(e);
+     END LOOP;
+   END
+   $$;
+   CREATE INDEX audit_flags_sequence ON audit_flags (source, sequence);
+   CREATE TABLE audit_admin_log (
+     id bigserial PRIMARY KEY,
+     at text NOT NULL,
+     actor text NOT NULL,
+     action text NOT NULL CHECK (action IN ('approve', 'revoke')),
+     source text COLLATE "C" NOT NULL,
+     public_key text,
+     outcome text NOT NULL
+   );
+   CREATE TRIGGER audit_admin_log_append_only BEFORE UPDATE OR DELETE ON audit_admin_log
+     FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+   CREATE TRIGGER audit_admin_log_no_truncate BEFORE TRUNCATE ON audit_admin_log
+     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();`,
 ];
+
+/** A text field of the event's data `d`, NULL when it is not a string or longer than `max`. */
+function pgText(field: string, max = 300): string {
+  return `CASE WHEN json_typeof(d -> '${field}') = 'string' AND length(d ->> '${field}') <= ${max} THEN d ->> '${field}' END`;
+}
+
+/** A number field of `d`, NULL when it is not a JSON number. */
+function pgNumber(field: string): string {
+  return `CASE WHEN json_typeof(d -> '${field}') = 'number' THEN (d ->> '${field}')::numeric END`;
+}
 
 /** Advisory lock of the migrations: a single bigint key, a key space apart from the sources'. */
 const MIGRATION_LOCK = 0x5344_4155_0000n;

@@ -13,6 +13,7 @@ import { deviceReportsOf } from './device-reports.js';
 import { SqliteAlertQueue, writeAlertsSqlite } from './sqlite-alert-queue.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import {
+  adminLogInsert,
   DEVICE_KEY_COLUMNS,
   eventPageSql,
   keyChangeTargets,
@@ -217,6 +218,8 @@ export class SqliteAuditStore implements AuditStore {
           .all(change.source)
           .map((row) => ({ key: row.public_key, status: row.status }));
         const targets = keyChangeTargets(keys, change);
+        const log = adminLogInsert(change, targets, () => '?');
+        this.db.prepare(log.sql).run(...log.params);
         if (!targets.ok) return targets;
         const update = this.db.prepare(
           'UPDATE audit_devices SET status = ?, changed_at = ? WHERE source = ? AND public_key = ?',
@@ -252,6 +255,10 @@ export class SqliteAuditStore implements AuditStore {
         body: row.body,
         receivedAt: row.received_at,
       }));
+  }
+
+  async select<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {
+    return this.db.prepare<unknown[], Row>(sql).all(...params);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,13 @@
 import type Database from 'better-sqlite3';
+import {
+  inputsInsert,
+  RUN_COLUMNS,
+  RUN_TABLES,
+  RUN_TYPES,
+  RUN_UPSERT,
+  runIdGuard,
+  runValues,
+} from './run-schema.js';
 
 /**
  * Schema migrations of the server's audit database, applied in order and recorded in
@@ -94,6 +103,37 @@ const MIGRATIONS: readonly string[] = [
      last_seen TEXT NOT NULL,
      backlog INTEGER
    ) STRICT;`,
+  // The audit console (issue 16): one row per run, kept by the database itself from the run
+  // events it stores (a trigger, and a backfill of the events already here), so the console's run
+  // list pages through indexes instead of parsing every body; the runs' top-level input values
+  // for the input filter; an index of flags by sequence (a run's page); and the admin log, where
+  // every approve and revoke is written, append-only like the events.
+  `${RUN_TABLES}
+   CREATE TRIGGER audit_events_runs AFTER INSERT ON audit_events
+     WHEN NEW.type IN ${RUN_TYPES} AND ${runIdGuard('NEW')}
+   BEGIN
+     INSERT INTO audit_runs (${RUN_COLUMNS}) VALUES (${runValues('NEW')}) ${RUN_UPSERT};
+     ${inputsInsert('NEW', `json_each(NEW.body, '$.data.inputs') AS j`)};
+   END;
+   INSERT INTO audit_runs (${RUN_COLUMNS})
+     SELECT ${runValues('e')} FROM audit_events AS e
+     WHERE e.type IN ${RUN_TYPES} AND ${runIdGuard('e')} ORDER BY e.source, e.sequence
+     ${RUN_UPSERT};
+   ${inputsInsert('e', `audit_events AS e, json_each(e.body, '$.data.inputs') AS j`)};
+   CREATE INDEX audit_flags_sequence ON audit_flags(source, sequence);
+   CREATE TABLE audit_admin_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL CHECK (action IN ('approve', 'revoke')),
+     source TEXT NOT NULL,
+     public_key TEXT,
+     outcome TEXT NOT NULL
+   ) STRICT;
+   CREATE TRIGGER audit_admin_log_no_update BEFORE UPDATE ON audit_admin_log
+     BEGIN SELECT RAISE(ABORT, 'the admin log is append-only: UPDATE refused'); END;
+   CREATE TRIGGER audit_admin_log_no_delete BEFORE DELETE ON audit_admin_log
+     BEGIN SELECT RAISE(ABORT, 'the admin log is append-only: DELETE refused'); END;`,
 ];
 
 /** `PRAGMA application_id` of a ScriptDesk audit server database ("SDAU"). */

@@ -145,3 +145,35 @@ export function keyChangeTargets(
   );
   return { ok: true, changed: eligible.map((k) => ({ key: k.key, status })) };
 }
+
+/** The INSERT of the admin log row of a key change, the same in both stores but for placeholders. */
+export function adminLogInsert(
+  change: KeyChange,
+  outcome: KeyChangeOutcome,
+  placeholder: (position: number) => string,
+): { sql: string; params: unknown[] } {
+  const summary = outcome.ok
+    ? outcome.changed.length === 0
+      ? 'nothing to change'
+      : outcome.changed.map((c) => `${c.key} ${c.status}`).join(', ')
+    : outcome.missing === 'device'
+      ? 'refused: unknown device'
+      : 'refused: unknown key';
+  const params = [
+    change.at,
+    change.actor,
+    change.action,
+    change.source,
+    change.key ?? null,
+    summary,
+  ];
+  const sql = `INSERT INTO audit_admin_log (at, actor, action, source, public_key, outcome)
+    VALUES (${params.map((_, index) => placeholder(index + 1)).join(', ')})`;
+  return { sql, params };
+}
+
+/** `?` placeholders as PostgreSQL's `$1`, `$2`…; the console's SQL never holds a literal `?`. */
+export function numberedPlaceholders(sql: string): string {
+  let position = 0;
+  return sql.replace(/\?/g, () => `$${++position}`);
+}

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -169,4 +170,40 @@ export function isNotModified(file: StaticFile, ifNoneMatch: string | undefined)
     .split(',')
     .map((tag) => tag.trim().replace(/^W\//, ''))
     .some((tag) => tag === '*' || current.has(tag));
+}
+
+/**
+ * Answers a GET or HEAD with an indexed file: the page's CSP, no framing, compressed when the
+ * client accepts it (`Vary` says so to caches). Content-hashed assets are cached for a year;
+ * everything else (index.html) is revalidated by its strong ETag and answered with 304 while
+ * unchanged.
+ */
+export async function sendStaticFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: StaticFile,
+  csp: string,
+): Promise<void> {
+  response.setHeader('Content-Security-Policy', csp);
+  response.setHeader('X-Frame-Options', 'DENY');
+  response.setHeader(
+    'Cache-Control',
+    file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  );
+  response.setHeader('Vary', 'Accept-Encoding');
+  const coding = chooseCoding(file, request.headers['accept-encoding']);
+  const encoded = coding ? await encodedBody(file, coding) : null;
+  const sent = encoded ? coding : null;
+  response.setHeader('ETag', etagFor(file, sent));
+  if (isNotModified(file, request.headers['if-none-match'])) {
+    response.writeHead(304);
+    return void response.end();
+  }
+  const body = encoded ?? file.body;
+  response.writeHead(200, {
+    'Content-Type': file.contentType,
+    'Content-Length': body.length,
+    ...(sent ? { 'Content-Encoding': sent } : {}),
+  });
+  response.end(request.method === 'HEAD' ? undefined : body);
 }

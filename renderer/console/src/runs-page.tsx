@@ -1,0 +1,221 @@
+import {
+  Box,
+  Button,
+  Chip,
+  Link,
+  MenuItem,
+  Paper,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  TextField,
+} from '@mui/material';
+import { useState, type FormEvent } from 'react';
+import { apiUrl, getJson } from './api';
+import { formatTime, Page, useLoad } from './common';
+import { hrefOf } from './routes';
+import type { RunPage } from './types';
+
+const TEXT_FILTERS = [
+  ['script', 'Script'],
+  ['version', 'Version'],
+  ['user', 'User'],
+  ['device', 'Device'],
+  ['reason', 'Reason contains'],
+  ['field', 'Input field'],
+  ['value', 'Input value'],
+] as const;
+const STATUSES = ['', 'succeeded', 'failed', 'expected', 'timeout', 'cancelled', 'interrupted'];
+
+type Filters = Record<string, string>;
+
+/** Dates typed as YYYY-MM-DD become the start of that UTC day (until: of the next day). */
+function toQuery(filters: Filters): Record<string, string | undefined> {
+  const day = (value: string | undefined, plus: number) =>
+    value
+      ? new Date(Date.parse(`${value}T00:00:00Z`) + plus * 86_400_000).toISOString()
+      : undefined;
+  return { ...filters, since: day(filters.since, 0), until: day(filters.until, 1) };
+}
+
+/** Every run from every device, filtered on the server and paged by its cursor. */
+export function RunsPage() {
+  const [draft, setDraft] = useState<Filters>({});
+  const [applied, setApplied] = useState<Filters>({});
+  const [cursors, setCursors] = useState<string[]>([]);
+  const after = cursors[cursors.length - 1];
+  const query = toQuery(applied);
+  const page = useLoad(
+    () => getJson<RunPage>('runs', { ...query, after, limit: '25' }),
+    JSON.stringify([query, after]),
+  );
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setApplied(Object.fromEntries(Object.entries(draft).filter(([, value]) => value !== '')));
+    setCursors([]);
+  };
+  const field = (name: string) => ({
+    value: draft[name] ?? '',
+    onChange: (event: { target: { value: string } }) =>
+      setDraft((previous) => ({ ...previous, [name]: event.target.value })),
+  });
+
+  return (
+    <Page
+      title="Runs"
+      loaded={page}
+      actions={
+        <Box sx={{ display: 'flex', gap: 1 }}>
+          <Button
+            variant="outlined"
+            href={apiUrl('export', { ...query, format: 'csv' })}
+            data-testid="export-csv"
+          >
+            Export CSV
+          </Button>
+          <Button
+            variant="outlined"
+            href={apiUrl('export', { ...query, format: 'jsonl' })}
+            data-testid="export-jsonl"
+          >
+            Export JSON Lines
+          </Button>
+        </Box>
+      }
+    >
+      <Paper component="form" onSubmit={apply} aria-label="Filters" sx={{ p: 2, mb: 2 }}>
+        <Box
+          sx={{
+            display: 'grid',
+            gap: 2,
+            gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
+          }}
+        >
+          {TEXT_FILTERS.map(([name, label]) => (
+            <TextField
+              key={name}
+              label={label}
+              size="small"
+              {...field(name)}
+              slotProps={{ htmlInput: { 'data-testid': `filter-${name}` } }}
+            />
+          ))}
+          <TextField
+            select
+            label="Status"
+            size="small"
+            {...field('status')}
+            data-testid="filter-status"
+          >
+            {STATUSES.map((status) => (
+              <MenuItem key={status} value={status}>
+                {status || 'Any'}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            label="From (UTC day)"
+            type="date"
+            size="small"
+            {...field('since')}
+            slotProps={{ inputLabel: { shrink: true } }}
+          />
+          <TextField
+            label="To (UTC day)"
+            type="date"
+            size="small"
+            {...field('until')}
+            slotProps={{ inputLabel: { shrink: true } }}
+          />
+        </Box>
+        <Box sx={{ display: 'flex', gap: 1, mt: 2 }}>
+          <Button type="submit" variant="contained" data-testid="apply-filters">
+            Apply filters
+          </Button>
+          <Button
+            onClick={() => {
+              setDraft({});
+              setApplied({});
+              setCursors([]);
+            }}
+          >
+            Clear
+          </Button>
+        </Box>
+      </Paper>
+      {page.value && (
+        <>
+          <TableContainer component={Paper}>
+            <Table
+              size="small"
+              aria-label="Runs"
+              data-testid="runs-table"
+              data-rows={page.value.runs.length}
+            >
+              <TableHead>
+                <TableRow>
+                  <TableCell>Time</TableCell>
+                  <TableCell>Script</TableCell>
+                  <TableCell>User</TableCell>
+                  <TableCell>Device</TableCell>
+                  <TableCell>Status</TableCell>
+                  <TableCell>Exit code</TableCell>
+                  <TableCell>Reason</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {page.value.runs.length === 0 && (
+                  <TableRow>
+                    <TableCell colSpan={7}>No run matches these filters.</TableCell>
+                  </TableRow>
+                )}
+                {page.value.runs.map((run) => (
+                  <TableRow key={`${run.source}/${run.runId}`} data-testid={`run-row-${run.runId}`}>
+                    <TableCell>
+                      <Link href={hrefOf({ name: 'run', device: run.source, run: run.runId })}>
+                        {formatTime(run.time)}
+                      </Link>
+                    </TableCell>
+                    <TableCell>
+                      {run.scriptId ?? '—'}
+                      {run.scriptVersion ? ` ${run.scriptVersion}` : ''}
+                    </TableCell>
+                    <TableCell>{run.user ?? '—'}</TableCell>
+                    <TableCell>{run.source}</TableCell>
+                    <TableCell>
+                      <Chip
+                        size="small"
+                        label={run.status ?? 'no end recorded'}
+                        variant="outlined"
+                      />
+                    </TableCell>
+                    <TableCell>{run.exitCode ?? '—'}</TableCell>
+                    <TableCell>{run.reason ?? ''}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </TableContainer>
+          <Box sx={{ display: 'flex', gap: 1, mt: 2 }}>
+            <Button
+              disabled={cursors.length === 0}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
+            >
+              Newer
+            </Button>
+            <Button
+              disabled={!page.value.next}
+              onClick={() => setCursors((c) => [...c, page.value!.next!])}
+              data-testid="older-runs"
+            >
+              Older
+            </Button>
+          </Box>
+        </>
+      )}
+    </Page>
+  );
+}
