@@ -1,4 +1,4 @@
-import { PresetNameSchema } from './preset-name.js';
+import { checkPresetName } from './preset-name-rule.js';
 import { SCRIPT_ID_PATTERN } from './script-id.js';
 
 /**
@@ -94,13 +94,10 @@ export function presetFromQuery(
   if (keys.length > 1) return { ok: false, reason: 'the link names more than one preset' };
   const given = params.get('preset');
   if (given === null) return { ok: true, name: null };
-  const name = PresetNameSchema.safeParse(given);
-  if (!name.success)
-    return {
-      ok: false,
-      reason: `the preset name in the link is not valid: ${name.error.issues[0]?.message ?? 'it cannot be read'}`,
-    };
-  return { ok: true, name: name.data };
+  const name = checkPresetName(given);
+  if (!name.ok)
+    return { ok: false, reason: `the preset name in the link is not valid: ${name.problem}` };
+  return { ok: true, name: name.name };
 }
 
 /** The page's address (hash) of a script's form, filled from `preset` when one is named. */

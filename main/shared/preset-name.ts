@@ -1,16 +1,14 @@
 import { z } from 'zod';
-
-/** Longest preset name. */
-export const MAX_PRESET_NAME = 80;
+import { MAX_PRESET_NAME, PRESET_NAME_PATTERN, PRESET_NAME_PROBLEMS } from './preset-name-rule.js';
 
 /**
  * A preset's name, as the user or the administrator writes it: 1 to 80 characters after trimming,
- * no control characters (it is shown in menus and lists, one line).
+ * no control characters (it is shown in menus and lists, one line). `checkPresetName` is the same
+ * rule without zod.
  */
 export const PresetNameSchema = z
   .string()
   .trim()
-  .min(1, 'a preset name cannot be empty')
-  .max(MAX_PRESET_NAME, `a preset name is at most ${MAX_PRESET_NAME} characters`)
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'a preset name is one line with no control characters');
+  .min(1, PRESET_NAME_PROBLEMS.empty)
+  .max(MAX_PRESET_NAME, PRESET_NAME_PROBLEMS.long)
+  .regex(PRESET_NAME_PATTERN, PRESET_NAME_PROBLEMS.control);

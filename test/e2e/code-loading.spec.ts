@@ -44,10 +44,21 @@ test("the window opens with its first screen's code only; the form's code comes 
       .getEntriesByType('resource')
       .filter((entry) => /\/(?:checked-run-form|form-libraries)-[^/]*\.js$/.test(entry.name))
       .map((entry) => entry.startTime),
+    firstScreen: performance
+      .getEntriesByType('resource')
+      .filter(
+        (entry) => entry.startTime < (window as unknown as { listShownAt: number }).listShownAt,
+      )
+      .map((entry) => new URL(entry.name).pathname.split('/').at(-1)!)
+      .filter((name) => name.endsWith('.js')),
   }));
   expect(timing.listShownAt).toBeGreaterThan(0);
   expect(timing.formCodeAt).toHaveLength(2);
   for (const startedAt of timing.formCodeAt) expect(startedAt).toBeGreaterThan(timing.listShownAt!);
+  // Nor does the way to the list carry zod (its contract checks load after the first paint).
+  expect(timing.firstScreen.length).toBeGreaterThan(2);
+  for (const name of timing.firstScreen)
+    expect([name, scripts.get(name)?.body.includes('ZodError')]).toEqual([name, false]);
 
   for (const [name, { body, headers }] of scripts) {
     // Ajv's own message for a schema added twice: present wherever Ajv is bundled.
