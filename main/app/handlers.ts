@@ -230,7 +230,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         offset ?? 0,
       );
       return {
-        runs: page.runs.map((run) => ({ ...stripRun(run), reason: run.reason, user: run.user })),
+        runs: page.runs.map((run) => ({
+          ...stripRun(run),
+          reason: run.reason,
+          user: run.user,
+          scheduleId: run.scheduleId,
+        })),
         total: page.total,
       };
     },
