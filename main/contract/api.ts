@@ -65,6 +65,8 @@ export const ScriptSummarySchema = z.object({
   destructive: z.boolean(),
   supportsDryRun: z.boolean(),
   requireReason: z.boolean(),
+  /** Whether analysts may schedule it (script.json `scheduling`, allowed unless false). */
+  scheduling: z.boolean(),
   /** The names of the secrets the script gets from the keychain (never their values). */
   secrets: z.array(z.string()),
   environment: EnvironmentStateSchema,
