@@ -63,6 +63,8 @@ export interface HandlerDeps {
   pythonRuntime: () => Promise<PythonRuntime>;
   /** The machine policy in force since the app started, setting by setting. */
   policyView: EffectivePolicy;
+  /** `schedules.*` (main/schedules/). */
+  scheduleHandlers: Pick<Handlers, `schedules.${string}` & keyof Handlers>;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
@@ -265,6 +267,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createOutputHandlers(deps),
     ...createSecretHandlers(deps),
     ...createPresetHandlers(deps),
+    ...deps.scheduleHandlers,
     ...createFileHandlers(deps),
     'audit.status': async () => deliveryStatus(),
     'prefs.get': async () => preferences.get(identity.user),

@@ -184,7 +184,8 @@ const ScheduleMissed = z.looseObject({
   times: z
     .array(instant)
     .describe('The times passed with no run, oldest first (at most 100 listed).'),
-  count: z.number().int().min(1).describe('How many times were passed, all of them.'),
+  count: z.number().int().min(1).describe('How many times were passed (counted up to 1000).'),
+  more: z.boolean().describe('True when even more times were passed than counted.'),
 });
 
 const SchedulePaused = z.looseObject({
