@@ -16,6 +16,7 @@ import { VenvManager } from '../python/venvs.js';
 import { ScriptEnvironments } from '../python/script-environments.js';
 import { PresetStore } from '../presets/preset-store.js';
 import { openSchedules } from '../schedules/schedules.js';
+import type { Scheduler } from '../schedules/scheduler.js';
 import type { ChooseRequest } from '../files/file-handlers.js';
 import { RunStore } from '../runs/run-store.js';
 import { Runner } from '../runs/runner.js';
@@ -56,6 +57,8 @@ export interface ScriptDeskApp {
     trust: TrustStore;
     secrets: SecretStore;
     environments: ScriptEnvironments;
+    /** Starts scheduled runs (long-running hosts only start it). */
+    scheduler: Scheduler;
   };
 }
 
@@ -372,6 +375,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       trust,
       secrets,
       environments,
+      scheduler,
     },
   };
 }

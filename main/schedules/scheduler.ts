@@ -80,6 +80,11 @@ export class Scheduler {
       });
   }
 
+  /** Resolves when no tick is running (tests wait for a tick's outcome this way). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Settles: no tick runs and no timer is set afterwards. */
   async close(): Promise<void> {
     this.closed = true;
