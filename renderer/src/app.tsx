@@ -130,6 +130,6 @@ function Page({
     case 'history':
       return <PAGES.history.Component onOpenRun={openRun} />;
     case 'settings':
-      return <PAGES.settings.Component />;
+      return <PAGES.settings.Component onOpenRun={openRun} />;
   }
 }

@@ -22,6 +22,7 @@ import {
 import { AboutThisComputer } from './about-section.js';
 import { usePreferences } from './preferences.js';
 import { Section } from './section.js';
+import { SchedulesSection } from '../schedules/schedules-section.js';
 
 const THEMES: readonly { value: ThemeChoice; label: string; hint: string }[] = [
   { value: 'system', label: 'System', hint: 'Follow your computer: light or dark as it is set.' },
@@ -29,8 +30,11 @@ const THEMES: readonly { value: ThemeChoice; label: string; hint: string }[] = [
   { value: 'dark', label: 'Dark', hint: 'Light text on dark backgrounds.' },
 ];
 
-/** The Settings place: how ScriptDesk looks and when it tells the user a run has ended. */
-export function SettingsPage() {
+/**
+ * The Settings place: how ScriptDesk looks, when it tells the user a run has ended, and the
+ * user's schedules.
+ */
+export function SettingsPage({ onOpenRun }: { onOpenRun: (runId: string) => void }) {
   const preferences = usePreferences();
   const info = useAppInfo();
   const [problem, setProblem] = useState<ApiError | null>(null);
@@ -62,6 +66,7 @@ export function SettingsPage() {
             longRunSeconds={info.value?.longRunSeconds ?? 10}
             onChange={(notifyLongRuns) => void save({ notifyLongRuns })}
           />
+          <SchedulesSection onOpenRun={onOpenRun} />
           <AboutThisComputer />
         </>
       )}
