@@ -1,4 +1,4 @@
-import { withoutSensitive } from '../../forms/presets.js';
+import { topLevelDefaults, withoutSensitive } from '../../forms/presets.js';
 import type { CatalogueService, ResolvedScript } from '../catalogue/catalogue-service.js';
 import type { RunRequest } from '../contract/api.js';
 import { ApiFailure } from '../contract/errors.js';
@@ -43,7 +43,10 @@ export interface ScheduleCheckDeps {
   user: string;
 }
 
-/** The inputs of a script's preset now (never a sensitive value), or null when it is gone. */
+/**
+ * The inputs a run of a script's preset gets now (the form's defaults under the preset's values,
+ * never a sensitive value), or null when the preset is gone.
+ */
 export function presetInputs(
   script: ResolvedScript,
   presets: PresetStore,
@@ -54,7 +57,10 @@ export function presetInputs(
     preset.source === 'admin'
       ? script.manifest.presets?.find((p) => p.name.toLowerCase() === name)
       : presets.list(script.manifest.id).find((p) => p.name.toLowerCase() === name);
-  return found ? withoutSensitive(script.schema, found.inputs).kept : null;
+  // As the form opens with a preset: the form's defaults for the fields it leaves out.
+  return found
+    ? { ...topLevelDefaults(script.schema), ...withoutSensitive(script.schema, found.inputs).kept }
+    : null;
 }
 
 /** Checks a schedule against the installed catalogue, the user's presets and the form. */
