@@ -25,7 +25,7 @@ const FLOORS = [
   ['main/shared'],
   ['main/contract'],
   ['forms'],
-  ['main/storage', 'main/secrets', 'main/identity', 'main/policy'],
+  ['main/storage', 'main/secrets', 'main/identity', 'main/policy', 'main/updates'],
   ['main/catalogue'],
   ['main/python', 'main/audit'],
   ['main/runs', 'main/governance'],
@@ -115,6 +115,12 @@ export default tseslint.config(
     // The shell and the bridge are where Electron lives.
     files: ['main/electron/**', 'preload/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Tests drive electron-updater's real updaters in plain Node through a fake AppAdapter
+    // (see main/updates/README.md); Electron itself stays out of them.
+    files: ['test/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOutsideShell.paths[0]] }] },
   },
   {
     // Sandboxed preloads are CommonJS; `import x = require()` is how TypeScript writes that.

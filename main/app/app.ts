@@ -31,6 +31,7 @@ import { EventHub } from './event-hub.js';
 import type { DesktopShell } from './desktop-shell.js';
 import { createHandlers } from './handlers.js';
 import { homePaths, type HomePaths } from '../shared/home.js';
+import { updatesOffNotice, type UpdateNotice } from '../updates/notice.js';
 import { ApiFailure } from '../contract/errors.js';
 
 /** The assembled main side: what the Electron shell, the web host and the CLI all drive. */
@@ -91,6 +92,8 @@ export interface AppOptions {
    * holds the Python the package carries; absent in development, the web host and the CLI.
    */
   resourcesDir?: string;
+  /** The desktop app's update state for About (main/updates/); without it, updates are off here. */
+  updateNotice?: () => UpdateNotice;
 }
 
 /** Opens the data folder and wires every service together. */
@@ -282,6 +285,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       desktop: options.desktop ?? null,
       pythonRuntime,
       policyView,
+      updateNotice: options.updateNotice ?? (() => updatesOffNotice(policy.updates)),
     }),
     (method, error) =>
       logError(`[scriptdesk] ${method} failed: ${(error as Error).stack ?? String(error)}`),

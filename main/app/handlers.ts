@@ -27,6 +27,7 @@ import type { PresetStore } from '../presets/preset-store.js';
 import { APP_VERSION } from '../shared/version.js';
 import type { EffectivePolicy } from '../policy/policy.js';
 import type { PythonRuntime } from '../python/runtime.js';
+import type { UpdateNotice } from '../contract/about-api.js';
 
 /** Largest log a window may download: it is assembled in the window's memory. */
 export const MAX_LOG_DOWNLOAD_BYTES = 256 * 1024 * 1024;
@@ -65,6 +66,8 @@ export interface HandlerDeps {
   policyView: EffectivePolicy;
   /** `schedules.*` (main/schedules/). */
   scheduleHandlers: Pick<Handlers, `schedules.${string}` & keyof Handlers>;
+  /** Where the desktop app's updates are (off in the web host). */
+  updateNotice: () => UpdateNotice;
 }
 
 /** The implementation of every API method. Inputs arrive validated; permissions are checked here. */
@@ -134,7 +137,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         }),
         (error: unknown) => ({ ok: false as const, problem: (error as Error).message }),
       );
-      return { runtime, policy: deps.policyView };
+      return { runtime, policy: deps.policyView, updates: deps.updateNotice() };
     },
     'catalogue.status': () => catalogue.status(),
     'catalogue.sync': async () => {

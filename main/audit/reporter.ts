@@ -198,6 +198,9 @@ export class AuditReporter {
         headers: {
           authorization: `Bearer ${token}`,
           'content-type': 'application/cloudevents-batch+json',
+          // Undelivered events, this batch included: how the server tells a device that went
+          // quiet with events still to send (its silent-device alert) from one switched off.
+          'scriptdesk-backlog': String(journal.deliveryState().pending),
         },
         body: `[${batch.map((event) => event.body).join(',')}]`,
         signal: AbortSignal.any([

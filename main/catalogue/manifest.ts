@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PresetNameSchema } from '../shared/preset-name.js';
+import { SCRIPT_ID_PATTERN } from '../shared/script-id.js';
 import {
   AdvisoryPolicySchema,
   LicencePolicySchema,
@@ -13,7 +14,7 @@ import {
  * descriptions below are what an admin sees on hover.
  */
 
-export const SCRIPT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export { SCRIPT_ID_PATTERN };
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
 
 const SCHEMA_POINTER = z

@@ -14,6 +14,7 @@ import {
   type KeyChangeResponse,
   type VerifyResponse,
 } from '../audit/protocol.js';
+import { AlertListSchema, type AlertList } from '../server/audit/alert-queue.js';
 import { CliError } from './cli-error.js';
 
 /**
@@ -127,6 +128,19 @@ async function changeKeys(
     body: JSON.stringify(key === undefined ? { source } : { source, key }),
   });
   return readJson(answer, KeyChangeResponseSchema);
+}
+
+/** One page of alert deliveries (newest first), in one state when `state` is given. */
+export async function remoteAlerts(
+  server: string,
+  options: { state?: string; after?: string; limit?: number },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AlertList> {
+  const query = new URLSearchParams();
+  if (options.state !== undefined) query.set('state', options.state);
+  if (options.after !== undefined) query.set('after', options.after);
+  if (options.limit !== undefined) query.set('limit', String(options.limit));
+  return readJson(await request(server, 'v1/admin/alerts', query, env), AlertListSchema);
 }
 
 function filterQuery(filters: EventFilters): URLSearchParams {

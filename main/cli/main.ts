@@ -15,6 +15,7 @@ import { secretsClearCommand, secretsListCommand, secretsSetCommand } from './se
 import { serverCommand, type ServerCommandOptions } from './server-command.js';
 import { CliError } from './cli-error.js';
 import { addImportCommands } from './import-command.js';
+import { remoteAlertsCommand, type RemoteAlertsOptions } from './audit-alerts-command.js';
 import { stderr as err, stdout as out } from './terminal-output.js';
 import { terminalText } from '../shared/terminal-text.js';
 import {
@@ -163,6 +164,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       '--devices <mode>',
       'new devices: auto (registered when first seen, the default) or approve (wait for an admin)',
     )
+    .option('--config <file>', 'a JSON server config: webhook alerts (see examples/server/)')
     .option('--verbose', 'print one line per request')
     .addHelpText(
       'after',
@@ -308,6 +310,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action((options: { server: string; json?: boolean }) =>
       remoteDevicesCommand(options.server, options, out),
     );
+  audit
+    .command('alerts')
+    .description('webhook alerts of an audit endpoint and where each delivery stands')
+    .requiredOption('--server <url>', 'the audit endpoint (admin token in SCRIPTDESK_ADMIN_TOKEN)')
+    .option('--state <state>', 'only pending, delivering, delivered, failed-retrying or gave-up')
+    .option('--limit <n>', 'deliveries to show (1-1000)', '100')
+    .option('--json', 'print JSON')
+    .action((options: RemoteAlertsOptions) => remoteAlertsCommand(options.server, options, out));
   for (const action of ['approve', 'revoke'] as const)
     audit
       .command(`${action} <source>`)

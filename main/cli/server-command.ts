@@ -4,6 +4,11 @@ import { isUsableToken, MIN_TOKEN_LENGTH } from '../server/audit/audit-endpoint.
 import { defaultAuditDatabase } from '../server/audit/open-audit-store.js';
 import { DEVICE_MODES, type DeviceMode } from '../audit/protocol.js';
 import { startServer, type AuditServerOptions, type CatalogueServer } from '../server/server.js';
+import {
+  loadServerConfig,
+  resolveTargets,
+  type AlertsConfig,
+} from '../server/alerts/alert-config.js';
 import { CliError } from './cli-error.js';
 import type { Out } from './terminal-output.js';
 
@@ -14,6 +19,8 @@ export interface ServerCommandOptions {
   host: string;
   database?: string;
   devices?: string;
+  /** A JSON server config (its `alerts` section: webhook targets and rules). */
+  config?: string;
   verbose?: boolean;
 }
 
@@ -41,16 +48,23 @@ export async function serverCommand(
       `nothing to serve: give --root DIR (a published catalogue) and/or ${TURN_ON} to turn on the audit endpoint`,
       2,
     );
-  if (!tokens && (options.database !== undefined || options.devices !== undefined))
+  if (
+    !tokens &&
+    (options.database !== undefined ||
+      options.devices !== undefined ||
+      options.config !== undefined)
+  )
     throw new CliError(
-      `--database and --devices configure the audit endpoint, which is off: ${TURN_ON}`,
+      `--database, --devices and --config configure the audit endpoint, which is off: ${TURN_ON}`,
       2,
     );
+  const alerts = await readAlerts(options.config, env);
   const audit: AuditServerOptions | undefined = tokens && {
     ...tokens,
     database: options.database ?? defaultAuditDatabase(defaultHome(env)),
     createFolder: options.database === undefined,
     devices,
+    ...(alerts ? { alerts: { config: alerts, env } } : {}),
   };
 
   let server: CatalogueServer;
@@ -75,6 +89,10 @@ export async function serverCommand(
     out.line(
       `Audit endpoint at ${server.url}/v1/events (admin API under /v1/admin/), events stored in ${server.auditDatabase}; ${registration}`,
     );
+    if (alerts)
+      out.line(
+        `Alerts: ${alerts.rules.length} rule${alerts.rules.length === 1 ? '' : 's'} sending to ${alerts.targets.map((t) => t.name).join(', ')} (see scriptdesk audit alerts)`,
+      );
     if (!isLoopback(options.host))
       out.line(
         'Tokens and events travel unencrypted over plain HTTP: put a TLS proxy in front of this server',
@@ -84,6 +102,21 @@ export async function serverCommand(
   }
   await untilStopSignal();
   await server.close();
+}
+
+/** The `alerts` section of `--config`, checked with its targets' variables; errors name the fix. */
+async function readAlerts(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<AlertsConfig | undefined> {
+  if (file === undefined) return undefined;
+  try {
+    const config = await loadServerConfig(path.resolve(file));
+    if (config.alerts) resolveTargets(config.alerts, env);
+    return config.alerts;
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
+  }
 }
 
 /** Both tokens, or undefined when neither is set; anything else is refused, naming the variable. */

@@ -12,6 +12,23 @@ export const PolicySettingSchema = z.object({
 });
 export type PolicySettingView = z.infer<typeof PolicySettingSchema>;
 
+/** Where the desktop app's updates are, in words the user can act on. */
+export const UpdateNoticeSchema = z.object({
+  state: z.enum([
+    'off',
+    'idle',
+    'checking',
+    'up-to-date',
+    'downloading',
+    'ready',
+    'refused',
+    'unreachable',
+    'failed',
+  ]),
+  message: z.string(),
+});
+export type UpdateNotice = z.infer<typeof UpdateNoticeSchema>;
+
 export const AboutSchema = z.object({
   /** The Python venvs are built from, or why none can be used (in words the user can act on). */
   runtime: z.discriminatedUnion('ok', [
@@ -29,6 +46,8 @@ export const AboutSchema = z.object({
     found: z.boolean(),
     settings: z.array(PolicySettingSchema),
   }),
+  /** The desktop app's updates (off in the web host, or without a feed in the policy). */
+  updates: UpdateNoticeSchema,
 });
 export type About = z.infer<typeof AboutSchema>;
 

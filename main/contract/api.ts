@@ -31,11 +31,13 @@ export {
 import { PreferencesChangeSchema, PreferencesSchema, RECENT_SCRIPTS } from './preferences.js';
 
 export {
+  BACKGROUND_CHOICES,
   MAX_FAVOURITES,
   PreferencesChangeSchema,
   PreferencesSchema,
   RECENT_SCRIPTS,
   THEME_CHOICES,
+  type BackgroundChoice,
   type Preferences,
   type ThemeChoice,
 } from './preferences.js';

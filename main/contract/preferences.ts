@@ -4,6 +4,12 @@ import { ScriptIdSchema } from './schema-parts.js';
 /** The window's colours: follow the operating system, or always light, or always dark. */
 export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEME_CHOICES)[number];
+/**
+ * Whether the desktop app keeps running in the tray (menu bar on macOS) when its window is
+ * closed: always, never, or when the user has schedules (`automatic`, the default).
+ */
+export const BACKGROUND_CHOICES = ['automatic', 'on', 'off'] as const;
+export type BackgroundChoice = (typeof BACKGROUND_CHOICES)[number];
 /** The most scripts a user may keep as favourites (a catalogue rarely has more). */
 export const MAX_FAVOURITES = 200;
 /** How many scripts "Recently run" lists. */
@@ -26,6 +32,10 @@ export const PreferencesSchema = z.object({
   notifyLongRuns: z.boolean({ error: 'notifyLongRuns must be true or false' }),
   /** Script ids, in the order they were added; ids no longer in the catalogue are kept, not shown. */
   favourites: FavouritesSchema,
+  /** Keep running in the background when the window is closed (desktop app only). */
+  runInBackground: z.enum(BACKGROUND_CHOICES, {
+    error: 'runInBackground must be "automatic", "on" or "off"',
+  }),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
 
@@ -34,11 +44,11 @@ export const PreferencesChangeSchema = z
   .strictObject(PreferencesSchema.shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown preference ${issue.keys.map((key) => `"${key.slice(0, 40)}"`).join(', ')}; the preferences are theme, notifyLongRuns and favourites`
+        ? `unknown preference ${issue.keys.map((key) => `"${key.slice(0, 40)}"`).join(', ')}; the preferences are theme, notifyLongRuns, favourites and runInBackground`
         : undefined,
   })
   .partial()
   .refine(
     (change) => Object.keys(change).length > 0,
-    'name at least one preference to change: theme, notifyLongRuns or favourites',
+    'name at least one preference to change: theme, notifyLongRuns, favourites or runInBackground',
   );

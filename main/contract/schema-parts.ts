@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { SCRIPT_ID_PATTERN } from '../shared/script-id.js';
 
 /** Pieces every part of the contract (`api.ts`, `preset-api.ts`) builds its methods from. */
 
 export const ScriptIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a script id is lower-case letters, digits and dashes');
+  .regex(SCRIPT_ID_PATTERN, 'a script id is lower-case letters, digits and dashes');
 export const RunIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a run id is a UUID');
 export const JsonObjectSchema = z.record(z.string(), z.unknown());
 

@@ -8,10 +8,13 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Menu,
   Notification,
   protocol,
   session,
   shell,
+  Tray,
+  type MenuItemConstructorOptions,
   type IpcMainInvokeEvent,
   type WebContents,
 } from 'electron';
@@ -22,8 +25,15 @@ import { DEFAULT_SYNC_INTERVAL_MS, openScriptDeskApp } from '../app/app.js';
 import type { DesktopShell } from '../app/desktop-shell.js';
 import { defaultHome } from '../shared/home.js';
 import type { Dispatch } from '../contract/dispatcher.js';
+import { PreferencesSchema } from '../contract/preferences.js';
+import { trayIconFile } from '../platform/background.js';
+import { HOST_OS } from '../platform/os.js';
+import { DEEP_LINK_SCHEME } from '../shared/deep-link.js';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME } from './app-origin.js';
 import { appResponseHeaders, resolveAppFile } from './app-protocol.js';
+import type { TrayMenuItem } from './background-policy.js';
+import { BackgroundKeeper } from './background-shell.js';
+import { createDeepLinkHandler, deepLinkInArgv } from './deep-link-opener.js';
 import { forwardApiEvents, registerIpcHandlers } from './ipc.js';
 import { isTrustedSender } from './ipc-sender-policy.js';
 import { externalLinkPolicy, isAllowedNavigation } from './navigation-policy.js';
@@ -31,6 +41,7 @@ import { showRunNotifications } from './run-notifications.js';
 import { chosenPath, openDialogOptions } from './file-dialog.js';
 import { createQuitHandler } from './shutdown.js';
 import { mainWindowOptions } from './window-options.js';
+import { desktopUpdateNotice, startDesktopUpdates } from './updates.js';
 
 const PRELOAD_PATH = fileURLToPath(new URL('../../preload/index.cjs', import.meta.url));
 const RENDERER_ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url));
@@ -39,6 +50,71 @@ const RENDERER_ROOT = fileURLToPath(new URL('../../renderer/', import.meta.url))
 const EXTERNAL_LINK_HOSTS: readonly string[] = [];
 
 let mainWindow: BrowserWindow | null = null;
+
+/** Where the tray icons are: the package's resources, or build/electron/tray in development. */
+function trayIconPath(): string {
+  const folder = app.isPackaged
+    ? path.join(process.resourcesPath, 'tray')
+    : fileURLToPath(new URL('../../../build/electron/tray/', import.meta.url));
+  return path.join(folder, trayIconFile(HOST_OS));
+}
+
+/** The tray's menu items as Electron's menu template. */
+function trayMenuTemplate(
+  items: readonly TrayMenuItem[],
+  select: (id: 'open' | 'quit') => void,
+): MenuItemConstructorOptions[] {
+  return items.map((item) => {
+    if (item.kind === 'separator') return { type: 'separator' };
+    if (item.kind === 'info') return { label: item.label, enabled: false };
+    return { label: item.label, click: () => select(item.id) };
+  });
+}
+
+/**
+ * The tray icon and the decision to quit or stay when the window closes. `scheduleCount` is the
+ * number of the user's schedules: the schedules service feeds it once the app has one; until
+ * then nobody has a schedule, so "Automatic" quits with the window as "Off" does.
+ */
+const background = new BackgroundKeeper({
+  os: HOST_OS,
+  scheduleCount: () => 0,
+  createTray: () => new Tray(trayIconPath()),
+  buildMenu: (items, select) => Menu.buildFromTemplate(trayMenuTemplate(items, select)),
+  showWindow: () => showWindow(),
+  quit: () => app.quit(),
+});
+
+/**
+ * Brings the window forward, creating it if it was closed; at `url` if given. Only the address's
+ * fragment changes then (`#/runs/…`, `#/scripts/…`): the page follows it without reloading.
+ */
+function showWindow(url?: string): void {
+  if (!mainWindow) {
+    mainWindow = createMainWindow(url);
+    return;
+  }
+  const window = mainWindow;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+  if (url) window.loadURL(url).catch((error: unknown) => logError(`opening ${url}`, error));
+}
+
+/**
+ * `scriptdesk://` links, from every door; each is judged by the parser before the window sees
+ * an address built from what it accepted. A refused one is explained in a message box.
+ */
+const deepLinks = createDeepLinkHandler({
+  open: (url) => showWindow(url),
+  refuse: (message) => {
+    const options = { type: 'warning' as const, title: 'ScriptDesk', message };
+    const shown = mainWindow
+      ? dialog.showMessageBox(mainWindow, options)
+      : dialog.showMessageBox(options);
+    shown.catch((error: unknown) => logError('telling about a refused link', error));
+  },
+});
 
 function logError(what: string, error: unknown): void {
   console.error(`ScriptDesk: ${what}:`, error);
@@ -124,17 +200,17 @@ const desktopShell: DesktopShell = {
   showItemInFolder: (file) => shell.showItemInFolder(file),
 };
 
-function createMainWindow(): BrowserWindow {
+function createMainWindow(url = APP_ENTRY_URL): BrowserWindow {
   const window = new BrowserWindow(
     mainWindowOptions({ preloadPath: PRELOAD_PATH, devTools: !app.isPackaged }),
   );
   window.once('ready-to-show', () => window.show());
+  // A link that came while the app was starting opens once the page is there to follow it.
+  window.webContents.once('did-finish-load', () => deepLinks.ready());
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
-  window
-    .loadURL(APP_ENTRY_URL)
-    .catch((error: unknown) => logError(`loading ${APP_ENTRY_URL}`, error));
+  window.loadURL(url).catch((error: unknown) => logError(`loading ${url}`, error));
   return window;
 }
 
@@ -166,6 +242,7 @@ async function start(): Promise<void> {
     desktop: desktopShell,
     // The Python the package carries (resources/python, see build/fetch-python.mjs).
     ...(app.isPackaged ? { resourcesDir: process.resourcesPath } : {}),
+    updateNotice: desktopUpdateNotice,
   });
   serveRenderer(async (sha256) => (await opening).validatorModule(sha256));
 
@@ -174,9 +251,17 @@ async function start(): Promise<void> {
   registerIpcHandlers(ipcMain, dispatch, isTrustedEvent, (method, error) =>
     logError(`IPC ${method}`, error),
   );
-  mainWindow = createMainWindow();
+  mainWindow ??= createMainWindow();
 
   const scriptDesk = await opening;
+
+  // --- Updates (main/updates/, wired in updates.ts): from the machine policy's feed only. ---
+  startDesktopUpdates(
+    scriptDesk,
+    () => mainWindow !== null,
+    (message) => console.error(message),
+  );
+  // --- end of updates ---
   forwardApiEvents(
     (listener) => scriptDesk.subscribe(listener),
     () => mainWindow?.webContents ?? null,
@@ -185,14 +270,15 @@ async function start(): Promise<void> {
     supported: () => Notification.isSupported(),
     create: (options) => new Notification(options),
     windowFocused: () => mainWindow?.isFocused() ?? false,
-    open: (url) => {
-      const window = (mainWindow ??= createMainWindow());
-      if (window.isMinimized()) window.restore();
-      window.show();
-      window.focus();
-      // Only the address's fragment changes: the page follows it without reloading.
-      window.loadURL(url).catch((error: unknown) => logError(`opening ${url}`, error));
-    },
+    open: (url) => showWindow(url),
+  });
+  // The dispatcher checked the answer against the contract; its type is read back from it.
+  const preferences = await scriptDesk.dispatch('prefs.get', {}, { transport: 'ipc' });
+  if (preferences.ok)
+    background.settingChanged(PreferencesSchema.parse(preferences.value).runInBackground);
+  scriptDesk.subscribe((event) => {
+    if (event.name === 'prefs.changed') background.settingChanged(event.payload.runInBackground);
+    if (event.name === 'run.status') background.runChanged(event.payload);
   });
   app.on(
     'will-quit',
@@ -205,6 +291,9 @@ async function start(): Promise<void> {
   app.on('activate', () => {
     if (mainWindow === null) mainWindow = createMainWindow();
   });
+  // Windows and Linux start the app with the link on its command line.
+  const launchedWith = deepLinkInArgv(process.argv);
+  if (launchedWith) deepLinks.receive(launchedWith);
 }
 
 // Must run before `ready`: lets app:// pages have a real origin, secure context and fetch.
@@ -219,18 +308,26 @@ if (!app.requestSingleInstanceLock()) {
   // Two instances would share one audit journal and one database; the second one leaves.
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  // Installers register the scheme (electron-builder.yml `protocols`); this claims it again for
+  // the installed app (the OS may have handed it to another program). Never from a development
+  // run, which would point the user's links at a developer's checkout.
+  if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  // A second launch (Windows, Linux) hands over its command line, and with it any link.
+  app.on('second-instance', (_event, argv) => {
+    const link = deepLinkInArgv(argv);
+    if (link) deepLinks.receive(link);
+    // Before `ready` no window can be made; start() makes the first one then.
+    else if (app.isReady()) showWindow();
+  });
+  // macOS hands a link to the running app, or to the app it is launching (before `ready`).
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    deepLinks.receive(url);
   });
   app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
-  app.on('window-all-closed', () => {
-    // Electron's own lifecycle convention (an app stays in the macOS dock), not a decision of
-    // ScriptDesk's: the one platform check outside main/platform/.
-    // eslint-disable-next-line no-restricted-properties
-    if (process.platform !== 'darwin') app.quit();
-  });
+  app.on('before-quit', () => background.quitting());
+  app.on('will-quit', () => background.close());
+  app.on('window-all-closed', () => background.lastWindowClosed());
   start().catch((error: unknown) => {
     logError('starting', error);
     const message = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SEVERITIES, type AdvisoryPolicy, type Severity } from '../catalogue/governance-policy.js';
 import { describeZodIssues } from '../shared/zod-issues.js';
 import { cvss3BaseScore, severityOfScore } from './cvss.js';
-import { compareVersions } from './pep440.js';
+import { compareVersions } from '../python/pep440.js';
 import { normalisePackageName } from './package-name.js';
 
 /** A known vulnerability of one package, from an OSV file. */

@@ -1,11 +1,9 @@
 import path from 'node:path';
-import { execa, type ExecaError } from 'execa';
 import { z } from 'zod';
 import { toolEnvironment } from '../platform/environment.js';
 import { HOST_OS } from '../platform/os.js';
-import { treeStopPlan } from '../platform/process-tree.js';
 import { resolvePythonRuntime } from '../python/runtime.js';
-import { signalProcessGroup } from '../shared/process-identity.js';
+import { runTool, toolFailure } from '../shared/tool-process.js';
 import { ARGPARSE_READER } from './argparse-program.js';
 import { ImportRefused } from './import-refused.js';
 
@@ -117,39 +115,21 @@ export async function readArgparse(file: string, bytes: Buffer): Promise<Argpars
 }
 
 /**
- * Runs the reader through execa: the script's bytes on stdin, its report on stdout (at most
+ * Runs the reader (`runTool`): the script's bytes on stdin, its report on stdout (at most
  * 16 MiB), a time limit, no shell; on POSIX in a group of its own, ended whole if it overruns.
  */
 async function runReader(executable: string, name: string, bytes: Buffer): Promise<string> {
-  const subprocess = execa(executable, ['-I', '-c', ARGPARSE_READER, name], {
+  const exit = await runTool(executable, ['-I', '-c', ARGPARSE_READER, name], {
     input: bytes,
     env: toolEnvironment(HOST_OS, process.env),
-    extendEnv: false,
-    detached: treeStopPlan(HOST_OS).ownProcessGroup,
-    windowsHide: true,
-    timeout: TIME_LIMIT_MS,
-    killSignal: 'SIGKILL',
-    forceKillAfterDelay: false,
-    maxBuffer: { stdout: MAX_OUTPUT, stderr: 4096 },
-    stripFinalNewline: false,
+    timeoutMs: TIME_LIMIT_MS,
+    maxStdoutBytes: MAX_OUTPUT,
   });
-  try {
-    return (await subprocess).stdout;
-  } catch (error) {
-    const failure = error as ExecaError;
-    if (subprocess.pid !== undefined && (failure.timedOut || failure.isMaxBuffer))
-      signalProcessGroup(subprocess.pid, 'SIGKILL');
-    if (failure.timedOut)
-      throw new Error(`did not finish within ${TIME_LIMIT_MS / 1000} s`, { cause: error });
-    if (failure.isMaxBuffer) throw new Error('printed more than 16 MiB', { cause: error });
-    if (failure.exitCode !== undefined) {
-      const reason =
-        String(failure.stderr ?? '')
-          .trim()
-          .split('\n')
-          .at(-1) ?? '';
-      throw new Error(`failed (exit ${failure.exitCode}): ${reason}`, { cause: error });
-    }
-    throw new Error(failure.originalMessage || failure.shortMessage, { cause: error });
-  }
+  if (exit.stopped === 'output-limit') throw new Error('printed more than 16 MiB');
+  const failure = toolFailure(exit, TIME_LIMIT_MS);
+  if (failure === null) return exit.stdout;
+  const reason = exit.stderr.trim().split('\n').at(-1) ?? '';
+  throw new Error(
+    exit.code === null || exit.stopped ? failure : `failed (exit ${exit.code}): ${reason}`,
+  );
 }

@@ -15,8 +15,7 @@ export function osOf(platform: string): OsName {
 
 /**
  * The OS this process runs on: the one place in main/ that reads `process.platform` (the lint
- * rule `no-restricted-properties` refuses it anywhere else, save the Electron shell's window
- * lifecycle). Everything else takes an {@link OsName}, so every OS's rules run in tests here.
+ * rule `no-restricted-properties` refuses it anywhere else). Everything else takes an {@link OsName}, so every OS's rules run in tests here.
  */
 export const HOST_OS: OsName = osOf(process.platform);
 

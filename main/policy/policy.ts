@@ -42,7 +42,7 @@ export const PolicySchema = z
         endpoint: z
           .string()
           .refine(
-            isAuditEndpoint,
+            isHttpsOrLoopback,
             'must be an https:// URL (http:// only for 127.0.0.1 or localhost)',
           )
           .optional()
@@ -89,6 +89,40 @@ export const PolicySchema = z
       .strict()
       .default({ allowNetworkPaths: false })
       .describe('Which files a file input may name.'),
+    updates: z
+      .object({
+        feedUrl: z
+          .string()
+          .refine(
+            isHttpsOrLoopback,
+            'must be an https:// URL (http:// only for 127.0.0.1 or localhost, which only development builds accept)',
+          )
+          .optional()
+          .describe(
+            'The folder the desktop app looks for new versions in (electron-updater generic feed: latest.yml, latest-mac.yml, latest-linux.yml next to the installers), e.g. https://updates.example.org/scriptdesk/. Without it, updates are off. http:// is accepted only for 127.0.0.1 or localhost, and only by development builds: any program on the computer can listen on a loopback port.',
+          ),
+        channel: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a channel name such as latest or beta')
+          .default('latest')
+          .describe(
+            'Which release line the feed offers this computer: latest (the default) reads latest*.yml, beta reads beta*.yml. Never moves a computer to an older version.',
+          ),
+        checkIntervalHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(168)
+          .default(6)
+          .describe(
+            'How often the desktop app asks the feed for a new version, in hours (1 to 168). A failed check is tried again sooner, backing off up to this interval; nothing is checked while the computer is offline.',
+          ),
+      })
+      .strict()
+      .default({ channel: 'latest', checkIntervalHours: 6 })
+      .describe(
+        'Updates of the desktop app: downloaded in the background, checked against the sha512 in the feed (and the code signature on Windows and macOS), installed when the app quits or at the next idle moment, never while a run is going or queued.',
+      ),
   })
   .strict()
   .meta({
@@ -97,8 +131,11 @@ export const PolicySchema = z
       'policy.json, set by IT for every user of a computer: /etc/scriptdesk/policy.json on Linux, /Library/Application Support/ScriptDesk/policy.json on macOS, %ProgramData%\\ScriptDesk\\policy.json on Windows. Writable by administrators only.',
   });
 
-/** Plain http would show the audit token and every record to the network, except on loopback. */
-function isAuditEndpoint(text: string): boolean {
+/**
+ * Plain http would show the audit token and every record to the network (or let it swap an update),
+ * except on loopback; credentials in a URL would land in logs.
+ */
+function isHttpsOrLoopback(text: string): boolean {
   let url: URL;
   try {
     url = new URL(text);

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toolEnvironment as platformToolEnvironment } from '../platform/environment.js';
 import { HOST_OS } from '../platform/os.js';
-import { runCaptured } from './captured-process.js';
+import { runTool, toolFailure } from '../shared/tool-process.js';
 import type { SourceProblem } from './source-problems.js';
 
 /** Folders and files a script folder may hold that are never Python of the script. */
@@ -64,14 +64,16 @@ export async function byteCompile(
   files: readonly string[],
 ): Promise<SourceProblem[]> {
   if (files.length === 0) return [];
-  const result = await runCaptured(python, ['-I', '-B', '-c', COMPILE_ALL], {
+  const timeoutMs = 120_000;
+  const result = await runTool(python, ['-I', '-B', '-c', COMPILE_ALL], {
     env: toolEnvironment(),
-    timeoutMs: 120_000,
+    timeoutMs,
     input: JSON.stringify(files),
   });
-  if (result.code !== 0 || result.timedOut)
+  const failure = toolFailure(result, timeoutMs);
+  if (failure !== null)
     throw new Error(
-      `byte-compiling the scripts with ${python} failed (${result.timedOut ? 'no answer within 120 s' : `exit ${result.signal ?? result.code}`}): ${lastLine(result.output)}`,
+      `byte-compiling the scripts with ${python} failed (it ${failure}): ${lastLine(result.output)}`,
     );
   const problems = JSON.parse(result.stdout) as CompileProblem[];
   return problems.map((problem) => ({

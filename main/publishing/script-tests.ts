@@ -6,7 +6,7 @@ import { Semaphore } from '../python/semaphore.js';
 import { buildVenv, venvInterpreter, VenvBuildError } from '../python/venv-build.js';
 import { pythonMismatch } from '../python/version-specifier.js';
 import { toolEnvironment } from './byte-compile.js';
-import { runCaptured } from './captured-process.js';
+import { runTool } from '../shared/tool-process.js';
 import type { SourceProblem } from './source-problems.js';
 import type { SourceScript } from './source-reader.js';
 import { trimmedLines } from './trimmed-output.js';
@@ -127,12 +127,20 @@ async function testOneScript(
   });
   const reportFile = path.join(work, 'report.json');
   const seconds = options.timeoutSeconds;
-  const exit = await runCaptured(venvInterpreter(venv), ['-I', '-B', '-c', RUN_TESTS, reportFile], {
+  const exit = await runTool(venvInterpreter(venv), ['-I', '-B', '-c', RUN_TESTS, reportFile], {
     cwd: copy,
     env: toolEnvironment({ HOME: work, TMPDIR: work, PYTHONIOENCODING: 'utf-8' }),
     timeoutMs: seconds * 1000,
   });
-  if (exit.timedOut)
+  if (exit.stopped === 'output-limit')
+    return [
+      {
+        file: testsDir,
+        detail: `the tests of script ${id} printed more than 16 MiB and were stopped; print less (unittest keeps a passing test's prints to itself)`,
+        output: trimmedLines(exit.output),
+      },
+    ];
+  if (exit.stopped === 'timeout')
     return [
       {
         file: testsDir,

@@ -5,17 +5,13 @@
  * message, never guessed at.
  */
 
-type Operator = '>=' | '<=' | '>' | '<' | '==' | '!=' | '~=';
+import { compareKeys, parseVersion, type VersionKey } from './pep440.js';
 
-interface Version {
-  release: number[];
-  /** a < b < rc < final: [rank, number]; a final release is [3, 0]. */
-  pre: [number, number];
-}
+type Operator = '>=' | '<=' | '>' | '<' | '==' | '!=' | '~=';
 
 interface Clause {
   operator: Operator;
-  version: Version;
+  version: VersionKey;
   /** `==3.9.*` / `!=3.9.*`: compare only the release numbers given. */
   wildcard: boolean;
 }
@@ -26,27 +22,13 @@ export class SpecifierError extends Error {
 }
 
 const CLAUSE = /^(~=|==|!=|<=|>=|<|>)(.+)$/;
-const VERSION = /^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d*))?$/i;
-const PRE_RANK: Record<string, number> = {
-  a: 0,
-  alpha: 0,
-  b: 1,
-  beta: 1,
-  c: 2,
-  rc: 2,
-  pre: 2,
-  preview: 2,
-};
 
-function parseVersion(text: string): Version | null {
+/** A release with an optional a/b/rc pre-release: no epoch, post or dev part, no local label. */
+function parseRelease(text: string): VersionKey | null {
   // A trailing "+" marks a CPython development build (3.14.0a1+): same version for our purposes.
-  const match = VERSION.exec(text.replace(/\+$/, ''));
-  if (!match) return null;
-  const release = match[1]!.split('.').map(Number);
-  const pre: [number, number] = match[2]
-    ? [PRE_RANK[match[2].toLowerCase()]!, Number(match[3] || 0)]
-    : [3, 0];
-  return { release, pre };
+  const key = parseVersion(text.replace(/\+$/, ''));
+  if (!key || /[+!]/.test(text.replace(/\+$/, ''))) return null;
+  return key.epoch === 0 && key.post === -1 && key.dev === Infinity ? key : null;
 }
 
 function parseClause(raw: string, whole: string): Clause {
@@ -64,7 +46,7 @@ function parseClause(raw: string, whole: string): Clause {
       throw new SpecifierError(`"${text}": a .* wildcard only goes with == or !=`);
     versionText = versionText.slice(0, -2);
   }
-  const version = parseVersion(versionText);
+  const version = parseRelease(versionText);
   if (!version || (wildcard && version.pre[0] !== 3))
     throw new SpecifierError(`"${text}": "${match[2]}" is not a version like 3.9 or 3.10.2`);
   if (operator === '~=' && version.release.length < 2)
@@ -86,21 +68,13 @@ function compareRelease(a: number[], b: number[], length = Math.max(a.length, b.
   return 0;
 }
 
-function compare(a: Version, b: Version): number {
-  return (
-    compareRelease(a.release, b.release) ||
-    Math.sign(a.pre[0] - b.pre[0]) ||
-    Math.sign(a.pre[1] - b.pre[1])
-  );
-}
-
-function matches(version: Version, clause: Clause): boolean {
+function matches(version: VersionKey, clause: Clause): boolean {
   const { operator, version: wanted, wildcard } = clause;
   if (wildcard) {
     const prefix = compareRelease(version.release, wanted.release, wanted.release.length) === 0;
     return operator === '==' ? prefix : !prefix;
   }
-  const order = compare(version, wanted);
+  const order = compareKeys(version, wanted);
   switch (operator) {
     case '>=':
       return order >= 0;
@@ -122,8 +96,8 @@ function matches(version: Version, clause: Clause): boolean {
   }
 }
 
-const isPre = (v: Version) => v.pre[0] !== 3;
-const sameRelease = (a: Version, b: Version) => compareRelease(a.release, b.release) === 0;
+const isPre = (v: VersionKey) => v.pre[0] !== 3;
+const sameRelease = (a: VersionKey, b: VersionKey) => compareRelease(a.release, b.release) === 0;
 
 /**
  * Whether `version` (as Python reports it, like "3.11.7") satisfies `specifier`. Throws
@@ -131,7 +105,7 @@ const sameRelease = (a: Version, b: Version) => compareRelease(a.release, b.rele
  */
 export function satisfiesSpecifier(version: string, specifier: string): boolean {
   const clauses = parseSpecifier(specifier);
-  const parsed = parseVersion(version.trim());
+  const parsed = parseRelease(version.trim());
   if (!parsed) throw new SpecifierError(`"${version}" is not a Python version`);
   return clauses.every((clause) => matches(parsed, clause));
 }

@@ -250,6 +250,13 @@ export class Runner {
       this.deps.emit({ name: 'run.status', payload: stripRun(run.stored) });
   }
 
+  /** Whether a run is going, starting or waiting in the queue (updates are not installed then). */
+  busy(): boolean {
+    return (
+      this.queue.length > 0 || this.supervisor.size > 0 || this.starting > 0 || this.rechecking
+    );
+  }
+
   /** Where a queued run is in the queue (0: it starts next), or null when it is not queued. */
   queuePositionOf(runId: string): number | null {
     return this.queue.positionOf(runId);

@@ -7,6 +7,9 @@ import type { AuditStore } from './audit/audit-store.js';
 import { openAuditStore } from './audit/open-audit-store.js';
 import type { DeviceMode } from '../audit/protocol.js';
 import { createCatalogueFilesHandler, type RouteHandler } from './catalogue-files.js';
+import { resolveTargets, type AlertsConfig } from './alerts/alert-config.js';
+import { alertsOfPlan } from './alerts/alert-rules.js';
+import { AlertWorker, type AlertTiming } from './alerts/alert-worker.js';
 
 /** Options of {@link startServer}: at least one of `root` and `audit`. */
 export interface ServerOptions {
@@ -33,6 +36,16 @@ export interface AuditServerOptions {
   adminToken: string;
   /** How devices seen for the first time are registered; default `auto`. */
   devices?: DeviceMode;
+  /** Webhook alerts (the `alerts` section of `--config`); absent: none sent. */
+  alerts?: AlertServerOptions;
+}
+
+export interface AlertServerOptions {
+  config: AlertsConfig;
+  /** Where the targets' `urlEnv` and `secretEnv` variables are read; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Tests only: the clock, retry delays and poll interval of the delivery worker. */
+  timing?: AlertTiming;
 }
 
 /** A running `scriptdesk server`: the catalogue files and/or the audit endpoint. */
@@ -65,16 +78,35 @@ export async function startServer(options: ServerOptions): Promise<CatalogueServ
   const log = options.log ?? (() => {});
   const routes: RouteHandler[] = [];
   let store: AuditStore | undefined;
+  let worker: AlertWorker | undefined;
   if (options.audit) {
     const audit = options.audit;
     assertTokens(audit.ingestToken, audit.adminToken);
+    const alerts = audit.alerts;
+    const targets = alerts && resolveTargets(alerts.config, alerts.env ?? process.env);
     store = await openAuditStore(audit.database, { createFolder: audit.createFolder, log });
+    if (alerts && targets) {
+      worker = new AlertWorker({
+        queue: store.alerts,
+        config: alerts.config,
+        targets,
+        timing: alerts.timing,
+        log: (line) => log(`scriptdesk server: ${line}`),
+      });
+      await worker.start().catch(async (error: unknown) => {
+        await store?.close();
+        throw error;
+      });
+    }
+    const config = alerts?.config;
     routes.push(
       createAuditHandler({
         store,
         ingestToken: audit.ingestToken,
         adminToken: audit.adminToken,
         devices: audit.devices ?? 'auto',
+        alerts: config && ((plan) => alertsOfPlan(plan, config)),
+        onStored: worker && (() => worker?.wake()),
         log,
       }),
     );
@@ -106,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<CatalogueServ
   try {
     await listen(server, host, options.port ?? 0);
   } catch (error) {
+    await worker?.stop();
     await store?.close();
     throw error;
   }
@@ -123,6 +156,8 @@ export async function startServer(options: ServerOptions): Promise<CatalogueServ
         // half-sent blob is cheaper to retry than a shutdown that waits for it.
         server.closeAllConnections();
       });
+      // Requests in flight finish first, so no delivery is left half-recorded.
+      await worker?.stop();
       await store?.close();
     },
   };

@@ -6,6 +6,7 @@ export const DEFAULT_PREFERENCES: Preferences = Object.freeze({
   theme: 'system',
   notifyLongRuns: true,
   favourites: [],
+  runInBackground: 'automatic',
 }) as Preferences;
 
 type PreferenceName = keyof Preferences;

@@ -114,6 +114,7 @@ function Page({
           hasCatalogue={hasCatalogue}
           catalogueVersion={catalogueVersion}
           scriptId={route.scriptId}
+          link={{ preset: route.preset, problem: route.linkProblem }}
           onSelect={(scriptId) => navigate({ page: 'scripts', scriptId })}
           onStarted={openRun}
         />

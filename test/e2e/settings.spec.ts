@@ -136,7 +136,7 @@ test('Dark chosen in Settings is applied at once, kept by main after a reload, a
   });
 });
 
-test('About this computer shows the Python in use and the machine policy, each setting with where it came from', async ({
+test('About this computer shows the Python in use, whether updates are on, and the machine policy, each setting with where it came from', async ({
   page,
 }) => {
   await withNoticeDesk(async (desk) => {
@@ -146,6 +146,14 @@ test('About this computer shows the Python in use and the machine policy, each s
     await expect(about.getByTestId('about-python')).toContainText(
       /^Python 3\.\d+\.\d+ at \/.+, chosen by .+\.$/,
     );
+    // The web host never updates itself, and this policy names no feed: About says which.
+    await expect(about.getByTestId('about-updates')).toHaveText(
+      /^Updates are off: the machine policy names no update feed \(updates\.feedUrl\)\./,
+    );
+    await expect(about.getByTestId('policy-updates.channel').getByRole('cell')).toHaveText([
+      'latest',
+      'Default',
+    ]);
     // The policy of this desk sets only longRunSeconds; everything else is the default.
     const longRun = about.getByTestId('policy-notifications.longRunSeconds');
     await expect(longRun.getByRole('cell')).toHaveText(['1', 'Policy file']);

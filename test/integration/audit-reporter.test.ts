@@ -29,13 +29,17 @@ async function journalWith(events: number): Promise<AuditJournal> {
 async function fakeEndpoint(
   answer: (batch: { id: string }[], request: IncomingMessage, response: ServerResponse) => void,
 ) {
-  const seen: { authorization: string | undefined; ids: string[] }[] = [];
+  const seen: { authorization: string | undefined; backlog: unknown; ids: string[] }[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
       const batch = JSON.parse(body) as { id: string }[];
-      seen.push({ authorization: request.headers.authorization, ids: batch.map((e) => e.id) });
+      seen.push({
+        authorization: request.headers.authorization,
+        backlog: request.headers['scriptdesk-backlog'],
+        ids: batch.map((e) => e.id),
+      });
       answer(batch, request, response);
     });
   });
@@ -82,13 +86,15 @@ describe('the audit reporter', () => {
     expect(backoffDelay(3, 1000, 300_000, () => 0)).toBe(1);
   });
 
-  it('sends the bearer token and the events in sequence order, and marks them delivered only when acknowledged', async () => {
+  it('sends the bearer token, the backlog and the events in sequence order, and marks them delivered only when acknowledged', async () => {
     const journal = await journalWith(7);
     const endpoint = await fakeEndpoint((batch, _request, response) => storedAll(batch, response));
     const reporter = reporterFor(journal, endpoint, { batchSize: 3 });
     const status = await reporter.flush(whenever());
     expect(status).toMatchObject({ pending: 0, lastError: null });
     expect(endpoint.seen.map((s) => s.ids.length)).toEqual([3, 3, 1]);
+    // Each batch says how many events the journal still held, itself included (silent-device alert).
+    expect(endpoint.seen.map((s) => s.backlog)).toEqual(['7', '4', '1']);
     expect(endpoint.seen.every((s) => s.authorization === 'Bearer the-token-0123456789')).toBe(
       true,
     );

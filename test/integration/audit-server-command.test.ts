@@ -120,7 +120,9 @@ describe('scriptdesk server with the audit endpoint', () => {
     expect(nothing.message).toMatch(/^nothing to serve: give --root DIR/);
     const { published } = await publish();
     const database = await refusal({ root: published, database: '/tmp/x.sqlite' }, {});
-    expect(database.message).toMatch(/^--database and --devices configure the audit endpoint/);
+    expect(database.message).toMatch(
+      /^--database, --devices and --config configure the audit endpoint/,
+    );
   });
 
   it('serves only the catalogue and says in one line how to turn the audit endpoint on when no token is set', async () => {

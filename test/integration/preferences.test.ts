@@ -32,12 +32,13 @@ async function refused(served: ScriptDeskApp, input: unknown) {
 }
 
 describe('preferences kept by main', () => {
-  it('a new user gets the defaults: system theme, notifications on, no favourites', async () => {
+  it('a new user gets the defaults: system theme, notifications on, no favourites, background automatic', async () => {
     const served = await freshApp();
     expect(await callOrThrow(served, 'prefs.get', {})).toEqual({
       theme: 'system',
       notifyLongRuns: true,
       favourites: [],
+      runInBackground: 'automatic',
     });
   });
 
@@ -47,13 +48,17 @@ describe('preferences kept by main', () => {
     const events: ApiEvent[] = [];
     served.subscribe((event) => events.push(event));
     const answer = await callOrThrow(served, 'prefs.set', { theme: 'dark' });
-    expect(answer).toEqual({ theme: 'dark', notifyLongRuns: true, favourites: [] });
+    const rest = { runInBackground: 'automatic' };
+    expect(answer).toEqual({ theme: 'dark', notifyLongRuns: true, favourites: [], ...rest });
     await callOrThrow(served, 'prefs.set', { favourites: ['loan-schedule', 'csv-summary'] });
     await callOrThrow(served, 'prefs.set', { notifyLongRuns: false });
+    await callOrThrow(served, 'prefs.set', { runInBackground: 'off' });
+    const favourites = ['loan-schedule', 'csv-summary'];
     expect(events.filter((e) => e.name === 'prefs.changed').map((e) => e.payload)).toEqual([
-      { theme: 'dark', notifyLongRuns: true, favourites: [] },
-      { theme: 'dark', notifyLongRuns: true, favourites: ['loan-schedule', 'csv-summary'] },
-      { theme: 'dark', notifyLongRuns: false, favourites: ['loan-schedule', 'csv-summary'] },
+      { theme: 'dark', notifyLongRuns: true, favourites: [], ...rest },
+      { theme: 'dark', notifyLongRuns: true, favourites, ...rest },
+      { theme: 'dark', notifyLongRuns: false, favourites, ...rest },
+      { theme: 'dark', notifyLongRuns: false, favourites, runInBackground: 'off' },
     ]);
     await served.close();
     const reopened = await freshApp(home);
@@ -61,6 +66,7 @@ describe('preferences kept by main', () => {
       theme: 'dark',
       notifyLongRuns: false,
       favourites: ['loan-schedule', 'csv-summary'],
+      runInBackground: 'off',
     };
     expect(await callOrThrow(reopened, 'prefs.get', {})).toEqual(kept);
     // The window reads them from app.info, one of its first answers.
@@ -95,6 +101,7 @@ describe('preferences kept by main', () => {
         theme: 'system',
         notifyLongRuns: true,
         favourites: ['loan-schedule'],
+        runInBackground: 'automatic',
       });
       const raw2 = new Database(file);
       raw2
@@ -123,13 +130,23 @@ describe('preferences kept by main', () => {
     ]);
   });
 
+  it('refuses a background choice that does not exist, naming the choices', async () => {
+    const error = await refused(await freshApp(), { runInBackground: 'sometimes' });
+    expect(error.fields).toEqual([
+      {
+        path: '/runInBackground',
+        message: 'runInBackground must be "automatic", "on" or "off"',
+      },
+    ]);
+  });
+
   it('refuses a preference it does not know, naming it and the ones there are', async () => {
     const error = await refused(await freshApp(), { theme: 'dark', fontSize: 18 });
     expect(error.fields).toEqual([
       {
         path: '',
         message:
-          'unknown preference "fontSize"; the preferences are theme, notifyLongRuns and favourites',
+          'unknown preference "fontSize"; the preferences are theme, notifyLongRuns, favourites and runInBackground',
       },
     ]);
   });
@@ -139,7 +156,8 @@ describe('preferences kept by main', () => {
     expect(error.fields).toEqual([
       {
         path: '',
-        message: 'name at least one preference to change: theme, notifyLongRuns or favourites',
+        message:
+          'name at least one preference to change: theme, notifyLongRuns, favourites or runInBackground',
       },
     ]);
   });

@@ -22,7 +22,7 @@ import { contentSecurityPolicy } from '../../main/shared/content-security-policy
  */
 const FAKE_ELECTRON = `
 import { EventEmitter } from 'node:events';
-const s = (globalThis.__fake = { handlers: new Map(), windows: [], protocolHandlers: new Map(), quits: 0, opened: [], errors: [] });
+const s = (globalThis.__fake = { handlers: new Map(), windows: [], protocolHandlers: new Map(), quits: 0, opened: [], errors: [], messages: [], trays: [], protocols: [] });
 let markReady, markStarted, markQuitAgain;
 s.whenReady = new Promise((resolve) => (markReady = resolve));
 s.ready = () => markReady();
@@ -38,6 +38,8 @@ class App extends EventEmitter {
   getVersion() { return '9.9.9'; }
   getPath(name) { return '/home/analyst/' + name; }
   requestSingleInstanceLock() { return true; }
+  isReady() { return Boolean(s.readyCalled); }
+  setAsDefaultProtocolClient(scheme) { s.protocols.push(scheme); return true; }
   quit() {
     s.quits++;
     const event = { prevented: false, preventDefault() { this.prevented = true; } };
@@ -59,6 +61,8 @@ export class BrowserWindow extends EventEmitter {
   constructor(options) { super(); this.options = options; this.webContents = new WebContents(); s.windows.push(this); app.emit('web-contents-created', {}, this.webContents); }
   loadURL(url) { this.url = url; return Promise.resolve(); }
   show() {}
+  focus() {}
+  isMinimized() { return false; }
 }
 export const ipcMain = { handle(channel, listener) { s.handlers.set(channel, listener); s.handlersBeforeWindow ??= s.windows.length === 0; } };
 export const protocol = {
@@ -75,12 +79,35 @@ export const shell = {
   openPath(file) { s.opened.push(file); return Promise.resolve(''); },
   showItemInFolder(file) { s.opened.push(file); },
 };
-export const dialog = { showErrorBox(title, message) { s.errors.push(title + ': ' + message); markStarted(); } };
+export const dialog = {
+  showErrorBox(title, message) { s.errors.push(title + ': ' + message); markStarted(); },
+  showMessageBox(...args) { s.messages.push(args.at(-1).message); return Promise.resolve({ response: 0 }); },
+};
+export class Tray extends EventEmitter {
+  constructor(icon) { super(); this.icon = icon; this.destroyed = false; s.trays.push(this); }
+  setToolTip(text) { this.tooltip = text; }
+  setContextMenu(menu) { this.menu = menu; }
+  destroy() { this.destroyed = true; }
+}
+export const Menu = { buildFromTemplate(template) { return template; } };
+export const net = { isOnline: () => true };
+export const powerMonitor = new EventEmitter();
 export class Notification extends EventEmitter {
   static isSupported() { return true; }
   constructor(options) { super(); this.options = options; }
   show() { (s.notifications ??= []).push(this.options); }
 }
+`;
+
+/** electron-updater's platform updater, recording how the shell configures it. */
+const FAKE_UPDATER = `
+import { EventEmitter } from 'node:events';
+class Updater extends EventEmitter {
+  setFeedURL(options) { (globalThis.__fake.updaterFeeds ??= []).push(options); }
+  checkForUpdates() { return Promise.resolve({ downloadPromise: null }); }
+  quitAndInstall() { globalThis.__fake.installs = (globalThis.__fake.installs ?? 0) + 1; }
+}
+export default { autoUpdater: new Updater() };
 `;
 
 /** Marks the driver's report lines among whatever else the shell prints. */
@@ -91,6 +118,8 @@ const REPORT = 'REPORT ';
  * JSON report line; then quits and prints what the quit did as a second one.
  */
 const DRIVER = `
+// What Electron sets in a packaged app: the folder holding the tray icons and the bundled Python.
+process.resourcesPath = process.cwd() + '/resources';
 await import('./dist/main/electron/main.js');
 const s = globalThis.__fake;
 const print = (report) => console.log('${REPORT}' + JSON.stringify(report));
@@ -125,6 +154,25 @@ report.ipc = {
   otherContents: await info({ ...top, sender: {} }, {}),
   badInput: await s.handlers.get('api:run.list')(top, { limit: 'many' }),
 };
+// The page has loaded: links are followed from now on. A second launch hands over its command line.
+contents.emit('did-finish-load');
+const relaunch = (argv) => s.app.emit('second-instance', {}, argv, '/home/analyst');
+relaunch(['/opt/ScriptDesk/scriptdesk', '--no-sandbox', 'scriptdesk://script/loan-schedule?preset=Car+loan']);
+report.linkOpened = win.url;
+relaunch(['/opt/ScriptDesk/scriptdesk', 'scriptdesk://script/loan-schedule#/runs/x']);
+// A plain second launch only brings the window forward: still one window, at the same address.
+relaunch(['/opt/ScriptDesk/scriptdesk']);
+const openUrl = { prevented: false, preventDefault() { this.prevented = true; } };
+s.app.emit('open-url', openUrl, 'javascript:alert(1)');
+report.links = { afterRefusals: win.url, messages: s.messages, openUrlPrevented: openUrl.prevented, windows: s.windows.length };
+report.protocols = s.protocols;
+// "Keep running in the background: On" through the window's own API call puts the icon in the tray.
+report.traysBefore = s.trays.length;
+// main tells every window and the shell (prefs.changed) before it answers the call.
+await s.handlers.get('api:prefs.set')(top, { runInBackground: 'on' });
+const tray = s.trays[0];
+report.tray = tray && { icon: tray.icon, tooltip: tray.tooltip, menu: tray.menu.map((item) => item.label ?? item.type) };
+report.updates = { about: (await s.handlers.get('api:app.about')(top, {})).value.updates, feeds: s.updaterFeeds ?? [] };
 print(report);
 s.app.quit();
 // The shell lets the quit through only after the app has closed, by quitting again.
@@ -167,6 +215,12 @@ interface Report {
   navigationPrevented: { foreign: boolean; own: boolean };
   windowOpen: { action: string };
   opened: string[];
+  linkOpened: string;
+  links: { afterRefusals: string; messages: string[]; openUrlPrevented: boolean; windows: number };
+  protocols: string[];
+  traysBefore: number;
+  tray?: { icon: string; tooltip: string; menu: string[] };
+  updates: { about: { state: string; message: string }; feeds: unknown[] };
   ipc: Record<
     'trusted' | 'subframe' | 'otherContents' | 'badInput',
     { ok: boolean; value?: Record<string, unknown>; error?: { code: string } }
@@ -199,6 +253,11 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       'export const planted = true;',
     );
     await writeFile(path.join(dir, 'fake-electron.mjs'), FAKE_ELECTRON);
+    await writeFile(path.join(dir, 'fake-electron-updater.mjs'), FAKE_UPDATER);
+    await writeFile(
+      path.join(dir, 'policy.json'),
+      JSON.stringify({ updates: { feedUrl: 'https://updates.example.org/scriptdesk' } }),
+    );
     await writeFile(path.join(dir, 'driver.mjs'), DRIVER);
     // Packages stay external and resolve from the project's node_modules, as in the real build.
     await symlink(fromRoot('node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -210,12 +269,19 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
       format: 'esm',
       target: 'node20',
       packages: 'external',
-      alias: { electron: path.join(dir, 'fake-electron.mjs') },
+      alias: {
+        electron: path.join(dir, 'fake-electron.mjs'),
+        'electron-updater': path.join(dir, 'fake-electron-updater.mjs'),
+      },
       logLevel: 'error',
     });
     driver = spawn(process.execPath, ['driver.mjs'], {
       cwd: dir,
-      env: { ...process.env, SCRIPTDESK_HOME: path.join(dir, 'home') },
+      env: {
+        ...process.env,
+        SCRIPTDESK_HOME: path.join(dir, 'home'),
+        SCRIPTDESK_POLICY: path.join(dir, 'policy.json'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const reports = reportLines(driver);
@@ -289,6 +355,40 @@ describe('the Electron shell, wired to a fake electron and the real app', () => 
     expect(report.ipc.subframe).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(report.ipc.otherContents).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(report.ipc.badInput).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('hands a second launch’s link to the window as the form’s address, and refuses hostile ones', () => {
+    expect(report.protocols).toEqual(['scriptdesk']);
+    expect(report.linkOpened).toBe(
+      'app://scriptdesk/index.html#/scripts/loan-schedule?preset=Car%20loan',
+    );
+    // A link with a fragment and a javascript: address: the window stays where it was.
+    expect(report.links).toEqual({
+      afterRefusals: 'app://scriptdesk/index.html#/scripts/loan-schedule?preset=Car%20loan',
+      messages: [
+        'ScriptDesk did not open the link: the link has a # part; ScriptDesk links have none.',
+        'ScriptDesk did not open the link: it is not a ScriptDesk link (scriptdesk://script/<script id>?preset=<preset name>).',
+      ],
+      openUrlPrevented: true,
+      windows: 1,
+    });
+  });
+
+  it('puts ScriptDesk in the tray once the user turns "keep running in the background" on', () => {
+    expect(report.traysBefore).toBe(0);
+    expect(report.tray).toEqual({
+      icon: expect.stringMatching(/resources[\\/]tray[\\/]tray\.png$/),
+      tooltip: 'ScriptDesk',
+      menu: ['Open ScriptDesk', 'No runs in progress', 'separator', 'Quit ScriptDesk'],
+    });
+  });
+
+  it("starts updates from the machine policy's feed and shows their state in About", () => {
+    expect(report.updates.feeds).toEqual([
+      { provider: 'generic', url: 'https://updates.example.org/scriptdesk/', channel: 'latest' },
+    ]);
+    // Whether the first check has run yet is the updater's business; updates are on either way.
+    expect(['idle', 'checking', 'up-to-date']).toContain(report.updates.about.state);
   });
 
   it('holds the first quit until the app has closed, then quits', async () => {

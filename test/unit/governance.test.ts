@@ -3,7 +3,7 @@ import { AdvisoryPolicySchema } from '../../main/catalogue/governance-policy.js'
 import { judgeAdvisory, type Advisory } from '../../main/governance/advisories.js';
 import { cvss3BaseScore, severityOfScore } from '../../main/governance/cvss.js';
 import { judgeLicence, licenceOf } from '../../main/governance/licences.js';
-import { compareVersions } from '../../main/governance/pep440.js';
+import { compareVersions } from '../../main/python/pep440.js';
 import { licenceAllowed, parseLicenceExpression } from '../../main/governance/spdx.js';
 import { parseCoreMetadata } from '../../main/governance/wheel-metadata.js';
 

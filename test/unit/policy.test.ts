@@ -44,6 +44,13 @@ describe('the machine policy', () => {
     ['{"maxConcurentRuns": 2}', /maxConcurentRuns/],
     ['{"maxConcurrentRuns": 2,}', /is not valid JSON/],
     ['{"files": {"allowNetworkPaths": "yes"}}', /field `files.allowNetworkPaths`/],
+    [
+      '{"updates": {"feedUrl": "http://updates.example.org/"}}',
+      /field `updates.feedUrl` must be an https:\/\/ URL/,
+    ],
+    ['{"updates": {"feedUrl": "https://me:pw@updates.example.org/"}}', /field `updates.feedUrl`/],
+    ['{"updates": {"channel": "../beta"}}', /field `updates.channel` must be a channel name/],
+    ['{"updates": {"checkIntervalHours": 0}}', /field `updates.checkIntervalHours`/],
   ])('a policy %s is refused with the file, the field and the fix', async (text, problem) => {
     const file = await policyWith(text);
     const error = await loadPolicy(file).catch((e: unknown) => e as Error);
@@ -56,6 +63,18 @@ describe('the machine policy', () => {
   it('is found through SCRIPTDESK_POLICY when set, else in the machine-wide place', () => {
     expect(policyFile({ SCRIPTDESK_POLICY: '/tmp/p.json' })).toBe('/tmp/p.json');
     expect(policyFile({})).toBe(machinePolicyFile(HOST_OS, {}));
+  });
+
+  it('keeps updates off until IT names a feed, and takes the channel and interval it sets', async () => {
+    expect(DEFAULT_POLICY.updates).toEqual({ channel: 'latest', checkIntervalHours: 6 });
+    const file = await policyWith(
+      '{"updates": {"feedUrl": "https://updates.example.org/sd/", "channel": "beta", "checkIntervalHours": 24}}',
+    );
+    expect((await loadPolicy(file)).updates).toEqual({
+      feedUrl: 'https://updates.example.org/sd/',
+      channel: 'beta',
+      checkIntervalHours: 24,
+    });
   });
 
   it('keeps network paths off unless IT turns them on', async () => {
@@ -79,6 +98,9 @@ describe('the machine policy', () => {
       'audit.retainDeliveredDays',
       'notifications.longRunSeconds',
       'files.allowNetworkPaths',
+      'updates.feedUrl',
+      'updates.channel',
+      'updates.checkIntervalHours',
     ]);
     expect(byField.maxConcurrentRuns).toMatchObject({ value: 1, source: 'policy file' });
     expect(byField['audit.endpoint']).toMatchObject({

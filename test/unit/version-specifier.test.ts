@@ -38,6 +38,11 @@ describe('the script.json python specifier matcher', () => {
     ['3.11.7', '>=3.9,<4', true],
     ['3.11.7', ' >= 3.9 , != 3.11.* , < 4 ', false],
     ['3.14.0a1+', '>=3.14.0a1', true],
+    // A prefix keeps its zeros: 3.0.* is 3.0.x only, ~=3.0 is any 3.x.
+    ['3.5.1', '==3.0.*', false],
+    ['3.0.4', '==3.0.*', true],
+    ['3.5.1', '~=3.0', true],
+    ['3.13.0', '<3.13.0.1', true],
   ])('Python %s against "%s" is %s', (version, specifier, expected) => {
     expect(satisfiesSpecifier(version, specifier)).toBe(expected);
   });
@@ -51,6 +56,9 @@ describe('the script.json python specifier matcher', () => {
     ['>=3.9,', 'does not start with one of'],
     ['===3.9', 'is not a version'],
     ['>=3.9+local', 'is not a version'],
+    ['>=1!3.9', 'is not a version'],
+    ['>=3.9.post1', 'is not a version'],
+    ['>=3.9.dev0', 'is not a version'],
   ])('refuses the specifier "%s", saying %s', (specifier, reason) => {
     expect(() => parseSpecifier(specifier)).toThrow(SpecifierError);
     expect(() => parseSpecifier(specifier)).toThrow(reason);

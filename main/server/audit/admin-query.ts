@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DELIVERY_STATES } from './alert-queue.js';
 import type { EventKey } from './event-rows.js';
 import type { EventFilters } from '../../audit/protocol.js';
 
@@ -30,6 +31,15 @@ const eventCursor = z
       .tuple([z.string(), z.string(), z.number().int().min(1), z.string()])
       .transform(([time, source, sequence, id]): EventKey => ({ time, source, sequence, id })),
   );
+const alertCursor = z
+  .string()
+  .max(4000)
+  .transform(decodeEventCursor)
+  .pipe(
+    z
+      .tuple([z.string(), z.string(), z.string()])
+      .transform(([createdAt, alertId, target]) => ({ createdAt, alertId, target })),
+  );
 const flagCursor = z
   .string()
   .regex(/^\d{1,15}$/)
@@ -48,6 +58,8 @@ const PARAMETERS = {
   after: { schema: eventCursor, must: 'the `next` value of the previous page' },
   flagAfter: { schema: flagCursor, must: 'the `next` value of the previous page' },
   format: { schema: z.enum(['jsonl', 'csv']), must: 'jsonl or csv' },
+  alertAfter: { schema: alertCursor, must: 'the `next` value of the previous page' },
+  deliveryState: { schema: z.enum(DELIVERY_STATES), must: DELIVERY_STATES.join(', or ') },
 } as const;
 type Parameter = keyof typeof PARAMETERS;
 type Parsed<P extends Parameter> = z.output<(typeof PARAMETERS)[P]['schema']>;
@@ -116,6 +128,25 @@ export function parseFlagQuery(search: URLSearchParams) {
   if (!parsed.ok) return parsed;
   const { source, after, limit: pageSize } = parsed.value;
   return { ok: true as const, value: { source, afterId: after, limit: pageSize ?? 100 } };
+}
+
+/** `GET /v1/admin/alerts`: `state`, `after` (a cursor) and `limit`. */
+export function parseAlertQuery(search: URLSearchParams) {
+  const parsed = parseQuery(search, {
+    state: 'deliveryState',
+    after: 'alertAfter',
+    limit: 'limit',
+  });
+  if (!parsed.ok) return parsed;
+  const { state, after, limit: pageSize } = parsed.value;
+  return { ok: true as const, value: { state, after, limit: pageSize ?? 100 } };
+}
+
+/** The opaque `next` value of an alert page. */
+export function encodeAlertCursor(row: { createdAt: string; alertId: string; target: string }) {
+  return Buffer.from(JSON.stringify([row.createdAt, row.alertId, row.target])).toString(
+    'base64url',
+  );
 }
 
 /** `GET /v1/admin/verify`: an optional `source`. */

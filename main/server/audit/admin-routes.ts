@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AuditEvent } from '../../audit/event.js';
+import type { AlertList } from './alert-queue.js';
 import {
+  encodeAlertCursor,
   encodeEventCursor,
+  parseAlertQuery,
   parseEventQuery,
   parseExportQuery,
   parseFlagQuery,
@@ -187,6 +190,19 @@ export function createAdminRoute(options: AdminRouteOptions) {
     sendJson(response, 200, body);
   };
 
+  const listAlerts: Handler = async (_request, response, search) => {
+    const query = parseAlertQuery(search);
+    if (!query.ok) return sendError(response, 400, 'bad_query', query.message);
+    const { limit, ...filters } = query.value;
+    const rows = await store.alerts.list({ ...filters, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const body: AlertList = {
+      deliveries: page,
+      next: rows.length > limit ? encodeAlertCursor(page[page.length - 1]!) : null,
+    };
+    sendJson(response, 200, body);
+  };
+
   const routes: Record<string, { method: 'GET' | 'POST'; handle: Handler }> = {
     '/v1/admin/events': { method: 'GET', handle: listEvents },
     '/v1/admin/export': { method: 'GET', handle: exportEvents },
@@ -195,6 +211,7 @@ export function createAdminRoute(options: AdminRouteOptions) {
     '/v1/admin/devices/revoke': { method: 'POST', handle: changeKeys('revoke') },
     '/v1/admin/verify': { method: 'GET', handle: verify },
     '/v1/admin/flags': { method: 'GET', handle: listFlags },
+    '/v1/admin/alerts': { method: 'GET', handle: listAlerts },
   };
 
   return async (

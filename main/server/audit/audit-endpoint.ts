@@ -3,6 +3,7 @@ import type { RouteHandler } from '../catalogue-files.js';
 import { createAdminRoute } from './admin-routes.js';
 import type { AuditStore } from './audit-store.js';
 import { ClientGoneError, sendError, tokenDigest } from './http-json.js';
+import type { IngestOptions } from './ingest-plan.js';
 import { createIngestRoute } from './ingest-route.js';
 import type { DeviceMode } from '../../audit/protocol.js';
 
@@ -21,6 +22,9 @@ export interface AuditEndpointOptions {
   /** Admins query, export, verify and approve with it (`SCRIPTDESK_ADMIN_TOKEN`). */
   adminToken: string;
   devices: DeviceMode;
+  /** The alert rules run on each ingest, and the worker's wake-up (see `main/server/alerts/`). */
+  alerts?: IngestOptions['alerts'];
+  onStored?: () => void;
   /** Receives one line per failed request: never event content, tokens or passwords. */
   log: (line: string) => void;
 }
@@ -35,6 +39,8 @@ export function createAuditHandler(options: AuditEndpointOptions): RouteHandler 
     store: options.store,
     ingestDigest: tokenDigest(options.ingestToken),
     devices: options.devices,
+    alerts: options.alerts,
+    onStored: options.onStored,
   });
   const admin = createAdminRoute({
     store: options.store,

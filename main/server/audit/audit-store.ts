@@ -1,3 +1,4 @@
+import type { AlertQueue } from './alert-queue.js';
 import type { EventKey } from './event-rows.js';
 import type { CheckedEvent, IngestOptions } from './ingest-plan.js';
 import type { Device, EventFilters, EventResult, Flag, KeyStatus } from '../../audit/protocol.js';
@@ -12,6 +13,8 @@ import type { Device, EventFilters, EventResult, Flag, KeyStatus } from '../../a
 export interface AuditStore {
   /** Where the data lives, fit to print: a file path or a URL with its password replaced. */
   readonly location: string;
+  /** The webhook queue and the devices' last reports, in the same database. */
+  readonly alerts: AlertQueue;
   /** Judges and stores one batch atomically; returns one result per offered event, in order. */
   ingest(batch: readonly CheckedEvent[], options: IngestOptions): Promise<EventResult[]>;
   /** One page of events matching the filters, in the order asked for. */

@@ -9,6 +9,7 @@ import {
   type AuditEvent,
 } from '../../audit/event.js';
 import { rotationOf, type KeyRotation } from '../../audit/key-rotation.js';
+import type { QueuedAlert } from './alert-queue.js';
 import type { EventRow, FlagDraft } from './event-rows.js';
 import type { DeviceMode, EventResult, FlagKind, KeyStatus } from '../../audit/protocol.js';
 
@@ -33,6 +34,10 @@ export type CheckedEvent =
 export interface IngestOptions {
   /** How a device seen for the first time is registered. */
   devices: DeviceMode;
+  /** Alerts the plan raises, written in the batch's transaction (see `main/server/alerts/`). */
+  alerts?: (plan: IngestPlan, receivedAt: string) => QueuedAlert[];
+  /** The `ScriptDesk-Backlog` the device sent: events its journal held undelivered, this batch included. */
+  backlog?: number;
 }
 
 /** What the store holds for the sources and ids of one batch, loaded inside its transaction. */

@@ -8,7 +8,7 @@ import {
   sendErrorAndDiscard,
   sendJson,
 } from './http-json.js';
-import { checkEvent, type CheckedEvent } from './ingest-plan.js';
+import { checkEvent, type CheckedEvent, type IngestOptions } from './ingest-plan.js';
 import type { DeviceMode, EventResult, IngestResponse } from '../../audit/protocol.js';
 
 /** Largest request body `POST /v1/events` reads; larger ones get 413 and are not read further. */
@@ -25,6 +25,10 @@ export interface IngestRouteOptions {
   /** SHA-256 of the ingest token (see `tokenDigest`). */
   ingestDigest: Buffer;
   devices: DeviceMode;
+  /** The alert rules, run on each batch's plan inside its transaction. */
+  alerts?: IngestOptions['alerts'];
+  /** Called after each batch is written (wakes the alert worker). */
+  onStored?: () => void;
 }
 
 /**
@@ -90,9 +94,21 @@ export function createIngestRoute(options: IngestRouteOptions) {
     }
     const results = await options.store.ingest(items.events.map(checkSafely), {
       devices: options.devices,
+      alerts: options.alerts,
+      backlog: backlogOf(request),
     });
     sendJson(response, statusOf(results), summarise(results));
+    options.onStored?.();
   };
+}
+
+/**
+ * `ScriptDesk-Backlog: N`, the events the device's journal held undelivered when it sent this
+ * batch (the batch included): what the silent-device alert weighs. Anything else is ignored.
+ */
+function backlogOf(request: IncomingMessage): number | undefined {
+  const value = request.headers['scriptdesk-backlog'];
+  return typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : undefined;
 }
 
 function parseBatch(

@@ -19,6 +19,8 @@ import {
   type IngestPlan,
   type IngestSnapshot,
 } from './ingest-plan.js';
+import { deviceReportsOf } from './device-reports.js';
+import { PostgresAlertQueue, writeAlertsPostgres } from './postgres-alert-queue.js';
 import { migratePostgres } from './postgres-schema.js';
 import type { Device, EventResult, Flag, FlagKind, KeyStatus } from '../../audit/protocol.js';
 import {
@@ -50,10 +52,14 @@ interface FlagRecord {
  * queries: event content never becomes SQL text.
  */
 export class PostgresAuditStore implements AuditStore {
+  readonly alerts: PostgresAlertQueue;
+
   private constructor(
     private readonly pool: pg.Pool,
     readonly location: string,
-  ) {}
+  ) {
+    this.alerts = new PostgresAlertQueue(pool);
+  }
 
   /**
    * Connects and migrates. `location` is what messages print (the URL without its password);
@@ -90,6 +96,12 @@ export class PostgresAuditStore implements AuditStore {
       const snapshot = await loadSnapshot(client, needs);
       const plan = planBatch(batch, snapshot, options);
       await writePlan(client, plan, receivedAt);
+      await writeAlertsPostgres(
+        client,
+        options.alerts?.(plan, receivedAt) ?? [],
+        deviceReportsOf(batch, plan.results, receivedAt, options.backlog),
+        receivedAt,
+      );
       return plan.results;
     });
   }

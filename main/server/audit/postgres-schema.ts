@@ -72,6 +72,34 @@ const MIGRATIONS: readonly string[] = [
      ADD COLUMN rotation_sequence bigint,
      ADD COLUMN rotation_time text,
      ADD COLUMN rotation_reason text CHECK (rotation_reason IN ('key_lost', 'rotated'));`,
+  // ALERTS (issue 16): the durable webhook queue, written in the same transaction as the ingest
+  // that raised each alert (ids are derived from what raised it, so a repeat is a no-op), and
+  // what each device last told the server (for the silent-device check). See main/server/alerts/.
+  `CREATE TABLE audit_alerts (
+     id text COLLATE "C" PRIMARY KEY,
+     kind text NOT NULL,
+     source text COLLATE "C",
+     facts text NOT NULL,
+     created_at text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX audit_alerts_created ON audit_alerts (created_at, id);
+   CREATE TABLE audit_alert_deliveries (
+     alert_id text COLLATE "C" NOT NULL REFERENCES audit_alerts (id),
+     target text COLLATE "C" NOT NULL,
+     state text NOT NULL
+       CHECK (state IN ('pending', 'delivering', 'delivered', 'failed-retrying', 'gave-up')),
+     attempts integer NOT NULL,
+     next_at text COLLATE "C" NOT NULL,
+     last_error text,
+     updated_at text NOT NULL,
+     PRIMARY KEY (alert_id, target)
+   );
+   CREATE INDEX audit_alert_deliveries_due ON audit_alert_deliveries (state, next_at);
+   CREATE TABLE audit_device_reports (
+     source text COLLATE "C" PRIMARY KEY,
+     last_seen text COLLATE "C" NOT NULL,
+     backlog bigint
+   );`,
 ];
 
 /** Advisory lock of the migrations: a single bigint key, a key space apart from the sources'. */

@@ -9,6 +9,8 @@ import type {
   KeyChangeOutcome,
   StoredEventRow,
 } from './audit-store.js';
+import { deviceReportsOf } from './device-reports.js';
+import { SqliteAlertQueue, writeAlertsSqlite } from './sqlite-alert-queue.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import {
   DEVICE_KEY_COLUMNS,
@@ -45,10 +47,14 @@ interface FlagRecord {
  * batches never interleave, even across processes sharing the file.
  */
 export class SqliteAuditStore implements AuditStore {
+  readonly alerts: SqliteAlertQueue;
+
   private constructor(
     private readonly db: Database.Database,
     readonly location: string,
-  ) {}
+  ) {
+    this.alerts = new SqliteAlertQueue(db);
+  }
 
   /** Opens (creating if needed) the database file and migrates it. */
   static open(file: string): SqliteAuditStore {
@@ -126,6 +132,12 @@ export class SqliteAuditStore implements AuditStore {
           receivedAt,
           f.fingerprint,
         );
+      writeAlertsSqlite(
+        db,
+        options.alerts?.(plan, receivedAt) ?? [],
+        deviceReportsOf(batch, plan.results, receivedAt, options.backlog),
+        receivedAt,
+      );
       return plan.results;
     });
     return write.immediate();

@@ -66,6 +66,34 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE audit_devices ADD COLUMN rotation_time TEXT;
    ALTER TABLE audit_devices ADD COLUMN rotation_reason TEXT
      CHECK (rotation_reason IN ('key_lost', 'rotated'));`,
+  // ALERTS (issue 16): the durable webhook queue, written in the same transaction as the ingest
+  // that raised each alert (ids are derived from what raised it, so a repeat is a no-op), and
+  // what each device last told the server (for the silent-device check). See main/server/alerts/.
+  `CREATE TABLE audit_alerts (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     source TEXT,
+     facts TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX audit_alerts_created ON audit_alerts(created_at, id);
+   CREATE TABLE audit_alert_deliveries (
+     alert_id TEXT NOT NULL REFERENCES audit_alerts(id),
+     target TEXT NOT NULL,
+     state TEXT NOT NULL
+       CHECK (state IN ('pending', 'delivering', 'delivered', 'failed-retrying', 'gave-up')),
+     attempts INTEGER NOT NULL,
+     next_at TEXT NOT NULL,
+     last_error TEXT,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (alert_id, target)
+   ) STRICT;
+   CREATE INDEX audit_alert_deliveries_due ON audit_alert_deliveries(state, next_at);
+   CREATE TABLE audit_device_reports (
+     source TEXT PRIMARY KEY,
+     last_seen TEXT NOT NULL,
+     backlog INTEGER
+   ) STRICT;`,
 ];
 
 /** `PRAGMA application_id` of a ScriptDesk audit server database ("SDAU"). */

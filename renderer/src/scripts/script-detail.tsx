@@ -15,6 +15,7 @@ import { useFocusWhenLost } from '../common/use-focus-when-lost.js';
 import { EnvironmentFailedNotice } from './environment-notice.js';
 import { ScriptProvenance } from './script-provenance.js';
 import { ScriptBadges } from './script-badges.js';
+import type { FormLink } from './checked-run-form.js';
 
 /**
  * The form (react-jsonschema-form, its theme and the run sequence): fetched when a script is
@@ -39,6 +40,7 @@ export function ScriptDetail({
   catalogueVersion,
   listedEnvironment,
   onStarted,
+  link,
 }: {
   scriptId: string;
   /** The installed catalogue version: the form is read again when a sync changes it. */
@@ -49,6 +51,8 @@ export function ScriptDetail({
    */
   listedEnvironment: EnvironmentState | undefined;
   onStarted: (runId: string) => void;
+  /** What the page's address asked of the form (a preset to open with). */
+  link?: FormLink;
 }) {
   useEffect(preloadScriptForm, []);
   const query = useApiQuery('catalogue.get', { scriptId });
@@ -103,12 +107,14 @@ export function ScriptDetail({
           <CheckedRunForm.Component
             // A new version of the script may ask for other inputs, so its form starts afresh;
             // a sync that left this script unchanged keeps what the user has typed.
-            key={`${script.id}@${script.version}`}
+            // A link naming another preset opens it afresh too.
+            key={`${script.id}@${script.version}?${link?.preset ?? ''}`}
             script={script}
             schema={schema as RJSFSchema}
             uiSchema={uiSchema as UiSchema}
             validatorSha256={validator.sha256}
             onStarted={onStarted}
+            link={link}
           />
         </PartBoundary>
       </Paper>

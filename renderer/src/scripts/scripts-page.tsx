@@ -1,4 +1,5 @@
 import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
+import LinkOffOutlined from '@mui/icons-material/LinkOffOutlined';
 import TouchAppOutlined from '@mui/icons-material/TouchAppOutlined';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
@@ -12,6 +13,7 @@ import { LoadingState } from '../common/loading-state.js';
 import { visuallyHidden } from '../common/visually-hidden.js';
 import { usePreferences } from '../settings/preferences.js';
 import { preloadScriptForm, ScriptDetail } from './script-detail.js';
+import type { FormLink } from './checked-run-form.js';
 import { ScriptList } from './script-list.js';
 import { useEnvironmentUpdates, withLatestEnvironment } from './use-environment-updates.js';
 
@@ -22,6 +24,7 @@ export function ScriptsPage({
   hasCatalogue,
   catalogueVersion,
   scriptId,
+  link,
   onSelect,
   onStarted,
 }: {
@@ -29,6 +32,8 @@ export function ScriptsPage({
   /** When this changes (a sync installed another version), the list and the open form are read again. */
   catalogueVersion: number | undefined;
   scriptId: string | undefined;
+  /** What the page's address asked of the script's form (a preset to open with). */
+  link?: FormLink;
   onSelect: (scriptId: string) => void;
   onStarted: (runId: string) => void;
 }) {
@@ -112,13 +117,16 @@ export function ScriptsPage({
           />
         </Box>
         <Box sx={{ flex: 1, minWidth: 0, overflowY: 'auto' }}>
-          {scriptId ? (
+          {scriptId && !scripts.some((script) => script.id === scriptId) ? (
+            <UnknownScript scriptId={scriptId} />
+          ) : scriptId ? (
             <ScriptDetail
               key={scriptId}
               scriptId={scriptId}
               catalogueVersion={catalogueVersion}
               listedEnvironment={scripts.find((script) => script.id === scriptId)?.environment}
               onStarted={onStarted}
+              link={link}
             />
           ) : (
             <EmptyState icon={<TouchAppOutlined />} title="Choose a script">
@@ -138,5 +146,21 @@ export function ScriptsPage({
       </Typography>
       {content}
     </>
+  );
+}
+
+/**
+ * An address (a link, a bookmark) named a script this catalogue does not hold: said in plain
+ * words, and nothing else happens.
+ */
+function UnknownScript({ scriptId }: { scriptId: string }) {
+  const shown = scriptId.length > 64 ? `${scriptId.slice(0, 64)}…` : scriptId;
+  return (
+    <Box role="status" data-testid="unknown-script">
+      <EmptyState icon={<LinkOffOutlined />} title="No such script">
+        Your catalogue has no script “{shown}”, so nothing was opened and nothing was run. It may
+        have been removed or renamed; pick a script on the left.
+      </EmptyState>
+    </Box>
   );
 }

@@ -29,6 +29,7 @@ export function AboutThisComputer() {
       ) : (
         <>
           <Runtime runtime={about.value.runtime} />
+          <Updates updates={about.value.updates} />
           <Policy policy={about.value.policy} />
         </>
       )}
@@ -50,6 +51,32 @@ function Runtime({ runtime }: { runtime: About['runtime'] }) {
         <Alert severity="warning" sx={{ mb: 2 }} data-testid="about-python">
           No Python can be used, so scripts cannot run: {runtime.problem}
         </Alert>
+      )}
+    </>
+  );
+}
+
+/** Refused or unreachable updates are worth the user's eye; every other state is plain text. */
+function Updates({ updates }: { updates: About['updates'] }) {
+  const severity =
+    updates.state === 'refused'
+      ? 'error'
+      : updates.state === 'unreachable' || updates.state === 'failed'
+        ? 'warning'
+        : null;
+  return (
+    <>
+      <Typography variant="subtitle2" component="h3" sx={{ mb: 0.5 }}>
+        Updates
+      </Typography>
+      {severity ? (
+        <Alert severity={severity} sx={{ mb: 2 }} data-testid="about-updates">
+          {updates.message}
+        </Alert>
+      ) : (
+        <Typography variant="body2" component="p" sx={{ mb: 2 }} data-testid="about-updates">
+          {updates.message}
+        </Typography>
       )}
     </>
   );

@@ -3,12 +3,10 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import FormHelperText from '@mui/material/FormHelperText';
-import Radio from '@mui/material/Radio';
-import RadioGroup from '@mui/material/RadioGroup';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
 import { useId, useRef, useState } from 'react';
-import type { Preferences, ThemeChoice } from '../../../main/contract/api.js';
+import type { BackgroundChoice, Preferences, ThemeChoice } from '../../../main/contract/api.js';
 import type { ApiError } from '../../../main/contract/errors.js';
 import { useAppInfo } from '../api/app-info.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
@@ -20,19 +18,30 @@ import {
   type NotificationAccess,
 } from './browser-notifications.js';
 import { AboutThisComputer } from './about-section.js';
+import { ChoiceGroup, type Choice } from './choice-group.js';
 import { usePreferences } from './preferences.js';
 import { Section } from './section.js';
 import { SchedulesSection } from '../schedules/schedules-section.js';
 
-const THEMES: readonly { value: ThemeChoice; label: string; hint: string }[] = [
+const THEMES: readonly Choice<ThemeChoice>[] = [
   { value: 'system', label: 'System', hint: 'Follow your computer: light or dark as it is set.' },
   { value: 'light', label: 'Light', hint: 'Dark text on light backgrounds.' },
   { value: 'dark', label: 'Dark', hint: 'Light text on dark backgrounds.' },
 ];
 
+const BACKGROUND: readonly Choice<BackgroundChoice>[] = [
+  {
+    value: 'automatic',
+    label: 'Automatic',
+    hint: 'Only while you have scheduled runs, so they run on time.',
+  },
+  { value: 'on', label: 'On', hint: 'Always: closing the window leaves ScriptDesk in the tray.' },
+  { value: 'off', label: 'Off', hint: 'Never: closing the window quits ScriptDesk.' },
+];
+
 /**
- * The Settings place: how ScriptDesk looks, when it tells the user a run has ended, and the
- * user's schedules.
+ * The Settings place: how ScriptDesk looks, when it tells the user a run has ended, the user's
+ * schedules, and whether it stays in the background.
  */
 export function SettingsPage({ onOpenRun }: { onOpenRun: (runId: string) => void }) {
   const preferences = usePreferences();
@@ -60,13 +69,27 @@ export function SettingsPage({ onOpenRun }: { onOpenRun: (runId: string) => void
         <LoadingState label="Loading settings…" />
       ) : (
         <>
-          <Appearance theme={value.theme} onChange={(theme) => void save({ theme })} />
+          <Section title="Appearance">
+            <ChoiceGroup
+              label="Theme"
+              name="theme"
+              choices={THEMES}
+              value={value.theme}
+              onChange={(theme) => void save({ theme })}
+              testId="theme-choice"
+            />
+          </Section>
           <Notifications
             on={value.notifyLongRuns}
             longRunSeconds={info.value?.longRunSeconds ?? 10}
             onChange={(notifyLongRuns) => void save({ notifyLongRuns })}
           />
           <SchedulesSection onOpenRun={onOpenRun} />
+          <Background
+            choice={value.runInBackground}
+            desktop={info.value?.desktop ?? false}
+            onChange={(runInBackground) => void save({ runInBackground })}
+          />
           <AboutThisComputer />
         </>
       )}
@@ -74,51 +97,31 @@ export function SettingsPage({ onOpenRun }: { onOpenRun: (runId: string) => void
   );
 }
 
-function Appearance({
-  theme,
+/** Whether the desktop app stays in the tray (menu bar) when its window is closed. */
+function Background({
+  choice,
+  desktop,
   onChange,
 }: {
-  theme: ThemeChoice;
-  onChange: (theme: ThemeChoice) => void;
+  choice: BackgroundChoice;
+  desktop: boolean;
+  onChange: (choice: BackgroundChoice) => void;
 }) {
-  const labelId = useId();
   return (
-    <Section title="Appearance">
-      <Typography id={labelId} variant="subtitle2" component="p" sx={{ mb: 0.5 }}>
-        Theme
-      </Typography>
-      <RadioGroup
-        aria-labelledby={labelId}
-        name="theme"
-        value={theme}
-        onChange={(event) => onChange(event.target.value as ThemeChoice)}
-        data-testid="theme-choice"
-      >
-        {THEMES.map((choice) => (
-          <FormControlLabel
-            key={choice.value}
-            value={choice.value}
-            control={
-              <Radio slotProps={{ input: { 'aria-describedby': `${labelId}-${choice.value}` } }} />
-            }
-            label={
-              <span>
-                {choice.label}
-                <Typography
-                  id={`${labelId}-${choice.value}`}
-                  component="span"
-                  variant="body2"
-                  color="text.secondary"
-                  sx={{ display: 'block' }}
-                >
-                  {choice.hint}
-                </Typography>
-              </span>
-            }
-            sx={{ alignItems: 'flex-start', mb: 0.75, '& .MuiRadio-root': { mt: -0.5 } }}
-          />
-        ))}
-      </RadioGroup>
+    <Section title="Background">
+      <ChoiceGroup
+        label="Keep running in the background when the window is closed"
+        name="run-in-background"
+        choices={BACKGROUND}
+        value={choice}
+        onChange={onChange}
+        testId="background-choice"
+      />
+      <FormHelperText sx={{ mx: 0 }}>
+        {desktop
+          ? 'In the background, ScriptDesk waits in the tray (the menu bar on a Mac): open it from there, or quit it there.'
+          : 'This applies to the desktop app. ScriptDesk in this browser tab runs as long as the program serving it does.'}
+      </FormHelperText>
     </Section>
   );
 }

@@ -1,6 +1,7 @@
 /**
- * PEP 440 versions of Python packages, ordered as pip orders them, for matching advisories to
- * locked versions: epochs, pre-, post- and development releases; local labels are ignored.
+ * PEP 440 versions, ordered as pip orders them: epochs, pre-, post- and development releases;
+ * local labels are ignored. Advisories are matched to locked package versions with it
+ * (`governance/`), and a script's `python` specifier to the interpreter (`version-specifier.ts`).
  */
 
 const VERSION =
@@ -18,7 +19,7 @@ const PRE_RANK: Record<string, number> = {
 };
 
 /** A version as a sort key: [epoch, release..., pre, post, dev] compared in that order. */
-interface Key {
+export interface VersionKey {
   epoch: number;
   release: number[];
   /** [rank, n]; a final release sorts after every pre-release, a dev-only release before. */
@@ -28,11 +29,12 @@ interface Key {
 }
 
 /** Parses a PEP 440 version; null when it is not one. */
-export function parseVersion(text: string): Key | null {
+export function parseVersion(text: string): VersionKey | null {
   const m = VERSION.exec(text.trim());
   if (!m) return null;
+  // Kept as written (3.0 stays [3, 0]): a prefix match (3.0.*, ~=3.0) needs every number given;
+  // comparing pads the shorter with zeros.
   const release = m[2]!.split('.').map(Number);
-  while (release.length > 1 && release.at(-1) === 0) release.pop();
   const hasPost = m[5] !== undefined || m[6] !== undefined;
   const hasDev = m[8] !== undefined;
   let pre: [number, number];
@@ -52,7 +54,11 @@ export function parseVersion(text: string): Key | null {
 export function compareVersions(a: string, b: string): number | null {
   const x = parseVersion(a);
   const y = parseVersion(b);
-  if (!x || !y) return null;
+  return x && y ? compareKeys(x, y) : null;
+}
+
+/** -1, 0 or 1 as `x` sorts before, with or after `y`. */
+export function compareKeys(x: VersionKey, y: VersionKey): number {
   const order = [x.epoch - y.epoch];
   const length = Math.max(x.release.length, y.release.length);
   for (let i = 0; i < length; i++) order.push((x.release[i] ?? 0) - (y.release[i] ?? 0));
