@@ -80,6 +80,11 @@ export class Scheduler {
       });
   }
 
+  /** How many schedules are active (not paused): the desktop app stays in the tray for them. */
+  activeCount(): number {
+    return this.deps.store.list().filter((schedule) => !schedule.paused).length;
+  }
+
   /** Resolves when no tick is running (tests wait for a tick's outcome this way). */
   async idle(): Promise<void> {
     while (this.running) await this.running;
