@@ -194,19 +194,7 @@ export class Scheduler {
     const at = new Date(this.now()).toISOString();
     if (until) this.deps.store.checked(schedule.id, until, { problem: null });
     this.deps.store.setPaused(schedule.id, { by: 'scriptdesk', reason, at }, at);
-    try {
-      this.deps.journal.append(AUDIT_TYPES.schedulePaused, schedule.scriptId, {
-        scheduleId: schedule.id,
-        scriptId: schedule.scriptId,
-        user: this.deps.identity.user,
-        host: this.deps.identity.host,
-        reason,
-      });
-    } catch (error) {
-      this.deps.logError(
-        `[scriptdesk] a paused schedule of ${schedule.scriptId} could not be journaled: ${(error as Error).message}`,
-      );
-    }
+    this.journal(AUDIT_TYPES.schedulePaused, schedule, { reason }, 'a paused schedule');
     this.deps.emit({
       name: 'schedules.changed',
       payload: { paused: { scheduleId: schedule.id, title, reason } },
@@ -214,20 +202,35 @@ export class Scheduler {
   }
 
   private journalMissed(schedule: StoredSchedule, missed: number[], more: boolean): void {
+    const times = missed.slice(-MAX_LISTED_MISSED).map((t) => new Date(t).toISOString());
+    this.journal(
+      AUDIT_TYPES.scheduleMissed,
+      schedule,
+      { missedPolicy: 'skip', times, count: missed.length, more },
+      'missed times of a schedule',
+    );
+  }
+
+  /** Journals a schedule's event; one the journal cannot take is logged (the schedule goes on). */
+  private journal(
+    type: string,
+    schedule: StoredSchedule,
+    data: Record<string, unknown>,
+    what: string,
+  ): void {
+    const { scriptId } = schedule;
+    const { user, host } = this.deps.identity;
     try {
-      this.deps.journal.append(AUDIT_TYPES.scheduleMissed, schedule.scriptId, {
+      this.deps.journal.append(type, scriptId, {
         scheduleId: schedule.id,
-        scriptId: schedule.scriptId,
-        user: this.deps.identity.user,
-        host: this.deps.identity.host,
-        missedPolicy: 'skip',
-        times: missed.slice(-MAX_LISTED_MISSED).map((t) => new Date(t).toISOString()),
-        count: missed.length,
-        more,
+        scriptId,
+        user,
+        host,
+        ...data,
       });
     } catch (error) {
       this.deps.logError(
-        `[scriptdesk] missed times of a schedule of ${schedule.scriptId} could not be journaled: ${(error as Error).message}`,
+        `[scriptdesk] ${what} of ${scriptId} could not be journaled: ${(error as Error).message}`,
       );
     }
   }
