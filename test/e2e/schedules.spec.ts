@@ -1,7 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expectAccessible } from './axe.js';
-import { SHOTS, startDesk, type Desk } from './desk.js';
+import { REPO, SHOTS, startDesk, type Desk } from './desk.js';
 
 // A desk of its own: its schedule runs a script while the other tests' desks stay untouched.
 let desk: Desk;
@@ -87,4 +89,50 @@ test('an analyst schedules a preset from the script page and sees the run it sta
   await expect(row.getByTestId('schedule-paused')).toBeHidden();
   await row.getByRole('button', { name: 'Delete schedule of Loan repayment schedule' }).click();
   await expect(page.getByTestId('no-schedules')).toBeVisible();
+});
+
+test('a schedule ScriptDesk pauses after the administrator forbids scheduling says why wherever the user is', async ({
+  page,
+}) => {
+  await page.goto(desk.url);
+  await page.getByTestId('script-item-loan-schedule').click();
+  await page.getByTestId('presets-button').click();
+  await page.getByRole('menuitem', { name: 'Schedule a preset…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Schedule Loan repayment schedule' });
+  await dialog.getByLabel('On chosen days').check();
+  await dialog.getByTestId('schedule-create').click();
+  await expect(dialog).toBeHidden();
+
+  // The administrator publishes the catalogue again with "scheduling": false for the script.
+  const source = path.join(mkdtempSync(path.join(os.tmpdir(), 'scriptdesk-src-')), 'catalogue');
+  cpSync(path.join(REPO, 'examples', 'catalogue'), source, { recursive: true });
+  const manifestFile = path.join(source, 'scripts', 'loan-schedule', 'script.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(manifestFile, JSON.stringify({ ...manifest, scheduling: false }));
+  desk.cli(
+    'catalogue',
+    'build',
+    source,
+    '--key',
+    path.join(desk.keys, 'catalogue-signing.key'),
+    '--out',
+    desk.published,
+  );
+  rmSync(path.dirname(source), { recursive: true, force: true });
+  await page.getByTestId('catalogue-sync-button').click();
+
+  const notice = page.getByTestId('schedule-paused-notice');
+  await expect(notice).toContainText(
+    'A schedule of Loan repayment schedule was paused: Your administrator does not allow scheduled runs of "Loan repayment schedule"',
+  );
+  await page.screenshot({ path: path.join(SHOTS, 'schedules-paused-notice.png') });
+  await expectAccessible(page, 'schedule paused notice');
+  await notice.getByRole('button', { name: 'Schedules' }).click();
+  const row = page.getByTestId('schedule-row');
+  await expect(row.getByTestId('schedule-paused')).toContainText(
+    'Paused by ScriptDesk: Your administrator does not allow scheduled runs',
+  );
+  await expect(row.getByTestId('schedule-next')).toHaveText('Next run: none while paused');
+  await row.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'schedules-paused.png'), fullPage: true });
 });
