@@ -19,19 +19,23 @@ export function SchedulePausedNotice({ onOpenSettings }: { onOpenSettings: () =>
       <Alert
         severity="warning"
         variant="filled"
-        onClose={() => setPaused(null)}
         data-testid="schedule-paused-notice"
         action={
-          <Button
-            color="inherit"
-            size="small"
-            onClick={() => {
-              setPaused(null);
-              onOpenSettings();
-            }}
-          >
-            Schedules
-          </Button>
+          <>
+            <Button color="inherit" size="small" onClick={() => setPaused(null)}>
+              Dismiss
+            </Button>
+            <Button
+              color="inherit"
+              size="small"
+              onClick={() => {
+                setPaused(null);
+                onOpenSettings();
+              }}
+            >
+              Schedules
+            </Button>
+          </>
         }
         sx={{ maxWidth: 520 }}
       >
