@@ -29,7 +29,7 @@ const FLOORS = [
   ['main/catalogue'],
   ['main/python', 'main/audit'],
   ['main/runs', 'main/governance'],
-  ['main/publishing', 'main/server', 'main/importing'],
+  ['main/publishing', 'main/server', 'main/importing', 'main/schedules'],
   ['main/app', 'main/review'],
   ['main/host'],
   ['main/cli', 'main/dev', 'main/electron', 'preload', 'renderer'],

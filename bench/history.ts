@@ -60,6 +60,7 @@ function seedRuns(app: ScriptDeskApp, count: number): void {
         inputs: {},
         reason: i % 3 === 0 ? `CHG-${i} monthly close for team ${i % 40}` : null,
         user: 'analyst',
+        scheduleId: null,
       };
       store.insert(run, owner);
     }

@@ -63,6 +63,7 @@ const script: ScriptSummary = {
   destructive: false,
   supportsDryRun: false,
   requireReason: false,
+  scheduling: true,
   secrets: [],
   environment: { state: 'ready', message: null },
 };

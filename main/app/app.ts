@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { loadDeviceSigner } from '../audit/device-key.js';
-import { AUDIT_TYPES, AuditJournal } from '../audit/journal.js';
+import { AuditJournal } from '../audit/journal.js';
 import { keyLostMessage } from '../audit/key-rotation.js';
 import { AUDIT_TOKEN_NAME, AuditReporter } from '../audit/reporter.js';
-import { CatalogueService, type SyncListener } from '../catalogue/catalogue-service.js';
+import { CatalogueService } from '../catalogue/catalogue-service.js';
+import { journalSyncs } from './journal-syncs.js';
 import { TrustStore } from '../catalogue/trust-store.js';
 import { watchInstalls } from '../catalogue/install-watch.js';
 import { CatalogueRejected } from '../catalogue/verify.js';
@@ -14,6 +15,8 @@ import { resolvePythonRuntime, type PythonRuntime } from '../python/runtime.js';
 import { VenvManager } from '../python/venvs.js';
 import { ScriptEnvironments } from '../python/script-environments.js';
 import { PresetStore } from '../presets/preset-store.js';
+import { openSchedules } from '../schedules/schedules.js';
+import type { Scheduler } from '../schedules/scheduler.js';
 import type { ChooseRequest } from '../files/file-handlers.js';
 import { RunStore } from '../runs/run-store.js';
 import { Runner } from '../runs/runner.js';
@@ -55,6 +58,8 @@ export interface ScriptDeskApp {
     trust: TrustStore;
     secrets: SecretStore;
     environments: ScriptEnvironments;
+    /** Starts scheduled runs (long-running hosts only start it). */
+    scheduler: Scheduler;
   };
 }
 
@@ -234,6 +239,11 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
         `[scriptdesk] unfinished runs could not be recorded as interrupted: ${(error as Error).message}`,
       ),
     );
+  const presets = new PresetStore(db);
+  const { scheduler, handlers: scheduleHandlers } = openSchedules({
+    ...{ db, catalogue, presets, runner, runs, journal, identity, emit: hub.emit, logError },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   let timer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let installWatch: { close(): void } | undefined;
@@ -265,7 +275,8 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       environments,
       syncAndPublish,
       deliveryStatus,
-      presets: new PresetStore(db),
+      presets,
+      scheduleHandlers,
       ...(options.chooseFile ? { chooseFile: options.chooseFile } : {}),
       ...(options.browseRoot ? { browseRoot: options.browseRoot } : {}),
       preferences,
@@ -316,6 +327,12 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       logError,
     );
     reporter?.start();
+    // Scheduled runs happen while a long-running host (desktop app, web host) runs; a catalogue
+    // change pauses, at once, the schedules it broke.
+    hub.subscribe((event) => {
+      if (event.name === 'catalogue.status') scheduler.poke(true);
+    });
+    scheduler.start();
     const prune = () => {
       try {
         journal.prune(new Date(Date.now() - policy.audit.retainDeliveredDays * 86_400_000));
@@ -339,6 +356,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       clearInterval(timer);
       clearInterval(pruneTimer);
       installWatch?.close();
+      await scheduler.close();
       // Background venv builds are abandoned (their staging folders removed), not awaited.
       await environments.close();
       // Never close the database under a sync that is journaling.
@@ -361,38 +379,7 @@ export async function openScriptDeskApp(options: AppOptions): Promise<ScriptDesk
       trust,
       secrets,
       environments,
+      scheduler,
     },
-  };
-}
-
-/**
- * Journals every sync that installed a catalogue and every refused one. A refusal identical to the
- * one just journaled (same source, same reason — a timer retrying while offline) is not repeated.
- */
-function journalSyncs(journal: AuditJournal): SyncListener {
-  let lastRefusal: string | null = null;
-  return (outcome) => {
-    if (outcome.ok) {
-      lastRefusal = null;
-      if (outcome.result.kind === 'unchanged') return;
-      const { document, previousVersion, blobsFetched, keyId } = outcome.result;
-      journal.append(AUDIT_TYPES.catalogueSynced, `catalogue@${document.version}`, {
-        from: outcome.location,
-        version: document.version,
-        previousVersion,
-        keyId,
-        blobsFetched,
-        expires: document.expires,
-      });
-    } else {
-      const key = `${outcome.location}\n${outcome.error.reason}`;
-      if (key === lastRefusal) return;
-      lastRefusal = key;
-      journal.append(AUDIT_TYPES.catalogueRejected, 'catalogue', {
-        from: outcome.location,
-        reason: outcome.error.reason,
-        message: outcome.error.message,
-      });
-    }
   };
 }

@@ -64,6 +64,8 @@ export interface HandlerDeps {
   pythonRuntime: () => Promise<PythonRuntime>;
   /** The machine policy in force since the app started, setting by setting. */
   policyView: EffectivePolicy;
+  /** `schedules.*` (main/schedules/). */
+  scheduleHandlers: Pick<Handlers, `schedules.${string}` & keyof Handlers>;
   /** Where the desktop app's updates are (off in the web host). */
   updateNotice: () => UpdateNotice;
 }
@@ -233,7 +235,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         offset ?? 0,
       );
       return {
-        runs: page.runs.map((run) => ({ ...stripRun(run), reason: run.reason, user: run.user })),
+        runs: page.runs.map((run) => ({
+          ...stripRun(run),
+          reason: run.reason,
+          user: run.user,
+          scheduleId: run.scheduleId,
+        })),
         total: page.total,
       };
     },
@@ -263,6 +270,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createOutputHandlers(deps),
     ...createSecretHandlers(deps),
     ...createPresetHandlers(deps),
+    ...deps.scheduleHandlers,
     ...createFileHandlers(deps),
     'audit.status': async () => deliveryStatus(),
     'prefs.get': async () => preferences.get(identity.user),

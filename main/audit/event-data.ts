@@ -25,7 +25,33 @@ const script = {
   scriptVersion: z.string(),
 };
 
+/**
+ * Who asked for a run, on `run.requested` and `run.refused`. Optional: events written before
+ * schedules existed have none, and were all a person's.
+ */
+const trigger = {
+  trigger: z
+    .enum(['user', 'schedule'])
+    .optional()
+    .describe('Who asked: a person (user) or a schedule. Absent in older events: a person.'),
+  scheduleId: z.string().uuid().optional().describe('With trigger schedule: which schedule.'),
+  dueAt: instant.optional().describe('With trigger schedule: the time the schedule was due.'),
+  late: z
+    .boolean()
+    .optional()
+    .describe(
+      'With trigger schedule: true when it runs late, for times passed while the computer was off or asleep (missed policy run-once).',
+    ),
+  catchingUp: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('With trigger schedule: how many passed times this one run stands in for.'),
+};
+
 const RunRequested = z.looseObject({
+  ...trigger,
   ...script,
   ...who,
   dryRun: z.boolean(),
@@ -36,6 +62,7 @@ const RunRequested = z.looseObject({
 });
 
 const RunRefused = z.looseObject({
+  ...trigger,
   scriptId: z.string(),
   ...who,
   code: z.enum(ERROR_CODES).describe('Why it was refused, as the API error code.'),
@@ -145,6 +172,27 @@ const SettingsChanged = z.looseObject({
   change: z.string().describe('What happened to it, e.g. set or cleared; never a secret value.'),
 });
 
+const schedule = {
+  scheduleId: z.string().uuid(),
+  scriptId: z.string(),
+  ...who,
+};
+
+const ScheduleMissed = z.looseObject({
+  ...schedule,
+  missedPolicy: z.literal('skip'),
+  times: z
+    .array(instant)
+    .describe('The times passed with no run, oldest first (at most 100 listed).'),
+  count: z.number().int().min(1).describe('How many times were passed (counted up to 1000).'),
+  more: z.boolean().describe('True when even more times were passed than counted.'),
+});
+
+const SchedulePaused = z.looseObject({
+  ...schedule,
+  reason: z.string().describe('What the user is told (names fields, never their values).'),
+});
+
 const DATA_BY_TYPE = [
   [AUDIT_TYPES.runRequested, RunRequested],
   [AUDIT_TYPES.runRefused, RunRefused],
@@ -157,6 +205,8 @@ const DATA_BY_TYPE = [
   [AUDIT_TYPES.secretSet, SecretChanged],
   [AUDIT_TYPES.secretCleared, SecretChanged],
   [AUDIT_TYPES.settingsChanged, SettingsChanged],
+  [AUDIT_TYPES.scheduleMissed, ScheduleMissed],
+  [AUDIT_TYPES.schedulePaused, SchedulePaused],
   [AUDIT_TYPES.deviceKeyRotated, KeyRotationDataSchema],
 ] as const;
 

@@ -30,6 +30,10 @@ export const AUDIT_TYPES = {
   secretCleared: 'dev.scriptdesk.secret.cleared',
   /** A setting of this computer changed; data: {setting, from?, to?} (never a secret value). */
   settingsChanged: 'dev.scriptdesk.settings.changed',
+  /** A schedule passed times with no run for them (the computer was off or asleep; `skip`). */
+  scheduleMissed: 'dev.scriptdesk.schedule.missed',
+  /** ScriptDesk paused a schedule that can no longer run as set (inputs, script, scheduling). */
+  schedulePaused: 'dev.scriptdesk.schedule.paused',
   /** The device key changed; data: {previousKey, reason} (see key-rotation.ts). */
   deviceKeyRotated: KEY_ROTATED_TYPE,
 } as const;

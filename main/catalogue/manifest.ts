@@ -175,6 +175,12 @@ export const ScriptManifestSchema = z
       .describe(
         'True when analysts must give a reason or ticket number, kept in the audit record.',
       ),
+    scheduling: z
+      .boolean()
+      .optional()
+      .describe(
+        'False forbids scheduled runs of the script: analysts cannot schedule it, and existing schedules are paused. Absent or true: analysts may schedule it with a saved preset.',
+      ),
     args: z
       .array(ArgTemplateEntrySchema)
       .max(50)

@@ -15,6 +15,7 @@ export function summarise(
     destructive: m.destructive,
     supportsDryRun: m.supportsDryRun,
     requireReason: m.requireReason,
+    scheduling: m.scheduling !== false,
     secrets: [...m.secrets],
     environment,
   };

@@ -177,7 +177,8 @@ export async function runCommand(
       event.name === 'environment.status' ||
       event.name === 'audit.status' ||
       event.name === 'prefs.changed' ||
-      event.name === 'run.notice'
+      event.name === 'run.notice' ||
+      event.name === 'schedules.changed'
     )
       return;
     if (event.payload.runId !== runId) return;

@@ -5,6 +5,7 @@ import { fileMethods } from './file-api.js';
 import { outputMethods } from './output-api.js';
 import { aboutMethods } from './about-api.js';
 import { presetMethods } from './preset-api.js';
+import { scheduleMethods } from './schedule-api.js';
 import {
   historyMethods,
   RunDeliverySchema,
@@ -67,6 +68,8 @@ export const ScriptSummarySchema = z.object({
   destructive: z.boolean(),
   supportsDryRun: z.boolean(),
   requireReason: z.boolean(),
+  /** Whether analysts may schedule it (script.json `scheduling`, allowed unless false). */
+  scheduling: z.boolean(),
   /** The names of the secrets the script gets from the keychain (never their values). */
   secrets: z.array(z.string()),
   environment: EnvironmentStateSchema,
@@ -318,6 +321,7 @@ export const methods = {
     SecretsStatusSchema,
   ),
   ...presetMethods,
+  ...scheduleMethods,
   ...aboutMethods,
   ...fileMethods,
   'audit.list': method(
@@ -379,6 +383,13 @@ export const eventSchemas = {
     status: RunStatusSchema,
     title: z.string(),
     body: z.string(),
+  }),
+  /**
+   * Schedules changed (one ran, was added, paused or resumed): lists refresh. `paused` is set when
+   * ScriptDesk paused one that can no longer run as set, with the reason the user is shown.
+   */
+  'schedules.changed': z.object({
+    paused: z.object({ scheduleId: z.string(), title: z.string(), reason: z.string() }).nullable(),
   }),
 } as const;
 

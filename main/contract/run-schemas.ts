@@ -42,6 +42,8 @@ export const RunListItemSchema = RunSummarySchema.extend({
   reason: z.string().nullable(),
   /** The OS account that asked for the run; null for runs recorded before it was kept. */
   user: z.string().nullable(),
+  /** The schedule that started the run; null when a person did. */
+  scheduleId: z.string().nullable(),
 });
 export type RunListItem = z.infer<typeof RunListItemSchema>;
 

@@ -71,14 +71,17 @@ function trayMenuTemplate(
   });
 }
 
+/** The user's active schedules (main/schedules/), known once the app has opened. */
+let activeSchedules = (): number => 0;
+
 /**
  * The tray icon and the decision to quit or stay when the window closes. `scheduleCount` is the
- * number of the user's schedules: the schedules service feeds it once the app has one; until
- * then nobody has a schedule, so "Automatic" quits with the window as "Off" does.
+ * number of the user's active schedules: until the app has opened, none, so "Automatic" quits
+ * with the window as "Off" does.
  */
 const background = new BackgroundKeeper({
   os: HOST_OS,
-  scheduleCount: () => 0,
+  scheduleCount: () => activeSchedules(),
   createTray: () => new Tray(trayIconPath()),
   buildMenu: (items, select) => Menu.buildFromTemplate(trayMenuTemplate(items, select)),
   showWindow: () => showWindow(),
@@ -276,7 +279,10 @@ async function start(): Promise<void> {
   const preferences = await scriptDesk.dispatch('prefs.get', {}, { transport: 'ipc' });
   if (preferences.ok)
     background.settingChanged(PreferencesSchema.parse(preferences.value).runInBackground);
+  activeSchedules = () => scriptDesk.services.scheduler.activeCount();
+  background.refresh();
   scriptDesk.subscribe((event) => {
+    if (event.name === 'schedules.changed') background.refresh();
     if (event.name === 'prefs.changed') background.settingChanged(event.payload.runInBackground);
     if (event.name === 'run.status') background.runChanged(event.payload);
   });

@@ -10,6 +10,7 @@ import { journalFailure } from './run-records.js';
 import type { AdmittedRun } from './run-spec.js';
 import { refusalDetail } from './script-integrity.js';
 import type { RunnerDeps } from './runner-deps.js';
+import { triggerRecord, USER_TRIGGER, type RunTrigger } from './run-trigger.js';
 
 type AdmissionDeps = Pick<
   RunnerDeps,
@@ -67,7 +68,7 @@ export class RunAdmission {
    * files and venv against the signed catalogue (verify before every run). On success the caller holds a
    * lease on the script's venv and must call `release` when the run is over.
    */
-  async admit(request: RunRequest): Promise<AdmittedRun> {
+  async admit(request: RunRequest, trigger: RunTrigger = USER_TRIGGER): Promise<AdmittedRun> {
     await this.journalReady();
     try {
       const { script, inputs } = await this.validateRequest(request);
@@ -79,7 +80,7 @@ export class RunAdmission {
       });
       return { script, inputs, secrets, ...environment, verified };
     } catch (error) {
-      if (error instanceof ApiFailure) this.journalRefusal(request, error);
+      if (error instanceof ApiFailure) this.journalRefusal(request, error, undefined, trigger);
       throw error;
     }
   }
@@ -125,7 +126,12 @@ export class RunAdmission {
    * Records a refused run request: who asked for which script and why it was refused. The
    * message names fields at most, never input values. A journal that cannot take it is logged.
    */
-  journalRefusal(request: RunRequest, refusal: ApiFailure, runId?: string): void {
+  journalRefusal(
+    request: RunRequest,
+    refusal: ApiFailure,
+    runId?: string,
+    trigger: RunTrigger = USER_TRIGGER,
+  ): void {
     try {
       this.deps.journal.append(AUDIT_TYPES.runRefused, request.scriptId, {
         ...(runId ? { runId } : {}),
@@ -138,6 +144,7 @@ export class RunAdmission {
         fields: (refusal.fields ?? []).map((field) => field.path),
         dryRun: request.dryRun === true,
         reason: request.reason ?? null,
+        ...triggerRecord(trigger),
       });
     } catch (error) {
       this.deps.logError?.(

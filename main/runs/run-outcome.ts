@@ -87,6 +87,7 @@ export function stripRun(run: StoredRun) {
     inputs: _inputs,
     reason: _reason,
     user: _user,
+    scheduleId: _scheduleId,
     ...summary
   } = run;
   return summary;

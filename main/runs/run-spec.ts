@@ -16,6 +16,7 @@ import { buildArgs } from './argv-template.js';
 import { interpreterArgs } from './bootstrap.js';
 import { RUN_MARKER_VARIABLE } from './run-processes.js';
 import type { StoredRun } from './run-store.js';
+import { scheduleOf, type RunTrigger } from './run-trigger.js';
 import type { VerifiedLaunch } from './script-integrity.js';
 
 /** Everything a run needs to start, prepared before it is queued or started. */
@@ -35,6 +36,8 @@ export interface PreparedRun {
   done: (run: StoredRun) => void;
   /** The entry point's checked bytes (what Python runs) and the check a queued run repeats. */
   verified: VerifiedLaunch;
+  /** Who asked for it: a person or a schedule. */
+  trigger: RunTrigger;
   /**
    * Writes the run folder's outputs folder and 0600 inputs file (the folder itself exists: it is
    * the interpreter's working directory). A run starting now calls it while its interpreter
@@ -70,6 +73,7 @@ export async function prepareRun(options: {
   /** The device's keyed digest (never a plain hash: that would let a redacted PIN be guessed). */
   digest: (text: string) => string;
   done: (run: StoredRun) => void;
+  trigger: RunTrigger;
 }): Promise<PreparedRun> {
   const { runId, runDir, request, admitted, identity, done } = options;
   const { script, inputs, secrets, runtime } = admitted;
@@ -100,7 +104,9 @@ export async function prepareRun(options: {
       inputs: journaledInputs,
       reason,
       user: identity.user,
+      scheduleId: scheduleOf(options.trigger),
     },
+    trigger: options.trigger,
     script,
     subject: `${manifest.id}@${manifest.version}`,
     record: {

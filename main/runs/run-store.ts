@@ -22,6 +22,8 @@ export interface StoredRun extends RunSummary {
   reason: string | null;
   /** The OS account that asked for the run; null for runs recorded before it was kept. */
   user: string | null;
+  /** The schedule that started the run; null when a person did. */
+  scheduleId: string | null;
 }
 
 /** A run no finish was recorded for, with the processes that were responsible for it. */
@@ -53,6 +55,7 @@ interface RunRow {
   inputs: string | null;
   reason: string | null;
   user: string | null;
+  schedule_id: string | null;
 }
 
 function fromRow(row: RunRow): StoredRun {
@@ -77,6 +80,7 @@ function fromRow(row: RunRow): StoredRun {
     inputs: row.inputs === null ? null : (JSON.parse(row.inputs) as Record<string, unknown>),
     reason: row.reason,
     user: row.user,
+    scheduleId: row.schedule_id,
   };
 }
 
@@ -109,8 +113,8 @@ export class RunStore {
   insert(run: StoredRun, owner: ProcessIdentity): void {
     this.db
       .prepare(
-        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, log_errors, log_warnings, owner_pid, owner_started, inputs, reason, user)
-         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @logErrors, @logWarnings, @ownerPid, @ownerStarted, @inputs, @reason, @user)`,
+        `INSERT INTO runs (run_id, script_id, script_version, title, status, dry_run, started_at, finished_at, exit_code, message, outputs, run_dir, log_lines, log_errors, log_warnings, owner_pid, owner_started, inputs, reason, user, schedule_id)
+         VALUES (@runId, @scriptId, @scriptVersion, @title, @status, @dryRun, @startedAt, @finishedAt, @exitCode, @message, @outputs, @runDir, @logLines, @logErrors, @logWarnings, @ownerPid, @ownerStarted, @inputs, @reason, @user, @scheduleId)`,
       )
       .run({
         ...run,

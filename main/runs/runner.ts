@@ -16,6 +16,7 @@ import { prepareRun, type PreparedRun } from './run-spec.js';
 import type { StoredRun } from './run-store.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { recoverUnfinished } from './recovery.js';
+import { triggerRecord, USER_TRIGGER, type RunTrigger } from './run-trigger.js';
 import { ScriptTampered } from './script-integrity.js';
 import { Supervisor } from './supervisor.js';
 
@@ -68,12 +69,16 @@ export class Runner {
   /**
    * Starts a run, or queues it when `maxConcurrentRuns` are running, and returns its id; the
    * outcome arrives as events and in `finished`. Everything that can refuse the run (inputs,
-   * secrets, the environment, the journal) is checked before this returns.
+   * secrets, the environment, the journal) is checked before this returns. `trigger`: who asked
+   * (a person unless main's scheduler says otherwise), journaled with the request.
    */
-  async start(request: RunRequest): Promise<{ runId: string; finished: Promise<StoredRun> }> {
+  async start(
+    request: RunRequest,
+    trigger: RunTrigger = USER_TRIGGER,
+  ): Promise<{ runId: string; finished: Promise<StoredRun> }> {
     if (this.closing)
       throw new ApiFailure('unsupported', 'ScriptDesk is closing; run it again after it restarts.');
-    const admitted = await this.admission.admit(request);
+    const admitted = await this.admission.admit(request, trigger);
     const runId = randomUUID();
     const runDir = path.join(this.deps.runsDir, runId);
     let finished!: Promise<StoredRun>;
@@ -89,9 +94,10 @@ export class Runner {
         now: this.now,
         digest: (text) => this.deps.journal.digest(text),
         done,
+        trigger,
       });
       const startsNow = this.slotsTaken() < this.deps.maxConcurrentRuns && !this.queue.length;
-      const requested = () => this.journalRequested(prepared, request, startsNow);
+      const requested = () => this.journalRequested(prepared, request, startsNow, trigger);
       if (startsNow) {
         prepared.stored.status = 'running';
         prepared.stored.message = 'Running';
@@ -134,7 +140,7 @@ export class Runner {
         await run.verified.entry;
       } catch (error) {
         if (error instanceof ScriptTampered)
-          this.admission.journalRefusal(request, error, run.stored.runId);
+          this.admission.journalRefusal(request, error, run.stored.runId, run.trigger);
         throw error;
       }
       if (this.closing)
@@ -161,7 +167,12 @@ export class Runner {
   }
 
   /** Journals `run.requested`: who asked for what, and whether it waits in the queue. */
-  private journalRequested(run: PreparedRun, request: RunRequest, startsNow: boolean): void {
+  private journalRequested(
+    run: PreparedRun,
+    request: RunRequest,
+    startsNow: boolean,
+    trigger: RunTrigger,
+  ): void {
     const { stored } = run;
     this.deps.journal.append(AUDIT_TYPES.runRequested, run.subject, {
       runId: stored.runId,
@@ -174,6 +185,7 @@ export class Runner {
       requestedAt: stored.startedAt,
       queued: !startsNow,
       ahead: startsNow ? 0 : this.queue.length,
+      ...triggerRecord(trigger),
     });
   }
 
@@ -221,6 +233,7 @@ export class Runner {
           { scriptId, inputs: {}, dryRun, reason: reason ?? undefined },
           error,
           runId,
+          next.trigger,
         );
       }
       this.records.endUnstarted(next, 'failed', (error as Error).message);

@@ -112,6 +112,27 @@ const MIGRATIONS: readonly string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (user, name)
    ) WITHOUT ROWID;`,
+  // Schedules: a script run with a saved preset at times of a rule, in the user's time zone.
+  // \`checked_until\` is the instant up to which its times were acted on (run, journaled as missed
+  // or caught up), written before a run starts, so a restart neither repeats nor loses one. A run a
+  // schedule started names it (History marks it; old runs and the user's own have none).
+  `CREATE TABLE schedules (
+     id TEXT PRIMARY KEY,
+     script_id TEXT NOT NULL,
+     preset_source TEXT NOT NULL CHECK (preset_source IN ('mine', 'admin')),
+     preset_name TEXT NOT NULL,
+     rule TEXT NOT NULL,
+     time_zone TEXT NOT NULL,
+     missed_policy TEXT NOT NULL CHECK (missed_policy IN ('skip', 'run-once')),
+     reason TEXT,
+     confirmed INTEGER NOT NULL DEFAULT 0,
+     paused TEXT,
+     created_at TEXT NOT NULL,
+     checked_until TEXT NOT NULL,
+     last_run_id TEXT,
+     last_problem TEXT
+   );
+   ALTER TABLE runs ADD COLUMN schedule_id TEXT;`,
 ];
 
 /**

@@ -8,6 +8,7 @@ import { ApiErrorAlert } from './common/api-error-alert.js';
 import { lazyPart, PartBoundary } from './common/lazy-part.js';
 import { LoadingState } from './common/loading-state.js';
 import { NavRail } from './layout/nav-rail.js';
+import { SchedulePausedNotice } from './schedules/paused-notice.js';
 import { TopBar } from './layout/top-bar.js';
 import { PAGE_CODE } from './routing/page-code.js';
 import type { Route } from './routing/route.js';
@@ -64,6 +65,7 @@ export function App() {
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
       <TopBar info={info.value} catalogue={catalogue} delivery={delivery} />
       <CatalogueBanner catalogue={catalogue} />
+      <SchedulePausedNotice onOpenSettings={() => navigate({ page: 'settings' })} />
       <Box sx={{ flex: 1, display: 'flex', minHeight: 0 }}>
         <NavRail route={route} onNavigate={navigate} appVersion={info.value?.appVersion} />
         <Box
@@ -131,6 +133,6 @@ function Page({
     case 'history':
       return <PAGES.history.Component onOpenRun={openRun} />;
     case 'settings':
-      return <PAGES.settings.Component />;
+      return <PAGES.settings.Component onOpenRun={openRun} />;
   }
 }

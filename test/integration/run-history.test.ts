@@ -49,6 +49,7 @@ function run(minutes: number, change: Partial<StoredRun> = {}): StoredRun {
     inputs: {},
     reason: null,
     user: 'ana',
+    scheduleId: null,
     ...change,
   };
 }

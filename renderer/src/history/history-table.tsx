@@ -75,6 +75,14 @@ export function HistoryTable({
                 {run.dryRun ? (
                   <Chip label="Dry run" color="info" variant="outlined" sx={{ ml: 0.75 }} />
                 ) : null}
+                {run.scheduleId ? (
+                  <Chip
+                    label="Scheduled"
+                    variant="outlined"
+                    sx={{ ml: 0.75 }}
+                    data-testid="run-scheduled"
+                  />
+                ) : null}
                 {run.exitCode !== null && run.exitCode !== 0 ? (
                   <Typography variant="caption" color="text.secondary" sx={{ ml: 0.75 }}>
                     exit code {run.exitCode}

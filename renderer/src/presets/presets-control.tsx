@@ -1,5 +1,6 @@
 import BookmarkAddOutlined from '@mui/icons-material/BookmarkAddOutlined';
 import BookmarksOutlined from '@mui/icons-material/BookmarksOutlined';
+import EventRepeatOutlined from '@mui/icons-material/EventRepeatOutlined';
 import ExpandMoreRounded from '@mui/icons-material/ExpandMoreRounded';
 import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 import StarRounded from '@mui/icons-material/StarRounded';
@@ -14,6 +15,7 @@ import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import { useState } from 'react';
 import type { Preset } from '../../../main/contract/api.js';
+import { ScheduleDialog, type SchedulableScript } from '../schedules/schedule-dialog.js';
 import { ManagePresetsDialog } from './manage-presets-dialog.js';
 import { SavePresetDialog } from './save-preset-dialog.js';
 import type { PresetsState } from './use-presets.js';
@@ -34,15 +36,19 @@ export function PresetsControl({
   presets,
   currentInputs,
   onApply,
+  schedulable,
 }: {
   scriptTitle: string;
+  /** The script, when its administrator allows scheduled runs of it (script.json `scheduling`). */
+  schedulable?: SchedulableScript | undefined;
   presets: PresetsState;
   currentInputs: () => Record<string, unknown>;
   onApply: (preset: Preset) => void;
 }) {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const [dialog, setDialog] = useState<'save' | 'manage' | null>(null);
+  const [dialog, setDialog] = useState<'save' | 'manage' | 'schedule' | null>(null);
   const [saved, setSaved] = useState<{ name: string; leftOut: string[] } | null>(null);
+  const [scheduled, setScheduled] = useState<string | null>(null);
   const all = presets.list?.presets ?? [];
   const admin = all.filter((p) => p.source === 'admin');
   const mine = all.filter((p) => p.source === 'mine');
@@ -121,7 +127,34 @@ export function PresetsControl({
           </ListItemIcon>
           Manage presets…
         </MenuItem>
+        {schedulable ? (
+          <MenuItem
+            disabled={all.length === 0}
+            onClick={() => {
+              close();
+              setScheduled(null);
+              setDialog('schedule');
+            }}
+            data-testid="schedule-preset"
+          >
+            <ListItemIcon>
+              <EventRepeatOutlined fontSize="small" />
+            </ListItemIcon>
+            Schedule a preset…
+          </MenuItem>
+        ) : null}
       </Menu>
+      {scheduled ? (
+        <Alert
+          severity="success"
+          role="status"
+          onClose={() => setScheduled(null)}
+          sx={{ mt: 1.5 }}
+          data-testid="schedule-created"
+        >
+          {scheduled} Settings lists your schedules.
+        </Alert>
+      ) : null}
       {saved ? (
         <Alert
           severity="success"
@@ -147,6 +180,22 @@ export function PresetsControl({
         }}
         onClose={() => setDialog(null)}
       />
+      {schedulable ? (
+        <ScheduleDialog
+          open={dialog === 'schedule'}
+          script={schedulable}
+          presets={all}
+          onCreated={(schedule) => {
+            setDialog(null);
+            setScheduled(
+              schedule.nextRunAt
+                ? `Scheduled: the next run is at ${new Date(schedule.nextRunAt).toLocaleString()}.`
+                : 'Scheduled.',
+            );
+          }}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       <ManagePresetsDialog
         open={dialog === 'manage'}
         scriptTitle={scriptTitle}

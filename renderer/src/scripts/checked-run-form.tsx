@@ -117,6 +117,7 @@ export function CheckedRunForm({
         presets={(currentInputs) => (
           <PresetsControl
             scriptTitle={script.title}
+            schedulable={script.scheduling ? script : undefined}
             presets={presets}
             currentInputs={currentInputs}
             onApply={(preset) => {

@@ -21,6 +21,7 @@ import { AboutThisComputer } from './about-section.js';
 import { ChoiceGroup, type Choice } from './choice-group.js';
 import { usePreferences } from './preferences.js';
 import { Section } from './section.js';
+import { SchedulesSection } from '../schedules/schedules-section.js';
 
 const THEMES: readonly Choice<ThemeChoice>[] = [
   { value: 'system', label: 'System', hint: 'Follow your computer: light or dark as it is set.' },
@@ -38,8 +39,11 @@ const BACKGROUND: readonly Choice<BackgroundChoice>[] = [
   { value: 'off', label: 'Off', hint: 'Never: closing the window quits ScriptDesk.' },
 ];
 
-/** The Settings place: how ScriptDesk looks and when it tells the user a run has ended. */
-export function SettingsPage() {
+/**
+ * The Settings place: how ScriptDesk looks, when it tells the user a run has ended, the user's
+ * schedules, and whether it stays in the background.
+ */
+export function SettingsPage({ onOpenRun }: { onOpenRun: (runId: string) => void }) {
   const preferences = usePreferences();
   const info = useAppInfo();
   const [problem, setProblem] = useState<ApiError | null>(null);
@@ -80,6 +84,7 @@ export function SettingsPage() {
             longRunSeconds={info.value?.longRunSeconds ?? 10}
             onChange={(notifyLongRuns) => void save({ notifyLongRuns })}
           />
+          <SchedulesSection onOpenRun={onOpenRun} />
           <Background
             choice={value.runInBackground}
             desktop={info.value?.desktop ?? false}
