@@ -476,7 +476,10 @@ describe('syncing in the app', () => {
         if (event.name === 'catalogue.status' && event.payload.installed?.version === 3) resolve();
       }),
     ); // a later tick of the timer
-    expect(statuses[0]).toEqual({ version: 1, syncing: true });
+    // The sync at start may have begun before open returned (and so before this subscription);
+    // every sync says it is syncing before it installs, so the timer's does too.
+    const v3 = statuses.findIndex((status) => status.version === 3);
+    expect(statuses.slice(0, v3)).toContainEqual({ version: 2, syncing: true });
     const list = await call(app, 'catalogue.list', {});
     expect(list.ok).toBe(true);
   });
