@@ -50,10 +50,10 @@ print("Extract finished.", flush=True)
 
 /**
  * A desk with the demo catalogue plus the sleeping script, under a machine policy that calls a
- * run "long" after 1 second (the policy IT sets; 10 seconds by default).
+ * run "long" after 3 seconds, well above a short run even on a loaded machine (the policy IT sets; 10 seconds by default).
  */
 async function withNoticeDesk(body: (desk: Desk) => Promise<void>): Promise<void> {
-  await withScriptsDesk([SLEEP_SCRIPT], { policy: { notifications: { longRunSeconds: 1 } } }, body);
+  await withScriptsDesk([SLEEP_SCRIPT], { policy: { notifications: { longRunSeconds: 3 } } }, body);
 }
 
 /**
@@ -156,7 +156,7 @@ test('About this computer shows the Python in use, whether updates are on, and t
     ]);
     // The policy of this desk sets only longRunSeconds; everything else is the default.
     const longRun = about.getByTestId('policy-notifications.longRunSeconds');
-    await expect(longRun.getByRole('cell')).toHaveText(['1', 'Policy file']);
+    await expect(longRun.getByRole('cell')).toHaveText(['3', 'Policy file']);
     await expect(about.getByTestId('policy-maxConcurrentRuns').getByRole('cell')).toHaveText([
       '3',
       'Default',
@@ -326,7 +326,7 @@ test('a run longer than the policy’s threshold ends with a browser notificatio
 
     const long = await callApi<{ runId: string }>(desk.url, 'run.start', {
       scriptId: 'monthly-extract',
-      inputs: { sleepSeconds: 1.5, customer: 'ACME secret customer' },
+      inputs: { sleepSeconds: 3.5, customer: 'ACME secret customer' },
     });
     await expect(page.getByTestId(`history-row-${long.runId}`)).toContainText('Succeeded');
     await expect.poll(() => shownNotifications(page)).toHaveLength(1);
@@ -353,7 +353,7 @@ test('a run longer than the policy’s threshold ends with a browser notificatio
     // Turned off in Settings: the next long run ends silently.
     await page.getByTestId('nav-settings').click();
     await page
-      .getByRole('switch', { name: /Tell me when a run that took over 1 second ends/ })
+      .getByRole('switch', { name: /Tell me when a run that took over 3 seconds ends/ })
       .click();
     await expect
       .poll(() => callApi<object>(desk.url, 'prefs.get', {}))
@@ -363,7 +363,7 @@ test('a run longer than the policy’s threshold ends with a browser notificatio
     await page.getByTestId('nav-history').click();
     const silent = await callApi<{ runId: string }>(desk.url, 'run.start', {
       scriptId: 'monthly-extract',
-      inputs: { sleepSeconds: 1.5 },
+      inputs: { sleepSeconds: 3.5 },
     });
     await expect(page.getByTestId(`history-row-${silent.runId}`)).toContainText('Succeeded');
     expect(await shownNotifications(page)).toHaveLength(1);
