@@ -4,7 +4,9 @@ import pg from 'pg';
 import { canonicalJson } from '../main/audit/canonical-json.js';
 import type { AuditEvent, UnsignedEvent } from '../main/audit/event.js';
 import { AUDIT_TYPES } from '../main/audit/journal.js';
+import type { EventRow } from '../main/server/audit/event-rows.js';
 import { openAuditStore } from '../main/server/audit/open-audit-store.js';
+import { seededRandom } from './generated-catalogue.js';
 
 /**
  * Seeds a fresh audit store with the rows the real ingest would store for a fleet's run events:
@@ -48,41 +50,14 @@ const OUTCOMES: [status: string, share: number, exitCode: number | null][] = [
   ['output_limit', 0.005, null],
 ];
 
-/** A seeded pseudo-random generator (mulberry32): the same fleet every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A stored event row, as `checkEvent` builds it from a validly signed event. */
-export interface SeedRow {
-  source: string;
-  id: string;
-  sequence: number;
-  type: string;
-  time: string;
-  subject: string;
-  user: string | null;
-  script: string | null;
-  status: string | null;
-  body: string;
-  hash: string;
-}
-
 export const deviceSource = (d: number) =>
   `urn:scriptdesk:device:fleet-${String(d).padStart(3, '0')}`;
 export const scriptId = (s: number) => `script-${String(s).padStart(2, '0')}`;
 export const userName = (u: number) => `user${String(u).padStart(3, '0')}`;
 
 /** One device's chain of run events, oldest first, about `events` of them. */
-function* deviceEvents(d: number, events: number): Generator<SeedRow> {
-  const rand = random(d + 1);
+function* deviceEvents(d: number, events: number): Generator<EventRow> {
+  const rand = seededRandom(d + 1);
   const source = deviceSource(d);
   const host = `laptop-${String(d).padStart(4, '0')}`;
   const users = [0, 1, 2].map((k) => userName((d * 3 + k * 7) % USERS));
@@ -122,7 +97,7 @@ function* deviceEvents(d: number, events: number): Generator<SeedRow> {
       status: text(data.status),
       body: canonicalJson(event),
       hash,
-    } satisfies SeedRow;
+    } satisfies EventRow;
   };
   for (let r = 0; r < runs && sequence < events; r++) {
     const s = Math.floor(rand() * rand() * SCRIPTS);
@@ -202,7 +177,7 @@ function* deviceEvents(d: number, events: number): Generator<SeedRow> {
 }
 
 /** Every device's events, `devicesAtOnce` devices' chains at a time (oldest first within each). */
-function* fleet(total: number): Generator<SeedRow[]> {
+function* fleet(total: number): Generator<EventRow[]> {
   const perDevice = Math.ceil(total / DEVICES);
   let left = total;
   for (let d = 0; d < DEVICES && left > 0; d++) {
@@ -242,7 +217,7 @@ export async function seedStores(
     `INSERT INTO audit_devices (source, public_key, status, first_seen, changed_at)
      VALUES (?, ?, 'active', ?, ?)`,
   );
-  const writeSqlite = db.transaction((chains: SeedRow[][]) => {
+  const writeSqlite = db.transaction((chains: EventRow[][]) => {
     for (const rows of chains) {
       const last = rows[rows.length - 1]!;
       device.run(last.source, DEVICE_KEY, receivedAt, receivedAt);
@@ -264,7 +239,7 @@ export async function seedStores(
       heads.run(last.source, last.sequence, last.hash);
     }
   });
-  const writePostgres = async (chains: SeedRow[][]) => {
+  const writePostgres = async (chains: EventRow[][]) => {
     await client.query('BEGIN');
     for (const rows of chains) {
       const last = rows[rows.length - 1]!;
@@ -275,7 +250,7 @@ export async function seedStores(
       );
       for (let i = 0; i < rows.length; i += 5000) {
         const slice = rows.slice(i, i + 5000);
-        const col = <T>(pick: (e: SeedRow) => T) => slice.map(pick);
+        const col = <T>(pick: (e: EventRow) => T) => slice.map(pick);
         await client.query(
           `INSERT INTO audit_events (${EVENT_COLUMNS})
            SELECT *, $12 FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
@@ -307,7 +282,7 @@ export async function seedStores(
   let postgresMs = 0;
   let events = 0;
   try {
-    let chains: SeedRow[][] = [];
+    let chains: EventRow[][] = [];
     const flush = async () => {
       let started = performance.now();
       writeSqlite(chains);
