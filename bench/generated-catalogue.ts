@@ -167,7 +167,7 @@ function pythonModule(id: string, random: Random): string {
 type Random = () => number;
 
 /** mulberry32: small, fast and the same on every machine. */
-function seededRandom(seed: number): Random {
+export function seededRandom(seed: number): Random {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

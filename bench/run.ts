@@ -1,4 +1,5 @@
 import { keychainWithoutDesktop } from '../main/dev/private-keyring.js';
+import { benchAuditConsole } from './audit-console.js';
 import { benchAuditEndpoint } from './audit-endpoint.js';
 import { benchAuditJournal } from './audit-journal.js';
 import { benchCatalogueSync } from './catalogue-sync.js';
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'venv-build': benchVenvBuild,
   'audit-journal': benchAuditJournal,
   'audit-endpoint': benchAuditEndpoint,
+  'audit-console': benchAuditConsole,
   form: benchForm,
   'page-load': benchPageLoad,
   history: benchHistory,
