@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,17 +27,25 @@ export interface PostgresCluster {
  * authentication for local connections. Durability settings stay at their defaults (fsync on):
  * the tests see PostgreSQL as production does.
  *
+ * With `keepIn`, the cluster lives in that folder instead and outlives `stop`: a folder that
+ * already holds one is started again as it is (the benchmarks keep a seeded database this way).
+ *
  * PostgreSQL refuses to run as root, so when this process is root the server runs as the
  * `postgres` user (via runuser) and owns the folder. If this process dies without calling
  * `stop`, an exit hook stops the server; failing that, the postmaster shuts itself down once its
  * folder is gone.
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster(
+  options: { keepIn?: string } = {},
+): Promise<PostgresCluster> {
   for (const tool of ['initdb', 'pg_ctl', 'postgres'])
     if (!existsSync(path.join(BIN, tool)))
       throw new Error(`${BIN}/${tool} is missing; ${INSTALL_HINT}`);
-  const root = await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-pg-'));
+  const kept = options.keepIn;
+  if (kept) await mkdir(kept, { recursive: true });
+  const root = kept ?? (await mkdtemp(path.join(os.tmpdir(), 'scriptdesk-pg-')));
   const data = path.join(root, 'data');
+  const reused = kept !== undefined && existsSync(path.join(data, 'PG_VERSION'));
   const asRoot = process.geteuid?.() === 0;
   if (asRoot) {
     const { uid, gid } = postgresUser();
@@ -73,22 +81,23 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     process.off('exit', stopNow);
     if (started) await pgCtl(['-m', 'fast', '-w', 'stop']).catch(() => {});
     started = false;
-    await rm(root, { recursive: true, force: true });
+    if (!kept) await rm(root, { recursive: true, force: true });
   };
 
   try {
-    await run('initdb', [
-      '-D',
-      data,
-      '-U',
-      'postgres',
-      '--auth-local=trust',
-      '--auth-host=trust',
-      '-E',
-      'UTF8',
-      '--locale=C',
-      '--no-instructions',
-    ]);
+    if (!reused)
+      await run('initdb', [
+        '-D',
+        data,
+        '-U',
+        'postgres',
+        '--auth-local=trust',
+        '--auth-host=trust',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-instructions',
+      ]);
     // A port taken between choosing and listening makes pg_ctl fail: try a few.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
