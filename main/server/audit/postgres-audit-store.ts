@@ -21,7 +21,7 @@ import {
 } from './ingest-plan.js';
 import { deviceReportsOf } from './device-reports.js';
 import { PostgresAlertQueue, writeAlertsPostgres } from './postgres-alert-queue.js';
-import { ensurePostgresReasonIndex } from './reason-index.js';
+import { ensurePostgresReasonIndex } from './run-search-schema.js';
 import { migratePostgres } from './postgres-schema.js';
 import type { Device, EventResult, Flag, FlagKind, KeyStatus } from '../../audit/protocol.js';
 import {

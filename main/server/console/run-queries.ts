@@ -1,5 +1,5 @@
 import type { AuditStore, StoreKind } from '../audit/audit-store.js';
-import { SQLITE_REASON_TABLE } from '../audit/reason-index.js';
+import { SQLITE_REASON_TABLE } from '../audit/run-search-schema.js';
 import type { RunSummary } from './console-types.js';
 import type { RunFilters, RunKey } from './run-filters.js';
 
@@ -57,7 +57,7 @@ const COLUMNS = [
  * The reason filter: a case-insensitive substring (the text lower-cased, `%`, `_` and `!` taken
  * literally). `lower(r.reason) LIKE` is always the judge. PostgreSQL's trigram index is on that
  * very expression, so its planner uses it for this SQL; on SQLite a text of 3+ characters first
- * narrows the runs through the FTS5 trigram table (migration 5, `audit/reason-index.ts`). That
+ * narrows the runs through the FTS5 trigram table (migration 5, `audit/run-search-schema.ts`). That
  * table folds case per character and the text is lower-cased, so every run the LIKE accepts is
  * among its candidates; a shorter text matches nearly every run, and a page fills fast by scan.
  */
