@@ -146,7 +146,9 @@ describeEachStore('the console reason and input filters on $name', (kind: AuditS
     await kind.execute(
       database,
       kind.name === 'PostgreSQL'
-        ? 'DROP INDEX audit_runs_reason_trgm; DELETE FROM audit_schema_version WHERE version = 5;'
+        ? `DROP INDEX audit_runs_reason_trgm; DROP STATISTICS audit_run_inputs_field_value;
+           ALTER TABLE audit_run_inputs DROP CONSTRAINT audit_run_inputs_run;
+           DELETE FROM audit_schema_version WHERE version = 5;`
         : `DROP TABLE audit_runs_reason; DROP TRIGGER audit_runs_reason_insert;
            DROP TRIGGER audit_runs_reason_update; DROP TRIGGER audit_runs_reason_delete;
            PRAGMA user_version = 4;`,

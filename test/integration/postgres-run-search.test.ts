@@ -48,7 +48,7 @@ async function indexes(url: string): Promise<string[]> {
   });
 }
 
-describeWhere(POSTGRES_CLUSTER, 'the reason index on PostgreSQL', () => {
+describeWhere(POSTGRES_CLUSTER, 'the run filters on PostgreSQL', () => {
   it('starts and filters by reason when CREATE EXTENSION pg_trgm is refused, says so once, and builds the index once it is allowed', async () => {
     const { owner, app } = await databaseForPlainRole();
     const logged: string[] = [];
@@ -86,4 +86,53 @@ describeWhere(POSTGRES_CLUSTER, 'the reason index on PostgreSQL', () => {
     expect(logged.filter((line) => line.includes('pg_trgm'))).toEqual([]);
     expect(await indexes(owner)).toEqual(['audit_runs_reason_trgm']);
   });
+
+  it('estimates one run per input row, and the input filter rows as they are, so a page walks the index and stops', async () => {
+    const database = await freshPostgresDatabase();
+    server = await startServer({
+      port: 0,
+      audit: { database, ingestToken: INGEST_TOKEN, adminToken: ADMIN_TOKEN },
+    });
+    // 5 devices × 24 runs, three inputs each; `apac` is a region on a fifth of them, never another field.
+    const regions = ['apac', 'emea', 'amer', 'latam', 'anz'];
+    for (let d = 0; d < 5; d++) {
+      const device = testDevice(`laptop-${d}`);
+      const runs = Array.from({ length: 24 }, (_, n) =>
+        runEvents(device, {
+          inputs: {
+            region: regions[(d + n) % 5],
+            team: ['red', 'blue'][n % 2],
+            month: `2026-0${1 + (n % 9)}`,
+          },
+        }),
+      );
+      expect((await postEvents(server.url, runs.flat())).status).toBe(200);
+    }
+    const plan = await withPostgresClient(database, async (client) => {
+      await client.query('ANALYZE audit_run_inputs; ANALYZE audit_runs');
+      const result = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+        `EXPLAIN (FORMAT JSON) SELECT r.run_id FROM audit_run_inputs AS i
+           JOIN audit_runs AS r ON r.source = i.source AND r.run_id = i.run_id
+           WHERE i.field = $1 AND i.value = $2`,
+        ['region', 'apac'],
+      );
+      return result.rows[0]!['QUERY PLAN'][0].Plan;
+    });
+    const scan = nodes(plan).find((node) => node['Relation Name'] === 'audit_run_inputs')!;
+    // 24 of 120 runs have region=apac; counted independently, field and value give 360 × 1/3 × 1/15 = 8.
+    expect(scan['Plan Rows']).toBeGreaterThanOrEqual(20);
+    expect(scan['Plan Rows']).toBeLessThanOrEqual(28);
+    expect(plan['Plan Rows']).toBe(scan['Plan Rows']);
+  });
 });
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Plan Rows': number;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
