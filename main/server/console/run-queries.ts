@@ -9,8 +9,7 @@ import type { RunFilters, RunKey } from './run-filters.js';
  * reason text has an index ending in that keyset, so a page reads about `limit` index entries
  * however many runs there are. With an input filter the walk starts in `audit_run_inputs`, whose
  * index `(field, value, time, source, run_id)` gives the same order. The reason text is a
- * substring search: it filters the rows the other conditions reach (say so in the UI: narrow by
- * date or script first on a large store).
+ * substring search narrowed by a trigram index (migration 5; see {@link reasonConditions}).
  */
 
 interface RunRow {
