@@ -441,15 +441,17 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
       ...runEvents(device, { runId: 'old', inputs: { region: 'west' }, reason: 'before' }),
     ]);
     await server.close();
-    // Back to the schema before the console: its objects gone, its version not recorded.
+    // Back to the schema before the console: its objects gone (migration 5's with its tables, and
+    // SQLite's FTS5 table), its versions not recorded.
     await store.execute(
       database,
       `DROP TRIGGER audit_events_runs${store.name === 'PostgreSQL' ? ' ON audit_events' : ''};
-       DROP TABLE audit_runs; DROP TABLE audit_run_inputs; DROP TABLE audit_admin_log;
+       ${store.name === 'PostgreSQL' ? '' : 'DROP TABLE audit_runs_reason;'}
+       DROP TABLE audit_run_inputs; DROP TABLE audit_runs; DROP TABLE audit_admin_log;
        DROP INDEX audit_flags_sequence;
        ${
          store.name === 'PostgreSQL'
-           ? 'DROP FUNCTION audit_runs_record(); DROP FUNCTION audit_runs_apply(audit_events); DELETE FROM audit_schema_version WHERE version = 4;'
+           ? 'DROP FUNCTION audit_runs_record(); DROP FUNCTION audit_runs_apply(audit_events); DELETE FROM audit_schema_version WHERE version >= 4;'
            : 'PRAGMA user_version = 3;'
        }`,
     );

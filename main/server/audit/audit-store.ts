@@ -13,6 +13,8 @@ import type { Device, EventFilters, EventResult, Flag, KeyStatus } from '../../a
 export interface AuditStore {
   /** Where the data lives, fit to print: a file path or a URL with its password replaced. */
   readonly location: string;
+  /** Which database it is, for the few queries that differ (the reason filter's index). */
+  readonly kind: StoreKind;
   /** The webhook queue and the devices' last reports, in the same database. */
   readonly alerts: AlertQueue;
   /** Judges and stores one batch atomically; returns one result per offered event, in order. */
@@ -34,6 +36,9 @@ export interface AuditStore {
   select<Row>(sql: string, params: readonly unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
+
+/** The two databases a store can live in. */
+export type StoreKind = 'sqlite' | 'postgres';
 
 export interface EventPageQuery extends EventFilters {
   order: 'asc' | 'desc';

@@ -41,10 +41,14 @@ export async function openAuditStore(
     secrets.reduce((clean, secret) => clean.split(secret).join('***'), text);
   try {
     if (isPostgresUrl(database)) {
-      return await PostgresAuditStore.open(database, location, (error) =>
-        options.log?.(
-          `scriptdesk server: audit database ${location}: idle connection lost (${scrub(error.message)})`,
-        ),
+      return await PostgresAuditStore.open(
+        database,
+        location,
+        (error) =>
+          options.log?.(
+            `scriptdesk server: audit database ${location}: idle connection lost (${scrub(error.message)})`,
+          ),
+        (line) => options.log?.(scrub(line)),
       );
     }
     const file = path.resolve(database);

@@ -21,6 +21,7 @@ import {
 } from './ingest-plan.js';
 import { deviceReportsOf } from './device-reports.js';
 import { PostgresAlertQueue, writeAlertsPostgres } from './postgres-alert-queue.js';
+import { ensurePostgresReasonIndex } from './run-search-schema.js';
 import { migratePostgres } from './postgres-schema.js';
 import type { Device, EventResult, Flag, FlagKind, KeyStatus } from '../../audit/protocol.js';
 import {
@@ -54,6 +55,7 @@ interface FlagRecord {
  * queries: event content never becomes SQL text.
  */
 export class PostgresAuditStore implements AuditStore {
+  readonly kind = 'postgres';
   readonly alerts: PostgresAlertQueue;
 
   private constructor(
@@ -65,12 +67,14 @@ export class PostgresAuditStore implements AuditStore {
 
   /**
    * Connects and migrates. `location` is what messages print (the URL without its password);
-   * `onIdleError` hears about connections the server dropped while idle (the pool replaces them).
+   * `onIdleError` hears about connections the server dropped while idle (the pool replaces them);
+   * `onNotice` hears once per start what the operator may want to fix (a missing index).
    */
   static async open(
     connectionString: string,
     location: string,
     onIdleError: (error: Error) => void = () => {},
+    onNotice: (line: string) => void = () => {},
   ): Promise<PostgresAuditStore> {
     const pool = new pg.Pool({
       connectionString,
@@ -81,6 +85,8 @@ export class PostgresAuditStore implements AuditStore {
     pool.on('error', onIdleError);
     try {
       await migratePostgres(pool, location);
+      const notice = await ensurePostgresReasonIndex(pool, location);
+      if (notice) onNotice(notice);
     } catch (error) {
       await pool.end().catch(() => {});
       throw error;

@@ -8,6 +8,7 @@ import {
   RUN_TYPES,
   RUN_UPSERT,
 } from './run-schema.js';
+import { POSTGRES_INPUT_ESTIMATES, POSTGRES_REASON_INDEX } from './run-search-schema.js';
 
 /**
  * Schema migrations, applied in order inside one transaction each and recorded in
@@ -220,6 +221,10 @@ const MIGRATIONS: readonly string[] = [
      FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
    CREATE TRIGGER audit_admin_log_no_truncate BEFORE TRUNCATE ON audit_admin_log
      FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();`,
+  // 5: the reason filter's trigram index, when pg_trgm may be installed, and the input filter's
+  // estimates (run-search-schema.ts).
+  `${POSTGRES_REASON_INDEX}
+   ${POSTGRES_INPUT_ESTIMATES}`,
 ];
 
 /** A text field of the event's data `d`, NULL when it is not a string or longer than `max`. */

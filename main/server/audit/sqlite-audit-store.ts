@@ -48,6 +48,7 @@ interface FlagRecord {
  * batches never interleave, even across processes sharing the file.
  */
 export class SqliteAuditStore implements AuditStore {
+  readonly kind = 'sqlite';
   readonly alerts: SqliteAlertQueue;
 
   private constructor(

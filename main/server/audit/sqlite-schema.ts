@@ -8,6 +8,7 @@ import {
   runIdGuard,
   runValues,
 } from './run-schema.js';
+import { SQLITE_REASON_INDEX } from './run-search-schema.js';
 
 /**
  * Schema migrations of the server's audit database, applied in order and recorded in
@@ -134,6 +135,8 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'the admin log is append-only: UPDATE refused'); END;
    CREATE TRIGGER audit_admin_log_no_delete BEFORE DELETE ON audit_admin_log
      BEGIN SELECT RAISE(ABORT, 'the admin log is append-only: DELETE refused'); END;`,
+  // 5: the reason filter's trigram index (run-search-schema.ts); its input filter needs nothing.
+  SQLITE_REASON_INDEX,
 ];
 
 /** `PRAGMA application_id` of a ScriptDesk audit server database ("SDAU"). */

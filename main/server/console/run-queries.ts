@@ -1,4 +1,5 @@
-import type { AuditStore } from '../audit/audit-store.js';
+import type { AuditStore, StoreKind } from '../audit/audit-store.js';
+import { SQLITE_REASON_TABLE } from '../audit/run-search-schema.js';
 import type { RunSummary } from './console-types.js';
 import type { RunFilters, RunKey } from './run-filters.js';
 
@@ -8,8 +9,7 @@ import type { RunFilters, RunKey } from './run-filters.js';
  * reason text has an index ending in that keyset, so a page reads about `limit` index entries
  * however many runs there are. With an input filter the walk starts in `audit_run_inputs`, whose
  * index `(field, value, time, source, run_id)` gives the same order. The reason text is a
- * substring search: it filters the rows the other conditions reach (say so in the UI: narrow by
- * date or script first on a large store).
+ * substring search narrowed by a trigram index (migration 5; see {@link reasonConditions}).
  */
 
 interface RunRow {
@@ -52,8 +52,30 @@ const COLUMNS = [
   'finished_sequence',
 ];
 
+/**
+ * The reason filter: a case-insensitive substring (the text lower-cased, `%`, `_` and `!` taken
+ * literally). `lower(r.reason) LIKE` is always the judge. PostgreSQL's trigram index is on that
+ * very expression, so its planner uses it for this SQL; on SQLite a text of 3+ characters first
+ * narrows the runs through the FTS5 trigram table (migration 5, `audit/run-search-schema.ts`). That
+ * table folds case per character and the text is lower-cased, so every run the LIKE accepts is
+ * among its candidates; a shorter text matches nearly every run, and a page fills fast by scan.
+ */
+function reasonConditions(kind: StoreKind, reason: string, params: unknown[]): string[] {
+  const lowered = reason.toLowerCase();
+  const clauses = [`lower(r.reason) LIKE ? ESCAPE '!'`];
+  params.push(`%${lowered.replace(/[!%_]/g, (c) => `!${c}`)}%`);
+  if (kind === 'sqlite' && [...lowered].length >= 3) {
+    clauses.push(
+      `r.rowid IN (SELECT rowid FROM ${SQLITE_REASON_TABLE} WHERE ${SQLITE_REASON_TABLE} MATCH ?)`,
+    );
+    // One FTS5 phrase: the whole text, its double quotes doubled, so no character is syntax.
+    params.push(`"${lowered.replace(/"/g, '""')}"`);
+  }
+  return clauses;
+}
+
 /** The WHERE conditions of `filters` on `audit_runs AS r` (and `i`, the input row, if joined). */
-export function runConditions(filters: RunFilters, params: unknown[]): string[] {
+export function runConditions(kind: StoreKind, filters: RunFilters, params: unknown[]): string[] {
   const clauses: string[] = [];
   const equal: [keyof RunFilters, string][] = [
     ['script', 'r.script_id'],
@@ -79,10 +101,7 @@ export function runConditions(filters: RunFilters, params: unknown[]): string[] 
     clauses.push(`${time} < ?`);
     params.push(filters.until);
   }
-  if (filters.reason !== undefined) {
-    clauses.push(`lower(r.reason) LIKE ? ESCAPE '!'`);
-    params.push(`%${filters.reason.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`);
-  }
+  if (filters.reason !== undefined) clauses.push(...reasonConditions(kind, filters.reason, params));
   if (filters.input) {
     clauses.push('i.field = ?', 'i.value = ?');
     params.push(filters.input.field, filters.input.value);
@@ -105,7 +124,7 @@ export async function listRuns(
   limit: number,
 ): Promise<RunSummary[]> {
   const params: unknown[] = [];
-  const clauses = runConditions(filters, params);
+  const clauses = runConditions(store.kind, filters, params);
   const t = filters.input ? 'i' : 'r';
   if (after) {
     clauses.push(`(${t}.time, ${t}.source, ${t}.run_id) < (?, ?, ?)`);
