@@ -9,7 +9,6 @@ import type { AlertRule, AlertsConfig } from './alert-config.js';
  * silence's start), so a batch written twice, or a check run twice, queues nothing new.
  */
 
-
 const RUN_FINISHED = 'dev.scriptdesk.run.finished';
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -113,6 +113,8 @@ export function AlertsPage() {
       label={label}
       size="small"
       sx={{ minWidth: 220 }}
+      // "Any" shows in the field, so an unfiltered list says so.
+      slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
       value={filters[name] ?? ''}
       onChange={(event) => {
         setFilters((previous) => ({ ...previous, [name]: event.target.value || undefined }));
@@ -138,7 +140,11 @@ export function AlertsPage() {
       pager={pager}
       label="Alert deliveries"
       testId="alerts-table"
-      empty="No alert matches these filters."
+      empty={
+        filters.state || filters.kind
+          ? 'No alert matches these filters.'
+          : 'No alert has been raised yet.'
+      }
       rowKey={(a) => `${a.alertId}/${a.target}`}
       rowProps={(a) => ({ 'data-testid': `alert-${a.kind}-${a.target}`, 'data-state': a.state })}
       columns={COLUMNS}
