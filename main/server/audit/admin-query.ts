@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_KINDS, DELIVERY_STATES } from './alert-queue.js';
+import { ALERT_KINDS, DELIVERY_STATES, type AlertList, type AlertQueue } from './alert-queue.js';
 import type { EventKey } from './event-rows.js';
 import type { EventFilters } from '../../audit/protocol.js';
 
@@ -151,6 +151,23 @@ export function encodeAlertCursor(row: { createdAt: string; alertId: string; tar
   return Buffer.from(JSON.stringify([row.createdAt, row.alertId, row.target])).toString(
     'base64url',
   );
+}
+
+/**
+ * One page of alert deliveries for a parsed alert query (`GET /v1/admin/alerts` and the
+ * console's Alerts page): one queue query, one row more than the page to know if one follows.
+ */
+export async function alertPage(
+  queue: AlertQueue,
+  query: Extract<ReturnType<typeof parseAlertQuery>, { ok: true }>['value'],
+): Promise<AlertList> {
+  const { limit, ...filters } = query;
+  const rows = await queue.list({ ...filters, limit: limit + 1 });
+  const deliveries = rows.slice(0, limit);
+  return {
+    deliveries,
+    next: rows.length > limit ? encodeAlertCursor(deliveries[deliveries.length - 1]!) : null,
+  };
 }
 
 /** `GET /v1/admin/verify`: an optional `source`. */

@@ -1,5 +1,5 @@
 import type { AuditStore } from '../audit/audit-store.js';
-import { encodeAlertCursor, parseAlertQuery } from '../audit/admin-query.js';
+import { alertPage, parseAlertQuery } from '../audit/admin-query.js';
 import { sendError, sendJson } from '../audit/http-json.js';
 import type { ConsoleAlertPage, ConsoleAlertSummary } from './console-types.js';
 import type { ReadHandler } from './read-routes.js';
@@ -18,14 +18,7 @@ export function alertRoutes(store: AuditStore, enabled: boolean): Record<string,
     '/console/api/alerts': async (response, search) => {
       const query = parseAlertQuery(search);
       if (!query.ok) return sendError(response, 400, 'bad_query', query.message);
-      const { limit, ...filters } = query.value;
-      const rows = await store.alerts.list({ ...filters, limit: limit + 1 });
-      const deliveries = rows.slice(0, limit);
-      const body: ConsoleAlertPage = {
-        enabled,
-        deliveries,
-        next: rows.length > limit ? encodeAlertCursor(deliveries[deliveries.length - 1]!) : null,
-      };
+      const body: ConsoleAlertPage = { enabled, ...(await alertPage(store.alerts, query.value)) };
       sendJson(response, 200, body);
     },
 

@@ -1,15 +1,12 @@
-import { getJson } from './api';
-import { formatTime, useLoad } from './common';
-import { TablePage, usePager } from './table-page';
+import { formatTime } from './common';
+import { TablePage, usePagedLoad } from './table-page';
 import type { AdminLogEntry } from './types';
 
 type AdminLog = { entries: AdminLogEntry[]; next: string | null };
 
 /** Every approve and revoke, from the console or the admin API, newest first. */
 export function AdminLogPage() {
-  const pager = usePager();
-  const { after } = pager;
-  const log = useLoad(() => getJson<AdminLog>('admin-log', { after }), after ?? '');
+  const { page: log, pager } = usePagedLoad<AdminLog>('admin-log', {});
   return (
     <TablePage
       title="Admin log"

@@ -1,9 +1,8 @@
 import { Alert, Box, Chip, Link, MenuItem, Paper, TextField } from '@mui/material';
 import { useState } from 'react';
-import { getJson } from './api';
-import { formatTime, useLoad } from './common';
+import { formatTime } from './common';
 import { hrefOf } from './routes';
-import { TablePage, usePager, type Column } from './table-page';
+import { TablePage, usePagedLoad, type Column } from './table-page';
 import type { AlertDelivery, AlertPage } from './types';
 
 /** Each delivery state in plain words, and the chip colour that marks it. */
@@ -101,12 +100,7 @@ function AlertsOff() {
 /** Every alert delivery, newest first, with its state; filtered and paged on the server. */
 export function AlertsPage() {
   const [filters, setFilters] = useState<{ state?: string; kind?: string }>({});
-  const pager = usePager();
-  const { after } = pager;
-  const page = useLoad(
-    () => getJson<AlertPage>('alerts', { ...filters, after, limit: '25' }),
-    JSON.stringify([filters, after]),
-  );
+  const { page, pager } = usePagedLoad<AlertPage>('alerts', { ...filters, limit: '25' });
   const select = (name: 'state' | 'kind', label: string, options: Record<string, string>) => (
     <TextField
       select

@@ -1,9 +1,9 @@
 import { Box, Button, Chip, Link, MenuItem, Paper, TextField } from '@mui/material';
 import { useState, type FormEvent } from 'react';
-import { apiUrl, getJson } from './api';
-import { formatTime, useLoad } from './common';
+import { apiUrl } from './api';
+import { formatTime } from './common';
 import { hrefOf } from './routes';
-import { TablePage, usePager, type Column } from './table-page';
+import { TablePage, usePagedLoad, type Column } from './table-page';
 import type { RunPage, RunSummary } from './types';
 
 const TEXT_FILTERS = [
@@ -55,13 +55,8 @@ function toQuery(filters: Filters): Record<string, string | undefined> {
 export function RunsPage() {
   const [draft, setDraft] = useState<Filters>({});
   const [applied, setApplied] = useState<Filters>({});
-  const pager = usePager();
-  const { after } = pager;
   const query = toQuery(applied);
-  const page = useLoad(
-    () => getJson<RunPage>('runs', { ...query, after, limit: '25' }),
-    JSON.stringify([query, after]),
-  );
+  const { page, pager } = usePagedLoad<RunPage>('runs', { ...query, limit: '25' });
   const apply = (event: FormEvent) => {
     event.preventDefault();
     setApplied(Object.fromEntries(Object.entries(draft).filter(([, value]) => value !== '')));

@@ -10,7 +10,8 @@ import {
   TableRow,
 } from '@mui/material';
 import { useState, type ReactNode } from 'react';
-import { Page, type Loaded } from './common';
+import { getJson } from './api';
+import { Page, useLoad, type Loaded } from './common';
 
 /** One column: its heading and what each row shows in it. */
 export interface Column<Row> {
@@ -38,6 +39,23 @@ export function usePager(): Pager {
     newer: cursors.length === 0 ? undefined : () => setCursors((c) => c.slice(0, -1)),
     older: (next) => (next ? () => setCursors((c) => [...c, next]) : undefined),
   };
+}
+
+/**
+ * A server-paged list: `route` loaded with `query` and the shown page's cursor, again whenever
+ * either changes; the pager walks the cursors.
+ */
+export function usePagedLoad<T>(
+  route: string,
+  query: Record<string, string | undefined>,
+): { page: Loaded<T>; pager: Pager } {
+  const pager = usePager();
+  const { after } = pager;
+  const page = useLoad(
+    () => getJson<T>(route, { ...query, after }),
+    JSON.stringify([route, query, after]),
+  );
+  return { page, pager };
 }
 
 /**
