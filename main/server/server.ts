@@ -112,6 +112,7 @@ export async function startServer(options: ServerOptions): Promise<CatalogueServ
         store,
         adminToken: audit.adminToken,
         auditorToken: audit.auditorToken,
+        alertsEnabled: worker !== undefined,
         pages,
         log,
       }),

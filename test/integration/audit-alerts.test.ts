@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../main/cli/cli-error.js';
@@ -22,63 +21,27 @@ import {
 import { scriptdesk } from '../support/cli.js';
 import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
+import {
+  startReceiver as startWebhookReceiver,
+  type Receiver,
+} from '../support/webhook-receiver.js';
 
 const SECRET = 'test-webhook-secret-5d1e9a73c2';
 const DAY = 24 * 60 * 60 * 1000;
 
-/** What the receiver does with one request: answer a status, never answer, or answer non-HTTP. */
-type Answer = number | 'hang' | 'garbage';
-
-interface Received {
-  path: string;
-  alertId: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  answer: Answer;
-}
-
-/** A webhook receiver on 127.0.0.1 that records every request and answers as `decide` says. */
-async function startReceiver(decide: (path: string, alertId: string, attempt: number) => Answer) {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const alertId = String(request.headers['x-scriptdesk-alert-id']);
-      const requestPath = request.url ?? '';
-      const attempt =
-        received.filter((r) => r.path === requestPath && r.alertId === alertId).length + 1;
-      const answer = decide(requestPath, alertId, attempt);
-      received.push({
-        path: requestPath,
-        alertId,
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-        answer,
-      });
-      if (answer === 'hang') return;
-      if (answer === 'garbage') {
-        response.socket?.end('this is not HTTP at all\r\n\r\n');
-        return;
-      }
-      response.writeHead(answer).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  receivers.push(server);
-  return { url: `http://127.0.0.1:${port}`, received };
+/** A receiver on 127.0.0.1 (see test/support/webhook-receiver.ts), closed after the test. */
+async function startReceiver(decide: Parameters<typeof startWebhookReceiver>[0]) {
+  const receiver = await startWebhookReceiver(decide);
+  receivers.push(receiver);
+  return receiver;
 }
 
 let server: CatalogueServer | undefined;
-const receivers: Server[] = [];
+const receivers: Receiver[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  for (const receiver of receivers.splice(0)) {
-    receiver.closeAllConnections();
-    await new Promise((resolve) => receiver.close(resolve));
-  }
+  for (const receiver of receivers.splice(0)) await receiver.close();
 });
 
 /** Signed-json to /ops and Slack text to /chat; every rule sends to both. */

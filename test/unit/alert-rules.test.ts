@@ -54,6 +54,8 @@ describe('which alerts an ingest raises', () => {
     ]);
     const facts = JSON.parse(alerts[0]!.facts);
     expect(facts).toMatchObject({ device: 'laptop-1', script: 'payroll', status: 'failed' });
+    // The run's id, so the console links the alert to the run's page.
+    expect(facts.runId).toBe(events[0]!.data.runId);
     // Inputs never travel in an alert, however the run recorded them.
     expect(alerts[0]!.facts).not.toContain('ACME-7731');
     // The id comes from the event: planning the same batch again raises the same ids.

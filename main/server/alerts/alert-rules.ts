@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DeviceReport, QueuedAlert } from '../audit/alert-queue.js';
+import type { AlertKind, DeviceReport, QueuedAlert } from '../audit/alert-queue.js';
 import type { IngestPlan } from '../audit/ingest-plan.js';
 import type { AlertRule, AlertsConfig } from './alert-config.js';
 
@@ -8,9 +8,6 @@ import type { AlertRule, AlertsConfig } from './alert-config.js';
  * id is derived from what raised it (the event, the flag's fingerprint, the device key, the
  * silence's start), so a batch written twice, or a check run twice, queues nothing new.
  */
-
-export const ALERT_KINDS = ['run-failed', 'integrity', 'device-pending', 'device-silent'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
 
 const RUN_FINISHED = 'dev.scriptdesk.run.finished';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,6 +52,8 @@ export function alertsOfPlan(plan: IngestPlan, config: AlertsConfig): QueuedAler
       event.source,
       {
         device: event.source,
+        // The console links the alert to the run's page with it.
+        runId: matching.length > 0 ? runIdOf(event.body) : null,
         script,
         version: event.subject,
         status,
@@ -138,4 +137,10 @@ export function silentAlerts(
     }
   }
   return alerts;
+}
+
+/** The `data.runId` of a stored event body, or null when it has none. */
+function runIdOf(body: string): string | null {
+  const runId = (JSON.parse(body) as { data?: { runId?: unknown } }).data?.runId;
+  return typeof runId === 'string' ? runId : null;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_STATES } from './alert-queue.js';
+import { ALERT_KINDS, DELIVERY_STATES, type AlertList, type AlertQueue } from './alert-queue.js';
 import type { EventKey } from './event-rows.js';
 import type { EventFilters } from '../../audit/protocol.js';
 
@@ -62,6 +62,7 @@ const PARAMETERS = {
   format: { schema: z.enum(['jsonl', 'csv']), must: 'jsonl or csv' },
   alertAfter: { schema: alertCursor, must: 'the `next` value of the previous page' },
   deliveryState: { schema: z.enum(DELIVERY_STATES), must: DELIVERY_STATES.join(', or ') },
+  alertKind: { schema: z.enum(ALERT_KINDS), must: ALERT_KINDS.join(', or ') },
 } as const;
 type Parameter = keyof typeof PARAMETERS;
 type Parsed<P extends Parameter> = z.output<(typeof PARAMETERS)[P]['schema']>;
@@ -132,16 +133,17 @@ export function parseFlagQuery(search: URLSearchParams) {
   return { ok: true as const, value: { source, afterId: after, limit: pageSize ?? 100 } };
 }
 
-/** `GET /v1/admin/alerts`: `state`, `after` (a cursor) and `limit`. */
+/** `GET /v1/admin/alerts` and the console's alerts: `state`, `kind`, `after` (a cursor), `limit`. */
 export function parseAlertQuery(search: URLSearchParams) {
   const parsed = parseQuery(search, {
     state: 'deliveryState',
+    kind: 'alertKind',
     after: 'alertAfter',
     limit: 'limit',
   });
   if (!parsed.ok) return parsed;
-  const { state, after, limit: pageSize } = parsed.value;
-  return { ok: true as const, value: { state, after, limit: pageSize ?? 100 } };
+  const { state, kind, after, limit: pageSize } = parsed.value;
+  return { ok: true as const, value: { state, kind, after, limit: pageSize ?? 100 } };
 }
 
 /** The opaque `next` value of an alert page. */
@@ -149,6 +151,23 @@ export function encodeAlertCursor(row: { createdAt: string; alertId: string; tar
   return Buffer.from(JSON.stringify([row.createdAt, row.alertId, row.target])).toString(
     'base64url',
   );
+}
+
+/**
+ * One page of alert deliveries for a parsed alert query (`GET /v1/admin/alerts` and the
+ * console's Alerts page): one queue query, one row more than the page to know if one follows.
+ */
+export async function alertPage(
+  queue: AlertQueue,
+  query: Extract<ReturnType<typeof parseAlertQuery>, { ok: true }>['value'],
+): Promise<AlertList> {
+  const { limit, ...filters } = query;
+  const rows = await queue.list({ ...filters, limit: limit + 1 });
+  const deliveries = rows.slice(0, limit);
+  return {
+    deliveries,
+    next: rows.length > limit ? encodeAlertCursor(deliveries[deliveries.length - 1]!) : null,
+  };
 }
 
 /** `GET /v1/admin/verify`: an optional `source`. */

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditEvent } from '../../audit/event.js';
-import type { AlertList } from './alert-queue.js';
 import {
-  encodeAlertCursor,
+  alertPage,
   encodeEventCursor,
   parseAlertQuery,
   parseEventQuery,
@@ -118,14 +117,7 @@ export function createAdminRoute(options: AdminRouteOptions) {
   const listAlerts: Handler = async (_request, response, search) => {
     const query = parseAlertQuery(search);
     if (!query.ok) return sendError(response, 400, 'bad_query', query.message);
-    const { limit, ...filters } = query.value;
-    const rows = await store.alerts.list({ ...filters, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const body: AlertList = {
-      deliveries: page,
-      next: rows.length > limit ? encodeAlertCursor(page[page.length - 1]!) : null,
-    };
-    sendJson(response, 200, body);
+    sendJson(response, 200, await alertPage(store.alerts, query.value));
   };
 
   const routes: Record<string, { method: 'GET' | 'POST'; handle: Handler }> = {

@@ -8,6 +8,10 @@ import { z } from 'zod';
  * which alerts to raise, and the worker that delivers them, live in `main/server/alerts/`.
  */
 
+/** What raised an alert (the `on` of the rules in `main/server/alerts/alert-config.ts`). */
+export const ALERT_KINDS = ['run-failed', 'integrity', 'device-pending', 'device-silent'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
 /** Where one (alert, target) delivery stands. */
 export const DELIVERY_STATES = [
   'pending',
@@ -81,6 +85,8 @@ export type AlertList = z.infer<typeof AlertListSchema>;
 
 export interface AlertListQuery {
   state?: DeliveryState;
+  /** Only alerts of this kind (`run-failed`, `integrity`, ...). */
+  kind?: string;
   /** Only deliveries past this (created_at, alert id, target) key, newest first. */
   after?: { createdAt: string; alertId: string; target: string };
   limit: number;
@@ -146,6 +152,7 @@ export function alertListSql(
     return placeholder(params.length);
   };
   if (query.state !== undefined) clauses.push(`d.state = ${next(query.state)}`);
+  if (query.kind !== undefined) clauses.push(`a.kind = ${next(query.kind)}`);
   if (query.after !== undefined)
     clauses.push(
       `(a.created_at, d.alert_id, d.target) < (${next(query.after.createdAt)}, ${next(query.after.alertId)}, ${next(query.after.target)})`,

@@ -21,6 +21,7 @@ import {
   SESSION_COOKIE,
   sessionCookie,
 } from './console-http.js';
+import { alertRoutes } from './alert-routes.js';
 import { readRoutes } from './read-routes.js';
 import {
   SESSION_MS,
@@ -35,6 +36,8 @@ export interface ConsoleOptions {
   adminToken: string;
   /** `SCRIPTDESK_AUDITOR_TOKEN`: signs in read-only; absent: only admins sign in. */
   auditorToken?: string;
+  /** Whether the server runs with an alerts config (the Alerts page says how to turn them on). */
+  alertsEnabled?: boolean;
   /** Serves the console's pages (GET under /console/ outside /console/api/); absent: none. */
   pages?: RouteHandler;
   /** One line per failed request: never a token, a session id or event content. */
@@ -60,7 +63,7 @@ export function createConsoleHandler(options: ConsoleOptions): RouteHandler {
       ? ([['auditor', tokenDigest(options.auditorToken)]] as [ConsoleRole, Buffer][])
       : []),
   ];
-  const reads = readRoutes(store);
+  const reads = { ...readRoutes(store), ...alertRoutes(store, options.alertsEnabled === true) };
 
   /** The role a token opens, comparing digests in constant time (every digest, every time). */
   function roleOf(token: string): ConsoleRole | undefined {

@@ -50,3 +50,37 @@ export interface Insights {
     lastRun: string;
   }[];
 }
+
+/**
+ * One (alert, target) delivery as the console lists it: the rows of `GET /v1/admin/alerts`
+ * (`AlertDelivery` in `../audit/alert-queue.ts`, which this must stay assignable from).
+ */
+export interface ConsoleAlertDelivery {
+  alertId: string;
+  /** run-failed, integrity, device-pending or device-silent. */
+  kind: string;
+  source: string | null;
+  /** What raised it (device, script, runId, status, flag, ...): never secrets or raw inputs. */
+  facts: Record<string, unknown>;
+  createdAt: string;
+  /** The target's name from the server config: never its URL or secret. */
+  target: string;
+  state: 'pending' | 'delivering' | 'delivered' | 'failed-retrying' | 'gave-up';
+  attempts: number;
+  nextAt: string;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+/** A page of the Alerts page, newest first; `enabled` false: the server has no alerts config. */
+export interface ConsoleAlertPage {
+  enabled: boolean;
+  deliveries: ConsoleAlertDelivery[];
+  next: string | null;
+}
+
+/** What the navigation shows: whether alerts are on, and how many deliveries are failing. */
+export interface ConsoleAlertSummary {
+  enabled: boolean;
+  failing: number;
+}

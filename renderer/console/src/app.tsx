@@ -2,6 +2,7 @@ import { AppBar, Box, Button, Chip, Link, Toolbar, Typography } from '@mui/mater
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { ApiError, getJson, postJson } from './api';
 import { AdminLogPage } from './admin-log-page';
+import { AlertsPage } from './alerts-page';
 import { useLoad } from './common';
 import { DevicesPage } from './devices-page';
 import { IntegrityPage } from './integrity-page';
@@ -9,7 +10,7 @@ import { hrefOf, usePlace, type Place } from './routes';
 import { RunPage } from './run-page';
 import { RunsPage } from './runs-page';
 import { SignIn } from './sign-in';
-import type { SessionInfo } from './types';
+import type { AlertSummary, SessionInfo } from './types';
 
 // The charting library is the console's largest part: fetched only when Insights is opened.
 const InsightsPage = lazy(() =>
@@ -21,6 +22,7 @@ const NAV: { place: Place; label: string }[] = [
   { place: { name: 'integrity' }, label: 'Integrity' },
   { place: { name: 'devices' }, label: 'Devices' },
   { place: { name: 'insights' }, label: 'Insights' },
+  { place: { name: 'alerts' }, label: 'Alerts' },
   { place: { name: 'admin-log' }, label: 'Admin log' },
 ];
 
@@ -28,6 +30,13 @@ const NAV: { place: Place; label: string }[] = [
 export function App() {
   const session = useLoad(() => getJson<SessionInfo>('session'), 'session');
   const place = usePlace();
+  const signedIn = session.value?.role;
+  // Looked at again on every new place, so a webhook that starts failing is noticed.
+  const alerts = useLoad(
+    () => (signedIn ? getJson<AlertSummary>('alerts/summary') : Promise.resolve(undefined)),
+    `${signedIn ?? ''}/${place.name}`,
+  );
+  const failing = alerts.value?.failing ?? 0;
   const main = useRef<HTMLElement>(null);
   // A new place: its heading takes the focus, so keyboard and screen-reader users start there.
   useEffect(() => {
@@ -64,6 +73,15 @@ export function App() {
                   sx={{ px: 1, py: 0.5, fontWeight: current ? 700 : 400 }}
                 >
                   {item.label}
+                  {item.place.name === 'alerts' && failing > 0 && (
+                    <Chip
+                      size="small"
+                      color="error"
+                      label={`${failing} failing`}
+                      data-testid="alerts-failing"
+                      sx={{ ml: 1, cursor: 'inherit' }}
+                    />
+                  )}
                 </Link>
               );
             })}
@@ -88,6 +106,7 @@ export function App() {
             <InsightsPage />
           </Suspense>
         )}
+        {place.name === 'alerts' && <AlertsPage />}
         {place.name === 'admin-log' && <AdminLogPage />}
       </Box>
     </>

@@ -7,6 +7,7 @@ export type Place =
   | { name: 'integrity' }
   | { name: 'devices' }
   | { name: 'insights' }
+  | { name: 'alerts' }
   | { name: 'admin-log' };
 
 export function placeOf(hash: string): Place {
@@ -19,6 +20,7 @@ export function placeOf(hash: string): Place {
     case 'integrity':
     case 'devices':
     case 'insights':
+    case 'alerts':
     case 'admin-log':
       return { name: parts[0] };
     default:

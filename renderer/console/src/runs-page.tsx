@@ -1,23 +1,10 @@
-import {
-  Box,
-  Button,
-  Chip,
-  Link,
-  MenuItem,
-  Paper,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  TextField,
-} from '@mui/material';
+import { Box, Button, Chip, Link, MenuItem, Paper, TextField } from '@mui/material';
 import { useState, type FormEvent } from 'react';
-import { apiUrl, getJson } from './api';
-import { formatTime, Page, useLoad } from './common';
+import { apiUrl } from './api';
+import { formatTime } from './common';
 import { hrefOf } from './routes';
-import type { RunPage } from './types';
+import { TablePage, usePagedLoad, type Column } from './table-page';
+import type { RunPage, RunSummary } from './types';
 
 const TEXT_FILTERS = [
   ['script', 'Script'],
@@ -32,6 +19,29 @@ const STATUSES = ['', 'succeeded', 'failed', 'expected', 'timeout', 'cancelled',
 
 type Filters = Record<string, string>;
 
+const COLUMNS: Column<RunSummary>[] = [
+  {
+    label: 'Time',
+    cell: (run) => (
+      <Link href={hrefOf({ name: 'run', device: run.source, run: run.runId })}>
+        {formatTime(run.time)}
+      </Link>
+    ),
+  },
+  {
+    label: 'Script',
+    cell: (run) => `${run.scriptId ?? '—'}${run.scriptVersion ? ` ${run.scriptVersion}` : ''}`,
+  },
+  { label: 'User', cell: (run) => run.user ?? '—' },
+  { label: 'Device', cell: (run) => run.source },
+  {
+    label: 'Status',
+    cell: (run) => <Chip size="small" label={run.status ?? 'no end recorded'} variant="outlined" />,
+  },
+  { label: 'Exit code', cell: (run) => run.exitCode ?? '—' },
+  { label: 'Reason', cell: (run) => run.reason ?? '' },
+];
+
 /** Dates typed as YYYY-MM-DD become the start of that UTC day (until: of the next day). */
 function toQuery(filters: Filters): Record<string, string | undefined> {
   const day = (value: string | undefined, plus: number) =>
@@ -45,17 +55,12 @@ function toQuery(filters: Filters): Record<string, string | undefined> {
 export function RunsPage() {
   const [draft, setDraft] = useState<Filters>({});
   const [applied, setApplied] = useState<Filters>({});
-  const [cursors, setCursors] = useState<string[]>([]);
-  const after = cursors[cursors.length - 1];
   const query = toQuery(applied);
-  const page = useLoad(
-    () => getJson<RunPage>('runs', { ...query, after, limit: '25' }),
-    JSON.stringify([query, after]),
-  );
+  const { page, pager } = usePagedLoad<RunPage>('runs', { ...query, limit: '25' });
   const apply = (event: FormEvent) => {
     event.preventDefault();
     setApplied(Object.fromEntries(Object.entries(draft).filter(([, value]) => value !== '')));
-    setCursors([]);
+    pager.reset();
   };
   const field = (name: string) => ({
     value: draft[name] ?? '',
@@ -64,9 +69,18 @@ export function RunsPage() {
   });
 
   return (
-    <Page
+    <TablePage
       title="Runs"
       loaded={page}
+      rowsOf={(value) => value.runs}
+      nextOf={(value) => value.next}
+      pager={pager}
+      label="Runs"
+      testId="runs-table"
+      empty="No run matches these filters."
+      rowKey={(run) => `${run.source}/${run.runId}`}
+      rowProps={(run) => ({ 'data-testid': `run-row-${run.runId}` })}
+      columns={COLUMNS}
       actions={
         <Box sx={{ display: 'flex', gap: 1 }}>
           <Button
@@ -85,137 +99,68 @@ export function RunsPage() {
           </Button>
         </Box>
       }
-    >
-      <Paper component="form" onSubmit={apply} aria-label="Filters" sx={{ p: 2, mb: 2 }}>
-        <Box
-          sx={{
-            display: 'grid',
-            gap: 2,
-            gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
-          }}
-        >
-          {TEXT_FILTERS.map(([name, label]) => (
-            <TextField
-              key={name}
-              label={label}
-              size="small"
-              {...field(name)}
-              slotProps={{ htmlInput: { 'data-testid': `filter-${name}` } }}
-            />
-          ))}
-          <TextField
-            select
-            label="Status"
-            size="small"
-            {...field('status')}
-            data-testid="filter-status"
-          >
-            {STATUSES.map((status) => (
-              <MenuItem key={status} value={status}>
-                {status || 'Any'}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            label="From (UTC day)"
-            type="date"
-            size="small"
-            {...field('since')}
-            slotProps={{ inputLabel: { shrink: true } }}
-          />
-          <TextField
-            label="To (UTC day)"
-            type="date"
-            size="small"
-            {...field('until')}
-            slotProps={{ inputLabel: { shrink: true } }}
-          />
-        </Box>
-        <Box sx={{ display: 'flex', gap: 1, mt: 2 }}>
-          <Button type="submit" variant="contained" data-testid="apply-filters">
-            Apply filters
-          </Button>
-          <Button
-            onClick={() => {
-              setDraft({});
-              setApplied({});
-              setCursors([]);
+      above={
+        <Paper component="form" onSubmit={apply} aria-label="Filters" sx={{ p: 2, mb: 2 }}>
+          <Box
+            sx={{
+              display: 'grid',
+              gap: 2,
+              gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
             }}
           >
-            Clear
-          </Button>
-        </Box>
-      </Paper>
-      {page.value && (
-        <>
-          <TableContainer component={Paper}>
-            <Table
+            {TEXT_FILTERS.map(([name, label]) => (
+              <TextField
+                key={name}
+                label={label}
+                size="small"
+                {...field(name)}
+                slotProps={{ htmlInput: { 'data-testid': `filter-${name}` } }}
+              />
+            ))}
+            <TextField
+              select
+              label="Status"
               size="small"
-              aria-label="Runs"
-              data-testid="runs-table"
-              data-rows={page.value.runs.length}
+              {...field('status')}
+              data-testid="filter-status"
             >
-              <TableHead>
-                <TableRow>
-                  <TableCell>Time</TableCell>
-                  <TableCell>Script</TableCell>
-                  <TableCell>User</TableCell>
-                  <TableCell>Device</TableCell>
-                  <TableCell>Status</TableCell>
-                  <TableCell>Exit code</TableCell>
-                  <TableCell>Reason</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {page.value.runs.length === 0 && (
-                  <TableRow>
-                    <TableCell colSpan={7}>No run matches these filters.</TableCell>
-                  </TableRow>
-                )}
-                {page.value.runs.map((run) => (
-                  <TableRow key={`${run.source}/${run.runId}`} data-testid={`run-row-${run.runId}`}>
-                    <TableCell>
-                      <Link href={hrefOf({ name: 'run', device: run.source, run: run.runId })}>
-                        {formatTime(run.time)}
-                      </Link>
-                    </TableCell>
-                    <TableCell>
-                      {run.scriptId ?? '—'}
-                      {run.scriptVersion ? ` ${run.scriptVersion}` : ''}
-                    </TableCell>
-                    <TableCell>{run.user ?? '—'}</TableCell>
-                    <TableCell>{run.source}</TableCell>
-                    <TableCell>
-                      <Chip
-                        size="small"
-                        label={run.status ?? 'no end recorded'}
-                        variant="outlined"
-                      />
-                    </TableCell>
-                    <TableCell>{run.exitCode ?? '—'}</TableCell>
-                    <TableCell>{run.reason ?? ''}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
+              {STATUSES.map((status) => (
+                <MenuItem key={status} value={status}>
+                  {status || 'Any'}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField
+              label="From (UTC day)"
+              type="date"
+              size="small"
+              {...field('since')}
+              slotProps={{ inputLabel: { shrink: true } }}
+            />
+            <TextField
+              label="To (UTC day)"
+              type="date"
+              size="small"
+              {...field('until')}
+              slotProps={{ inputLabel: { shrink: true } }}
+            />
+          </Box>
           <Box sx={{ display: 'flex', gap: 1, mt: 2 }}>
-            <Button
-              disabled={cursors.length === 0}
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-            >
-              Newer
+            <Button type="submit" variant="contained" data-testid="apply-filters">
+              Apply filters
             </Button>
             <Button
-              disabled={!page.value.next}
-              onClick={() => setCursors((c) => [...c, page.value!.next!])}
-              data-testid="older-runs"
+              onClick={() => {
+                setDraft({});
+                setApplied({});
+                pager.reset();
+              }}
             >
-              Older
+              Clear
             </Button>
           </Box>
-        </>
-      )}
-    </Page>
+        </Paper>
+      }
+    />
   );
 }

@@ -6,7 +6,13 @@
 
 import type { RunSummary } from '../../../main/server/console/console-types';
 
-export type { Insights, RunSummary } from '../../../main/server/console/console-types';
+export type {
+  ConsoleAlertDelivery as AlertDelivery,
+  ConsoleAlertPage as AlertPage,
+  ConsoleAlertSummary as AlertSummary,
+  Insights,
+  RunSummary,
+} from '../../../main/server/console/console-types';
 
 export type Role = 'admin' | 'auditor';
 
