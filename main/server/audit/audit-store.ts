@@ -1,4 +1,5 @@
 import type { AlertQueue } from './alert-queue.js';
+import type { SqlDialect } from './duration-buckets.js';
 import type { EventKey } from './event-rows.js';
 import type { CheckedEvent, IngestOptions } from './ingest-plan.js';
 import type { Device, EventFilters, EventResult, Flag, KeyStatus } from '../../audit/protocol.js';
@@ -13,6 +14,8 @@ import type { Device, EventFilters, EventResult, Flag, KeyStatus } from '../../a
 export interface AuditStore {
   /** Where the data lives, fit to print: a file path or a URL with its password replaced. */
   readonly location: string;
+  /** Which SQL the store speaks, for the few console queries whose SQL differs. */
+  readonly dialect: SqlDialect;
   /** The webhook queue and the devices' last reports, in the same database. */
   readonly alerts: AlertQueue;
   /** Judges and stores one batch atomically; returns one result per offered event, in order. */

@@ -55,6 +55,7 @@ interface FlagRecord {
  */
 export class PostgresAuditStore implements AuditStore {
   readonly alerts: PostgresAlertQueue;
+  readonly dialect = 'postgres';
 
   private constructor(
     private readonly pool: pg.Pool,

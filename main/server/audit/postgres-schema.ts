@@ -8,6 +8,7 @@ import {
   RUN_TYPES,
   RUN_UPSERT,
 } from './run-schema.js';
+import { postgresRollupMigration } from './rollup-schema.js';
 
 /**
  * Schema migrations, applied in order inside one transaction each and recorded in
@@ -220,6 +221,9 @@ const MIGRATIONS: readonly string[] = [
      FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
    CREATE TRIGGER audit_admin_log_no_truncate BEFORE TRUNCATE ON audit_admin_log
      FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();`,
+  // INSIGHTS ROLLUPS (issue 16): per-day sums of `audit_runs` kept by triggers on it, backfilled
+  // from the runs already stored; the Insights page reads whole days from them. See rollup-schema.ts.
+  postgresRollupMigration(),
 ];
 
 /** A text field of the event's data `d`, NULL when it is not a string or longer than `max`. */

@@ -49,6 +49,7 @@ interface FlagRecord {
  */
 export class SqliteAuditStore implements AuditStore {
   readonly alerts: SqliteAlertQueue;
+  readonly dialect = 'sqlite';
 
   private constructor(
     private readonly db: Database.Database,

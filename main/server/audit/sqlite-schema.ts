@@ -8,6 +8,7 @@ import {
   runIdGuard,
   runValues,
 } from './run-schema.js';
+import { sqliteRollupMigration } from './rollup-schema.js';
 
 /**
  * Schema migrations of the server's audit database, applied in order and recorded in
@@ -134,6 +135,9 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'the admin log is append-only: UPDATE refused'); END;
    CREATE TRIGGER audit_admin_log_no_delete BEFORE DELETE ON audit_admin_log
      BEGIN SELECT RAISE(ABORT, 'the admin log is append-only: DELETE refused'); END;`,
+  // INSIGHTS ROLLUPS (issue 16): per-day sums of `audit_runs` kept by triggers on it, backfilled
+  // from the runs already stored; the Insights page reads whole days from them. See rollup-schema.ts.
+  sqliteRollupMigration(),
 ];
 
 /** `PRAGMA application_id` of a ScriptDesk audit server database ("SDAU"). */
