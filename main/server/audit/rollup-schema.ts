@@ -240,6 +240,9 @@ export function sqliteRollupMigration(): string {
    ${each((table) => backfill(d, table))}`;
 }
 
+/** Advisory lock (one bigint key) of rollup upkeep: next to the migrations' 0x5344_4155_0000. */
+const ROLLUP_LOCK = 0x5344_4155_0001n;
+
 /** Migration 5 of the PostgreSQL store. */
 export function postgresRollupMigration(): string {
   const d: SqlDialect = 'postgres';
@@ -247,6 +250,9 @@ export function postgresRollupMigration(): string {
    ${TABLES.map((table) => createTable(d, table)).join('\n   ')}
    CREATE FUNCTION audit_runs_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
+     -- Batches of different devices share rollup rows and would lock them in different orders
+     -- (a deadlock, refusing a batch): they take their turn here instead, until they commit.
+     PERFORM pg_advisory_xact_lock(${ROLLUP_LOCK});
      IF TG_OP IN ('UPDATE', 'DELETE') THEN
      ${each((table) => apply(d, table, 'OLD', -1))}
      END IF;
