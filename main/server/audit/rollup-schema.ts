@@ -41,6 +41,8 @@ export interface RollupTable {
   keys: readonly Key[];
   failed: boolean;
   lastRun: boolean;
+  /** The bucket of a run (NULL: left out), when the row keeps a histogram of runs per bucket. */
+  bucket?: (dialect: SqlDialect, r: string) => string;
 }
 
 const SCRIPT: Key = { column: 'script_id', type: 'text', nullable: true };
@@ -70,12 +72,17 @@ export const DEVICES: RollupTable = {
   failed: true,
   lastRun: true,
 };
-/** Runs per day, script and duration bucket (see duration-buckets.ts); runs without one are left out. */
-export const DURATIONS: RollupTable = {
+/**
+ * Per day and script, a histogram of durations (see duration-buckets.ts): `{"bucket": runs}`, JSON
+ * text in SQLite and jsonb in PostgreSQL. One row per day and script, so 30 days of 40 scripts are
+ * 1,200 rows however many runs. Runs without a duration are left out.
+ */
+export const DURATIONS: RollupTable & Required<Pick<RollupTable, 'bucket'>> = {
   name: 'audit_rollup_durations',
-  keys: [SCRIPT, { column: 'bucket', type: 'integer', nullable: false, value: durationBucketSql }],
+  keys: [SCRIPT],
   failed: false,
   lastRun: false,
+  bucket: durationBucketSql,
 };
 const TABLES = [OUTCOMES, USERS, DEVICES, DURATIONS];
 
@@ -93,15 +100,42 @@ const READ = [
 ];
 
 const TYPES = {
-  sqlite: { text: 'TEXT', integer: 'INTEGER', number: 'INTEGER', strict: ' STRICT', max: 'max' },
+  sqlite: {
+    text: 'TEXT',
+    integer: 'INTEGER',
+    number: 'INTEGER',
+    json: 'TEXT',
+    strict: ' STRICT',
+    max: 'max',
+  },
   postgres: {
     text: 'text COLLATE "C"',
     integer: 'bigint',
     number: 'numeric',
+    json: 'jsonb',
     strict: '',
     max: 'greatest',
   },
 } as const;
+
+/** The histogram `h` with `runs` added to the count of `bucket`. */
+function histogramAdd(dialect: SqlDialect, h: string, bucket: string, runs: string): string {
+  if (dialect === 'postgres')
+    return `jsonb_set(${h}, ARRAY[(${bucket})::text], to_jsonb(coalesce((${h} ->> (${bucket})::text)::bigint, 0) + ${runs}))`;
+  const path = `'$."' || (${bucket}) || '"'`;
+  return `json_set(${h}, ${path}, coalesce(json_extract(${h}, ${path}), 0) + ${runs})`;
+}
+
+/** A histogram of one bucket's count, and the aggregate building one from (bucket, runs) rows. */
+const HISTOGRAM = {
+  sqlite: {
+    one: 'json_object(CAST(($1) AS TEXT), $2)',
+    agg: 'json_group_object(CAST($1 AS TEXT), $2)',
+  },
+  postgres: { one: 'jsonb_build_object(($1)::text, $2)', agg: 'jsonb_object_agg(($1)::text, $2)' },
+} as const;
+const histogramSql = (template: string, bucket: string, runs: string) =>
+  template.replace('$1', bucket).replace('$2', runs);
 
 const valueOf = (dialect: SqlDialect, key: Key, r: string) =>
   key.value ? key.value(dialect, r) : `${r}.${key.column}`;
@@ -123,10 +157,7 @@ function nullsOf(dialect: SqlDialect, table: RollupTable, r: string): string {
 
 /** Where the only value must be known (the duration bucket). */
 function known(dialect: SqlDialect, table: RollupTable, r: string): string {
-  const required = table.keys.filter((key) => key.value);
-  return required.length === 0
-    ? 'TRUE'
-    : required.map((key) => `${valueOf(dialect, key, r)} IS NOT NULL`).join(' AND ');
+  return table.bucket ? `${table.bucket(dialect, r)} IS NOT NULL` : 'TRUE';
 }
 
 const keyColumns = (table: RollupTable) => ['day', ...table.keys.map((k) => k.column), 'nulls'];
@@ -137,6 +168,7 @@ function columns(table: RollupTable): string {
     'runs',
     ...(table.failed ? ['failed'] : []),
     ...(table.lastRun ? ['last_run'] : []),
+    ...(table.bucket ? ['histogram'] : []),
   ].join(', ');
 }
 
@@ -148,7 +180,7 @@ function createTable(dialect: SqlDialect, table: RollupTable): string {
      nulls ${type.integer} NOT NULL,
      runs ${type.integer} NOT NULL,${table.failed ? `\n     failed ${type.integer} NOT NULL,` : ''}${
        table.lastRun ? `\n     last_run ${type.text},` : ''
-     }
+     }${table.bucket ? `\n     histogram ${type.json} NOT NULL,` : ''}
      PRIMARY KEY (${keyColumns(table).join(', ')})
    )${type.strict};`;
 }
@@ -162,12 +194,20 @@ function apply(dialect: SqlDialect, table: RollupTable, r: string, sign: 1 | -1)
     ...(table.lastRun
       ? [`last_run = ${TYPES[dialect].max}(${t}.last_run, excluded.last_run)`]
       : []),
+    ...(table.bucket
+      ? [
+          `histogram = ${histogramAdd(dialect, `${t}.histogram`, table.bucket(dialect, r), String(sign))}`,
+        ]
+      : []),
   ];
+  const histogram = table.bucket
+    ? `, ${histogramSql(HISTOGRAM[dialect].one, table.bucket(dialect, r), String(sign))}`
+    : '';
   return `INSERT INTO ${t} (${columns(table)})
      SELECT substr(${r}.time, 1, 10), ${table.keys.map((key) => stored(dialect, key, r)).join(', ')},
        ${nullsOf(dialect, table, r)}, ${sign}${table.failed ? `, ${sign} * (${failedSql(r)})` : ''}${
          table.lastRun ? `, ${r}.time` : ''
-       }
+       }${histogram}
      WHERE ${known(dialect, table, r)}
      ON CONFLICT (${keyColumns(table).join(', ')}) DO UPDATE SET ${updates.join(', ')};`;
 }
@@ -210,6 +250,21 @@ const MOVED = READ.map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}
 /** Fills a rollup from the runs already stored: one set-based INSERT…SELECT. */
 function backfill(dialect: SqlDialect, table: RollupTable): string {
   const keyCount = table.keys.length + 2;
+  if (table.bucket) {
+    // Runs per bucket first, then one histogram per row.
+    const keys = table.keys.map((key) => `g.${key.column}`).join(', ');
+    return `INSERT INTO ${table.name} (${columns(table)})
+     SELECT g.day, ${keys}, g.nulls, sum(g.runs), ${histogramSql(HISTOGRAM[dialect].agg, 'g.bucket', 'g.runs')}
+     FROM (
+       SELECT substr(r.time, 1, 10) AS day,
+         ${table.keys.map((key) => `${stored(dialect, key, 'r')} AS ${key.column}`).join(', ')},
+         ${nullsOf(dialect, table, 'r')} AS nulls, ${table.bucket(dialect, 'r')} AS bucket,
+         count(*) AS runs
+       FROM audit_runs AS r WHERE ${known(dialect, table, 'r')}
+       GROUP BY ${Array.from({ length: keyCount + 1 }, (_, i) => i + 1).join(', ')}
+     ) AS g
+     GROUP BY g.day, ${keys}, g.nulls;`;
+  }
   return `INSERT INTO ${table.name} (${columns(table)})
      SELECT substr(r.time, 1, 10), ${table.keys.map((key) => stored(dialect, key, 'r')).join(', ')},
        ${nullsOf(dialect, table, 'r')}, count(*)${table.failed ? `, sum(${failedSql('r')})` : ''}${
@@ -286,9 +341,23 @@ export function rollupRows(table: RollupTable): string {
       ? `CASE WHEN (g.nulls & ${bit(table, key)}) = 0 THEN g.${key.column} END AS ${key.column}`
       : `g.${key.column}`,
   );
-  const extra = [...(table.failed ? ['g.failed'] : []), ...(table.lastRun ? ['g.last_run'] : [])];
+  const extra = [
+    ...(table.failed ? ['g.failed'] : []),
+    ...(table.lastRun ? ['g.last_run'] : []),
+    ...(table.bucket ? ['CAST(g.histogram AS TEXT) AS histogram'] : []),
+  ];
   return `SELECT g.day, ${[...keys, 'g.runs', ...extra].join(', ')}
      FROM ${table.name} AS g WHERE g.day >= ? AND g.day <= ?`;
+}
+
+/** Each run with a bucket within [from, to) (two `?`): its keys of `table` and its bucket. */
+export function bucketRows(
+  dialect: SqlDialect,
+  table: RollupTable & Required<Pick<RollupTable, 'bucket'>>,
+): string {
+  const keys = table.keys.map((key) => `${valueOf(dialect, key, 'r')} AS ${key.column}`);
+  return `SELECT ${keys.join(', ')}, ${table.bucket(dialect, 'r')} AS bucket
+     FROM audit_runs AS r WHERE r.time >= ? AND r.time < ? AND ${known(dialect, table, 'r')}`;
 }
 
 /** Each run of `audit_runs` within [from, to) (two `?`) as one rollup row of `table`. */

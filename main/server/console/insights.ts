@@ -1,6 +1,7 @@
 import type { AuditStore } from '../audit/audit-store.js';
 import { histogramPercentile } from '../audit/duration-buckets.js';
 import {
+  bucketRows,
   DEVICES,
   DURATIONS,
   FAILED_STATUSES,
@@ -35,68 +36,78 @@ export async function insights(store: AuditStore, since: string, until: string):
       UNION ALL ${runRows(store.dialect, table)}
       UNION ALL ${runRows(store.dialect, table)}) AS x`;
   const sumWhere = (condition: string) => `sum(CASE WHEN ${condition} THEN x.runs ELSE 0 END)`;
-  const [scripts, durations, perDay, failures, users, devices, adoption] = await Promise.all([
-    store.select<{
-      script_id: string | null;
-      runs: number;
-      finished: number;
-      succeeded: number;
-      failed: number;
-    }>(
-      `SELECT x.script_id, sum(x.runs) AS runs, ${sumWhere('x.status IS NOT NULL')} AS finished,
+  const [scripts, histograms, buckets, perDay, failures, users, devices, adoption] =
+    await Promise.all([
+      store.select<{
+        script_id: string | null;
+        runs: number;
+        finished: number;
+        succeeded: number;
+        failed: number;
+      }>(
+        `SELECT x.script_id, sum(x.runs) AS runs, ${sumWhere('x.status IS NOT NULL')} AS finished,
          ${sumWhere("x.status = 'succeeded'")} AS succeeded, ${sumWhere(FAILED)} AS failed
        FROM ${rows(OUTCOMES)} GROUP BY x.script_id ORDER BY x.script_id`,
-      params,
-    ),
-    store.select<{ script_id: string | null; bucket: number; runs: number }>(
-      `SELECT x.script_id, x.bucket, sum(x.runs) AS runs FROM ${rows(DURATIONS)}
-       GROUP BY x.script_id, x.bucket ORDER BY x.script_id, x.bucket`,
-      params,
-    ),
-    store.select<{ day: string; runs: number; failed: number }>(
-      `SELECT x.day, sum(x.runs) AS runs, ${sumWhere(FAILED)} AS failed
+        params,
+      ),
+      store.select<{ script_id: string | null; histogram: string }>(
+        `SELECT x.script_id, x.histogram FROM (${rollupRows(DURATIONS)}) AS x`,
+        params.slice(0, 2),
+      ),
+      store.select<{ script_id: string | null; bucket: number; runs: number }>(
+        `SELECT x.script_id, x.bucket, count(*) AS runs FROM (${bucketRows(store.dialect, DURATIONS)}
+         UNION ALL ${bucketRows(store.dialect, DURATIONS)}) AS x
+       GROUP BY x.script_id, x.bucket`,
+        params.slice(2),
+      ),
+      store.select<{ day: string; runs: number; failed: number }>(
+        `SELECT x.day, sum(x.runs) AS runs, ${sumWhere(FAILED)} AS failed
        FROM ${rows(OUTCOMES)} GROUP BY x.day ORDER BY x.day`,
-      params,
-    ),
-    store.select<{ status: string; exit_code: number | null; runs: number }>(
-      `SELECT x.status, x.exit_code, sum(x.runs) AS runs FROM ${rows(OUTCOMES)}
+        params,
+      ),
+      store.select<{ status: string; exit_code: number | null; runs: number }>(
+        `SELECT x.status, x.exit_code, sum(x.runs) AS runs FROM ${rows(OUTCOMES)}
        WHERE x.status IS NOT NULL AND x.status <> 'succeeded'
        GROUP BY x.status, x.exit_code ORDER BY runs DESC, x.status, x.exit_code`,
-      params,
-    ),
-    store.select<{ user_name: string | null; runs: number; failed: number; last_run: string }>(
-      `SELECT x.user_name, sum(x.runs) AS runs, sum(x.failed) AS failed, max(x.last_run) AS last_run
+        params,
+      ),
+      store.select<{ user_name: string | null; runs: number; failed: number; last_run: string }>(
+        `SELECT x.user_name, sum(x.runs) AS runs, sum(x.failed) AS failed, max(x.last_run) AS last_run
        FROM ${rows(USERS)} GROUP BY x.user_name ORDER BY runs DESC, x.user_name`,
-      params,
-    ),
-    store.select<{ source: string; runs: number; failed: number; last_run: string }>(
-      `SELECT x.source, sum(x.runs) AS runs, sum(x.failed) AS failed, max(x.last_run) AS last_run
+        params,
+      ),
+      store.select<{ source: string; runs: number; failed: number; last_run: string }>(
+        `SELECT x.source, sum(x.runs) AS runs, sum(x.failed) AS failed, max(x.last_run) AS last_run
        FROM ${rows(DEVICES)} GROUP BY x.source ORDER BY runs DESC, x.source`,
-      params,
-    ),
-    store.select<{
-      source: string;
-      catalogue_version: number | null;
-      runs: number;
-      last_run: string;
-    }>(
-      `SELECT x.source, x.catalogue_version, sum(x.runs) AS runs, max(x.last_run) AS last_run
+        params,
+      ),
+      store.select<{
+        source: string;
+        catalogue_version: number | null;
+        runs: number;
+        last_run: string;
+      }>(
+        `SELECT x.source, x.catalogue_version, sum(x.runs) AS runs, max(x.last_run) AS last_run
        FROM ${rows(DEVICES)} GROUP BY x.source, x.catalogue_version
        ORDER BY x.source, last_run DESC, x.catalogue_version`,
-      params,
+        params,
+      ),
+    ]);
+  const durations = mergeHistograms([
+    ...histograms.flatMap((row) =>
+      Object.entries(JSON.parse(row.histogram) as Record<string, number>).map(([bucket, runs]) => ({
+        script_id: row.script_id,
+        bucket: Number(bucket),
+        runs,
+      })),
     ),
+    ...buckets,
   ]);
-  const histograms = new Map<string | null, [number, number][]>();
-  for (const row of durations) {
-    const histogram = histograms.get(row.script_id) ?? [];
-    histogram.push([Number(row.bucket), Number(row.runs)]);
-    histograms.set(row.script_id, histogram);
-  }
   return {
     since,
     until,
     scripts: scripts.map((row) => {
-      const histogram = histograms.get(row.script_id) ?? [];
+      const histogram = durations.get(row.script_id) ?? [];
       const finished = Number(row.finished);
       return {
         scriptId: row.script_id,
@@ -138,4 +149,19 @@ export async function insights(store: AuditStore, since: string, until: string):
       lastRun: row.last_run,
     })),
   };
+}
+
+/** Per script, its runs per duration bucket summed over the rows, in ascending bucket order. */
+function mergeHistograms(
+  rows: readonly { script_id: string | null; bucket: number; runs: number }[],
+): Map<string | null, [number, number][]> {
+  const counts = new Map<string | null, Map<number, number>>();
+  for (const row of rows) {
+    const histogram = counts.get(row.script_id) ?? new Map<number, number>();
+    histogram.set(Number(row.bucket), (histogram.get(Number(row.bucket)) ?? 0) + Number(row.runs));
+    counts.set(row.script_id, histogram);
+  }
+  return new Map(
+    [...counts].map(([script, histogram]) => [script, [...histogram].sort(([a], [b]) => a - b)]),
+  );
 }
