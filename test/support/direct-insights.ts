@@ -163,6 +163,9 @@ export async function expectInsightsMatchRuns(store: AuditStore, since: string, 
   expect(canonical(got.users), label).toEqual(canonical(want.users));
   expect(canonical(got.devices), label).toEqual(canonical(want.devices));
   expect(canonical(got.adoption), label).toEqual(canonical(want.adoption));
+  // Most active first, as the page lists them.
+  for (const rows of [got.users, got.devices, got.failures])
+    expect(rows.map((row) => row.runs)).toEqual(rows.map((row) => row.runs).sort((a, b) => b - a));
   for (const script of got.scripts) {
     const expected = want.durations.find((d) => d.scriptId === script.scriptId)!;
     expect([script.medianMs, script.p95Ms], `${label} ${script.scriptId}`).toEqual(

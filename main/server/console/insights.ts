@@ -36,63 +36,59 @@ export async function insights(store: AuditStore, since: string, until: string):
       UNION ALL ${runRows(store.dialect, table)}
       UNION ALL ${runRows(store.dialect, table)}) AS x`;
   const sumWhere = (condition: string) => `sum(CASE WHEN ${condition} THEN x.runs ELSE 0 END)`;
-  const [scripts, histograms, buckets, perDay, failures, users, devices, adoption] =
-    await Promise.all([
-      store.select<{
-        script_id: string | null;
-        runs: number;
-        finished: number;
-        succeeded: number;
-        failed: number;
-      }>(
-        `SELECT x.script_id, sum(x.runs) AS runs, ${sumWhere('x.status IS NOT NULL')} AS finished,
+  const [scripts, histograms, buckets, perDay, failures, users, adoption] = await Promise.all([
+    store.select<{
+      script_id: string | null;
+      runs: number;
+      finished: number;
+      succeeded: number;
+      failed: number;
+    }>(
+      `SELECT x.script_id, sum(x.runs) AS runs, ${sumWhere('x.status IS NOT NULL')} AS finished,
          ${sumWhere("x.status = 'succeeded'")} AS succeeded, ${sumWhere(FAILED)} AS failed
        FROM ${rows(OUTCOMES)} GROUP BY x.script_id ORDER BY x.script_id`,
-        params,
-      ),
-      store.select<{ script_id: string | null; histogram: string }>(
-        `SELECT x.script_id, x.histogram FROM (${rollupRows(DURATIONS)}) AS x`,
-        params.slice(0, 2),
-      ),
-      store.select<{ script_id: string | null; bucket: number; runs: number }>(
-        `SELECT x.script_id, x.bucket, count(*) AS runs FROM (${bucketRows(store.dialect, DURATIONS)}
+      params,
+    ),
+    store.select<{ script_id: string | null; histogram: string }>(
+      `SELECT x.script_id, x.histogram FROM (${rollupRows(DURATIONS)}) AS x`,
+      params.slice(0, 2),
+    ),
+    store.select<{ script_id: string | null; bucket: number; runs: number }>(
+      `SELECT x.script_id, x.bucket, count(*) AS runs FROM (${bucketRows(store.dialect, DURATIONS)}
          UNION ALL ${bucketRows(store.dialect, DURATIONS)}) AS x
        GROUP BY x.script_id, x.bucket`,
-        params.slice(2),
-      ),
-      store.select<{ day: string; runs: number; failed: number }>(
-        `SELECT x.day, sum(x.runs) AS runs, ${sumWhere(FAILED)} AS failed
+      params.slice(2),
+    ),
+    store.select<{ day: string; runs: number; failed: number }>(
+      `SELECT x.day, sum(x.runs) AS runs, ${sumWhere(FAILED)} AS failed
        FROM ${rows(OUTCOMES)} GROUP BY x.day ORDER BY x.day`,
-        params,
-      ),
-      store.select<{ status: string; exit_code: number | null; runs: number }>(
-        `SELECT x.status, x.exit_code, sum(x.runs) AS runs FROM ${rows(OUTCOMES)}
+      params,
+    ),
+    store.select<{ status: string; exit_code: number | null; runs: number }>(
+      `SELECT x.status, x.exit_code, sum(x.runs) AS runs FROM ${rows(OUTCOMES)}
        WHERE x.status IS NOT NULL AND x.status <> 'succeeded'
        GROUP BY x.status, x.exit_code ORDER BY runs DESC, x.status, x.exit_code`,
-        params,
-      ),
-      store.select<{ user_name: string | null; runs: number; failed: number; last_run: string }>(
-        `SELECT x.user_name, sum(x.runs) AS runs, sum(x.failed) AS failed, max(x.last_run) AS last_run
+      params,
+    ),
+    store.select<{ user_name: string | null; runs: number; failed: number; last_run: string }>(
+      `SELECT x.user_name, sum(x.runs) AS runs, sum(x.failed) AS failed, max(x.last_run) AS last_run
        FROM ${rows(USERS)} GROUP BY x.user_name ORDER BY runs DESC, x.user_name`,
-        params,
-      ),
-      store.select<{ source: string; runs: number; failed: number; last_run: string }>(
-        `SELECT x.source, sum(x.runs) AS runs, sum(x.failed) AS failed, max(x.last_run) AS last_run
-       FROM ${rows(DEVICES)} GROUP BY x.source ORDER BY runs DESC, x.source`,
-        params,
-      ),
-      store.select<{
-        source: string;
-        catalogue_version: number | null;
-        runs: number;
-        last_run: string;
-      }>(
-        `SELECT x.source, x.catalogue_version, sum(x.runs) AS runs, max(x.last_run) AS last_run
+      params,
+    ),
+    store.select<{
+      source: string;
+      catalogue_version: number | null;
+      runs: number;
+      failed: number;
+      last_run: string;
+    }>(
+      `SELECT x.source, x.catalogue_version, sum(x.runs) AS runs, sum(x.failed) AS failed,
+         max(x.last_run) AS last_run
        FROM ${rows(DEVICES)} GROUP BY x.source, x.catalogue_version
        ORDER BY x.source, last_run DESC, x.catalogue_version`,
-        params,
-      ),
-    ]);
+      params,
+    ),
+  ]);
   const durations = mergeHistograms([
     ...histograms.flatMap((row) =>
       Object.entries(JSON.parse(row.histogram) as Record<string, number>).map(([bucket, runs]) => ({
@@ -136,12 +132,7 @@ export async function insights(store: AuditStore, since: string, until: string):
       failed: Number(row.failed),
       lastRun: row.last_run,
     })),
-    devices: devices.map((row) => ({
-      source: row.source,
-      runs: Number(row.runs),
-      failed: Number(row.failed),
-      lastRun: row.last_run,
-    })),
+    devices: perDevice(adoption),
     adoption: adoption.map((row) => ({
       source: row.source,
       catalogueVersion: row.catalogue_version,
@@ -163,5 +154,30 @@ function mergeHistograms(
   }
   return new Map(
     [...counts].map(([script, histogram]) => [script, [...histogram].sort(([a], [b]) => a - b)]),
+  );
+}
+
+/**
+ * Activity per device from its rows per catalogue version (one query fewer), most runs first,
+ * then by source in bytewise order as the stores sort it.
+ */
+function perDevice(
+  rows: readonly { source: string; runs: number; failed: number; last_run: string }[],
+): Insights['devices'] {
+  const devices = new Map<string, Insights['devices'][number]>();
+  for (const row of rows) {
+    const device = devices.get(row.source) ?? {
+      source: row.source,
+      runs: 0,
+      failed: 0,
+      lastRun: '',
+    };
+    device.runs += Number(row.runs);
+    device.failed += Number(row.failed);
+    if (row.last_run > device.lastRun) device.lastRun = row.last_run;
+    devices.set(row.source, device);
+  }
+  return [...devices.values()].sort(
+    (a, b) => b.runs - a.runs || Buffer.compare(Buffer.from(a.source), Buffer.from(b.source)),
   );
 }
