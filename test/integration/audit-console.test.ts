@@ -13,6 +13,7 @@ import {
   type AuditStoreKind,
 } from '../support/audit-server.js';
 import { AUDITOR_TOKEN, consoleApi, runEvents, signIn } from '../support/console-runs.js';
+import { DROP_ROLLUPS } from '../support/direct-insights.js';
 
 let server: CatalogueServer | undefined;
 afterEach(async () => {
@@ -448,12 +449,13 @@ describeEachStore('audit console API on $name', (store: AuditStoreKind) => {
     // Back to the schema before the console: its objects gone, its version not recorded.
     await store.execute(
       database,
-      `DROP TRIGGER audit_events_runs${store.name === 'PostgreSQL' ? ' ON audit_events' : ''};
+      `${DROP_ROLLUPS[store.name]}
+       DROP TRIGGER audit_events_runs${store.name === 'PostgreSQL' ? ' ON audit_events' : ''};
        DROP TABLE audit_runs; DROP TABLE audit_run_inputs; DROP TABLE audit_admin_log;
        DROP INDEX audit_flags_sequence;
        ${
          store.name === 'PostgreSQL'
-           ? 'DROP FUNCTION audit_runs_record(); DROP FUNCTION audit_runs_apply(audit_events); DELETE FROM audit_schema_version WHERE version = 4;'
+           ? 'DROP FUNCTION audit_runs_record(); DROP FUNCTION audit_runs_apply(audit_events); DELETE FROM audit_schema_version WHERE version >= 4;'
            : 'PRAGMA user_version = 3;'
        }`,
     );

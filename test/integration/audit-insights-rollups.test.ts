@@ -13,7 +13,7 @@ import {
   type AuditStoreKind,
 } from '../support/audit-server.js';
 import { runEvents } from '../support/console-runs.js';
-import { expectInsightsMatchRuns } from '../support/direct-insights.js';
+import { DROP_ROLLUPS, expectInsightsMatchRuns } from '../support/direct-insights.js';
 
 let server: CatalogueServer | undefined;
 let reader: AuditStore | undefined;
@@ -174,14 +174,8 @@ describeEachStore('insights from per-day rollups on $name', (store: AuditStoreKi
   });
 });
 
-const TABLES = ['outcomes', 'users', 'devices', 'durations'].map((t) => `audit_rollup_${t}`);
-const TRIGGERS = ['insert', 'update', 'delete'].map((t) => `audit_runs_rollup_${t}`);
-
 /** Takes a database back to before migration 5 (the runs stay), as an older server left it. */
 const REWIND = {
-  SQLite: `${TRIGGERS.map((t) => `DROP TRIGGER ${t};`).join(' ')}
-    ${TABLES.map((t) => `DROP TABLE ${t};`).join(' ')} PRAGMA user_version = 4;`,
-  PostgreSQL: `DROP FUNCTION audit_runs_rollup() CASCADE; DROP FUNCTION audit_duration_bucket(text, text);
-    ${TABLES.map((t) => `DROP TABLE ${t};`).join(' ')}
-    DELETE FROM audit_schema_version WHERE version = 5;`,
+  SQLite: `${DROP_ROLLUPS.SQLite} PRAGMA user_version = 4;`,
+  PostgreSQL: `${DROP_ROLLUPS.PostgreSQL} DELETE FROM audit_schema_version WHERE version = 5;`,
 };

@@ -179,3 +179,13 @@ export async function expectInsightsMatchRuns(store: AuditStore, since: string, 
   }
   return got;
 }
+
+const ROLLUP_TABLES = ['outcomes', 'users', 'devices', 'durations'].map((t) => `audit_rollup_${t}`);
+
+/** SQL removing migration 5's rollups and their triggers (its version is left to the caller). */
+export const DROP_ROLLUPS = {
+  SQLite: `${['insert', 'update', 'delete'].map((t) => `DROP TRIGGER audit_runs_rollup_${t};`).join(' ')}
+    ${ROLLUP_TABLES.map((t) => `DROP TABLE ${t};`).join(' ')}`,
+  PostgreSQL: `DROP FUNCTION audit_runs_rollup() CASCADE; DROP FUNCTION audit_duration_bucket(text, text);
+    ${ROLLUP_TABLES.map((t) => `DROP TABLE ${t};`).join(' ')}`,
+};
