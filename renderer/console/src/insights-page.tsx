@@ -69,7 +69,13 @@ function Figures({
         </Table>
       </TableContainer>
       {note && (
-        <Typography id={noteId} variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+        <Typography
+          id={noteId}
+          data-testid={noteId}
+          variant="body2"
+          color="text.secondary"
+          sx={{ mt: 1 }}
+        >
           {note}
         </Typography>
       )}
