@@ -4,6 +4,7 @@ import { openAuditStore } from '../../main/server/audit/open-audit-store.js';
 import { listRuns } from '../../main/server/console/run-queries.js';
 import type { RunFilters } from '../../main/server/console/run-filters.js';
 import { startServer, type CatalogueServer } from '../../main/server/server.js';
+import { DROP_ROLLUPS } from '../support/direct-insights.js';
 import { testDevice, type TestDevice } from '../support/audit-events.js';
 import {
   ADMIN_TOKEN,
@@ -145,13 +146,16 @@ describeEachStore('the console reason and input filters on $name', (kind: AuditS
     server = undefined;
     await kind.execute(
       database,
-      kind.name === 'PostgreSQL'
-        ? `DROP INDEX audit_runs_reason_trgm; DROP STATISTICS audit_run_inputs_field_value;
+      // Migration 6 (the insights rollups) goes too: it is applied again after 5.
+      `${DROP_ROLLUPS[kind.name]} ${
+        kind.name === 'PostgreSQL'
+          ? `DROP INDEX audit_runs_reason_trgm; DROP STATISTICS audit_run_inputs_field_value;
            ALTER TABLE audit_run_inputs DROP CONSTRAINT audit_run_inputs_run;
-           DELETE FROM audit_schema_version WHERE version = 5;`
-        : `DROP TABLE audit_runs_reason; DROP TRIGGER audit_runs_reason_insert;
+           DELETE FROM audit_schema_version WHERE version >= 5;`
+          : `DROP TABLE audit_runs_reason; DROP TRIGGER audit_runs_reason_insert;
            DROP TRIGGER audit_runs_reason_update; DROP TRIGGER audit_runs_reason_delete;
-           PRAGMA user_version = 4;`,
+           PRAGMA user_version = 4;`
+      }`,
     );
     store = await openAuditStore(database);
     await expectSearchesAgree();

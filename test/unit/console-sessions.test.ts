@@ -7,7 +7,11 @@ import {
   SIGN_IN_WINDOW_MS,
   SignInLimiter,
 } from '../../main/server/console/sessions.js';
-import { percentile } from '../../main/server/console/insights.js';
+import {
+  bucketMs,
+  bucketOf,
+  histogramPercentile,
+} from '../../main/server/audit/duration-buckets.js';
 
 /** A request with just these headers, as the console's decisions read it. */
 function request(headers: Record<string, string>): IncomingMessage {
@@ -67,10 +71,27 @@ describe('console CSRF and cookie decisions', () => {
     expect(readCookie(request({}), 'scriptdesk_console')).toBeUndefined();
   });
 
-  it('takes nearest-rank percentiles of sorted durations', () => {
-    expect(percentile([], 0.5)).toBeNull();
-    expect(percentile([1000, 3000, 5000], 0.5)).toBe(3000);
-    expect(percentile([1000, 3000, 5000], 0.95)).toBe(5000);
-    expect(percentile([7], 0.95)).toBe(7);
+  it('takes nearest-rank percentiles of a duration histogram', () => {
+    const histogram = (durations: number[]) => {
+      const counts = new Map<number, number>();
+      for (const ms of durations) counts.set(bucketOf(ms), (counts.get(bucketOf(ms)) ?? 0) + 1);
+      return [...counts].sort(([a], [b]) => a - b);
+    };
+    expect(histogramPercentile([], 0.5)).toBeNull();
+    expect(histogramPercentile(histogram([7]), 0.95)).toBe(7);
+    expect(histogramPercentile(histogram([0, 0, 3]), 0.5)).toBe(0);
+    expect(histogramPercentile(histogram([10, 3, 20, 1, 15]), 0.5)).toBe(10);
+    expect(histogramPercentile(histogram([1, 20]), 0.95)).toBe(20);
+    expect(histogramPercentile(histogram([1000, 3000, 5000]), 0.5)).toBe(bucketMs(bucketOf(3000)));
+  });
+
+  it('reports every duration within 2.5 % plus half a millisecond, exactly under 25 ms', () => {
+    for (let ms = 0; ms < 25; ms++) expect(bucketMs(bucketOf(ms))).toBe(ms);
+    let worst = 0;
+    for (let ms = 25; ms <= 3_600_000; ms += ms < 100_000 ? 1 : 97) {
+      worst = Math.max(worst, (Math.abs(bucketMs(bucketOf(ms)) - ms) - 0.5) / ms);
+    }
+    expect(worst).toBeGreaterThan(0.02);
+    expect(worst).toBeLessThanOrEqual(0.025);
   });
 });

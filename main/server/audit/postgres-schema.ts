@@ -9,6 +9,7 @@ import {
   RUN_UPSERT,
 } from './run-schema.js';
 import { POSTGRES_INPUT_ESTIMATES, POSTGRES_REASON_INDEX } from './run-search-schema.js';
+import { postgresRollupMigration } from './rollup-schema.js';
 
 /**
  * Schema migrations, applied in order inside one transaction each and recorded in
@@ -225,6 +226,9 @@ const MIGRATIONS: readonly string[] = [
   // estimates (run-search-schema.ts).
   `${POSTGRES_REASON_INDEX}
    ${POSTGRES_INPUT_ESTIMATES}`,
+  // 6: the Insights rollups: per-day sums of `audit_runs` kept by triggers on it, backfilled
+  // from the runs already stored; the Insights page reads whole days from them. See rollup-schema.ts.
+  postgresRollupMigration(),
 ];
 
 /** A text field of the event's data `d`, NULL when it is not a string or longer than `max`. */

@@ -9,6 +9,7 @@ import {
   runValues,
 } from './run-schema.js';
 import { SQLITE_REASON_INDEX } from './run-search-schema.js';
+import { sqliteRollupMigration } from './rollup-schema.js';
 
 /**
  * Schema migrations of the server's audit database, applied in order and recorded in
@@ -137,6 +138,9 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'the admin log is append-only: DELETE refused'); END;`,
   // 5: the reason filter's trigram index (run-search-schema.ts); its input filter needs nothing.
   SQLITE_REASON_INDEX,
+  // 6: the Insights rollups: per-day sums of `audit_runs` kept by triggers on it, backfilled
+  // from the runs already stored; the Insights page reads whole days from them. See rollup-schema.ts.
+  sqliteRollupMigration(),
 ];
 
 /** `PRAGMA application_id` of a ScriptDesk audit server database ("SDAU"). */

@@ -1,26 +1,42 @@
 import type { AuditStore } from '../audit/audit-store.js';
+import { histogramPercentile } from '../audit/duration-buckets.js';
+import {
+  bucketRows,
+  DEVICES,
+  DURATIONS,
+  FAILED_STATUSES,
+  OUTCOMES,
+  rollupRows,
+  runRows,
+  USERS,
+  type RollupTable,
+} from '../audit/rollup-schema.js';
 import type { Insights } from './console-types.js';
+import { splitInsightsRange } from './insights-range.js';
 
 /**
- * The Insights page's figures over the runs of a date range (`audit_runs.time`, through its
- * index): per script success rate and duration median / p95, runs per day, failures by exit code
- * and status, activity per user and per device, and which catalogue version each device runs.
- * Grouping is done by the database; only the durations of finished runs come back as rows, for
- * the percentiles, which SQLite has no function for.
+ * The Insights page's figures over the runs of a date range (`audit_runs.time`): per script
+ * success rate and duration median / p95, runs per day, failures by exit code and status,
+ * activity per user and per device, and which catalogue version each device runs.
+ *
+ * The whole days of the range are read from the per-day rollups (migration 6), the partial days
+ * at its ends from `audit_runs` (see insights-range.ts); each figure is one query over both,
+ * grouped by the database. Counts are exact. Median and p95 come from a duration histogram and
+ * are within 2.5 % of the exact value (see duration-buckets.ts); the page marks them "≈".
  */
 
-/**
- * The statuses counted as failures: the script failed, ran out of time or output, or the desk
- * stopped under it. Not `expected` (an exit the script declares normal) nor `cancelled`.
- */
-export const FAILED_STATUSES = ['failed', 'retriable', 'timeout', 'output_limit', 'interrupted'];
-const FAILED = `r.status IN (${FAILED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+const FAILED = `x.status IN (${FAILED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 export async function insights(store: AuditStore, since: string, until: string): Promise<Insights> {
-  const range = 'r.time >= ? AND r.time < ?';
-  const params = [since, until];
-  const failedCount = `sum(CASE WHEN ${FAILED} THEN 1 ELSE 0 END)`;
-  const [scripts, durations, perDay, failures, users, devices, adoption] = await Promise.all([
+  const split = splitInsightsRange(since, until);
+  const params = [split.firstDay, split.lastDay, ...split.partial.flat()];
+  /** The rows of `table` for the range: whole days from it, then each partial stretch's runs. */
+  const rows = (table: RollupTable) =>
+    `(${rollupRows(table)}
+      UNION ALL ${runRows(store.kind, table)}
+      UNION ALL ${runRows(store.kind, table)}) AS x`;
+  const sumWhere = (condition: string) => `sum(CASE WHEN ${condition} THEN x.runs ELSE 0 END)`;
+  const [scripts, histograms, buckets, perDay, failures, users, adoption] = await Promise.all([
     store.select<{
       script_id: string | null;
       runs: number;
@@ -28,63 +44,66 @@ export async function insights(store: AuditStore, since: string, until: string):
       succeeded: number;
       failed: number;
     }>(
-      `SELECT r.script_id, count(*) AS runs, count(r.status) AS finished,
-         sum(CASE WHEN r.status = 'succeeded' THEN 1 ELSE 0 END) AS succeeded,
-         ${failedCount} AS failed
-       FROM audit_runs AS r WHERE ${range} GROUP BY r.script_id ORDER BY r.script_id`,
+      `SELECT x.script_id, sum(x.runs) AS runs, ${sumWhere('x.status IS NOT NULL')} AS finished,
+         ${sumWhere("x.status = 'succeeded'")} AS succeeded, ${sumWhere(FAILED)} AS failed
+       FROM ${rows(OUTCOMES)} GROUP BY x.script_id ORDER BY x.script_id`,
       params,
     ),
-    store.select<{ script_id: string | null; started_at: string; finished_at: string }>(
-      `SELECT r.script_id, r.started_at, r.finished_at FROM audit_runs AS r
-       WHERE ${range} AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL`,
-      params,
+    store.select<{ script_id: string | null; histogram: string }>(
+      `SELECT x.script_id, x.histogram FROM (${rollupRows(DURATIONS)}) AS x`,
+      params.slice(0, 2),
+    ),
+    store.select<{ script_id: string | null; bucket: number; runs: number }>(
+      `SELECT x.script_id, x.bucket, count(*) AS runs FROM (${bucketRows(store.kind, DURATIONS)}
+         UNION ALL ${bucketRows(store.kind, DURATIONS)}) AS x
+       GROUP BY x.script_id, x.bucket`,
+      params.slice(2),
     ),
     store.select<{ day: string; runs: number; failed: number }>(
-      `SELECT substr(r.time, 1, 10) AS day, count(*) AS runs, ${failedCount} AS failed
-       FROM audit_runs AS r WHERE ${range} GROUP BY substr(r.time, 1, 10) ORDER BY day`,
+      `SELECT x.day, sum(x.runs) AS runs, ${sumWhere(FAILED)} AS failed
+       FROM ${rows(OUTCOMES)} GROUP BY x.day ORDER BY x.day`,
       params,
     ),
     store.select<{ status: string; exit_code: number | null; runs: number }>(
-      `SELECT r.status, r.exit_code, count(*) AS runs FROM audit_runs AS r
-       WHERE ${range} AND r.status IS NOT NULL AND r.status <> 'succeeded'
-       GROUP BY r.status, r.exit_code ORDER BY runs DESC, r.status`,
+      `SELECT x.status, x.exit_code, sum(x.runs) AS runs FROM ${rows(OUTCOMES)}
+       WHERE x.status IS NOT NULL AND x.status <> 'succeeded'
+       GROUP BY x.status, x.exit_code ORDER BY runs DESC, x.status, x.exit_code`,
       params,
     ),
     store.select<{ user_name: string | null; runs: number; failed: number; last_run: string }>(
-      `SELECT r.user_name, count(*) AS runs, ${failedCount} AS failed, max(r.time) AS last_run
-       FROM audit_runs AS r WHERE ${range} GROUP BY r.user_name ORDER BY runs DESC, r.user_name`,
-      params,
-    ),
-    store.select<{ source: string; runs: number; failed: number; last_run: string }>(
-      `SELECT r.source, count(*) AS runs, ${failedCount} AS failed, max(r.time) AS last_run
-       FROM audit_runs AS r WHERE ${range} GROUP BY r.source ORDER BY runs DESC, r.source`,
+      `SELECT x.user_name, sum(x.runs) AS runs, sum(x.failed) AS failed, max(x.last_run) AS last_run
+       FROM ${rows(USERS)} GROUP BY x.user_name ORDER BY runs DESC, x.user_name`,
       params,
     ),
     store.select<{
       source: string;
       catalogue_version: number | null;
       runs: number;
+      failed: number;
       last_run: string;
     }>(
-      `SELECT r.source, r.catalogue_version, count(*) AS runs, max(r.time) AS last_run
-       FROM audit_runs AS r WHERE ${range} GROUP BY r.source, r.catalogue_version
-       ORDER BY r.source, last_run DESC`,
+      `SELECT x.source, x.catalogue_version, sum(x.runs) AS runs, sum(x.failed) AS failed,
+         max(x.last_run) AS last_run
+       FROM ${rows(DEVICES)} GROUP BY x.source, x.catalogue_version
+       ORDER BY x.source, last_run DESC, x.catalogue_version`,
       params,
     ),
   ]);
-  const spans = new Map<string | null, number[]>();
-  for (const row of durations) {
-    const ms = Date.parse(row.finished_at) - Date.parse(row.started_at);
-    if (!Number.isFinite(ms) || ms < 0) continue;
-    const list = spans.get(row.script_id) ?? [];
-    list.push(ms);
-    spans.set(row.script_id, list);
-  }
+  const durations = mergeHistograms([
+    ...histograms.flatMap((row) =>
+      Object.entries(JSON.parse(row.histogram) as Record<string, number>).map(([bucket, runs]) => ({
+        script_id: row.script_id,
+        bucket: Number(bucket),
+        runs,
+      })),
+    ),
+    ...buckets,
+  ]);
   return {
     since,
     until,
     scripts: scripts.map((row) => {
-      const list = (spans.get(row.script_id) ?? []).sort((a, b) => a - b);
+      const histogram = durations.get(row.script_id) ?? [];
       const finished = Number(row.finished);
       return {
         scriptId: row.script_id,
@@ -93,8 +112,8 @@ export async function insights(store: AuditStore, since: string, until: string):
         succeeded: Number(row.succeeded),
         failed: Number(row.failed),
         successRate: finished === 0 ? null : Number(row.succeeded) / finished,
-        medianMs: percentile(list, 0.5),
-        p95Ms: percentile(list, 0.95),
+        medianMs: histogramPercentile(histogram, 0.5),
+        p95Ms: histogramPercentile(histogram, 0.95),
       };
     }),
     perDay: perDay.map((row) => ({
@@ -113,12 +132,7 @@ export async function insights(store: AuditStore, since: string, until: string):
       failed: Number(row.failed),
       lastRun: row.last_run,
     })),
-    devices: devices.map((row) => ({
-      source: row.source,
-      runs: Number(row.runs),
-      failed: Number(row.failed),
-      lastRun: row.last_run,
-    })),
+    devices: perDevice(adoption),
     adoption: adoption.map((row) => ({
       source: row.source,
       catalogueVersion: row.catalogue_version,
@@ -128,9 +142,42 @@ export async function insights(store: AuditStore, since: string, until: string):
   };
 }
 
-/** The nearest-rank percentile of sorted values (p in 0..1); null for none. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil(p * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+/** Per script, its runs per duration bucket summed over the rows, in ascending bucket order. */
+function mergeHistograms(
+  rows: readonly { script_id: string | null; bucket: number; runs: number }[],
+): Map<string | null, [number, number][]> {
+  const counts = new Map<string | null, Map<number, number>>();
+  for (const row of rows) {
+    const histogram = counts.get(row.script_id) ?? new Map<number, number>();
+    histogram.set(Number(row.bucket), (histogram.get(Number(row.bucket)) ?? 0) + Number(row.runs));
+    counts.set(row.script_id, histogram);
+  }
+  return new Map(
+    [...counts].map(([script, histogram]) => [script, [...histogram].sort(([a], [b]) => a - b)]),
+  );
+}
+
+/**
+ * Activity per device from its rows per catalogue version (one query fewer), most runs first,
+ * then by source in bytewise order as the stores sort it.
+ */
+function perDevice(
+  rows: readonly { source: string; runs: number; failed: number; last_run: string }[],
+): Insights['devices'] {
+  const devices = new Map<string, Insights['devices'][number]>();
+  for (const row of rows) {
+    const device = devices.get(row.source) ?? {
+      source: row.source,
+      runs: 0,
+      failed: 0,
+      lastRun: '',
+    };
+    device.runs += Number(row.runs);
+    device.failed += Number(row.failed);
+    if (row.last_run > device.lastRun) device.lastRun = row.last_run;
+    devices.set(row.source, device);
+  }
+  return [...devices.values()].sort(
+    (a, b) => b.runs - a.runs || Buffer.compare(Buffer.from(a.source), Buffer.from(b.source)),
+  );
 }
