@@ -14,9 +14,10 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const FRAMEWORK =
   /node_modules[\\/](?:react|react-dom|scheduler|@emotion[\\/][^\\/]+|@mui[\\/][^\\/]+|@popperjs[\\/]core|stylis|@babel[\\/]runtime|clsx|react-is|hoist-non-react-statics|prop-types|react-transition-group|dom-helpers)[\\/]/;
 
-// With the theme mirror: the entry paints the page in the user's colours before anything loads.
+// With the theme mirror (the entry paints the page in the user's colours before anything loads)
+// and the collator the entry builds while it waits.
 const START =
-  /(?:vite[\\/]preload-helper|rolldown[\\/]runtime|renderer[\\/]src[\\/](?:(?:routing|transport)[\\/]|settings[\\/]theme-mirror\.ts$))/;
+  /(?:vite[\\/]preload-helper|rolldown[\\/]runtime|renderer[\\/]src[\\/](?:(?:routing|transport)[\\/]|settings[\\/]theme-mirror\.ts$|text-order\.ts$))/;
 
 const CONTRACT =
   /(?:node_modules[\\/]zod[\\/]|renderer[\\/]src[\\/](?:zod-jitless|contract-values)\.ts$|main[\\/]contract[\\/])/;
