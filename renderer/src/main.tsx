@@ -8,6 +8,7 @@ import {
   type FirstCall,
 } from './transport/first-answers.js';
 import { createTransport } from './transport/index.js';
+import { warmTextOrder } from './text-order.js';
 
 // The entry script is small on purpose (no React, no Material UI): it asks main for what the
 // first screen shows and starts fetching that screen's code, then loads the window itself, so
@@ -37,6 +38,8 @@ const transport = withFirstAnswers(createTransport(), firstCalls(route));
 const windowCode = import('./window.js');
 // A failure shows where the page is used (PartBoundary), with its reason.
 PAGE_CODE[route.page]().catch(() => {});
+// The Scripts page sorts its list with a collator, whose first construction is costly.
+if (route.page === 'scripts') warmTextOrder();
 
 /**
  * How long the window, once its code is here, waits for main's first answers: rendering with

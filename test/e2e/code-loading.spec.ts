@@ -59,6 +59,8 @@ test("the window opens with its first screen's code only; the form's code comes 
   expect(timing.firstScreen.length).toBeGreaterThan(2);
   for (const name of timing.firstScreen)
     expect([name, scripts.get(name)?.body.includes('ZodError')]).toEqual([name, false]);
+  // Nor Material UI's widgets the first screen does not show (dialogs, menus, selects, tables).
+  expect(timing.firstScreen.filter((name) => name.startsWith('widgets-'))).toEqual([]);
 
   for (const [name, { body, headers }] of scripts) {
     // Ajv's own message for a schema added twice: present wherever Ajv is bundled.

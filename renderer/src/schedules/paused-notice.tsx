@@ -1,8 +1,14 @@
-import Alert from '@mui/material/Alert';
-import Button from '@mui/material/Button';
-import Snackbar from '@mui/material/Snackbar';
 import { useState } from 'react';
 import { useApiEvents } from '../api/transport-context.js';
+import { lazyDialog } from '../common/lazy-part.js';
+import type { PausedSchedule } from './paused-snackbar.js';
+
+// The Snackbar's code is fetched the first time a schedule is paused, not with the first screen.
+const PausedSnackbar = lazyDialog(
+  'the schedule notice',
+  () => import('./paused-snackbar.js').then((module) => module.PausedSnackbar),
+  (props) => props.paused !== null,
+);
 
 /**
  * Tells the user, wherever they are in the window, that ScriptDesk paused one of their schedules
@@ -10,37 +16,15 @@ import { useApiEvents } from '../api/transport-context.js';
  * way to the Schedules list in Settings. It stays until dismissed.
  */
 export function SchedulePausedNotice({ onOpenSettings }: { onOpenSettings: () => void }) {
-  const [paused, setPaused] = useState<{ title: string; reason: string } | null>(null);
+  const [paused, setPaused] = useState<PausedSchedule | null>(null);
   useApiEvents((event) => {
     if (event.name === 'schedules.changed' && event.payload.paused) setPaused(event.payload.paused);
   });
   return (
-    <Snackbar open={paused !== null} anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}>
-      <Alert
-        severity="warning"
-        variant="filled"
-        data-testid="schedule-paused-notice"
-        action={
-          <>
-            <Button color="inherit" size="small" onClick={() => setPaused(null)}>
-              Dismiss
-            </Button>
-            <Button
-              color="inherit"
-              size="small"
-              onClick={() => {
-                setPaused(null);
-                onOpenSettings();
-              }}
-            >
-              Schedules
-            </Button>
-          </>
-        }
-        sx={{ maxWidth: 520 }}
-      >
-        A schedule of {paused?.title} was paused: {paused?.reason}
-      </Alert>
-    </Snackbar>
+    <PausedSnackbar
+      paused={paused}
+      onDismiss={() => setPaused(null)}
+      onOpenSettings={onOpenSettings}
+    />
   );
 }

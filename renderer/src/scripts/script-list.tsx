@@ -3,13 +3,15 @@ import StarBorderRounded from '@mui/icons-material/StarBorderRounded';
 import StarRounded from '@mui/icons-material/StarRounded';
 import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
+import FormControl from '@mui/material/FormControl';
 import InputAdornment from '@mui/material/InputAdornment';
+import InputLabel from '@mui/material/InputLabel';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListSubheader from '@mui/material/ListSubheader';
+import OutlinedInput from '@mui/material/OutlinedInput';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { memo, useId, useMemo, useState } from 'react';
 import type { ScriptSummary } from '../../../main/contract/api.js';
@@ -51,28 +53,30 @@ export function ScriptList({
   );
   const favouriteIds = useMemo(() => new Set(favourites), [favourites]);
   const groupId = useId();
+  const filterId = useId();
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}>
       <Box sx={{ p: 1.5, borderBottom: 1, borderColor: 'divider' }}>
-        <TextField
-          fullWidth
-          type="search"
-          label="Find a script"
-          placeholder="Title, summary or category"
-          value={filter}
-          onChange={(event) => setFilter(event.target.value)}
-          slotProps={{
-            input: {
-              startAdornment: (
-                <InputAdornment position="start">
-                  <SearchOutlined fontSize="small" />
-                </InputAdornment>
-              ),
-            },
-            htmlInput: { 'data-testid': 'script-filter' },
-          }}
-        />
+        {/* TextField's parts, without TextField: it would bring Select, Menu and Modal (unused
+            here) into the first screen's code. */}
+        <FormControl fullWidth>
+          <InputLabel htmlFor={filterId}>Find a script</InputLabel>
+          <OutlinedInput
+            id={filterId}
+            type="search"
+            label="Find a script"
+            placeholder="Title, summary or category"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+            startAdornment={
+              <InputAdornment position="start">
+                <SearchOutlined fontSize="small" />
+              </InputAdornment>
+            }
+            inputProps={{ 'data-testid': 'script-filter' }}
+          />
+        </FormControl>
       </Box>
       <Box sx={{ flex: 1, overflowY: 'auto' }}>
         {scripts.length === 0 ? (
