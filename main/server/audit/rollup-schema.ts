@@ -222,9 +222,10 @@ function rowOf(dialect: SqlDialect, table: RollupTable, r: string): string {
 }
 
 /**
- * After OLD was taken away: when OLD was its row's last run and the run moved (`moved`), the row's
- * last run is looked up again (through the time or source index, within the day); a row with no
- * runs left is removed.
+ * After OLD was taken away: when OLD was its row's last run and the run left that row or its time
+ * changed (`moved`), the row's last run is looked up again (through the time or source index,
+ * within the day); a row with no runs left is removed. A run's later events change its status,
+ * not its time or keys: they never look anything up (a look-up per event scanned the day's runs).
  */
 function retire(dialect: SqlDialect, table: RollupTable, moved: string): string {
   const statements: string[] = [];
@@ -246,6 +247,12 @@ function retire(dialect: SqlDialect, table: RollupTable, moved: string): string 
 
 /** OLD and NEW differ in a column the rollups read. */
 const MOVED = READ.map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}`).join(' OR ');
+
+/** The run left `table`'s row (a key or the day changed) or its time changed within it. */
+const leftRow = (table: RollupTable) =>
+  ['time', ...table.keys.map((key) => key.column)]
+    .map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}`)
+    .join(' OR ');
 
 /** Fills a rollup from the runs already stored: one set-based INSERT…SELECT. */
 function backfill(dialect: SqlDialect, table: RollupTable): string {
@@ -286,7 +293,7 @@ export function sqliteRollupMigration(): string {
    CREATE TRIGGER audit_runs_rollup_update AFTER UPDATE ON audit_runs WHEN ${MOVED} BEGIN
      ${each((table) => apply(d, table, 'OLD', -1))}
      ${each((table) => apply(d, table, 'NEW', 1))}
-     ${each((table) => retire(d, table, MOVED))}
+     ${each((table) => retire(d, table, leftRow(table)))}
    END;
    CREATE TRIGGER audit_runs_rollup_delete AFTER DELETE ON audit_runs BEGIN
      ${each((table) => apply(d, table, 'OLD', -1))}
@@ -315,7 +322,7 @@ export function postgresRollupMigration(): string {
      ${each((table) => apply(d, table, 'NEW', 1))}
      END IF;
      IF TG_OP = 'UPDATE' THEN
-     ${each((table) => retire(d, table, MOVED))}
+     ${each((table) => retire(d, table, leftRow(table)))}
      ELSIF TG_OP = 'DELETE' THEN
      ${each((table) => retire(d, table, 'TRUE'))}
      END IF;
