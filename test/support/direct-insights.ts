@@ -187,5 +187,6 @@ export const DROP_ROLLUPS = {
   SQLite: `${['insert', 'update', 'delete'].map((t) => `DROP TRIGGER audit_runs_rollup_${t};`).join(' ')}
     ${ROLLUP_TABLES.map((t) => `DROP TABLE ${t};`).join(' ')}`,
   PostgreSQL: `DROP FUNCTION audit_runs_rollup() CASCADE; DROP FUNCTION audit_duration_bucket(text, text);
+    DROP TABLE audit_rollup_pending; DROP FUNCTION audit_rollup_fold();
     ${ROLLUP_TABLES.map((t) => `DROP TABLE ${t};`).join(' ')}`,
 };

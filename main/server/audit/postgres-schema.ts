@@ -9,7 +9,7 @@ import {
   RUN_UPSERT,
 } from './run-schema.js';
 import { POSTGRES_INPUT_ESTIMATES, POSTGRES_REASON_INDEX } from './run-search-schema.js';
-import { postgresRollupMigration } from './rollup-schema.js';
+import { postgresRollupMigration } from './postgres-rollups.js';
 
 /**
  * Schema migrations, applied in order inside one transaction each and recorded in

@@ -1,8 +1,4 @@
-import {
-  durationBucketSql,
-  POSTGRES_DURATION_BUCKET,
-  type SqlDialect,
-} from './duration-buckets.js';
+import { durationBucketSql, type SqlDialect } from './duration-buckets.js';
 
 /**
  * Migration 6 of both stores (issue 16, Insights at a million events): per-day rollups of
@@ -84,10 +80,10 @@ export const DURATIONS: RollupTable & Required<Pick<RollupTable, 'bucket'>> = {
   lastRun: false,
   bucket: durationBucketSql,
 };
-const TABLES = [OUTCOMES, USERS, DEVICES, DURATIONS];
+export const TABLES = [OUTCOMES, USERS, DEVICES, DURATIONS];
 
 /** The columns of `audit_runs` a rollup reads: an UPDATE changing none of them changes none. */
-const READ = [
+export const READ = [
   'time',
   'source',
   'script_id',
@@ -127,14 +123,14 @@ function histogramAdd(dialect: SqlDialect, h: string, bucket: string, runs: stri
 }
 
 /** A histogram of one bucket's count, and the aggregate building one from (bucket, runs) rows. */
-const HISTOGRAM = {
+export const HISTOGRAM = {
   sqlite: {
     one: 'json_object(CAST(($1) AS TEXT), $2)',
     agg: 'json_group_object(CAST($1 AS TEXT), $2)',
   },
   postgres: { one: 'jsonb_build_object(($1)::text, $2)', agg: 'jsonb_object_agg(($1)::text, $2)' },
 } as const;
-const histogramSql = (template: string, bucket: string, runs: string) =>
+export const histogramSql = (template: string, bucket: string, runs: string) =>
   template.replace('$1', bucket).replace('$2', runs);
 
 const valueOf = (dialect: SqlDialect, key: Key, r: string) =>
@@ -143,12 +139,12 @@ const nullables = (table: RollupTable) => table.keys.filter((key) => key.nullabl
 const bit = (table: RollupTable, key: Key) => 2 ** nullables(table).indexOf(key);
 
 /** The key as stored: NULL as '' or 0 (its bit in `nulls` says it was NULL). */
-function stored(dialect: SqlDialect, key: Key, r: string): string {
+export function stored(dialect: SqlDialect, key: Key, r: string): string {
   const value = valueOf(dialect, key, r);
   return key.nullable ? `coalesce(${value}, ${key.type === 'text' ? "''" : '0'})` : value;
 }
 
-function nullsOf(dialect: SqlDialect, table: RollupTable, r: string): string {
+export function nullsOf(dialect: SqlDialect, table: RollupTable, r: string): string {
   const bits = nullables(table).map(
     (key) => `CASE WHEN ${valueOf(dialect, key, r)} IS NULL THEN ${bit(table, key)} ELSE 0 END`,
   );
@@ -156,13 +152,17 @@ function nullsOf(dialect: SqlDialect, table: RollupTable, r: string): string {
 }
 
 /** Where the only value must be known (the duration bucket). */
-function known(dialect: SqlDialect, table: RollupTable, r: string): string {
+export function known(dialect: SqlDialect, table: RollupTable, r: string): string {
   return table.bucket ? `${table.bucket(dialect, r)} IS NOT NULL` : 'TRUE';
 }
 
-const keyColumns = (table: RollupTable) => ['day', ...table.keys.map((k) => k.column), 'nulls'];
+export const keyColumns = (table: RollupTable) => [
+  'day',
+  ...table.keys.map((k) => k.column),
+  'nulls',
+];
 
-function columns(table: RollupTable): string {
+export function columns(table: RollupTable): string {
   return [
     ...keyColumns(table),
     'runs',
@@ -172,7 +172,7 @@ function columns(table: RollupTable): string {
   ].join(', ');
 }
 
-function createTable(dialect: SqlDialect, table: RollupTable): string {
+export function createTable(dialect: SqlDialect, table: RollupTable): string {
   const type = TYPES[dialect];
   return `CREATE TABLE ${table.name} (
      day ${type.text} NOT NULL,
@@ -246,16 +246,18 @@ function retire(dialect: SqlDialect, table: RollupTable, moved: string): string 
 }
 
 /** OLD and NEW differ in a column the rollups read. */
-const MOVED = READ.map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}`).join(' OR ');
+export const MOVED = READ.map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}`).join(
+  ' OR ',
+);
 
 /** The run left `table`'s row (a key or the day changed) or its time changed within it. */
-const leftRow = (table: RollupTable) =>
+export const leftRow = (table: RollupTable) =>
   ['time', ...table.keys.map((key) => key.column)]
     .map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}`)
     .join(' OR ');
 
 /** Fills a rollup from the runs already stored: one set-based INSERT…SELECT. */
-function backfill(dialect: SqlDialect, table: RollupTable): string {
+export function backfill(dialect: SqlDialect, table: RollupTable): string {
   const keyCount = table.keys.length + 2;
   if (table.bucket) {
     // Runs per bucket first, then one histogram per row.
@@ -281,7 +283,8 @@ function backfill(dialect: SqlDialect, table: RollupTable): string {
      GROUP BY ${Array.from({ length: keyCount }, (_, i) => i + 1).join(', ')};`;
 }
 
-const each = (statement: (table: RollupTable) => string) => TABLES.map(statement).join('\n     ');
+export const each = (statement: (table: RollupTable) => string) =>
+  TABLES.map(statement).join('\n     ');
 
 /** Migration 6 of the SQLite store. */
 export function sqliteRollupMigration(): string {
@@ -299,42 +302,6 @@ export function sqliteRollupMigration(): string {
      ${each((table) => apply(d, table, 'OLD', -1))}
      ${each((table) => retire(d, table, 'TRUE'))}
    END;
-   ${each((table) => backfill(d, table))}`;
-}
-
-/** Advisory lock (one bigint key) of rollup upkeep: next to the migrations' 0x5344_4155_0000. */
-const ROLLUP_LOCK = 0x5344_4155_0001n;
-
-/** Migration 6 of the PostgreSQL store. */
-export function postgresRollupMigration(): string {
-  const d: SqlDialect = 'postgres';
-  return `${POSTGRES_DURATION_BUCKET}
-   ${TABLES.map((table) => createTable(d, table)).join('\n   ')}
-   CREATE FUNCTION audit_runs_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
-   BEGIN
-     -- Batches of different devices share rollup rows and would lock them in different orders
-     -- (a deadlock, refusing a batch): they take their turn here instead, until they commit.
-     PERFORM pg_advisory_xact_lock(${ROLLUP_LOCK});
-     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-     ${each((table) => apply(d, table, 'OLD', -1))}
-     END IF;
-     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-     ${each((table) => apply(d, table, 'NEW', 1))}
-     END IF;
-     IF TG_OP = 'UPDATE' THEN
-     ${each((table) => retire(d, table, leftRow(table)))}
-     ELSIF TG_OP = 'DELETE' THEN
-     ${each((table) => retire(d, table, 'TRUE'))}
-     END IF;
-     RETURN NULL;
-   END
-   $$;
-   CREATE TRIGGER audit_runs_rollup_insert AFTER INSERT ON audit_runs
-     FOR EACH ROW EXECUTE FUNCTION audit_runs_rollup();
-   CREATE TRIGGER audit_runs_rollup_update AFTER UPDATE ON audit_runs
-     FOR EACH ROW WHEN (${MOVED}) EXECUTE FUNCTION audit_runs_rollup();
-   CREATE TRIGGER audit_runs_rollup_delete AFTER DELETE ON audit_runs
-     FOR EACH ROW EXECUTE FUNCTION audit_runs_rollup();
    ${each((table) => backfill(d, table))}`;
 }
 
