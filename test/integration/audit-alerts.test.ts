@@ -23,6 +23,7 @@ import { waitFor } from '../support/runs.js';
 import { tempDir } from '../support/temp.js';
 import {
   startReceiver as startWebhookReceiver,
+  type Received,
   type Receiver,
 } from '../support/webhook-receiver.js';
 

@@ -66,7 +66,7 @@ describeWhere(POSTGRES_CLUSTER, 'the run filters on PostgreSQL', () => {
     expect(await indexes(owner)).toEqual([]);
 
     const device = testDevice('laptop-9');
-    const answer = await postEvents(server.url, [
+    const answer = await postEvents(server!.url, [
       ...runEvents(device, { runId: 'one', reason: 'Month-end CLOSE for APAC' }),
       ...runEvents(device, { runId: 'two', reason: 'rerun' }),
     ]);
@@ -79,7 +79,7 @@ describeWhere(POSTGRES_CLUSTER, 'the run filters on PostgreSQL', () => {
       await store.close();
     }
 
-    await server.close();
+    await server!.close();
     await withPostgresClient(owner, (client) => client.query('CREATE EXTENSION pg_trgm'));
     logged.length = 0;
     await serve();
