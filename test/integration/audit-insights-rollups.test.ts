@@ -158,6 +158,44 @@ describeEachStore('insights from per-day rollups on $name', (store: AuditStoreKi
     expect(all.users.find((u) => u.user === 'dora')!.lastRun).toBe('2026-03-02T06:00:00.000Z');
   });
 
+  it('stay equal to the runs when many devices store batches at once into the same rows', async () => {
+    const database = await store.database();
+    const url = await serve(database);
+    reader = await openAuditStore(database);
+    // Eight devices, each sending three batches of runs of the same script, users and day, all at
+    // once: every batch changes the same rollup rows (and, on PostgreSQL, folds at commit).
+    const devices = Array.from({ length: 8 }, (_, n) => testDevice(`busy-${n}`));
+    const sends = devices.flatMap((device, n) =>
+      [0, 1, 2].map((b) =>
+        Array.from({ length: 6 }, (_, k) =>
+          runEvents(device, {
+            runId: `busy-${n}-${b}-${k}`,
+            user: ['alice', 'bob', 'carol'][k % 3],
+            status: k === 5 ? 'failed' : 'succeeded',
+            exitCode: k === 5 ? 1 : 0,
+            durationMs: 1000 * (1 + n + k),
+            startedAt: new Date(Date.UTC(2026, 2, 2, 9, n, b * 10 + k)).toISOString(),
+          }),
+        ).flat(),
+      ),
+    );
+    // A device's batches go in order (its chain); the devices race each other.
+    await Promise.all(
+      devices.map(async (_, n) => {
+        for (const batch of sends.slice(n * 3, n * 3 + 3)) await stored(url, batch);
+      }),
+    );
+    const all = await expectInsightsMatchRuns(reader, ...RANGES[0]!);
+    expect(all.scripts.find((s) => s.scriptId === 'monthly-report')?.runs).toBe(8 * 3 * 6);
+    if (store.name === 'PostgreSQL') {
+      const left = await reader.select<{ n: number }>(
+        'SELECT count(*)::int AS n FROM audit_rollup_pending',
+        [],
+      );
+      expect(left).toEqual([{ n: 0 }]);
+    }
+  });
+
   it('backfills the rollups from runs stored before migration 6, and keeps them after', async () => {
     const database = await store.database();
     const [early, ...later] = batches();
