@@ -259,8 +259,24 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async select<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {
-    return this.db.prepare<unknown[], Row>(sql).all(...params);
+    return (this.prepared(sql) as Database.Statement<unknown[], Row>).all(...params);
   }
+
+  /**
+   * The console's queries are a few fixed texts, and compiling one (the insights' UNION ALLs) can
+   * cost as much as running it: each is prepared once. Bounded, in case a caller varies its text.
+   */
+  private prepared(sql: string): Database.Statement<unknown[], unknown> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= 200) this.statements.clear();
+      statement = this.db.prepare<unknown[], unknown>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();

@@ -89,16 +89,7 @@ export async function insights(store: AuditStore, since: string, until: string):
       params,
     ),
   ]);
-  const durations = mergeHistograms([
-    ...histograms.flatMap((row) =>
-      Object.entries(JSON.parse(row.histogram) as Record<string, number>).map(([bucket, runs]) => ({
-        script_id: row.script_id,
-        bucket: Number(bucket),
-        runs,
-      })),
-    ),
-    ...buckets,
-  ]);
+  const durations = mergeHistograms(histograms, buckets);
   return {
     since,
     until,
@@ -143,15 +134,26 @@ export async function insights(store: AuditStore, since: string, until: string):
 }
 
 /** Per script, its runs per duration bucket summed over the rows, in ascending bucket order. */
+/**
+ * Each script's histogram, `[bucket, runs]` in bucket order: the rollups' per-day histograms (JSON
+ * objects) and the partial days' single runs added up. A 30-day range at a million events is
+ * about 1,200 histograms of up to 200 buckets: they are added straight into one map per script.
+ */
 function mergeHistograms(
-  rows: readonly { script_id: string | null; bucket: number; runs: number }[],
+  histograms: readonly { script_id: string | null; histogram: string }[],
+  buckets: readonly { script_id: string | null; bucket: number; runs: number }[],
 ): Map<string | null, [number, number][]> {
   const counts = new Map<string | null, Map<number, number>>();
-  for (const row of rows) {
-    const histogram = counts.get(row.script_id) ?? new Map<number, number>();
-    histogram.set(Number(row.bucket), (histogram.get(Number(row.bucket)) ?? 0) + Number(row.runs));
-    counts.set(row.script_id, histogram);
+  const add = (script: string | null, bucket: number, runs: number) => {
+    let histogram = counts.get(script);
+    if (!histogram) counts.set(script, (histogram = new Map<number, number>()));
+    histogram.set(bucket, (histogram.get(bucket) ?? 0) + runs);
+  };
+  for (const row of histograms) {
+    const parsed = JSON.parse(row.histogram) as Record<string, number>;
+    for (const bucket in parsed) add(row.script_id, Number(bucket), Number(parsed[bucket]));
   }
+  for (const row of buckets) add(row.script_id, Number(row.bucket), Number(row.runs));
   return new Map(
     [...counts].map(([script, histogram]) => [script, [...histogram].sort(([a], [b]) => a - b)]),
   );
