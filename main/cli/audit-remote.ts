@@ -133,11 +133,12 @@ async function changeKeys(
 /** One page of alert deliveries (newest first), in one state when `state` is given. */
 export async function remoteAlerts(
   server: string,
-  options: { state?: string; after?: string; limit?: number },
+  options: { state?: string; kind?: string; after?: string; limit?: number },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<AlertList> {
   const query = new URLSearchParams();
   if (options.state !== undefined) query.set('state', options.state);
+  if (options.kind !== undefined) query.set('kind', options.kind);
   if (options.after !== undefined) query.set('after', options.after);
   if (options.limit !== undefined) query.set('limit', String(options.limit));
   return readJson(await request(server, 'v1/admin/alerts', query, env), AlertListSchema);

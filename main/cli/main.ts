@@ -315,6 +315,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('webhook alerts of an audit endpoint and where each delivery stands')
     .requiredOption('--server <url>', 'the audit endpoint (admin token in SCRIPTDESK_ADMIN_TOKEN)')
     .option('--state <state>', 'only pending, delivering, delivered, failed-retrying or gave-up')
+    .option('--kind <kind>', 'only run-failed, integrity, device-pending or device-silent')
     .option('--limit <n>', 'deliveries to show (1-1000)', '100')
     .option('--json', 'print JSON')
     .action((options: RemoteAlertsOptions) => remoteAlertsCommand(options.server, options, out));

@@ -333,6 +333,28 @@ describeEachStore('webhook alerts on $name', (store) => {
       asAdmin,
     );
     expect(JSON.parse(json.stdout)).toEqual([]);
+    // By kind: every delivery here is of a failed run; none is of a pending device.
+    const failedRuns = await scriptdesk(
+      home,
+      ['audit', 'alerts', '--server', url, '--kind', 'run-failed', '--json'],
+      asAdmin,
+    );
+    expect((JSON.parse(failedRuns.stdout) as { kind: string }[]).map((d) => d.kind)).toEqual(
+      Array(6).fill('run-failed'),
+    );
+    const pending = await scriptdesk(
+      home,
+      ['audit', 'alerts', '--server', url, '--kind', 'device-pending', '--json'],
+      asAdmin,
+    );
+    expect(JSON.parse(pending.stdout)).toEqual([]);
+    const badKind = await scriptdesk(
+      home,
+      ['audit', 'alerts', '--server', url, '--kind', 'fire'],
+      asAdmin,
+    );
+    expect(badKind.code).toBe(2);
+    expect(badKind.stderr).toContain('--kind "fire" must be run-failed, integrity');
     const bad = await scriptdesk(
       home,
       ['audit', 'alerts', '--server', url, '--state', 'lost'],
