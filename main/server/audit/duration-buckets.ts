@@ -16,7 +16,7 @@ export type SqlDialect = StoreKind;
 
 /**
  * The bucket of the run row `r`'s duration in SQL; NULL without both times, when a time does not
- * parse, or when it finished before it started. PostgreSQL calls the function migration 5 makes
+ * parse, or when it finished before it started. PostgreSQL calls the function migration 6 makes
  * (a time that does not parse must not raise inside the ingest); SQLite's functions give NULL.
  */
 export function durationBucketSql(dialect: SqlDialect, r: string): string {

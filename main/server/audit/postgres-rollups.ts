@@ -5,7 +5,7 @@ import {
   createTable,
   each,
   failedSql,
-  HISTOGRAM,
+  HISTOGRAM_AGG,
   histogramSql,
   keyColumns,
   known,
@@ -79,7 +79,7 @@ function fold(table: RollupTable): string {
   if (table.bucket) {
     const keys = ['g.day', ...table.keys.map((key) => `g.${key.column}`), 'g.nulls'].join(', ');
     return `INSERT INTO ${t} (${columns(table)})
-       SELECT ${keys}, sum(g.runs), ${histogramSql(HISTOGRAM.postgres.agg, 'g.bucket', 'g.runs')}
+       SELECT ${keys}, sum(g.runs), ${histogramSql(HISTOGRAM_AGG.postgres, 'g.bucket', 'g.runs')}
        FROM (SELECT ${grouped.join(', ')}, ${table.bucket('postgres', 'r')} AS bucket,
                sum(r.sign) AS runs
              FROM ${PENDING} AS r WHERE ${known('postgres', table, 'r')}

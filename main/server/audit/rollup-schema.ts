@@ -102,7 +102,6 @@ const TYPES = {
     number: 'INTEGER',
     json: 'TEXT',
     strict: ' STRICT',
-    max: 'max',
   },
   postgres: {
     text: 'text COLLATE "C"',
@@ -110,25 +109,19 @@ const TYPES = {
     number: 'numeric',
     json: 'jsonb',
     strict: '',
-    max: 'greatest',
   },
 } as const;
 
-/** The histogram `h` with `runs` added to the count of `bucket`. */
-function histogramAdd(dialect: SqlDialect, h: string, bucket: string, runs: string): string {
-  if (dialect === 'postgres')
-    return `jsonb_set(${h}, ARRAY[(${bucket})::text], to_jsonb(coalesce((${h} ->> (${bucket})::text)::bigint, 0) + ${runs}))`;
+/** SQLite: the histogram `h` with `runs` added to the count of `bucket`. */
+function histogramAdd(h: string, bucket: string, runs: string): string {
   const path = `'$."' || (${bucket}) || '"'`;
   return `json_set(${h}, ${path}, coalesce(json_extract(${h}, ${path}), 0) + ${runs})`;
 }
 
-/** A histogram of one bucket's count, and the aggregate building one from (bucket, runs) rows. */
-export const HISTOGRAM = {
-  sqlite: {
-    one: 'json_object(CAST(($1) AS TEXT), $2)',
-    agg: 'json_group_object(CAST($1 AS TEXT), $2)',
-  },
-  postgres: { one: 'jsonb_build_object(($1)::text, $2)', agg: 'jsonb_object_agg(($1)::text, $2)' },
+/** The aggregate building a histogram from (bucket, runs) rows. */
+export const HISTOGRAM_AGG = {
+  sqlite: 'json_group_object(CAST($1 AS TEXT), $2)',
+  postgres: 'jsonb_object_agg(($1)::text, $2)',
 } as const;
 export const histogramSql = (template: string, bucket: string, runs: string) =>
   template.replace('$1', bucket).replace('$2', runs);
@@ -185,23 +178,23 @@ export function createTable(dialect: SqlDialect, table: RollupTable): string {
    )${type.strict};`;
 }
 
-/** Adds (sign 1) or takes away (sign -1) the run row `r` (NEW or OLD). */
-function apply(dialect: SqlDialect, table: RollupTable, r: string, sign: 1 | -1): string {
+/**
+ * SQLite's row triggers: adds (sign 1) or takes away (sign -1) the run row `r` (NEW or OLD).
+ * PostgreSQL folds its changes at commit instead (postgres-rollups.ts).
+ */
+function apply(table: RollupTable, r: string, sign: 1 | -1): string {
+  const dialect: SqlDialect = 'sqlite';
   const t = table.name;
   const updates = [
     `runs = ${t}.runs + excluded.runs`,
     ...(table.failed ? [`failed = ${t}.failed + excluded.failed`] : []),
-    ...(table.lastRun
-      ? [`last_run = ${TYPES[dialect].max}(${t}.last_run, excluded.last_run)`]
-      : []),
+    ...(table.lastRun ? [`last_run = max(${t}.last_run, excluded.last_run)`] : []),
     ...(table.bucket
-      ? [
-          `histogram = ${histogramAdd(dialect, `${t}.histogram`, table.bucket(dialect, r), String(sign))}`,
-        ]
+      ? [`histogram = ${histogramAdd(`${t}.histogram`, table.bucket(dialect, r), String(sign))}`]
       : []),
   ];
   const histogram = table.bucket
-    ? `, ${histogramSql(HISTOGRAM[dialect].one, table.bucket(dialect, r), String(sign))}`
+    ? `, json_object(CAST((${table.bucket(dialect, r)}) AS TEXT), ${sign})`
     : '';
   return `INSERT INTO ${t} (${columns(table)})
      SELECT substr(${r}.time, 1, 10), ${table.keys.map((key) => stored(dialect, key, r)).join(', ')},
@@ -212,12 +205,12 @@ function apply(dialect: SqlDialect, table: RollupTable, r: string, sign: 1 | -1)
      ON CONFLICT (${keyColumns(table).join(', ')}) DO UPDATE SET ${updates.join(', ')};`;
 }
 
-/** The row of `table` that the run row `r` counts in. */
-function rowOf(dialect: SqlDialect, table: RollupTable, r: string): string {
+/** SQLite: the row of `table` that the run row `r` counts in. */
+function rowOf(table: RollupTable, r: string): string {
   return [
     `day = substr(${r}.time, 1, 10)`,
-    ...table.keys.map((key) => `${key.column} = ${stored(dialect, key, r)}`),
-    `nulls = ${nullsOf(dialect, table, r)}`,
+    ...table.keys.map((key) => `${key.column} = ${stored('sqlite', key, r)}`),
+    `nulls = ${nullsOf('sqlite', table, r)}`,
   ].join(' AND ');
 }
 
@@ -227,7 +220,7 @@ function rowOf(dialect: SqlDialect, table: RollupTable, r: string): string {
  * within the day); a row with no runs left is removed. A run's later events change its status,
  * not its time or keys: they never look anything up (a look-up per event scanned the day's runs).
  */
-function retire(dialect: SqlDialect, table: RollupTable, moved: string): string {
+function retire(table: RollupTable, moved: string): string {
   const statements: string[] = [];
   if (table.lastRun) {
     const same = table.keys.map((key) =>
@@ -239,9 +232,9 @@ function retire(dialect: SqlDialect, table: RollupTable, moved: string): string 
        SELECT max(a.time) FROM audit_runs AS a
        WHERE a.time >= substr(OLD.time, 1, 10) AND a.time < substr(OLD.time, 1, 10) || '~'
          AND substr(a.time, 1, 10) = substr(OLD.time, 1, 10) AND ${same.join(' AND ')})
-     WHERE ${rowOf(dialect, table, 'OLD')} AND runs > 0 AND last_run = OLD.time AND (${moved});`);
+     WHERE ${rowOf(table, 'OLD')} AND runs > 0 AND last_run = OLD.time AND (${moved});`);
   }
-  statements.push(`DELETE FROM ${table.name} WHERE ${rowOf(dialect, table, 'OLD')} AND runs = 0;`);
+  statements.push(`DELETE FROM ${table.name} WHERE ${rowOf(table, 'OLD')} AND runs = 0;`);
   return statements.join('\n     ');
 }
 
@@ -263,7 +256,7 @@ export function backfill(dialect: SqlDialect, table: RollupTable): string {
     // Runs per bucket first, then one histogram per row.
     const keys = table.keys.map((key) => `g.${key.column}`).join(', ');
     return `INSERT INTO ${table.name} (${columns(table)})
-     SELECT g.day, ${keys}, g.nulls, sum(g.runs), ${histogramSql(HISTOGRAM[dialect].agg, 'g.bucket', 'g.runs')}
+     SELECT g.day, ${keys}, g.nulls, sum(g.runs), ${histogramSql(HISTOGRAM_AGG[dialect], 'g.bucket', 'g.runs')}
      FROM (
        SELECT substr(r.time, 1, 10) AS day,
          ${table.keys.map((key) => `${stored(dialect, key, 'r')} AS ${key.column}`).join(', ')},
@@ -291,16 +284,16 @@ export function sqliteRollupMigration(): string {
   const d: SqlDialect = 'sqlite';
   return `${TABLES.map((table) => createTable(d, table)).join('\n   ')}
    CREATE TRIGGER audit_runs_rollup_insert AFTER INSERT ON audit_runs BEGIN
-     ${each((table) => apply(d, table, 'NEW', 1))}
+     ${each((table) => apply(table, 'NEW', 1))}
    END;
    CREATE TRIGGER audit_runs_rollup_update AFTER UPDATE ON audit_runs WHEN ${MOVED} BEGIN
-     ${each((table) => apply(d, table, 'OLD', -1))}
-     ${each((table) => apply(d, table, 'NEW', 1))}
-     ${each((table) => retire(d, table, leftRow(table)))}
+     ${each((table) => apply(table, 'OLD', -1))}
+     ${each((table) => apply(table, 'NEW', 1))}
+     ${each((table) => retire(table, leftRow(table)))}
    END;
    CREATE TRIGGER audit_runs_rollup_delete AFTER DELETE ON audit_runs BEGIN
-     ${each((table) => apply(d, table, 'OLD', -1))}
-     ${each((table) => retire(d, table, 'TRUE'))}
+     ${each((table) => apply(table, 'OLD', -1))}
+     ${each((table) => retire(table, 'TRUE'))}
    END;
    ${each((table) => backfill(d, table))}`;
 }
