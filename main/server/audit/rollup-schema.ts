@@ -18,9 +18,14 @@ import { durationBucketSql, type SqlDialect } from './duration-buckets.js';
  */
 export const FAILED_STATUSES = ['failed', 'retriable', 'timeout', 'output_limit', 'interrupted'];
 
+/** The run row `r` failed (a condition). */
+export function failedCondition(r: string): string {
+  return `${r}.status IN (${FAILED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+}
+
 /** 1 when the run row `r` failed, else 0. */
 export function failedSql(r: string): string {
-  return `CASE WHEN ${r}.status IN (${FAILED_STATUSES.map((s) => `'${s}'`).join(', ')}) THEN 1 ELSE 0 END`;
+  return `CASE WHEN ${failedCondition(r)} THEN 1 ELSE 0 END`;
 }
 
 interface Key {

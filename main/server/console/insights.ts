@@ -4,7 +4,7 @@ import {
   bucketRows,
   DEVICES,
   DURATIONS,
-  FAILED_STATUSES,
+  failedCondition,
   OUTCOMES,
   rollupRows,
   runRows,
@@ -25,7 +25,7 @@ import { splitInsightsRange } from './insights-range.js';
  * are within 2.5 % of the exact value (see duration-buckets.ts); the page marks them "≈".
  */
 
-const FAILED = `x.status IN (${FAILED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+const FAILED = failedCondition('x');
 
 export async function insights(store: AuditStore, since: string, until: string): Promise<Insights> {
   const split = splitInsightsRange(since, until);
