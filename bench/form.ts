@@ -93,6 +93,7 @@ type BenchApi = {
   mount(): Promise<{ ms: number; nodes: number }>;
   armKey(): void;
   armClick(): void;
+  idle(): Promise<void>;
   result(): Promise<{ ms: number }>;
   settle(): Promise<void>;
 };
@@ -112,6 +113,7 @@ async function measure(
     await page.waitForFunction(() => typeof bench === 'object');
     await page.evaluate(() => bench.ready);
     const mounted = await page.evaluate(() => bench.mount());
+    await page.evaluate(() => bench.idle());
     const press = async (id: string) => {
       await page.focus(`#${id}`);
       await page.evaluate(() => bench.settle());

@@ -161,6 +161,19 @@ const bench = {
     if (!armed) throw new Error('nothing was armed');
     return armed;
   },
+  /**
+   * Resolves once the page has been idle for three idle periods in a row (nothing else ran in
+   * them), at most 2 s after the call: a user reads a form before typing into it.
+   */
+  async idle(): Promise<void> {
+    const until = performance.now() + 2_000;
+    for (let quiet = 0; quiet < 3 && performance.now() < until;) {
+      const free = await new Promise<number>((resolve) =>
+        requestIdleCallback((deadline) => resolve(deadline.timeRemaining())),
+      );
+      quiet = free >= 45 ? quiet + 1 : 0;
+    }
+  },
   /** Resolves once two frames have painted with nothing in between (the page is quiet). */
   async settle(): Promise<void> {
     await nextPaint();

@@ -4,17 +4,20 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import Typography from '@mui/material/Typography';
+import { ThemeProvider, useTheme, type Theme } from '@mui/material/styles';
 import type { IChangeEvent } from '@rjsf/core';
 import type { RJSFSchema, UiSchema, ValidatorType } from '@rjsf/utils';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ScriptSummary } from '../../../main/contract/api.js';
 import type { ApiError, FieldError } from '../../../main/contract/errors.js';
 import { FormSectionsContext, withScriptDeskUi } from '../../../forms/theme/index.js';
+import { TransportProvider } from '../api/transport-context.js';
 import { ApiErrorAlert } from '../common/api-error-alert.js';
 import { formatLocalTime } from '../common/format.js';
 import { SecretsSection } from '../secrets/secrets-section.js';
 import { useSecretPrompt } from '../secrets/use-secret-prompt.js';
 import { isSecretSet, useSecrets } from '../secrets/use-secrets.js';
+import { warmUpFormOnce, type WarmUpForm } from './form-warm-up.js';
 import { ConfirmRunDialog, SecretDialog } from './lazy-dialogs.js';
 import { isPlaceable, widgetId } from './field-errors.js';
 import { RunOptions } from './run-options.js';
@@ -187,6 +190,9 @@ export function RunForm({
       setUnplaced(showServerErrors(errors, inputs)),
     [showServerErrors],
   );
+  // The page's first key and first Run are not slowed by code compiled on first use.
+  const theme = useTheme();
+  useEffect(() => warmUpFormOnce((probe) => <WarmUpProbe form={probe} theme={theme} />), [theme]);
   const secrets = useSecrets(script.id, script.secrets);
   const prompt = useSecretPrompt(secrets, script.secrets);
   // A run refused for a missing secret starts again once it is saved; `restart` comes from the
@@ -405,5 +411,23 @@ export function RunForm({
         onClosed={prompt.forRun ? () => document.getElementById('run-button')?.focus() : undefined}
       />
     </>
+  );
+}
+
+/** The warm-up's form: this component in the window's theme, talking to a refusing transport. */
+function WarmUpProbe({ form, theme }: { form: WarmUpForm; theme: Theme }) {
+  return (
+    <ThemeProvider theme={theme}>
+      <TransportProvider transport={form.transport}>
+        <RunForm
+          script={form.script}
+          schema={form.schema}
+          uiSchema={form.uiSchema}
+          validator={form.validator}
+          onStarted={() => {}}
+          opening={null}
+        />
+      </TransportProvider>
+    </ThemeProvider>
   );
 }
