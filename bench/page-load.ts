@@ -8,6 +8,7 @@ import { startWebHost, type WebHostOptions } from '../main/host/web-host.js';
 import { quantiles, stats } from './stats.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { demoDesk, DEMO_SOURCE } from './bench-desk.js';
+import { untilQuiet } from './page-idle.js';
 
 /**
  * Page load → the catalogue's script list on screen, in headless Chromium against the loopback
@@ -131,18 +132,10 @@ async function loadOnce(browser: Browser, build: Build, scriptId: string): Promi
         .then(async (handle) => Number(await handle.jsonValue()));
     build.list.push(await mark('list'));
     build.scriptKb.push(Number(await page.evaluate(SCRIPT_KB)));
-    // A user reads the list before choosing: the click comes once the page is idle (at most 2 s
-    // after the list), not in the frame that showed it.
-    await page.evaluate(
-      () =>
-        new Promise((resolve) =>
-          (
-            globalThis as unknown as {
-              requestIdleCallback: (run: () => void, options: { timeout: number }) => number;
-            }
-          ).requestIdleCallback(() => resolve(undefined), { timeout: 2_000 }),
-        ),
-    );
+    // A user reads the list before choosing: the click comes once the page is quiet (three idle
+    // periods with nothing else in them, at most 2 s after the list), not in the frame that
+    // showed it.
+    await page.evaluate(untilQuiet);
     const clickedAt = Number(
       await page.evaluate(
         `(() => { const at = performance.now(); document.querySelector('[data-testid="script-item-' + ${JSON.stringify(scriptId)} + '"]').click(); return at; })()`,

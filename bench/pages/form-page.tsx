@@ -12,6 +12,7 @@ import { asValidatorModule } from '../../forms/validator-module.js';
 import { TransportProvider } from '../../renderer/src/api/transport-context.js';
 import { RunForm } from '../../renderer/src/scripts/run-form.js';
 import { themeFor } from '../../renderer/src/theme.js';
+import { untilQuiet } from '../page-idle.js';
 
 /**
  * The `form` benchmark's page (bench/form.ts): mounts plain `@rjsf/mui` with
@@ -161,19 +162,8 @@ const bench = {
     if (!armed) throw new Error('nothing was armed');
     return armed;
   },
-  /**
-   * Resolves once the page has been idle for three idle periods in a row (nothing else ran in
-   * them), at most 2 s after the call: a user reads a form before typing into it.
-   */
-  async idle(): Promise<void> {
-    const until = performance.now() + 2_000;
-    for (let quiet = 0; quiet < 3 && performance.now() < until;) {
-      const free = await new Promise<number>((resolve) =>
-        requestIdleCallback((deadline) => resolve(deadline.timeRemaining())),
-      );
-      quiet = free >= 45 ? quiet + 1 : 0;
-    }
-  },
+  /** Resolves once the page is quiet (see `page-idle.ts`): a user reads a form before typing. */
+  idle: untilQuiet,
   /** Resolves once two frames have painted with nothing in between (the page is quiet). */
   async settle(): Promise<void> {
     await nextPaint();

@@ -190,9 +190,10 @@ export function RunForm({
       setUnplaced(showServerErrors(errors, inputs)),
     [showServerErrors],
   );
-  // The page's first key and first Run are not slowed by code compiled on first use.
+  // The page's first key and first Run are not slowed by code compiled on first use (when the
+  // Scripts page has not warmed the form up already: a link straight to a script).
   const theme = useTheme();
-  useEffect(() => warmUpFormOnce((probe) => <WarmUpProbe form={probe} theme={theme} />), [theme]);
+  useEffect(() => warmUpRunForm(theme), [theme]);
   const secrets = useSecrets(script.id, script.secrets);
   const prompt = useSecretPrompt(secrets, script.secrets);
   // A run refused for a missing secret starts again once it is saved; `restart` comes from the
@@ -412,6 +413,14 @@ export function RunForm({
       />
     </>
   );
+}
+
+/**
+ * Warms the run form up once per page, in the browser's idle moments (see `form-warm-up.tsx`):
+ * the first script opened, its first key and its first Run find their code compiled.
+ */
+export function warmUpRunForm(theme: Theme): void {
+  warmUpFormOnce((probe) => <WarmUpProbe form={probe} theme={theme} />);
 }
 
 /** The warm-up's form: this component in the window's theme, talking to a refusing transport. */

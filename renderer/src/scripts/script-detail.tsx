@@ -3,6 +3,7 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import type { Theme } from '@mui/material/styles';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useEffect, useRef } from 'react';
 import type { EnvironmentState } from '../../../main/contract/api.js';
@@ -32,6 +33,17 @@ const CheckedRunForm = lazyPart('the form', () =>
  */
 export function preloadScriptForm(): void {
   void CheckedRunForm.preload();
+}
+
+/**
+ * Fetches the form's code and, once it is here, warms it up while the browser is idle
+ * (`form-warm-up.tsx`), so the first script opened renders with code already compiled.
+ */
+export function warmUpScriptForm(theme: Theme): void {
+  import('./checked-run-form.js').then(
+    (module) => module.warmUpRunForm(theme),
+    () => {}, // only a head start: opening a script fetches the code again and shows a failure
+  );
 }
 
 /** One script: what it is, and its form with the Run button. */

@@ -3,6 +3,7 @@ import LinkOffOutlined from '@mui/icons-material/LinkOffOutlined';
 import TouchAppOutlined from '@mui/icons-material/TouchAppOutlined';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
+import { useTheme } from '@mui/material/styles';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ApiError } from '../../../main/contract/errors.js';
 import { useApiQuery } from '../api/use-api-query.js';
@@ -12,7 +13,7 @@ import { EmptyState } from '../common/empty-state.js';
 import { LoadingState } from '../common/loading-state.js';
 import { visuallyHidden } from '../common/visually-hidden.js';
 import { usePreferences } from '../settings/preferences.js';
-import { preloadScriptForm, ScriptDetail } from './script-detail.js';
+import { preloadScriptForm, ScriptDetail, warmUpScriptForm } from './script-detail.js';
 import type { FormLink } from './checked-run-form.js';
 import { ScriptList } from './script-list.js';
 import { useEnvironmentUpdates, withLatestEnvironment } from './use-environment-updates.js';
@@ -60,14 +61,15 @@ export function ScriptsPage({
     [listed, environments],
   );
 
-  // With the list on screen, the form's code is fetched and parsed in the first idle moment: a
-  // user reads the list before choosing, and the click then finds the form's code here.
+  // With the list on screen, the form's code is fetched, parsed and warmed up in idle moments:
+  // a user reads the list before choosing, and the click then finds the form's code ready.
   const shown = scripts !== undefined && scripts.length > 0;
+  const theme = useTheme();
   useEffect(() => {
     if (!shown || typeof requestIdleCallback !== 'function') return;
-    const idle = requestIdleCallback(preloadScriptForm, { timeout: 3_000 });
+    const idle = requestIdleCallback(() => warmUpScriptForm(theme), { timeout: 3_000 });
     return () => cancelIdleCallback(idle);
-  }, [shown]);
+  }, [shown, theme]);
 
   let content: ReactNode;
   if (!hasCatalogue) {
