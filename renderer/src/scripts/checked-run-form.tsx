@@ -15,9 +15,10 @@ import { presetForLink } from '../presets/preset-for-link.js';
 import { PresetsControl } from '../presets/presets-control.js';
 import { usePresets } from '../presets/use-presets.js';
 import { RunForm } from './run-form.js';
-
-export { warmUpRunForm } from './run-form.js';
 import { useFormValidator } from './use-form-validator.js';
+
+// For the Scripts page, which warms the form up once this code is here.
+export { warmUpRunForm } from './run-form.js';
 
 function presetOpening(schema: RJSFSchema, preset: Preset): FormOpening {
   return {
