@@ -36,14 +36,17 @@ export function preloadScriptForm(): void {
 }
 
 /**
- * Fetches the form's code and, once it is here, warms it up while the browser is idle
- * (`form-warm-up.tsx`), so the first script opened renders with code already compiled.
+ * Fetches the form's code as {@link preloadScriptForm} does (so the first script opened renders
+ * it at once, without suspending) and, once it is here, warms it up while the browser is idle
+ * (`form-warm-up.tsx`), so that render runs code already compiled.
  */
 export function warmUpScriptForm(theme: Theme): void {
-  import('./checked-run-form.js').then(
-    (module) => module.warmUpRunForm(theme),
-    () => {}, // only a head start: opening a script fetches the code again and shows a failure
-  );
+  void CheckedRunForm.preload()
+    .then(() => import('./checked-run-form.js'))
+    .then(
+      (module) => module.warmUpRunForm(theme),
+      () => {}, // only a head start: opening a script fetches the code again and shows a failure
+    );
 }
 
 /** One script: what it is, and its form with the Run button. */
