@@ -3,6 +3,12 @@ import { remoteAlerts } from './audit-remote.js';
 import { CliError } from './cli-error.js';
 import type { Out } from './terminal-output.js';
 
+/** Refuses a filter `flag` whose `value` is not one of `allowed`, naming them (exit code 2). */
+function oneOf(flag: string, value: string | undefined, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value))
+    throw new CliError(`${flag} "${value}" must be ${allowed.join(', ')}`, 2);
+}
+
 export interface RemoteAlertsOptions {
   server: string;
   state?: string;
@@ -20,13 +26,8 @@ export async function remoteAlertsCommand(
   options: RemoteAlertsOptions,
   out: Out,
 ): Promise<void> {
-  if (
-    options.state !== undefined &&
-    !(DELIVERY_STATES as readonly string[]).includes(options.state)
-  )
-    throw new CliError(`--state "${options.state}" must be ${DELIVERY_STATES.join(', ')}`, 2);
-  if (options.kind !== undefined && !(ALERT_KINDS as readonly string[]).includes(options.kind))
-    throw new CliError(`--kind "${options.kind}" must be ${ALERT_KINDS.join(', ')}`, 2);
+  oneOf('--state', options.state, DELIVERY_STATES);
+  oneOf('--kind', options.kind, ALERT_KINDS);
   const limit = /^\d{1,4}$/.test(options.limit) ? Number(options.limit) : NaN;
   if (!(limit >= 1 && limit <= 1000))
     throw new CliError(`--limit "${options.limit}" must be a whole number from 1 to 1000`, 2);
