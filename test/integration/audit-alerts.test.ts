@@ -318,7 +318,10 @@ describeEachStore('webhook alerts on $name', (store) => {
     // The CLI view shows the same deliveries and their last error.
     const home = await tempDir('scriptdesk-home-');
     const asAdmin = { env: { SCRIPTDESK_ADMIN_TOKEN: ADMIN_TOKEN } };
-    const text = await scriptdesk(home, ['audit', 'alerts', '--server', url], asAdmin);
+    /** `scriptdesk audit alerts --server URL ...args` as the admin. */
+    const alerts = (...args: string[]) =>
+      scriptdesk(home, ['audit', 'alerts', '--server', url, ...args], asAdmin);
+    const text = await alerts();
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split('\n');
     expect(
@@ -327,39 +330,19 @@ describeEachStore('webhook alerts on $name', (store) => {
     expect(
       lines.filter((line) => line === '  last error: attempt 1: the target answered HTTP 503'),
     ).toHaveLength(4);
-    const json = await scriptdesk(
-      home,
-      ['audit', 'alerts', '--server', url, '--state', 'gave-up', '--json'],
-      asAdmin,
-    );
+    const json = await alerts('--state', 'gave-up', '--json');
     expect(JSON.parse(json.stdout)).toEqual([]);
     // By kind: every delivery here is of a failed run; none is of a pending device.
-    const failedRuns = await scriptdesk(
-      home,
-      ['audit', 'alerts', '--server', url, '--kind', 'run-failed', '--json'],
-      asAdmin,
-    );
+    const failedRuns = await alerts('--kind', 'run-failed', '--json');
     expect((JSON.parse(failedRuns.stdout) as { kind: string }[]).map((d) => d.kind)).toEqual(
       Array(6).fill('run-failed'),
     );
-    const pending = await scriptdesk(
-      home,
-      ['audit', 'alerts', '--server', url, '--kind', 'device-pending', '--json'],
-      asAdmin,
-    );
+    const pending = await alerts('--kind', 'device-pending', '--json');
     expect(JSON.parse(pending.stdout)).toEqual([]);
-    const badKind = await scriptdesk(
-      home,
-      ['audit', 'alerts', '--server', url, '--kind', 'fire'],
-      asAdmin,
-    );
+    const badKind = await alerts('--kind', 'fire');
     expect(badKind.code).toBe(2);
     expect(badKind.stderr).toContain('--kind "fire" must be run-failed, integrity');
-    const bad = await scriptdesk(
-      home,
-      ['audit', 'alerts', '--server', url, '--state', 'lost'],
-      asAdmin,
-    );
+    const bad = await alerts('--state', 'lost');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--state "lost" must be pending, delivering, delivered');
   });
